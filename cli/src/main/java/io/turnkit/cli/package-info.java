@@ -1,0 +1,2 @@
+/** The picocli {@code turnkit} command and its subcommands. */
+package io.turnkit.cli;
