@@ -1,0 +1,89 @@
+package io.turnkit.server.policy;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import io.netty.util.NetUtil;
+
+/**
+ * IP address literals as operators write them in flags and configuration files, read without any DNS
+ * lookup, and the bit views of an address that range checks use.
+ *
+ * <p>Stricter than {@code InetAddress.getByName}: no host names, no zone ids ({@code fe80::1%eth0}), no
+ * brackets, and no leading zeros in a dotted quad, since {@code 010.0.0.1} is 8.0.0.1 to some parsers and
+ * 10.0.0.1 to others, and an ambiguous deny rule is a hole.
+ */
+public final class IpLiteral {
+    private static final String EXPECTED = "expected an IPv4 or IPv6 address";
+
+    private IpLiteral() {
+    }
+
+    /**
+     * Parses an address literal. An IPv4-mapped IPv6 literal ({@code ::ffff:1.2.3.4}) becomes the IPv4
+     * address, as everywhere in Java.
+     *
+     * @throws IllegalArgumentException naming the expected form
+     */
+    public static InetAddress parse(String text) {
+        try {
+            return InetAddress.getByAddress(parseBytes(text));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4 or 16 byte address was refused", e);
+        }
+    }
+
+    /**
+     * The network-order bytes of an address literal: 4 for IPv4, 16 for IPv6. Unlike {@link #parse}, an
+     * IPv4-mapped literal stays 16 bytes, so {@code ::ffff:0:0/96} can be written as a range.
+     *
+     * @throws IllegalArgumentException naming the expected form
+     */
+    static byte[] parseBytes(String text) {
+        if (text == null || text.isEmpty() || text.indexOf('%') >= 0 || text.indexOf('[') >= 0
+                || hasLeadingZeroOctet(text)) {
+            throw new IllegalArgumentException(EXPECTED + ", got '" + text + "'");
+        }
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
+        if (bytes == null) {
+            throw new IllegalArgumentException(EXPECTED + ", got '" + text + "'");
+        }
+        return bytes;
+    }
+
+    /** True when a dotted-quad part of the literal has a decimal octet written with a leading zero. */
+    private static boolean hasLeadingZeroOctet(String text) {
+        int start = Math.max(text.lastIndexOf(':') + 1, 0);
+        if (text.indexOf('.', start) < 0) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            boolean octetStart = i == start || text.charAt(i - 1) == '.';
+            if (octetStart && text.charAt(i) == '0' && i + 1 < text.length() && text.charAt(i + 1) != '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The IPv4 address as an int, read without allocating: OpenJDK's {@code Inet4Address.hashCode()} is
+     * the address itself (a unit test holds us to that), where {@code getAddress()} copies it into a new
+     * array on every call. The relay path checks a peer for every Send indication.
+     */
+    static int ipv4Bits(Inet4Address address) {
+        return address.hashCode();
+    }
+
+    /** The 4 bytes of an IPv4 address, network order, as an int. */
+    static int ipv4Bits(byte[] address, int offset) {
+        return (address[offset] & 0xff) << 24 | (address[offset + 1] & 0xff) << 16
+                | (address[offset + 2] & 0xff) << 8 | address[offset + 3] & 0xff;
+    }
+
+    /** Bits 0..63 (high) or 64..127 (low, with {@code offset} 8) of a 16-byte IPv6 address. */
+    static long ipv6Half(byte[] address, int offset) {
+        return (long) ipv4Bits(address, offset) << 32 | ipv4Bits(address, offset + 4) & 0xffffffffL;
+    }
+}

@@ -1,0 +1,50 @@
+package io.turnkit.server.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IpLiteralTest {
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({
+        "10.0.0.1, /10.0.0.1",
+        "0.0.0.0, /0.0.0.0",
+        "255.255.255.255, /255.255.255.255",
+        "::1, /0:0:0:0:0:0:0:1",
+        "2001:db8::1, /2001:db8:0:0:0:0:0:1",
+        "::ffff:127.0.0.1, /127.0.0.1",
+    })
+    void shouldParseAnAddressLiteral(String text, String expected) {
+        assertEquals(expected, IpLiteral.parse(text).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "localhost", "example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1", "010.0.0.1",
+        "10.00.0.1", "::ffff:010.0.0.1", "fe80::1%eth0", "[::1]", " 10.0.0.1", "1::2::3"})
+    void shouldRejectAnythingButAPlainLiteral(String text) {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse(text));
+
+        assertEquals("expected an IPv4 or IPv6 address, got '" + text + "'", error.getMessage());
+    }
+
+    @Test
+    void shouldKeepTheIpv6SpellingOfAMappedAddressInBytes() {
+        assertEquals(16, IpLiteral.parseBytes("::ffff:0:0").length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "1.2.3.4", "127.0.0.1", "128.0.0.1", "203.0.113.200", "255.255.255.255"})
+    void shouldReadIpv4BitsWithoutCopyingTheAddress(String text) throws Exception {
+        InetAddress address = InetAddress.getByName(text);
+
+        assertEquals(IpLiteral.ipv4Bits(address.getAddress(), 0), IpLiteral.ipv4Bits((Inet4Address) address));
+    }
+}
