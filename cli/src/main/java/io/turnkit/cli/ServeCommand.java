@@ -1,0 +1,247 @@
+package io.turnkit.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.turnkit.cli.conf.ConfigEntry;
+import io.turnkit.cli.conf.ConfigException;
+import io.turnkit.cli.conf.ConfigFile;
+import io.turnkit.cli.conf.ServeOption;
+import io.turnkit.server.TurnServer;
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.policy.AddressRange;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code turnkit serve}: runs the TURN server with coturn's options, from the command line and from a
+ * coturn-style {@code turnserver.conf} ({@code -c}). An option on the command line replaces the file's
+ * setting of it; for a repeatable option ({@code --user}, {@code --denied-peer-ip}…) the command line's
+ * list replaces the file's whole list, so no stale entry survives.
+ *
+ * <p>Exit codes: 0 once the server has stopped (SIGTERM, Ctrl-C), 2 for a configuration that cannot run
+ * (a bad value, an unknown option in the file, options that do not fit together), 1 when the file cannot
+ * be read or the server cannot start. Each error is one line on stderr; {@code --verbose} adds the stack
+ * trace of a failed start.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersion.class,
+        sortOptions = false,
+        modelTransformer = ServeCommand.Options.class,
+        description = "Run the TURN server. Options and defaults are coturn's; a turnserver.conf (-c) takes the "
+                + "same names without the dashes, and the command line wins over it.")
+public final class ServeCommand implements Callable<Integer> {
+    /** How long the shutdown hook waits for serve to see the server closed before the JVM's own exit. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "coturn-style turnserver.conf to read; command-line options win over it.")
+    Path configFile;
+
+    private final Launcher launcher;
+
+    /** The command as {@code turnkit} runs it: it starts a {@link TurnServer}. */
+    public ServeCommand() {
+        this(TurnServerLauncher.INSTANCE);
+    }
+
+    ServeCommand(Launcher launcher) {
+        this.launcher = launcher;
+    }
+
+    /** Starts a server; tests hand in one that binds nothing. */
+    @FunctionalInterface
+    interface Launcher {
+        Running launch(ServerConfig config);
+    }
+
+    /** A started server, as serve waits for it and stops it. */
+    interface Running {
+        void awaitClose() throws InterruptedException;
+
+        void close();
+    }
+
+    /** Adds every {@link ServeOption} to the command, so the table is the one list of options. */
+    public static final class Options implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            for (ServeOption option : ServeOption.values()) {
+                command.addOption(option.toOptionSpec());
+            }
+            // As in coturn and in the file, naming an option twice keeps the last value.
+            command.parser().overwrittenOptionsAllowed(true);
+            return command;
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        ServerConfig config;
+        try {
+            config = serverConfig();
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            err.println("turnkit: cannot read " + configFile + ": " + describe(e));
+            return 1;
+        }
+        if (config.verbose()) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+        Running server;
+        try {
+            server = launcher.launch(config);
+        } catch (RuntimeException e) {
+            err.println("turnkit: " + e.getMessage());
+            if (config.verbose()) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+        return serve(server);
+    }
+
+    /**
+     * The configuration the command line and the config file make, without starting anything. Warnings
+     * (ignored coturn options, ranges that overlap) go to stderr.
+     *
+     * @throws ConfigException for a configuration that cannot run
+     * @throws IOException when the config file cannot be read
+     */
+    ServerConfig serverConfig() throws ConfigException, IOException {
+        List<ConfigEntry> fromCommandLine = commandLineEntries(spec.commandLine().getParseResult());
+        Set<ServeOption> named = EnumSet.noneOf(ServeOption.class);
+        fromCommandLine.forEach(entry -> named.add(entry.option()));
+        List<ConfigEntry> entries = new ArrayList<>();
+        if (configFile != null) {
+            ConfigFile file = ConfigFile.read(configFile);
+            file.warnings().forEach(this::warn);
+            for (ConfigEntry entry : file.entries()) {
+                if (!named.contains(entry.option())) {
+                    entries.add(entry);
+                }
+            }
+        }
+        entries.addAll(fromCommandLine);
+        ServerConfig config = ServeOption.toServerConfig(entries);
+        warnAboutShadowedAllowances(config);
+        return config;
+    }
+
+    private static List<ConfigEntry> commandLineEntries(ParseResult parsed) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        for (ServeOption option : ServeOption.values()) {
+            OptionSpec matched = parsed.matchedOption(option.longName());
+            if (matched != null) {
+                for (String value : matched.stringValues()) {
+                    entries.add(new ConfigEntry(option, value, option.longName()));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** coturn lets an allowed range win over a denied one; turnkit does not, so say where that matters. */
+    private void warnAboutShadowedAllowances(ServerConfig config) {
+        for (AddressRange allowed : config.allowedPeerRanges()) {
+            for (AddressRange denied : config.deniedPeerRanges()) {
+                if (allowed.overlaps(denied)) {
+                    warn("allowed-peer-ip " + allowed + " overlaps denied-peer-ip " + denied
+                            + ": the denied range wins in turnkit (in coturn the allowed one did)");
+                }
+            }
+        }
+    }
+
+    private void warn(String warning) {
+        spec.commandLine().getErr().println("turnkit: warning: " + warning);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * Waits for the server to close. SIGTERM and Ctrl-C run the shutdown hook, which closes it; the JVM
+     * would then exit with 128 + the signal (143) however cleanly the server stopped, so once serve has
+     * seen the server closed the hook halts with 0, the exit service managers expect of a clean stop.
+     */
+    private int serve(Running server) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            try {
+                if (closed.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    Runtime.getRuntime().halt(0);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "turnkit-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.awaitClose();
+        } finally {
+            closed.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is stopping and the hook is running: it ends the process.
+        }
+        return 0;
+    }
+
+    /** Starts the real server. */
+    private enum TurnServerLauncher implements Launcher {
+        INSTANCE;
+
+        @Override
+        public Running launch(ServerConfig config) {
+            TurnServer server = TurnServer.start(config);
+            return new Running() {
+                @Override
+                public void awaitClose() throws InterruptedException {
+                    server.awaitClose();
+                }
+
+                @Override
+                public void close() {
+                    server.close();
+                }
+            };
+        }
+    }
+}

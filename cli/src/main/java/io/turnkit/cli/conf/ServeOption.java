@@ -1,0 +1,263 @@
+package io.turnkit.cli.conf;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import io.turnkit.server.config.ExternalIp;
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.policy.AddressRange;
+import io.turnkit.server.policy.IpLiteral;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Every option of {@code turnkit serve}, under coturn's names. The same table makes the command line's
+ * options and reads {@code turnserver.conf} lines, so a name, its value syntax and its check exist once;
+ * every name of an option ({@code --userdb}, {@code --db}, {@code -b}…) is also a key in the file,
+ * without its dashes.
+ */
+public enum ServeOption {
+    LISTENING_IP(Kind.LIST, "ADDRESS", "Address to listen on for UDP and TCP (repeatable). Default: every "
+            + "interface.", (config, value) -> config.addListeningIp(IpLiteral.parse(value)),
+            "--listening-ip", "-L"),
+    LISTENING_PORT(Kind.VALUE, "PORT", "UDP and TCP port. Default: 3478.",
+            (config, value) -> config.listeningPort(port(value, 0)), "--listening-port", "-p"),
+    RELAY_IP(Kind.LIST, "ADDRESS", "Address relay sockets are bound to (repeatable). Default: the address the "
+            + "client reached.", (config, value) -> config.addRelayIp(IpLiteral.parse(value)), "--relay-ip", "-E"),
+    EXTERNAL_IP(Kind.LIST, "PUBLIC[/PRIVATE]", "Public address to give clients when behind a 1:1 NAT "
+            + "(repeatable, one per private relay address).",
+            (config, value) -> config.addExternalIp(ExternalIp.parse(value)), "--external-ip", "-X"),
+    MIN_PORT(Kind.VALUE, "PORT", "Lowest relay port. Default: 49152.",
+            (config, value) -> config.minPort(port(value, 1)), "--min-port"),
+    MAX_PORT(Kind.VALUE, "PORT", "Highest relay port. Default: 65535.",
+            (config, value) -> config.maxPort(port(value, 1)), "--max-port"),
+    REALM(Kind.VALUE, "REALM", "Realm of the long-term credentials. Default: the host name.",
+            ServerConfig.Builder::realm, "--realm", "-r"),
+    LT_CRED_MECH(Kind.FLAG, "", "Long-term credential mechanism (on anyway with --user or a REST API secret).",
+            flag(ServerConfig.Builder::ltCredMech), "--lt-cred-mech", "-a"),
+    USER(Kind.LIST, "NAME:PASSWORD", "Static user (repeatable); NAME:0xKEY gives its MD5 key instead of a "
+            + "password.", ServeOption::user, "--user", "-u"),
+    USE_AUTH_SECRET(Kind.FLAG, "", "TURN REST API credentials: user EXPIRY:ID, password an HMAC of it.",
+            flag(ServerConfig.Builder::useAuthSecret), "--use-auth-secret"),
+    STATIC_AUTH_SECRET(Kind.LIST, "SECRET", "REST API shared secret (repeatable, to rotate secrets).",
+            ServerConfig.Builder::addStaticAuthSecret, "--static-auth-secret"),
+    REST_API_SEPARATOR(Kind.VALUE, "CHAR", "Separator between expiry and id in REST API user names. Default: ':'.",
+            (config, value) -> config.restApiSeparator(character(value)), "--rest-api-separator"),
+    ALLOW_LOOPBACK_PEERS(Kind.FLAG, "", "Relay to 127.0.0.0/8 and ::1 (tests only, never in production).",
+            flag(ServerConfig.Builder::allowLoopbackPeers), "--allow-loopback-peers"),
+    ALLOWED_PEER_IP(Kind.LIST, "RANGE", "Open a special-purpose peer range: ADDRESS, CIDR or FIRST-LAST "
+            + "(repeatable).", (config, value) -> config.addAllowedPeerRange(AddressRange.parse(value)),
+            "--allowed-peer-ip"),
+    DENIED_PEER_IP(Kind.LIST, "RANGE", "Never relay to this range; it wins over allowed ranges (repeatable).",
+            (config, value) -> config.addDeniedPeerRange(AddressRange.parse(value)), "--denied-peer-ip"),
+    NO_MULTICAST_PEERS(Kind.FLAG, "", "Accepted for coturn; multicast peers are always denied.",
+            flag(ServerConfig.Builder::noMulticastPeers), "--no-multicast-peers"),
+    USER_QUOTA(Kind.VALUE, "N", "Allocations one user may hold at once; 0: no limit. Default: 0.",
+            (config, value) -> config.userQuota(allocations(value)), "--user-quota", "-q"),
+    TOTAL_QUOTA(Kind.VALUE, "N", "Allocations the server holds at once; 0: no limit. Default: 0.",
+            (config, value) -> config.totalQuota(allocations(value)), "--total-quota", "-Q"),
+    MAX_BPS(Kind.VALUE, "BYTES", "Bytes per second one allocation may relay each way; 0: no limit. Default: 0.",
+            (config, value) -> config.maxBps(number(value, 0, Long.MAX_VALUE, "bytes per second, 0 or more")),
+            "--max-bps", "-s"),
+    MAX_ALLOCATE_LIFETIME(Kind.VALUE, "SECONDS", "Longest allocation lifetime a client may ask for. Default: "
+            + "3600.", (config, value) -> config.maxAllocateLifetime(seconds(value)), "--max-allocate-lifetime"),
+    PERMISSION_LIFETIME(Kind.VALUE, "SECONDS", "Permission lifetime; RFC 8656 fixes it at 300 (tests only).",
+            (config, value) -> config.permissionLifetime(seconds(value)), "--permission-lifetime"),
+    CHANNEL_LIFETIME(Kind.VALUE, "SECONDS", "Channel binding lifetime; RFC 8656 fixes it at 600 (tests only).",
+            (config, value) -> config.channelLifetime(seconds(value)), "--channel-lifetime"),
+    STALE_NONCE(Kind.OPTIONAL_VALUE, "SECONDS", "How long a nonce stays good. Default: 600.",
+            (config, value) -> config.staleNonce(seconds(value)), "--stale-nonce"),
+    NO_UDP(Kind.FLAG, "", "Start no UDP listener.", flag(ServerConfig.Builder::noUdp), "--no-udp"),
+    NO_TCP(Kind.FLAG, "", "Start no TCP listener.", flag(ServerConfig.Builder::noTcp), "--no-tcp"),
+    SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
+            + "TEXT defaults to turnkit/VERSION. Default: no SOFTWARE attribute.",
+            ServerConfig.Builder::softwareAttribute, "--software-attribute"),
+    NO_SOFTWARE_ATTRIBUTE(Kind.FLAG, "", "No SOFTWARE attribute in responses (the default).",
+            flag((config, on) -> config.softwareAttribute(on ? null : ServerConfig.defaultSoftwareAttribute())),
+            "--no-software-attribute", "--prod"),
+    USERDB(Kind.VALUE, "FILE", "File of users and REST API secrets. Default: ~/.local/share/turnkit/userdb.",
+            (config, value) -> config.userdb(Path.of(value)), "--userdb", "--db", "-b"),
+    VERBOSE(Kind.FLAG, "", "Debug logging, and stack traces with errors.", flag(ServerConfig.Builder::verbose),
+            "--verbose", "--Verbose", "-v");
+
+    /** How an option takes its value, on the command line and in the file. */
+    private enum Kind {
+        /** On when named; the file may say {@code flag=off}. */
+        FLAG,
+        /** One value, required; named again, the last value wins. */
+        VALUE,
+        /** One value per use, repeatable; the command line's list replaces the file's. */
+        LIST,
+        /** A value that may be left out for its default ({@code --software-attribute[=TEXT]}). */
+        OPTIONAL_VALUE
+    }
+
+    private static final Map<String, ServeOption> BY_FILE_KEY = new HashMap<>();
+
+    static {
+        for (ServeOption option : values()) {
+            for (String name : option.names) {
+                if (name.startsWith("--")) {
+                    BY_FILE_KEY.put(name.substring(2), option);
+                }
+            }
+        }
+    }
+
+    private final Kind kind;
+    private final String label;
+    private final String description;
+    private final BiConsumer<ServerConfig.Builder, String> setter;
+    private final String[] names;
+
+    ServeOption(Kind kind, String label, String description, BiConsumer<ServerConfig.Builder, String> setter,
+            String... names) {
+        this.kind = kind;
+        this.label = label;
+        this.description = description;
+        this.setter = setter;
+        this.names = names;
+    }
+
+    /** The option whose name (without dashes) is {@code key} in a config file, or null. */
+    public static ServeOption forFileKey(String key) {
+        return BY_FILE_KEY.get(key);
+    }
+
+    /** The first and longest name, {@code --max-allocate-lifetime}: what messages call the option. */
+    public String longName() {
+        return names[0];
+    }
+
+    /** The picocli option this option is on the command line. */
+    public OptionSpec toOptionSpec() {
+        OptionSpec.Builder option = OptionSpec.builder(names).description(description);
+        switch (kind) {
+            case FLAG:
+                return option.arity("0").type(boolean.class).build();
+            case LIST:
+                return option.arity("1").paramLabel(label).type(List.class).auxiliaryTypes(String.class).build();
+            case OPTIONAL_VALUE:
+                return option.arity("0..1").paramLabel(label).type(String.class).fallbackValue(fallback()).build();
+            default:
+                return option.arity("1").paramLabel(label).type(String.class).build();
+        }
+    }
+
+    /** The value meant when none is written: "on" for a flag, the default for an optional value. */
+    private String fallback() {
+        switch (kind) {
+            case FLAG:
+                return "on";
+            case OPTIONAL_VALUE:
+                return this == STALE_NONCE ? String.valueOf(ServerConfig.DEFAULT_STALE_NONCE.toSeconds())
+                        : ServerConfig.defaultSoftwareAttribute();
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * Builds a server configuration from settings applied in order, so a later setting of a single-value
+     * option wins and list options add up.
+     *
+     * @throws ConfigException naming the setting that is wrong, or the options that do not fit together
+     */
+    public static ServerConfig toServerConfig(List<ConfigEntry> entries) throws ConfigException {
+        ServerConfig.Builder config = ServerConfig.builder();
+        for (ConfigEntry entry : entries) {
+            entry.option().apply(config, entry);
+        }
+        try {
+            return config.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private void apply(ServerConfig.Builder config, ConfigEntry entry) throws ConfigException {
+        String value = entry.value() != null ? entry.value() : fallback();
+        if (value == null) {
+            throw new ConfigException(entry.origin() + ": missing value, expected " + label);
+        }
+        try {
+            setter.accept(config, value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(entry.origin() + ": " + e.getMessage());
+        }
+    }
+
+    private static BiConsumer<ServerConfig.Builder, String> flag(BiConsumer<ServerConfig.Builder, Boolean> setter) {
+        return (config, value) -> setter.accept(config, bool(value));
+    }
+
+    /** coturn's boolean words: a flag line may say {@code no-udp=off}. */
+    static boolean bool(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "1": case "on": case "yes": case "true": case "t": case "y":
+                return true;
+            case "0": case "off": case "no": case "false": case "f": case "n":
+                return false;
+            default:
+                throw new IllegalArgumentException("expected on/off, yes/no, true/false or 1/0, got '" + value + "'");
+        }
+    }
+
+    /** A decimal number in {@code min..max}, else "expected EXPECTED, got 'VALUE'". */
+    static long number(String value, long min, long max, String expected) {
+        boolean digits = !value.isEmpty() && value.length() <= 18 && value.chars().allMatch(c -> c >= '0' && c <= '9');
+        long number = digits ? Long.parseLong(value) : -1;
+        if (!digits || number < min || number > max) {
+            throw new IllegalArgumentException("expected " + expected + ", got '" + value + "'");
+        }
+        return number;
+    }
+
+    /** A port number; {@code lowest} 0 lets the system pick a free port (the listening port, in tests). */
+    private static int port(String value, int lowest) {
+        return (int) number(value, lowest, 65535, "a port number 1-65535" + (lowest == 0 ? " (0: any free port)" : ""));
+    }
+
+    private static int allocations(String value) {
+        return (int) number(value, 0, Integer.MAX_VALUE, "a number of allocations, 0 or more");
+    }
+
+    private static Duration seconds(String value) {
+        return Duration.ofSeconds(number(value, 1, Integer.MAX_VALUE, "a lifetime in seconds, 1 or more"));
+    }
+
+    private static char character(String value) {
+        if (value.length() != 1) {
+            throw new IllegalArgumentException("expected one character, got '" + value + "'");
+        }
+        return value.charAt(0);
+    }
+
+    /**
+     * {@code NAME:PASSWORD}, or coturn's {@code NAME:0xKEY} with the 32 hex digits of MD5(name:realm:password).
+     * Messages never repeat the value: it holds a password.
+     */
+    private static void user(ServerConfig.Builder config, String value) {
+        int colon = value.indexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException("expected NAME:PASSWORD or NAME:0xKEY");
+        }
+        String name = value.substring(0, colon);
+        String secret = value.substring(colon + 1);
+        if (!secret.startsWith("0x")) {
+            config.user(name, secret);
+            return;
+        }
+        String hex = secret.substring(2);
+        if (hex.length() != 32 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException("expected NAME:0xKEY with the 32 hex digits of the MD5 key for user '"
+                    + name + "'");
+        }
+        config.userKey(name, HexFormat.of().parseHex(hex));
+    }
+}

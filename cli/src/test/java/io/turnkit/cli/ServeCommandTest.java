@@ -1,0 +1,272 @@
+package io.turnkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.policy.AddressRange;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+    private static final String SLF4J_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void shouldRejectABadPortInOneLineWithExitCode2() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "--min-port", "abc");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: --min-port: expected a port number 1-65535, got 'abc'" + System.lineSeparator(),
+                err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldRejectABadRangeNamingTheFlag() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--denied-peer-ip", "10.0.0.0/33");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: --denied-peer-ip: expected an address, a CIDR block (10.0.0.0/8, fd00::/8) or a range "
+                + "FIRST-LAST, got '10.0.0.0/33'" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldRejectAnUnknownFlagInOneLine() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--mobility");
+
+        assertEquals(2, exit);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("turnkit: Unknown option: '--mobility'"), err.toString());
+    }
+
+    @Test
+    void shouldRejectOptionsThatDoNotFitTogether() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--min-port", "60000", "--max-port", "50000");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: min-port 60000 is above max-port 50000" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldRejectAnUnknownOptionInTheFileNamingItsLine() throws IOException {
+        Path conf = file("realm=example.org", "# MICE", "mobility");
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-c", conf.toString());
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: " + conf + ":3: unknown option 'mobility' (turnkit serve --help lists the options)"
+                + System.lineSeparator(), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldRejectABadValueInTheFileNamingItsLine() throws IOException {
+        Path conf = file("realm=example.org", "max-port=70000");
+
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--config", conf.toString());
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: " + conf + ":2: max-port: expected a port number 1-65535, got '70000'"
+                + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldWarnAboutAnIgnoredCoturnOptionAndStart() throws IOException {
+        Path conf = file("realm=example.org", "no-cli");
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-c", conf.toString());
+
+        assertEquals(0, exit);
+        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet admin interface"
+                + System.lineSeparator(), err.toString());
+        assertEquals(1, launcher.launched.size());
+    }
+
+    @Test
+    void shouldExitWith1WhenTheFileCannotBeRead() {
+        Path missing = dir.resolve("missing.conf");
+
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "-c", missing.toString());
+
+        assertEquals(1, exit);
+        assertEquals("turnkit: cannot read " + missing + ": no such file" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldLetTheCommandLineWinOverTheFile() throws Exception {
+        Path conf = file("realm=example.org", "min-port=50000", "user=alice:a", "user=bob:b", "no-udp");
+
+        ServerConfig config = serverConfig("serve", "-c", conf.toString(), "--min-port", "55000", "-u", "carol:c");
+
+        assertEquals(55000, config.minPort());
+        assertEquals(Map.of("carol", "c"), config.users());
+    }
+
+    @Test
+    void shouldKeepTheFileSettingsTheCommandLineLeavesAlone() throws Exception {
+        Path conf = file("realm=example.org", "min-port=50000", "denied-peer-ip=10.0.0.0/8", "no-udp");
+
+        ServerConfig config = serverConfig("serve", "-c", conf.toString(), "--max-port", "60000");
+
+        assertEquals(50000, config.minPort());
+        assertEquals(60000, config.maxPort());
+        assertEquals(List.of(AddressRange.parse("10.0.0.0/8")), config.deniedPeerRanges());
+        assertTrue(config.noUdp());
+    }
+
+    @Test
+    void shouldKeepTheLastOfARepeatedFlag() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-p", "4000", "--listening-port", "5000");
+
+        assertEquals(5000, config.listeningPort());
+    }
+
+    @Test
+    void shouldReadEveryCoturnShortName() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-a", "-L", "10.0.0.1", "-E", "10.0.0.1",
+                "-X", "60.70.80.91", "-q", "3", "-Q", "30", "-s", "1000", "-b", "/tmp/u", "-v");
+
+        assertTrue(config.ltCredMech() && config.verbose());
+        assertEquals(30, config.totalQuota());
+    }
+
+    @Test
+    void shouldWarnWhenADeniedRangeHidesAnAllowedOne() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "-r", "r", "--allowed-peer-ip", "83.166.68.45",
+                "--denied-peer-ip", "83.166.64.0-83.166.95.255");
+
+        assertEquals(0, exit);
+        assertEquals("turnkit: warning: allowed-peer-ip 83.166.68.45 overlaps denied-peer-ip 83.166.64.0/19: the denied "
+                + "range wins in turnkit (in coturn the allowed one did)" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldStartTheServerWithTheConfigurationAndExit0WhenItStops() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "--realm", "example.org", "--allow-loopback-peers");
+
+        assertEquals(0, exit);
+        assertEquals(1, launcher.launched.size());
+        assertTrue(launcher.launched.get(0).allowLoopbackPeers());
+    }
+
+    @Test
+    void shouldReportAServerThatCannotStartInOneLineWithExitCode1() {
+        FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
+
+        int exit = run(launcher, "serve", "-r", "r");
+
+        assertEquals(1, exit);
+        assertEquals("turnkit: cannot listen on udp 0.0.0.0:3478" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldAddTheStackTraceWhenVerbose() {
+        FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
+        String logLevel = System.getProperty(SLF4J_LEVEL);
+
+        int exit;
+        try {
+            exit = run(launcher, "serve", "-r", "r", "--verbose");
+        } finally {
+            // --verbose sets the log level for the whole JVM; other tests run in it too.
+            if (logLevel == null) {
+                System.clearProperty(SLF4J_LEVEL);
+            } else {
+                System.setProperty(SLF4J_LEVEL, logLevel);
+            }
+        }
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains("java.lang.IllegalStateException: cannot listen on udp 0.0.0.0:3478"
+                + System.lineSeparator() + "\tat "), err.toString());
+    }
+
+    @Test
+    void shouldListCoturnsOptionNamesInHelp() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--help");
+
+        assertEquals(0, exit);
+        assertTrue(out.toString().contains("-X, --external-ip=PUBLIC[/PRIVATE]"), out.toString());
+        assertTrue(out.toString().contains("--software-attribute[=TEXT]"), out.toString());
+    }
+
+    @Test
+    void shouldExit0WhenSigtermStopsTheServer() throws Exception {
+        Path output = dir.resolve("serve.out");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                FakeLauncher.class.getName(), "serve", "--realm", "example.org")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(output, StandardCharsets.UTF_8).contains("serving")) {
+                assertTrue(serve.isAlive(), () -> "serve ended early: " + read(output));
+                assertTrue(System.nanoTime() < deadline, () -> "serve never started: " + read(output));
+                Thread.onSpinWait();
+                serve.waitFor(20, TimeUnit.MILLISECONDS);
+            }
+
+            serve.destroy();
+
+            assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve did not stop");
+            assertEquals(0, serve.exitValue(), () -> read(output));
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    private int run(FakeLauncher launcher, String... args) {
+        CommandLine commandLine = launcher.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    /** Parses {@code args} and builds the configuration serve would start, starting nothing. */
+    private ServerConfig serverConfig(String... args) throws Exception {
+        CommandLine commandLine = FakeLauncher.stoppingAtOnce().commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.parseArgs(args);
+        ServeCommand serve = commandLine.getSubcommands().get("serve").getCommand();
+        ServerConfig config = serve.serverConfig();
+        assertFalse(err.toString().contains("error"), err.toString());
+        return config;
+    }
+
+    private Path file(String... lines) throws IOException {
+        return Files.write(dir.resolve("turnserver.conf"), List.of(lines), StandardCharsets.UTF_8);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

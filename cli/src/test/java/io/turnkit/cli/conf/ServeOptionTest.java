@@ -1,0 +1,120 @@
+package io.turnkit.cli.conf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.turnkit.server.config.ServerConfig;
+
+class ServeOptionTest {
+
+    @ParameterizedTest
+    @EnumSource(ServeOption.class)
+    void shouldBeReadableFromAFileUnderItsLongName(ServeOption option) {
+        assertEquals(option, ServeOption.forFileKey(option.longName().substring(2)));
+    }
+
+    @Test
+    void shouldNotIgnoreAnOptionTurnkitReads() {
+        for (ServeOption option : ServeOption.values()) {
+            assertNull(IgnoredOption.forFileKey(option.longName().substring(2)), option.longName());
+        }
+    }
+
+    @Test
+    void shouldReadAUserGivenByItsMd5Key() throws Exception {
+        ServerConfig config = config("--user", "ninefingers:0xBC807EE29DF3C9FFA736523FB2C4E8EE");
+
+        assertArrayEquals(HexFormat.of().parseHex("bc807ee29df3c9ffa736523fb2c4e8ee"),
+                config.userKeys().get("ninefingers"));
+    }
+
+    @Test
+    void shouldKeepTheColonsOfAPassword() throws Exception {
+        assertEquals("a:b:c", config("--user", "alice:a:b:c").users().get("alice"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0xabc", "0xZZ807ee29df3c9ffa736523fb2c4e8ee", "0x"})
+    void shouldRejectAKeyThatIsNot32HexDigits(String key) {
+        ConfigException error = assertThrows(ConfigException.class, () -> config("--user", "bob:" + key));
+
+        assertEquals("--user: expected NAME:0xKEY with the 32 hex digits of the MD5 key for user 'bob'",
+                error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", ":s3cret", "alice:"})
+    void shouldRejectAMalformedUserWithoutRepeatingIt(String value) {
+        ConfigException error = assertThrows(ConfigException.class, () -> config("--user", value));
+
+        assertEquals("--user: expected NAME:PASSWORD or NAME:0xKEY", error.getMessage());
+        assertFalse(error.getMessage().contains("s3cret"));
+    }
+
+    @Test
+    void shouldGiveTheDefaultSoftwareAttributeWhenNoTextIsGiven() throws Exception {
+        assertEquals(ServerConfig.defaultSoftwareAttribute(), config("--software-attribute", null).softwareAttribute());
+    }
+
+    @Test
+    void shouldTakeTheSoftwareAttributeText() throws Exception {
+        assertEquals("relay", config("--software-attribute", "relay").softwareAttribute());
+    }
+
+    @Test
+    void shouldGiveTheDefaultNonceLifetimeWhenNoneIsGiven() throws Exception {
+        assertEquals(Duration.ofSeconds(600), config("--stale-nonce", null).staleNonce());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1.5", "", "99999999999999999999", "1e3"})
+    void shouldRejectAQuotaThatIsNotAWholeNumber(String value) {
+        ConfigException error = assertThrows(ConfigException.class, () -> config("--user-quota", value));
+
+        assertEquals("--user-quota: expected a number of allocations, 0 or more, got '" + value + "'",
+                error.getMessage());
+    }
+
+    @Test
+    void shouldRejectASeparatorOfMoreThanOneCharacter() {
+        ConfigException error = assertThrows(ConfigException.class, () -> config("--rest-api-separator", "::"));
+
+        assertEquals("--rest-api-separator: expected one character, got '::'", error.getMessage());
+    }
+
+    @Test
+    void shouldReportOptionsThatDoNotFitTogetherWithoutAnOrigin() {
+        ConfigException error = assertThrows(ConfigException.class, () -> ServeOption.toServerConfig(List.of(
+                entry("--min-port", "60000"), entry("--max-port", "50000"))));
+
+        assertEquals("min-port 60000 is above max-port 50000", error.getMessage());
+    }
+
+    @Test
+    void shouldMakeAPicocliOptionUnderEveryName() {
+        assertTrue(List.of(ServeOption.USERDB.toOptionSpec().names()).containsAll(List.of("--userdb", "--db", "-b")));
+        assertNotNull(ServeOption.SOFTWARE_ATTRIBUTE.toOptionSpec().fallbackValue());
+    }
+
+    private static ServerConfig config(String name, String value) throws ConfigException {
+        return ServeOption.toServerConfig(List.of(entry("--realm", "r"), entry(name, value)));
+    }
+
+    private static ConfigEntry entry(String name, String value) {
+        return new ConfigEntry(ServeOption.forFileKey(name.substring(2)), value, name);
+    }
+}

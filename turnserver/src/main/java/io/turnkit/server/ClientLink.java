@@ -1,0 +1,37 @@
+package io.turnkit.server;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.turnkit.store.TransportProtocol;
+
+/**
+ * The server side of a client's transport: a UDP listening socket shared by many 5-tuples, or one TCP
+ * connection that is its own 5-tuple (RFC 8656 §2). It owns the allocations reached through it and is
+ * used only from its event loop.
+ */
+interface ClientLink {
+    TransportProtocol transport();
+
+    InetSocketAddress localAddress();
+
+    EventLoop eventLoop();
+
+    /** The allocation of the 5-tuple (client, {@link #localAddress()}, {@link #transport()}), or null. */
+    RelayAllocation allocation(InetSocketAddress client);
+
+    void add(RelayAllocation allocation);
+
+    void remove(RelayAllocation allocation);
+
+    /** Queues a frame (STUN message or ChannelData) to the client; the caller flushes. */
+    void write(ByteBuf frame, InetSocketAddress client);
+
+    void flush();
+
+    /** ChannelData over a stream is padded to a multiple of 4 (RFC 8656 §12.5). */
+    default boolean isStream() {
+        return transport() != TransportProtocol.UDP;
+    }
+}

@@ -1,0 +1,60 @@
+package io.turnkit.server;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+
+/**
+ * What UDP and TCP client links share: the channel they serve, the protocol instance that reads their
+ * frames, and a once-a-second sweep of expired allocations, permissions and channels (RFC 8656 §5, §9, §12)
+ * on the link's own event loop.
+ *
+ * @param <I> what the pipeline hands the link: datagrams, or frames cut from a stream
+ */
+abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> implements ClientLink {
+    final ServerContext server;
+    final TurnProtocol protocol;
+    Channel channel;
+    private InetSocketAddress localAddress;
+    private ScheduledFuture<?> sweep;
+
+    ClientLinkHandler(ServerContext server) {
+        this.server = server;
+        this.protocol = new TurnProtocol(server, this);
+    }
+
+    void startServing(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        localAddress = (InetSocketAddress) channel.localAddress();
+        sweep = ctx.executor().scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void stopServing() {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+    }
+
+    /** Drops what has expired; called once a second on the link's event loop. */
+    abstract void expire();
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+}

@@ -1,0 +1,83 @@
+package io.turnkit.server;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.turnkit.stun.ChannelData;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+import io.turnkit.stun.StunMethod;
+
+/**
+ * Datagrams from peers to one allocation's relayed address (RFC 8656 §11.3, §12.6): only peers with a
+ * permission get through; a bound channel carries them as ChannelData, otherwise a Data indication.
+ * Runs on the event loop of the client link, so the allocation is never touched from two threads.
+ */
+final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final ServerContext server;
+    private final RelayAllocation allocation;
+    private final StunMessageEncoder encoder = new StunMessageEncoder();
+    private final byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+
+    PeerDataHandler(ServerContext server, RelayAllocation allocation) {
+        this.server = server;
+        this.allocation = allocation;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        InetSocketAddress peer = packet.sender();
+        long now = System.nanoTime();
+        if (!allocation.hasPermission(peer.getAddress(), now)) {
+            server.counters.increment(ServerCounter.NO_PERMISSION);
+            return;
+        }
+        ByteBuf payload = packet.content();
+        int length = payload.readableBytes();
+        if (!allocation.toClient.admit(length, now)) {
+            server.counters.increment(ServerCounter.OVER_BANDWIDTH);
+            return;
+        }
+        int channel = allocation.channelOfPeer(peer, now);
+        ByteBuf frame;
+        if (channel >= 0) {
+            boolean stream = allocation.link.isStream();
+            frame = ctx.alloc().directBuffer(stream ? ChannelData.paddedLength(length)
+                    : ChannelData.HEADER_LENGTH + length);
+            ChannelData.writeHeader(frame, channel, length);
+            frame.writeBytes(payload, payload.readerIndex(), length);
+            if (stream) {
+                // RFC 8656 §12.5: over a stream the frame is padded to a multiple of 4 bytes.
+                frame.writeZero(ChannelData.paddedLength(length) - ChannelData.HEADER_LENGTH - length);
+            }
+        } else {
+            frame = ctx.alloc().directBuffer(StunMessage.HEADER_LENGTH + 24 + 4 + length + 3);
+            TurnProtocol.randomTransactionId(transactionId);
+            encoder.wrap(frame)
+                    .header(StunMessageType.of(StunMethod.DATA, StunClass.INDICATION), transactionId)
+                    .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer)
+                    .addBytes(StunAttributeType.DATA, payload, payload.readerIndex(), length)
+                    .finish();
+        }
+        allocation.link.write(frame, allocation.client());
+        server.counters.increment(ServerCounter.RELAYED_TO_CLIENT);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // One flush per read batch, not per datagram.
+        allocation.link.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // ICMP errors from unreachable peers surface here as PortUnreachableException: not fatal to the allocation.
+        server.counters.increment(ServerCounter.UNREACHABLE);
+    }
+}

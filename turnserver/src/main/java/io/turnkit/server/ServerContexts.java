@@ -1,0 +1,118 @@
+package io.turnkit.server;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.turnkit.server.auth.AuthRateLimiter;
+import io.turnkit.server.auth.AuthSettings;
+import io.turnkit.server.auth.Authenticator;
+import io.turnkit.server.auth.NonceService;
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.store.Quotas;
+import io.turnkit.store.RelayPortPool;
+import io.turnkit.store.Reservations;
+import io.turnkit.store.credential.CredentialStore;
+import io.turnkit.store.credential.FileCredentialStore;
+import io.turnkit.store.credential.InMemoryCredentialStore;
+import io.turnkit.store.credential.UserKeys;
+import io.turnkit.stun.PasswordAlgorithm;
+
+/** Builds a server's shared parts from its configuration, and says in one line what it built. */
+final class ServerContexts {
+    private ServerContexts() {
+    }
+
+    static ServerContext create(ServerConfig config, Transports transports, Limits limits) {
+        OneTimeUser[] oneTimeUser = new OneTimeUser[1];
+        CredentialStore store = credentials(config, oneTimeUser);
+        AuthSettings auth = authSettings(config);
+        Clock clock = Clock.systemUTC();
+        Authenticator authenticator = new Authenticator(auth, store,
+                new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
+                new AuthRateLimiter(), clock);
+        RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
+        ServerContext.Settings settings = new ServerContext.Settings(config.realm(), config.softwareAttribute(),
+                config.relayIps(), config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
+                config.channelLifetime().toSeconds(), config.maxBps(), limits.maxTcpConnections());
+        return new ServerContext(settings, transports,
+                config.peerPolicy(),
+                authenticator, store, pool, new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
+                new Quotas(config.userQuota(), config.totalQuota()), new ExternalAddresses(config.externalIps()),
+                oneTimeUser[0]);
+    }
+
+    private static AuthSettings authSettings(ServerConfig config) {
+        AuthSettings.Mode mode = !config.useAuthSecret() ? AuthSettings.Mode.LONG_TERM
+                : config.users().isEmpty() && config.userKeys().isEmpty() ? AuthSettings.Mode.REST_API
+                : AuthSettings.Mode.BOTH;
+        // Keys given as coturn's 0xHEX are MD5 only: offering SHA-256 would send RFC 8489 clients to a key
+        // those users do not have (RFC 8489 §9.2.4).
+        List<Integer> algorithms = config.userKeys().isEmpty() ? AuthSettings.DEFAULT_PASSWORD_ALGORITHMS
+                : List.of(PasswordAlgorithm.MD5);
+        return new AuthSettings(config.realm(), mode, config.restApiSeparator(), algorithms,
+                config.staticAuthSecrets(), false);
+    }
+
+    /**
+     * Users given with --user live in memory only; otherwise the embedded store (--userdb). With long-term
+     * credentials and nobody to let in, a one-time user is made (and printed once the server listens), so
+     * the server is usable at once.
+     */
+    private static CredentialStore credentials(ServerConfig config, OneTimeUser[] oneTimeUser) {
+        String realm = config.realm();
+        if (!config.users().isEmpty() || !config.userKeys().isEmpty()) {
+            InMemoryCredentialStore store = new InMemoryCredentialStore();
+            Instant now = Instant.now();
+            for (Map.Entry<String, String> user : config.users().entrySet()) {
+                store.putUser(UserKeys.fromPassword(realm, user.getKey(), user.getValue(), now));
+            }
+            for (Map.Entry<String, byte[]> user : config.userKeys().entrySet()) {
+                store.putUser(new UserKeys(realm, user.getKey(), user.getValue(), null, now));
+            }
+            return store;
+        }
+        CredentialStore store;
+        try {
+            store = FileCredentialStore.open(config.userdb());
+        } catch (IOException e) {
+            throw new ServerStartException("cannot read the user database " + config.userdb() + ": "
+                    + e.getMessage(), e);
+        }
+        boolean anyUser = store.users().stream().anyMatch(u -> u.realm().equals(realm));
+        if (config.useAuthSecret() || anyUser) {
+            return store;
+        }
+        store.close();
+        oneTimeUser[0] = new OneTimeUser(realm, config.userdb().toString());
+        return oneTimeUser[0].store();
+    }
+
+    static String describe(ServerConfig config, ServerContext context) {
+        StringBuilder line = new StringBuilder("realm ").append(config.realm()).append("; auth ");
+        if (config.useAuthSecret()) {
+            line.append("TURN REST API (").append(config.staticAuthSecrets().size()).append(" static secrets");
+            line.append(", separator '").append(config.restApiSeparator()).append("')");
+        } else {
+            line.append("long-term credentials (users: ").append(context.userCount()).append(')');
+        }
+        line.append(", password algorithms");
+        for (int algorithm : authSettings(config).passwordAlgorithms()) {
+            line.append(' ').append(PasswordAlgorithm.name(algorithm));
+        }
+        line.append("; relay ports ").append(config.minPort()).append('-').append(config.maxPort());
+        line.append("; peers: special-purpose addresses denied");
+        if (config.allowLoopbackPeers()) {
+            line.append(", loopback allowed");
+        }
+        if (!config.allowedPeerRanges().isEmpty()) {
+            line.append(", allowed ").append(config.allowedPeerRanges());
+        }
+        if (!config.deniedPeerRanges().isEmpty()) {
+            line.append(", denied ").append(config.deniedPeerRanges());
+        }
+        return line.toString();
+    }
+}

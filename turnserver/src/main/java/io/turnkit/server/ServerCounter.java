@@ -1,0 +1,36 @@
+package io.turnkit.server;
+
+/** Every counter the server keeps, declared once with a stable name; {@link ServerCounters} holds the values. */
+public enum ServerCounter {
+    MALFORMED_STUN("turnkit.malformed.stun"),
+    MALFORMED_CHANNEL_DATA("turnkit.malformed.channel_data"),
+    UNKNOWN_PROTOCOL("turnkit.dropped.unknown_protocol"),
+    NO_ALLOCATION("turnkit.dropped.no_allocation"),
+    NO_PERMISSION("turnkit.dropped.no_permission"),
+    NO_CHANNEL("turnkit.dropped.no_channel"),
+    PEER_DENIED("turnkit.dropped.peer_denied"),
+    AUTH_FAILURES("turnkit.auth.failures"),
+    AUTH_RATE_LIMITED("turnkit.auth.rate_limited"),
+    TCP_REFUSED("turnkit.tcp.refused"),
+    TCP_TIMED_OUT("turnkit.tcp.timed_out"),
+    TCP_BAD_FRAME("turnkit.tcp.bad_frame"),
+    CLIENT_BACKLOG_DROPPED("turnkit.dropped.client_backlog"),
+    OVER_BANDWIDTH("turnkit.dropped.over_bandwidth"),
+    ALLOCATIONS_CREATED("turnkit.allocations.created"),
+    ALLOCATIONS_EXPIRED("turnkit.allocations.expired"),
+    ALLOCATIONS_DELETED("turnkit.allocations.deleted"),
+    RELAYED_TO_PEER("turnkit.relayed.to_peer"),
+    RELAYED_TO_CLIENT("turnkit.relayed.to_client"),
+    UNREACHABLE("turnkit.icmp.unreachable"),
+    BINDING_REQUESTS("turnkit.binding.requests");
+
+    private final String meterName;
+
+    ServerCounter(String meterName) {
+        this.meterName = meterName;
+    }
+
+    public String meterName() {
+        return meterName;
+    }
+}

@@ -1,0 +1,606 @@
+package io.turnkit.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.DatagramPacket;
+import io.turnkit.server.auth.AuthResult;
+import io.turnkit.store.ChannelBindResult;
+import io.turnkit.store.FiveTuple;
+import io.turnkit.store.Quotas;
+import io.turnkit.stun.AddressAttribute;
+import io.turnkit.stun.AttributeIterator;
+import io.turnkit.stun.ChannelData;
+import io.turnkit.stun.ChannelDataValidation;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+import io.turnkit.stun.StunMethod;
+import io.turnkit.stun.StunValidation;
+
+/**
+ * What the server does with one frame from a client: STUN requests and indications (RFC 8489, RFC 8656)
+ * and ChannelData (RFC 8656 §12). One instance per client link; it holds the flyweights it re-wraps for
+ * every frame, so it is used from one event loop only.
+ */
+final class TurnProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnProtocol.class);
+    /** RFC 8656 §19: the transport protocol number of UDP in REQUESTED-TRANSPORT. */
+    private static final int PROTOCOL_UDP = 17;
+    private static final int FAMILY_IPV4 = 1;
+    private static final int FAMILY_IPV6 = 2;
+    /** A relay port can be taken by another process between the pool handing it out and the bind. */
+    private static final int BIND_ATTEMPTS = 4;
+
+    private final ServerContext server;
+    private final ClientLink link;
+    private final StunMessage message = new StunMessage();
+    private final ChannelData channelData = new ChannelData();
+    private final AddressAttribute address = new AddressAttribute();
+    private final AttributeIterator attributes = new AttributeIterator();
+    private final StunMessageEncoder encoder = new StunMessageEncoder();
+
+    TurnProtocol(ServerContext server, ClientLink link) {
+        this.server = server;
+        this.link = link;
+    }
+
+    /** A whole frame from the client: a datagram, or one frame cut from a stream. Never throws on bad input. */
+    void onFrame(ByteBuf frame, InetSocketAddress client) {
+        int offset = frame.readerIndex();
+        int length = frame.readableBytes();
+        if (length == 0) {
+            server.counters.increment(ServerCounter.UNKNOWN_PROTOCOL);
+            return;
+        }
+        int first = frame.getUnsignedByte(offset);
+        // RFC 7983 §7: 0-3 is STUN, 64-79 is TURN ChannelData; nothing else belongs on a TURN port.
+        if (first <= 3) {
+            onStun(frame, offset, length, client);
+        } else if (first >= 64 && first <= 79) {
+            onChannelData(frame, offset, length, client);
+        } else {
+            server.counters.increment(ServerCounter.UNKNOWN_PROTOCOL);
+        }
+    }
+
+    private void onChannelData(ByteBuf frame, int offset, int length, InetSocketAddress client) {
+        if (channelData.wrap(frame, offset, length).validate(link.isStream()) != ChannelDataValidation.VALID) {
+            server.counters.increment(ServerCounter.MALFORMED_CHANNEL_DATA);
+            return;
+        }
+        RelayAllocation allocation = link.allocation(client);
+        if (allocation == null) {
+            server.counters.increment(ServerCounter.NO_ALLOCATION);
+            return;
+        }
+        InetSocketAddress peer = allocation.peerOfChannel(channelData.channelNumber(), System.nanoTime());
+        if (peer == null) {
+            server.counters.increment(ServerCounter.NO_CHANNEL);
+            return;
+        }
+        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer);
+    }
+
+    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer) {
+        if (!allocation.toPeer.admit(payload.readableBytes(), System.nanoTime())) {
+            payload.release();
+            server.counters.increment(ServerCounter.OVER_BANDWIDTH);
+            return;
+        }
+        Channel relay = allocation.relayChannel;
+        relay.writeAndFlush(new DatagramPacket(payload, peer), relay.voidPromise());
+        server.counters.increment(ServerCounter.RELAYED_TO_PEER);
+    }
+
+    private void onStun(ByteBuf frame, int offset, int length, InetSocketAddress client) {
+        StunValidation validation = message.wrap(frame, offset, length).validate();
+        server.validationCounters().increment(validation);
+        if (validation != StunValidation.VALID && validation != StunValidation.UNKNOWN_COMPREHENSION_REQUIRED) {
+            server.counters.increment(ServerCounter.MALFORMED_STUN);
+            return;
+        }
+        if (message.isIndication()) {
+            // RFC 8656 §11.2: Send is the only indication a server takes; others are dropped silently.
+            if (message.method() == StunMethod.SEND && validation == StunValidation.VALID) {
+                onSend(client);
+            } else {
+                server.counters.increment(ServerCounter.MALFORMED_STUN);
+            }
+            return;
+        }
+        if (!message.isRequest()) {
+            // A server sends no requests, so any response is unsolicited (RFC 8489 §6.3.3).
+            server.counters.increment(ServerCounter.MALFORMED_STUN);
+            return;
+        }
+        onRequest(client, validation);
+    }
+
+    private void onRequest(InetSocketAddress client, StunValidation validation) {
+        int method = message.method();
+        if (method == StunMethod.BINDING) {
+            server.counters.increment(ServerCounter.BINDING_REQUESTS);
+            if (validation == StunValidation.UNKNOWN_COMPREHENSION_REQUIRED) {
+                sendUnknownAttributes(client, null);
+            } else {
+                sendBindingSuccess(client);
+            }
+            return;
+        }
+        if (!isTurnRequest(method)) {
+            // RFC 8489 §6.3.1: a request for a method the server does not know gets a 400.
+            sendError(client, 400, "Bad Request", null);
+            return;
+        }
+        RelayAllocation existing = link.allocation(client);
+        if (existing != null) {
+            ByteBuf cached = existing.cachedResponse(message.transactionIdHigh(), message.transactionIdLow());
+            if (cached != null) {
+                // RFC 8489 §6.3.4: a retransmitted request gets the very same response.
+                link.write(cached.retainedDuplicate(), client);
+                link.flush();
+                return;
+            }
+        }
+        // RFC 8489 §9.2.4: authentication comes before anything that changes state.
+        AuthResult auth = server.authenticator.authenticate(message, client);
+        switch (auth.outcome()) {
+            case OK:
+                break;
+            case RATE_LIMITED:
+                server.counters.increment(ServerCounter.AUTH_RATE_LIMITED);
+                return;
+            case CHALLENGE:
+            case STALE_NONCE:
+                sendChallenge(client, auth);
+                return;
+            default:
+                server.counters.increment(ServerCounter.AUTH_FAILURES);
+                if (auth.outcome() == AuthResult.Outcome.UNAUTHORIZED) {
+                    sendChallenge(client, auth);
+                } else {
+                    sendError(client, auth.errorCode(), auth.reason(), null);
+                }
+                return;
+        }
+        if (validation == StunValidation.UNKNOWN_COMPREHENSION_REQUIRED) {
+            // RFC 8489 §6.3.1.1: after the authentication checks, unknown attributes get a 420.
+            sendUnknownAttributes(client, auth);
+            return;
+        }
+        if (method == StunMethod.ALLOCATE) {
+            onAllocate(client, existing, auth);
+            return;
+        }
+        if (existing == null) {
+            sendError(client, 437, "Allocation Mismatch", auth);
+            return;
+        }
+        if (!existing.username().equals(auth.username())) {
+            // RFC 8656 §5: later requests must use the credentials that created the allocation.
+            sendError(client, 441, "Wrong Credentials", auth);
+            return;
+        }
+        switch (method) {
+            case StunMethod.REFRESH -> onRefresh(client, existing, auth);
+            case StunMethod.CREATE_PERMISSION -> onCreatePermission(client, existing, auth);
+            case StunMethod.CHANNEL_BIND -> onChannelBind(client, existing, auth);
+            default -> sendError(client, 400, "Bad Request", auth);
+        }
+    }
+
+    private static boolean isTurnRequest(int method) {
+        return method == StunMethod.ALLOCATE || method == StunMethod.REFRESH
+                || method == StunMethod.CREATE_PERMISSION || method == StunMethod.CHANNEL_BIND;
+    }
+
+    // ---------------------------------------------------------------------------------------- Allocate
+
+    /** RFC 8656 §7.2: receiving an Allocate request. */
+    private void onAllocate(InetSocketAddress client, RelayAllocation existing, AuthResult auth) {
+        if (existing != null) {
+            sendError(client, 437, "Allocation Mismatch", auth);
+            return;
+        }
+        int transport = message.findAttribute(StunAttributeType.REQUESTED_TRANSPORT);
+        if (transport < 0) {
+            sendError(client, 400, "Bad Request", auth);
+            return;
+        }
+        if (StunAttributes.requestedTransport(message, transport) != PROTOCOL_UDP) {
+            sendError(client, 442, "Unsupported Transport Protocol", auth);
+            return;
+        }
+        int evenPort = message.findAttribute(StunAttributeType.EVEN_PORT);
+        int token = message.findAttribute(StunAttributeType.RESERVATION_TOKEN);
+        int requestedFamily = message.findAttribute(StunAttributeType.REQUESTED_ADDRESS_FAMILY);
+        int additionalFamily = message.findAttribute(StunAttributeType.ADDITIONAL_ADDRESS_FAMILY);
+        // RFC 8656 §7.2: RESERVATION-TOKEN excludes EVEN-PORT and both address-family attributes, and
+        // REQUESTED-ADDRESS-FAMILY excludes ADDITIONAL-ADDRESS-FAMILY.
+        if (token >= 0 && (evenPort >= 0 || requestedFamily >= 0 || additionalFamily >= 0)
+                || requestedFamily >= 0 && additionalFamily >= 0) {
+            sendError(client, 400, "Bad Request", auth);
+            return;
+        }
+        int family = FAMILY_IPV4;
+        if (requestedFamily >= 0) {
+            family = StunAttributes.addressFamily(message, requestedFamily);
+            if (family != FAMILY_IPV4 && family != FAMILY_IPV6) {
+                sendError(client, 440, "Address Family not Supported", auth);
+                return;
+            }
+        }
+        if (additionalFamily >= 0 && StunAttributes.addressFamily(message, additionalFamily) != FAMILY_IPV6) {
+            sendError(client, 400, "Bad Request", auth);
+            return;
+        }
+        InetAddress relayIp = server.relayAddress(family, link.localAddress());
+        if (relayIp == null) {
+            sendError(client, 440, "Address Family not Supported", auth);
+            return;
+        }
+        Quotas.Verdict quota = server.quotas.acquire(auth.username());
+        if (quota != Quotas.Verdict.GRANTED) {
+            sendError(client, 486, "Allocation Quota Reached", auth);
+            return;
+        }
+        int port;
+        if (token >= 0) {
+            port = server.reservations.claim(StunAttributes.reservationToken(message, token), System.nanoTime());
+        } else if (evenPort >= 0) {
+            port = StunAttributes.evenPortReserve(message, evenPort)
+                    ? server.portPool.acquireEvenPair() : server.portPool.acquireEven();
+        } else {
+            port = server.portPool.acquire();
+        }
+        if (port < 0) {
+            server.quotas.release(auth.username());
+            sendError(client, 508, "Insufficient Capacity", auth);
+            return;
+        }
+        PendingAllocate pending = new PendingAllocate(client, auth, relayIp, port,
+                evenPort >= 0 && StunAttributes.evenPortReserve(message, evenPort),
+                token < 0 && evenPort < 0, additionalFamily >= 0, lifetimeSeconds(), transactionId(),
+                message.transactionIdHigh(), message.transactionIdLow(), hasFingerprint());
+        bindRelay(pending, 1);
+    }
+
+    /** What an Allocate needs once its relay socket is bound: the request buffer is gone by then. */
+    private record PendingAllocate(InetSocketAddress client, AuthResult auth, InetAddress relayIp, int port,
+            boolean reserveNext, boolean anyPort, boolean additionalFamilyRefused, long lifetimeSeconds,
+            byte[] transactionId, long transactionIdHigh, int transactionIdLow, boolean fingerprint) {
+        PendingAllocate withPort(int newPort) {
+            return new PendingAllocate(client, auth, relayIp, newPort, reserveNext, anyPort,
+                    additionalFamilyRefused, lifetimeSeconds, transactionId, transactionIdHigh, transactionIdLow,
+                    fingerprint);
+        }
+    }
+
+    private void bindRelay(PendingAllocate pending, int attempt) {
+        ChannelFuture bound = server.bindRelay(link.eventLoop(), new InetSocketAddress(pending.relayIp, pending.port));
+        bound.addListener(f -> {
+            if (f.isSuccess()) {
+                onRelayBound(pending, bound.channel());
+                return;
+            }
+            server.portPool.release(pending.port);
+            int next = pending.anyPort && attempt < BIND_ATTEMPTS ? server.portPool.acquire() : -1;
+            if (next >= 0) {
+                bindRelay(pending.withPort(next), attempt + 1);
+                return;
+            }
+            if (pending.reserveNext) {
+                server.portPool.release(pending.port + 1);
+            }
+            server.quotas.release(pending.auth.username());
+            ByteBuf response = startResponse(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
+            encoder.addErrorCode(508, "Insufficient Capacity");
+            finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
+        });
+    }
+
+    private void onRelayBound(PendingAllocate pending, Channel relay) {
+        if (link.allocation(pending.client) != null) {
+            // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
+            relay.close().addListener(f -> server.releasePorts(pending.port, pending.reserveNext));
+            server.quotas.release(pending.auth.username());
+            return;
+        }
+        long now = System.nanoTime();
+        InetSocketAddress relayed = new InetSocketAddress(pending.relayIp, pending.port);
+        FiveTuple fiveTuple = FiveTuple.of(link.transport(), pending.client, link.localAddress());
+        RelayAllocation allocation = new RelayAllocation(fiveTuple, pending.auth.username(), server.realm,
+                relayed, pending.port, link, seconds(pending.lifetimeSeconds), now,
+                seconds(server.permissionLifetimeSeconds), seconds(server.channelLifetimeSeconds), server.maxBps);
+        allocation.relayChannel = relay;
+        relay.pipeline().addLast(new PeerDataHandler(server, allocation));
+        link.add(allocation);
+        server.counters.increment(ServerCounter.ALLOCATIONS_CREATED);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("allocated {} for {} ({}, {} s)", TurnServer.format(relayed), fiveTuple,
+                    allocation.username(), pending.lifetimeSeconds);
+        }
+
+        ByteBuf response = startResponse(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, pending.transactionId);
+        encoder.addAddress(StunAttributeType.XOR_RELAYED_ADDRESS, server.advertisedRelayAddress(relayed));
+        encoder.addUint32(StunAttributeType.LIFETIME, pending.lifetimeSeconds);
+        if (pending.reserveNext) {
+            // RFC 8656 §7.2: R=1 keeps the next port for a later Allocate that presents this token.
+            encoder.addReservationToken(server.reservations.reserve(pending.port + 1, now));
+        }
+        if (pending.additionalFamilyRefused) {
+            // RFC 8656 §7.2: the IPv4 allocation stands; the IPv6 one is refused with 440 in ADDRESS-ERROR-CODE.
+            encoder.addBytes(StunAttributeType.ADDRESS_ERROR_CODE, ADDRESS_ERROR_IPV6_NOT_SUPPORTED);
+        }
+        encoder.addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, pending.client);
+        allocation.rememberResponse(pending.transactionIdHigh, pending.transactionIdLow,
+                finishAndSend(response, pending.client, pending.auth, pending.fingerprint, true));
+    }
+
+    /**
+     * RFC 8656 §18.12 ADDRESS-ERROR-CODE: family IPv6 (0x02), then the ERROR-CODE layout: class 4, number 40,
+     * "Address Family not Supported".
+     */
+    private static final byte[] ADDRESS_ERROR_IPV6_NOT_SUPPORTED = addressErrorIpv6();
+
+    private static byte[] addressErrorIpv6() {
+        byte[] reason = "Address Family not Supported".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = new byte[4 + reason.length];
+        value[0] = FAMILY_IPV6;
+        value[2] = 4;
+        value[3] = 40;
+        System.arraycopy(reason, 0, value, 4, reason.length);
+        return value;
+    }
+
+    /** RFC 8656 §7.2: the requested LIFETIME, at most the configured maximum, never below the 600 s default. */
+    private long lifetimeSeconds() {
+        int lifetime = message.findAttribute(StunAttributeType.LIFETIME);
+        long requested = lifetime < 0 ? ServerContext.DEFAULT_ALLOCATION_LIFETIME_SECONDS
+                : StunAttributes.uint32(message, lifetime);
+        long granted = Math.min(requested, server.maxAllocateLifetimeSeconds);
+        return Math.max(granted, Math.min(ServerContext.DEFAULT_ALLOCATION_LIFETIME_SECONDS,
+                server.maxAllocateLifetimeSeconds));
+    }
+
+    // ---------------------------------------------------------------------------------------- Refresh
+
+    /** RFC 8656 §8.2: receiving a Refresh request; LIFETIME 0 deletes the allocation. */
+    private void onRefresh(InetSocketAddress client, RelayAllocation allocation, AuthResult auth) {
+        int requestedFamily = message.findAttribute(StunAttributeType.REQUESTED_ADDRESS_FAMILY);
+        if (requestedFamily >= 0 && StunAttributes.addressFamily(message, requestedFamily)
+                != familyOf(allocation.relayedAddress().getAddress())) {
+            sendError(client, 443, "Peer Address Family Mismatch", auth);
+            return;
+        }
+        int lifetimeAttribute = message.findAttribute(StunAttributeType.LIFETIME);
+        boolean delete = lifetimeAttribute >= 0 && StunAttributes.uint32(message, lifetimeAttribute) == 0;
+        long lifetime = delete ? 0 : lifetimeSeconds();
+        ByteBuf response = startResponse(StunMethod.REFRESH, StunClass.SUCCESS_RESPONSE, null);
+        encoder.addUint32(StunAttributeType.LIFETIME, lifetime);
+        ByteBuf sent = finishAndSend(response, client, auth, hasFingerprint(), !delete);
+        if (delete) {
+            link.remove(allocation);
+            server.release(allocation, ServerCounter.ALLOCATIONS_DELETED);
+        } else {
+            allocation.refresh(seconds(lifetime), System.nanoTime());
+            allocation.rememberResponse(message.transactionIdHigh(), message.transactionIdLow(), sent);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ CreatePermission
+
+    /** RFC 8656 §10.2: every XOR-PEER-ADDRESS must pass before any permission is installed. */
+    private void onCreatePermission(InetSocketAddress client, RelayAllocation allocation, AuthResult auth) {
+        int peers = 0;
+        attributes.reset(message);
+        while (attributes.next()) {
+            if (attributes.type() != StunAttributeType.XOR_PEER_ADDRESS) {
+                continue;
+            }
+            int error = checkPeer(allocation, attributes.attributeOffset());
+            if (error != 0) {
+                sendPeerError(client, error, auth);
+                return;
+            }
+            peers++;
+        }
+        if (peers == 0) {
+            sendError(client, 400, "Bad Request", auth);
+            return;
+        }
+        long now = System.nanoTime();
+        attributes.reset(message);
+        while (attributes.next()) {
+            if (attributes.type() == StunAttributeType.XOR_PEER_ADDRESS) {
+                allocation.installPermission(
+                        address.wrap(message, attributes.attributeOffset()).toSocketAddress().getAddress(), now);
+            }
+        }
+        rememberAndSend(client, allocation, auth, StunMethod.CREATE_PERMISSION);
+    }
+
+    // ----------------------------------------------------------------------------------- ChannelBind
+
+    /** RFC 8656 §12.2: receiving a ChannelBind request. */
+    private void onChannelBind(InetSocketAddress client, RelayAllocation allocation, AuthResult auth) {
+        int number = message.findAttribute(StunAttributeType.CHANNEL_NUMBER);
+        int peer = message.findAttribute(StunAttributeType.XOR_PEER_ADDRESS);
+        if (number < 0 || peer < 0
+                || !ChannelData.isValidChannelNumber(StunAttributes.channelNumber(message, number))) {
+            sendError(client, 400, "Bad Request", auth);
+            return;
+        }
+        int error = checkPeer(allocation, peer);
+        if (error != 0) {
+            sendPeerError(client, error, auth);
+            return;
+        }
+        InetSocketAddress peerAddress = address.wrap(message, peer).toSocketAddress();
+        ChannelBindResult result = allocation.bindChannel(StunAttributes.channelNumber(message, number),
+                peerAddress, System.nanoTime());
+        if (result == ChannelBindResult.CONFLICT) {
+            sendError(client, 400, "Bad Request", auth);
+            return;
+        }
+        rememberAndSend(client, allocation, auth, StunMethod.CHANNEL_BIND);
+    }
+
+    /** 0 when the XOR-PEER-ADDRESS at {@code attribute} may get a permission, else the error code. */
+    private int checkPeer(RelayAllocation allocation, int attribute) {
+        if (!address.wrap(message, attribute).isValid()) {
+            return 400;
+        }
+        // RFC 8656 §10.2/§12.2: a peer of the other address family than the relayed address gets 443.
+        if (address.family() != familyOf(allocation.relayedAddress().getAddress())) {
+            return 443;
+        }
+        if (!server.peerPolicy.isAllowed(address.toSocketAddress().getAddress())) {
+            server.counters.increment(ServerCounter.PEER_DENIED);
+            return 403;
+        }
+        return 0;
+    }
+
+    private void sendPeerError(InetSocketAddress client, int error, AuthResult auth) {
+        switch (error) {
+            case 403 -> sendError(client, 403, "Forbidden", auth);
+            case 443 -> sendError(client, 443, "Peer Address Family Mismatch", auth);
+            default -> sendError(client, 400, "Bad Request", auth);
+        }
+    }
+
+    private void rememberAndSend(InetSocketAddress client, RelayAllocation allocation, AuthResult auth, int method) {
+        ByteBuf response = startResponse(method, StunClass.SUCCESS_RESPONSE, null);
+        allocation.rememberResponse(message.transactionIdHigh(), message.transactionIdLow(),
+                finishAndSend(response, client, auth, hasFingerprint(), true));
+    }
+
+    // ---------------------------------------------------------------------------------------- Send
+
+    /** RFC 8656 §11.2: a Send indication; anything wrong drops it silently (indications get no reply). */
+    private void onSend(InetSocketAddress client) {
+        RelayAllocation allocation = link.allocation(client);
+        if (allocation == null) {
+            server.counters.increment(ServerCounter.NO_ALLOCATION);
+            return;
+        }
+        int peer = message.findAttribute(StunAttributeType.XOR_PEER_ADDRESS);
+        int data = message.findAttribute(StunAttributeType.DATA);
+        if (peer < 0 || data < 0 || !address.wrap(message, peer).isValid()) {
+            server.counters.increment(ServerCounter.MALFORMED_STUN);
+            return;
+        }
+        InetSocketAddress peerAddress = address.toSocketAddress();
+        if (!server.peerPolicy.isAllowed(peerAddress.getAddress())) {
+            server.counters.increment(ServerCounter.PEER_DENIED);
+            return;
+        }
+        if (!allocation.hasPermission(peerAddress.getAddress(), System.nanoTime())) {
+            server.counters.increment(ServerCounter.NO_PERMISSION);
+            return;
+        }
+        relayToPeer(allocation, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
+                StunAttributes.valueLength(message, data)), peerAddress);
+    }
+
+    // ---------------------------------------------------------------------------------------- Binding
+
+    /** RFC 8489 §7.3: XOR-MAPPED-ADDRESS and nothing more, so a reply is no bigger than it must be. */
+    private void sendBindingSuccess(InetSocketAddress client) {
+        ByteBuf response = startResponse(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, null);
+        encoder.addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, client);
+        finishAndSend(response, client, null, hasFingerprint(), false);
+    }
+
+    // ---------------------------------------------------------------------------------------- Responses
+
+    private void sendChallenge(InetSocketAddress client, AuthResult auth) {
+        ByteBuf response = startResponse(message.method(), StunClass.ERROR_RESPONSE, null);
+        encoder.addErrorCode(auth.errorCode(), auth.reason());
+        auth.writeChallenge(encoder);
+        finishAndSend(response, client, null, hasFingerprint(), false);
+    }
+
+    private void sendUnknownAttributes(InetSocketAddress client, AuthResult auth) {
+        ByteBuf response = startResponse(message.method(), StunClass.ERROR_RESPONSE, null);
+        encoder.addErrorCode(420, "Unknown Attribute");
+        encoder.addUnknownAttributes(message);
+        finishAndSend(response, client, auth, hasFingerprint(), false);
+    }
+
+    private void sendError(InetSocketAddress client, int code, String reason, AuthResult auth) {
+        ByteBuf response = startResponse(message.method(), StunClass.ERROR_RESPONSE, null);
+        encoder.addErrorCode(code, reason);
+        finishAndSend(response, client, auth, hasFingerprint(), false);
+    }
+
+    /** Starts a response to the current request, or to {@code transactionId} when it is not null. */
+    private ByteBuf startResponse(int method, int stunClass, byte[] transactionId) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(256);
+        encoder.wrap(out);
+        if (transactionId == null) {
+            encoder.header(StunMessageType.of(method, stunClass), message);
+        } else {
+            encoder.header(StunMessageType.of(method, stunClass), transactionId);
+        }
+        return out;
+    }
+
+    /**
+     * SOFTWARE only when the operator asked for it; integrity on every response to an authenticated request
+     * (RFC 8489 §9.2.4); FINGERPRINT when the request had one (RFC 8489 §14.7). With {@code keep} the caller
+     * gets the response back and owns it (to answer a retransmission with it); else null.
+     */
+    private ByteBuf finishAndSend(ByteBuf response, InetSocketAddress client, AuthResult auth, boolean fingerprint,
+            boolean keep) {
+        if (server.software != null) {
+            encoder.addString(StunAttributeType.SOFTWARE, server.software);
+        }
+        if (auth != null) {
+            auth.writeIntegrity(encoder);
+        }
+        if (fingerprint) {
+            encoder.addFingerprint();
+        }
+        encoder.finish();
+        link.write(keep ? response.retainedDuplicate() : response, client);
+        link.flush();
+        return keep ? response : null;
+    }
+
+    private boolean hasFingerprint() {
+        return message.findAttribute(StunAttributeType.FINGERPRINT) >= 0;
+    }
+
+    private byte[] transactionId() {
+        byte[] id = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+        message.copyTransactionId(id);
+        return id;
+    }
+
+    static int familyOf(InetAddress address) {
+        return address instanceof java.net.Inet6Address ? FAMILY_IPV6 : FAMILY_IPV4;
+    }
+
+    private static long seconds(long seconds) {
+        return java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    /** A fresh transaction id for an indication the server originates (RFC 8489 §6). */
+    static void randomTransactionId(byte[] id) {
+        ThreadLocalRandom.current().nextBytes(id);
+    }
+}

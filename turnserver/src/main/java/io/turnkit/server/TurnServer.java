@@ -1,0 +1,215 @@
+package io.turnkit.server;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.turnkit.server.config.ServerConfig;
+
+/** A running TURN server (RFC 8656): its listeners, relays and timers. */
+public final class TurnServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
+    /** Outbound bytes a TCP client may leave unread before relayed data to it is dropped. */
+    private static final WriteBufferWaterMark TCP_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final EventLoopGroup group;
+    private final ServerContext context;
+    private final List<Channel> listeners;
+
+    private TurnServer(EventLoopGroup group, ServerContext context, List<Channel> listeners) {
+        this.group = group;
+        this.context = context;
+        this.listeners = listeners;
+    }
+
+    /**
+     * Binds every listener the configuration asks for and starts serving.
+     *
+     * @throws ServerStartException naming the listener that could not be bound
+     */
+    public static TurnServer start(ServerConfig config) {
+        return start(config, Limits.DEFAULT);
+    }
+
+    static TurnServer start(ServerConfig config, Limits limits) {
+        Transports transports = Transports.best();
+        int threads = Runtime.getRuntime().availableProcessors();
+        EventLoopGroup group = transports.newEventLoopGroup(threads);
+        List<Channel> listeners = new ArrayList<>();
+        ServerContext context;
+        try {
+            context = ServerContexts.create(config, transports, limits);
+            List<InetAddress> addresses = listeningAddresses(config.listeningIps());
+            for (InetAddress address : addresses) {
+                InetSocketAddress local = new InetSocketAddress(address, config.listeningPort());
+                if (!config.noUdp()) {
+                    // With epoll, one socket per event loop (SO_REUSEPORT): the kernel keeps each client
+                    // 5-tuple on one socket, so its allocation stays on one thread.
+                    int sockets = transports.isEpoll() ? threads : 1;
+                    for (int i = 0; i < sockets; i++) {
+                        Channel udp = bind("udp", local, udpBootstrap(group, transports, context).bind(local));
+                        listeners.add(udp);
+                        // Port 0 (tests) means "any": every other socket of this address joins the one picked.
+                        local = (InetSocketAddress) udp.localAddress();
+                    }
+                }
+                if (!config.noTcp()) {
+                    Channel tcp = bind("tcp", local, tcpBootstrap(group, transports, context, limits).bind(local));
+                    listeners.add(tcp);
+                }
+            }
+        } catch (RuntimeException e) {
+            listeners.forEach(Channel::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        group.next().scheduleAtFixedRate(() -> context.reservations.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        TurnServer server = new TurnServer(group, context, listeners);
+        LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
+                ServerContexts.describe(config, context));
+        if (context.oneTimeUser != null) {
+            context.oneTimeUser.print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
+                    : server.listeningAddresses(true));
+        }
+        return server;
+    }
+
+    private static Bootstrap udpBootstrap(EventLoopGroup group, Transports transports, ServerContext context) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(transports.datagramChannel())
+                .handler(new UdpClientLink(context));
+        if (transports.isEpoll()) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        return bootstrap;
+    }
+
+    private static ServerBootstrap tcpBootstrap(EventLoopGroup group, Transports transports, ServerContext context,
+            Limits limits) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transports.serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TCP_WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        StreamFrameDecoder decoder = new StreamFrameDecoder(context.counters);
+                        channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0),
+                                decoder, new TcpClientLink(context, decoder));
+                    }
+                });
+    }
+
+    private static Channel bind(String transport, InetSocketAddress local, ChannelFuture future) {
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new ServerStartException("cannot listen on " + transport + " " + format(local) + ": "
+                    + future.cause().getMessage());
+        }
+        return future.channel();
+    }
+
+    /**
+     * Without --listening-ip, or for a wildcard one, every address of every interface that is up (of the
+     * wildcard's family), each bound on its own as coturn does, so a reply leaves from the address the client
+     * used and relayed addresses are concrete. IPv6 link-local addresses are left out: they need a scope no
+     * client can give us.
+     */
+    private static List<InetAddress> listeningAddresses(List<InetAddress> configured) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (InetAddress address : configured) {
+            if (!address.isAnyLocalAddress()) {
+                addresses.add(address);
+            }
+        }
+        boolean any = configured.isEmpty();
+        boolean anyIpv4 = any || configured.stream().anyMatch(a -> a.isAnyLocalAddress() && !(a instanceof Inet6Address));
+        boolean anyIpv6 = any || configured.stream().anyMatch(a -> a.isAnyLocalAddress() && a instanceof Inet6Address);
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    boolean ipv6 = address instanceof Inet6Address;
+                    if ((ipv6 ? anyIpv6 && !address.isLinkLocalAddress() : anyIpv4) && !addresses.contains(address)) {
+                        addresses.add(address);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            throw new ServerStartException("cannot list the network interfaces: " + e.getMessage());
+        }
+        return addresses;
+    }
+
+    private String describeListeners() {
+        List<String> names = new ArrayList<>();
+        for (Channel channel : listeners) {
+            String name = (channel instanceof io.netty.channel.socket.DatagramChannel ? "udp " : "tcp ")
+                    + format((InetSocketAddress) channel.localAddress());
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return String.join(", ", names);
+    }
+
+    static String format(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** This server's counters, for metrics and tests. */
+    public ServerCounters counters() {
+        return context.counters;
+    }
+
+    /** The addresses actually bound (useful when the configuration asked for port 0). */
+    public List<InetSocketAddress> listeningAddresses(boolean udp) {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Channel channel : listeners) {
+            if (channel instanceof io.netty.channel.socket.DatagramChannel == udp) {
+                addresses.add((InetSocketAddress) channel.localAddress());
+            }
+        }
+        return addresses;
+    }
+
+    /** Blocks until the server is closed. */
+    public void awaitClose() throws InterruptedException {
+        group.terminationFuture().await();
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : listeners) {
+            channel.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        context.close();
+    }
+}

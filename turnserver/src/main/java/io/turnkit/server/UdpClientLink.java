@@ -1,0 +1,75 @@
+package io.turnkit.server;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DatagramPacket;
+import io.turnkit.store.AllocationTable;
+import io.turnkit.store.TransportProtocol;
+
+/**
+ * One UDP listening socket: every client 5-tuple that reaches it, and the allocations they own, in a table
+ * that only this socket's event loop touches.
+ */
+final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
+    private final AllocationTable<RelayAllocation> allocations = new AllocationTable<>();
+
+    UdpClientLink(ServerContext server) {
+        super(server);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startServing(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stopServing();
+        allocations.forEach(a -> server.release(a, ServerCounter.ALLOCATIONS_DELETED));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    void expire() {
+        allocations.expire(System.nanoTime(), a -> server.release(a, ServerCounter.ALLOCATIONS_EXPIRED));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        protocol.onFrame(packet.content(), packet.sender());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // An ICMP error for an earlier send to a client: nothing to do, the socket serves everyone else.
+        server.counters.increment(ServerCounter.UNREACHABLE);
+    }
+
+    @Override
+    public TransportProtocol transport() {
+        return TransportProtocol.UDP;
+    }
+
+    @Override
+    public RelayAllocation allocation(InetSocketAddress client) {
+        return allocations.get(TransportProtocol.UDP, client, localAddress());
+    }
+
+    @Override
+    public void add(RelayAllocation allocation) {
+        allocations.add(allocation);
+    }
+
+    @Override
+    public void remove(RelayAllocation allocation) {
+        allocations.remove(allocation);
+    }
+
+    @Override
+    public void write(ByteBuf frame, InetSocketAddress client) {
+        channel.write(new DatagramPacket(frame, client), channel.voidPromise());
+    }
+}

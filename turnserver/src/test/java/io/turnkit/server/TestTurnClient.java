@@ -1,0 +1,260 @@
+package io.turnkit.server;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.turnkit.stun.LongTermKey;
+import io.turnkit.stun.MessageIntegrity;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+import io.turnkit.stun.StunMethod;
+import io.turnkit.stun.StunValidation;
+
+/**
+ * A small blocking TURN client for tests, over UDP or TCP, that does the long-term credential dance
+ * (RFC 8489 §9.2.3): the first request is answered 401 with REALM and NONCE, the next carries integrity.
+ */
+final class TestTurnClient implements AutoCloseable {
+    private static final int TIMEOUT_MILLIS = 2000;
+
+    private final DatagramSocket udp;
+    private final Socket tcp;
+    private final String username;
+    private final String password;
+    private String realm;
+    private String nonce;
+    private byte[] key;
+
+    private TestTurnClient(DatagramSocket udp, Socket tcp, String username, String password) {
+        this.udp = udp;
+        this.tcp = tcp;
+        this.username = username;
+        this.password = password;
+    }
+
+    static TestTurnClient udp(InetSocketAddress server, String username, String password) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+        socket.connect(server);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        return new TestTurnClient(socket, null, username, password);
+    }
+
+    static TestTurnClient tcp(InetSocketAddress server, String username, String password) throws IOException {
+        Socket socket = new Socket(server.getAddress(), server.getPort());
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        return new TestTurnClient(null, socket, username, password);
+    }
+
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) (udp != null ? udp.getLocalSocketAddress() : tcp.getLocalSocketAddress());
+    }
+
+    /** A response as the test sees it: the decoded message over its own heap copy. */
+    static final class Response {
+        final StunMessage message = new StunMessage();
+        final ByteBuf bytes;
+
+        Response(byte[] data) {
+            bytes = Unpooled.wrappedBuffer(data);
+            StunValidation validation = message.wrap(bytes, 0, data.length).validate();
+            if (validation != StunValidation.VALID) {
+                throw new AssertionError("server sent an invalid message: " + validation);
+            }
+        }
+
+        boolean isSuccess() {
+            return message.isSuccessResponse();
+        }
+
+        int errorCode() {
+            int attribute = message.findAttribute(StunAttributeType.ERROR_CODE);
+            return attribute < 0 ? 0 : StunAttributes.errorCode(message, attribute);
+        }
+
+        boolean has(int attributeType) {
+            return message.findAttribute(attributeType) >= 0;
+        }
+
+        String string(int attributeType) {
+            int attribute = message.findAttribute(attributeType);
+            return attribute < 0 ? null : StunAttributes.string(message, attribute);
+        }
+
+        long uint32(int attributeType) {
+            return StunAttributes.uint32(message, message.findAttribute(attributeType));
+        }
+
+        InetSocketAddress address(int attributeType) {
+            return new io.turnkit.stun.AddressAttribute().wrap(message, message.findAttribute(attributeType))
+                    .toSocketAddress();
+        }
+
+        @Override
+        public String toString() {
+            return (isSuccess() ? "success" : "error " + errorCode()) + " " + message.method();
+        }
+    }
+
+    /** Sends a request without credentials and returns the response. */
+    Response plain(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
+        return exchange(method, randomTransactionId(), attributes, false);
+    }
+
+    /** Sends a request with long-term credentials, learning REALM and NONCE from a 401 or 438 first. */
+    Response authenticated(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
+        if (nonce == null) {
+            Response challenge = plain(method, attributes);
+            if (challenge.errorCode() != 401) {
+                return challenge;
+            }
+            learn(challenge);
+        }
+        Response response = exchange(method, randomTransactionId(), attributes, true);
+        if (response.errorCode() == 438) {
+            learn(response);
+            response = exchange(method, randomTransactionId(), attributes, true);
+        }
+        return response;
+    }
+
+    /** Sends the same request twice with one transaction id: the server must answer a retransmission alike. */
+    byte[][] sentTwice(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
+        byte[] transactionId = randomTransactionId();
+        Response first = exchange(method, transactionId, attributes, true);
+        Response second = exchange(method, transactionId, attributes, true);
+        return new byte[][] {ByteBufUtil.getBytes(first.bytes), ByteBufUtil.getBytes(second.bytes)};
+    }
+
+    /** Sends an authenticated request with a nonce of the test's choosing. */
+    Response withNonce(String chosenNonce, String chosenRealm, int method, Consumer<StunMessageEncoder> attributes)
+            throws IOException {
+        nonce = chosenNonce;
+        realm = chosenRealm;
+        key = LongTermKey.md5(username, realm, password);
+        return exchange(method, randomTransactionId(), attributes, true);
+    }
+
+    /** A Send indication (RFC 8656 §11.1) carrying {@code data} to {@code peer}. */
+    byte[] sendIndication(InetSocketAddress peer, byte[] data) {
+        ByteBuf out = Unpooled.buffer(64 + data.length);
+        new StunMessageEncoder().wrap(out)
+                .header(StunMessageType.of(StunMethod.SEND, StunClass.INDICATION), randomTransactionId())
+                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer)
+                .addBytes(StunAttributeType.DATA, data)
+                .finish();
+        return ByteBufUtil.getBytes(out);
+    }
+
+    void learnFrom(Response challenge) {
+        learn(challenge);
+    }
+
+    private void learn(Response challenge) {
+        realm = challenge.string(StunAttributeType.REALM);
+        nonce = challenge.string(StunAttributeType.NONCE);
+        key = LongTermKey.md5(username, realm, password);
+    }
+
+    String realm() {
+        return realm;
+    }
+
+    byte[] key() {
+        return key;
+    }
+
+    private Response exchange(int method, byte[] transactionId, Consumer<StunMessageEncoder> attributes,
+            boolean authenticate) throws IOException {
+        ByteBuf out = Unpooled.buffer(512);
+        StunMessageEncoder encoder = new StunMessageEncoder().wrap(out)
+                .header(StunMessageType.of(method, StunClass.REQUEST), transactionId);
+        attributes.accept(encoder);
+        if (authenticate) {
+            encoder.addString(StunAttributeType.USERNAME, username)
+                    .addString(StunAttributeType.REALM, realm)
+                    .addString(StunAttributeType.NONCE, nonce)
+                    .addMessageIntegrity(key);
+        }
+        encoder.addFingerprint().finish();
+        byte[] request = ByteBufUtil.getBytes(out);
+        send(request);
+        return awaitResponse(transactionId);
+    }
+
+    void send(byte[] frame) throws IOException {
+        if (udp != null) {
+            udp.send(new DatagramPacket(frame, frame.length));
+        } else {
+            OutputStream stream = tcp.getOutputStream();
+            stream.write(frame);
+            stream.flush();
+        }
+    }
+
+    private Response awaitResponse(byte[] transactionId) throws IOException {
+        long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            byte[] frame = receiveFrame();
+            if (frame.length >= StunMessage.HEADER_LENGTH && frame[0] < 4
+                    && Arrays.equals(frame, 8, 20, transactionId, 0, 12)) {
+                Response response = new Response(frame);
+                if (response.message.findAttribute(StunAttributeType.MESSAGE_INTEGRITY) >= 0 && key != null
+                        && !MessageIntegrity.check(response.message, key)) {
+                    throw new AssertionError("response integrity does not verify");
+                }
+                return response;
+            }
+        }
+        throw new SocketTimeoutException("no response");
+    }
+
+    /** The next datagram, or the next STUN/ChannelData frame from the stream. */
+    byte[] receiveFrame() throws IOException {
+        if (udp != null) {
+            byte[] buffer = new byte[65536];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            udp.receive(packet);
+            return Arrays.copyOf(buffer, packet.getLength());
+        }
+        DataInputStream in = new DataInputStream(tcp.getInputStream());
+        byte[] header = new byte[4];
+        in.readFully(header);
+        int length = (header[2] & 0xFF) << 8 | header[3] & 0xFF;
+        boolean stun = (header[0] & 0xC0) == 0;
+        int rest = stun ? length + 16 : (length + 3) & ~3;
+        byte[] frame = Arrays.copyOf(header, 4 + rest);
+        in.readFully(frame, 4, rest);
+        return frame;
+    }
+
+    static byte[] randomTransactionId() {
+        byte[] id = new byte[12];
+        ThreadLocalRandom.current().nextBytes(id);
+        return id;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (udp != null) {
+            udp.close();
+        } else {
+            tcp.close();
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package io.turnkit.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMethod;
+
+/** The server's answers over UDP and TCP, success and every error path of RFC 8656 and RFC 8489. */
+class TurnServerTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final String USER = "alice";
+    private static final String PASSWORD = "wonderland";
+
+    @TempDir
+    Path temp;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private TurnServer server;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : open) {
+            closeable.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private InetSocketAddress start(Consumer<ServerConfig.Builder> settings) {
+        int base = 20_000 + ThreadLocalRandom.current().nextInt(400) * 100;
+        ServerConfig.Builder builder = ServerConfig.builder()
+                .addListeningIp(LOOPBACK)
+                .listeningPort(0)
+                .realm("turnkit.test")
+                .ltCredMech(true)
+                .user(USER, PASSWORD)
+                .minPort(base)
+                .maxPort(base + 99)
+                .userdb(temp.resolve("userdb"));
+        settings.accept(builder);
+        server = TurnServer.start(builder.build());
+        return server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false).get(0)
+                : server.listeningAddresses(true).get(0);
+    }
+
+    private TestTurnClient udpClient(InetSocketAddress address, String password) throws IOException {
+        TestTurnClient client = TestTurnClient.udp(address, USER, password);
+        open.add(client);
+        return client;
+    }
+
+    private static Consumer<StunMessageEncoder> udpTransport() {
+        return e -> e.addRequestedTransport(17);
+    }
+
+    private static Consumer<StunMessageEncoder> peer(InetSocketAddress peer) {
+        return e -> e.addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer);
+    }
+
+    @Test
+    void shouldAnswerBindingWithTheClientsAddress() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        TestTurnClient.Response response = client.plain(StunMethod.BINDING, e -> { });
+        assertTrue(response.isSuccess(), response.toString());
+        assertEquals(client.localAddress(), response.address(StunAttributeType.XOR_MAPPED_ADDRESS));
+        assertFalse(response.has(StunAttributeType.SOFTWARE), "no SOFTWARE unless configured");
+    }
+
+    @Test
+    void shouldAnswerUnknownComprehensionRequiredAttributeWith420() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        TestTurnClient.Response response = client.plain(StunMethod.BINDING,
+                e -> e.addBytes(0x7F01, new byte[] {1, 2, 3, 4}));
+        assertEquals(420, response.errorCode());
+        assertTrue(response.has(StunAttributeType.UNKNOWN_ATTRIBUTES));
+    }
+
+    @Test
+    void shouldChallengeAnAllocateWithoutCredentials() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        TestTurnClient.Response response = client.plain(StunMethod.ALLOCATE, udpTransport());
+        assertEquals(401, response.errorCode());
+        assertEquals("turnkit.test", response.string(StunAttributeType.REALM));
+        assertNotNull(response.string(StunAttributeType.NONCE));
+        assertTrue(response.has(StunAttributeType.PASSWORD_ALGORITHMS));
+    }
+
+    @Test
+    void shouldAllocateARelayedAddressInTheConfiguredRange() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.minPort(41_000).maxPort(41_099)), PASSWORD);
+        TestTurnClient.Response response = client.authenticated(StunMethod.ALLOCATE, udpTransport());
+        assertTrue(response.isSuccess(), response.toString());
+        InetSocketAddress relayed = response.address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        assertEquals(LOOPBACK, relayed.getAddress());
+        assertTrue(relayed.getPort() >= 41_000 && relayed.getPort() <= 41_099, relayed.toString());
+        assertEquals(600, response.uint32(StunAttributeType.LIFETIME));
+        assertEquals(client.localAddress(), response.address(StunAttributeType.XOR_MAPPED_ADDRESS));
+        assertTrue(response.has(StunAttributeType.MESSAGE_INTEGRITY), "responses to authenticated requests carry integrity");
+    }
+
+    @Test
+    void shouldRefuseAWrongPasswordWith401() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), "not the password");
+        assertEquals(401, client.authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
+        assertEquals(0, server.counters().get(ServerCounter.ALLOCATIONS_CREATED));
+    }
+
+    @Test
+    void shouldAnswerAForgedNonceWith438AndAFreshNonce() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        TestTurnClient.Response challenge = client.plain(StunMethod.ALLOCATE, udpTransport());
+        String nonce = challenge.string(StunAttributeType.NONCE);
+        String forged = nonce.substring(0, nonce.length() - 1) + (nonce.endsWith("A") ? "B" : "A");
+        TestTurnClient.Response response = client.withNonce(forged, "turnkit.test", StunMethod.ALLOCATE, udpTransport());
+        assertEquals(438, response.errorCode());
+        assertNotNull(response.string(StunAttributeType.NONCE));
+    }
+
+    @Test
+    void shouldRefuseASecondAllocateFromTheSameFiveTupleWith437() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        assertEquals(437, client.authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
+    }
+
+    @Test
+    void shouldAnswerARetransmittedAllocateWithTheSameResponse() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        client.learnFrom(client.plain(StunMethod.ALLOCATE, udpTransport()));
+        byte[][] responses = client.sentTwice(StunMethod.ALLOCATE, udpTransport());
+        assertArrayEquals(responses[0], responses[1]);
+        assertEquals(1, server.counters().get(ServerCounter.ALLOCATIONS_CREATED));
+    }
+
+    @Test
+    void shouldRefuseATcpRelayWith442() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        assertEquals(442, client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(6)).errorCode());
+    }
+
+    @Test
+    void shouldRefuseAnAllocateWithoutRequestedTransportWith400() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        assertEquals(400, client.authenticated(StunMethod.ALLOCATE, e -> { }).errorCode());
+    }
+
+    @Test
+    void shouldRefuseRefreshWithoutAllocationWith437() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        assertEquals(437, client.authenticated(StunMethod.REFRESH, e -> { }).errorCode());
+    }
+
+    @Test
+    void shouldRefuseALoopbackPeerByDefaultWith403() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        InetSocketAddress loopbackPeer = new InetSocketAddress(LOOPBACK, 9);
+        assertEquals(403, client.authenticated(StunMethod.CREATE_PERMISSION, peer(loopbackPeer)).errorCode());
+        InetSocketAddress metadata = new InetSocketAddress("169.254.169.254", 80);
+        assertEquals(403, client.authenticated(StunMethod.CREATE_PERMISSION, peer(metadata)).errorCode());
+        InetSocketAddress nat64Metadata = new InetSocketAddress("64:ff9b::a9fe:a9fe", 80);
+        assertEquals(443, client.authenticated(StunMethod.CREATE_PERMISSION, peer(nat64Metadata)).errorCode(),
+                "an IPv6 peer of an IPv4 relay is a family mismatch (RFC 8656 §10.2)");
+        InetSocketAddress privatePeer = new InetSocketAddress("10.1.2.3", 5000);
+        assertEquals(403, client.authenticated(StunMethod.CHANNEL_BIND,
+                e -> e.addChannelNumber(0x4000).addAddress(StunAttributeType.XOR_PEER_ADDRESS, privatePeer))
+                .errorCode());
+        assertEquals(3, server.counters().get(ServerCounter.PEER_DENIED));
+    }
+
+    @Test
+    void shouldEnforceTheUserQuotaWith486() throws IOException {
+        InetSocketAddress address = start(b -> b.userQuota(1));
+        assertTrue(udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        assertEquals(486, udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
+    }
+
+    @Test
+    void shouldAnswer508WhenNoRelayPortIsLeft() throws IOException {
+        int port = freeUdpPort();
+        InetSocketAddress address = start(b -> b.minPort(port).maxPort(port));
+        assertTrue(udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        assertEquals(508, udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
+    }
+
+    @Test
+    void shouldRefuseChannelBindConflictsWith400() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        InetSocketAddress first = new InetSocketAddress(LOOPBACK, 40_001);
+        InetSocketAddress second = new InetSocketAddress(LOOPBACK, 40_002);
+        assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4001, first)).isSuccess());
+        assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4001, first)).isSuccess(), "rebinding refreshes");
+        assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4001, second)).errorCode());
+        assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4002, first)).errorCode());
+        assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x3FFF, second)).errorCode());
+    }
+
+    private static Consumer<StunMessageEncoder> channel(int number, InetSocketAddress peer) {
+        return e -> e.addChannelNumber(number).addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer);
+    }
+
+    @Test
+    void shouldRelayChannelDataBothWays() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, udpTransport());
+        InetSocketAddress relayed = allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        try (DatagramSocket peerSocket = peerSocket()) {
+            InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
+            assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000, peerAddress)).isSuccess());
+
+            client.send(channelData(0x4000, "to the peer"));
+            DatagramPacket received = receive(peerSocket);
+            assertEquals("to the peer", new String(received.getData(), 0, received.getLength()));
+            assertEquals(relayed, received.getSocketAddress());
+
+            byte[] reply = "to the client".getBytes();
+            peerSocket.send(new DatagramPacket(reply, reply.length, relayed));
+            byte[] frame = client.receiveFrame();
+            assertEquals(0x4000, (frame[0] & 0xFF) << 8 | frame[1] & 0xFF);
+            assertEquals("to the client", new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF));
+        }
+    }
+
+    @Test
+    void shouldRelaySendAndDataIndicationsOnlyWithAPermission() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
+                .address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        try (DatagramSocket peerSocket = peerSocket()) {
+            InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
+            client.send(client.sendIndication(peerAddress, "before".getBytes()));
+            assertTrue(client.authenticated(StunMethod.CREATE_PERMISSION, peer(peerAddress)).isSuccess());
+            client.send(client.sendIndication(peerAddress, "after".getBytes()));
+            DatagramPacket received = receive(peerSocket);
+            assertEquals("after", new String(received.getData(), 0, received.getLength()),
+                    "the Send before the permission was dropped");
+            assertEquals(1, server.counters().get(ServerCounter.NO_PERMISSION));
+
+            byte[] reply = "data".getBytes();
+            peerSocket.send(new DatagramPacket(reply, reply.length, relayed));
+            TestTurnClient.Response indication = new TestTurnClient.Response(client.receiveFrame());
+            assertEquals(StunMethod.DATA, indication.message.method());
+            assertEquals(peerAddress, indication.address(StunAttributeType.XOR_PEER_ADDRESS));
+        }
+    }
+
+    @Test
+    void shouldDropWhatExceedsMaxBps() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true).maxBps(100)), PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        try (DatagramSocket peerSocket = peerSocket()) {
+            InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
+            assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000, peerAddress)).isSuccess());
+            String eighty = "x".repeat(80);
+            for (int i = 0; i < 3; i++) {
+                client.send(channelData(0x4000, eighty));
+            }
+            assertEquals(eighty, new String(receive(peerSocket).getData(), 0, 80));
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (server.counters().get(ServerCounter.OVER_BANDWIDTH) < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(2, server.counters().get(ServerCounter.OVER_BANDWIDTH));
+            assertEquals(1, server.counters().get(ServerCounter.RELAYED_TO_PEER));
+        }
+    }
+
+    @Test
+    void shouldDeleteTheAllocationOnRefreshWithLifetimeZero() throws IOException {
+        int port = freeUdpPort();
+        InetSocketAddress address = start(b -> b.minPort(port).maxPort(port));
+        TestTurnClient client = udpClient(address, PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        TestTurnClient.Response deleted = client.authenticated(StunMethod.REFRESH,
+                e -> e.addUint32(StunAttributeType.LIFETIME, 0));
+        assertTrue(deleted.isSuccess());
+        assertEquals(0, deleted.uint32(StunAttributeType.LIFETIME));
+        // The only port is free again: another client can allocate it (the close completes asynchronously).
+        TestTurnClient other = udpClient(address, PASSWORD);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        TestTurnClient.Response allocated = other.authenticated(StunMethod.ALLOCATE, udpTransport());
+        while (!allocated.isSuccess() && System.nanoTime() < deadline) {
+            allocated = other.authenticated(StunMethod.ALLOCATE, udpTransport());
+        }
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        assertEquals(port, allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort());
+    }
+
+    @Test
+    void shouldAllocateAndRelayOverTcp() throws IOException {
+        InetSocketAddress address = start(b -> b.allowLoopbackPeers(true).noUdp(true));
+        TestTurnClient client = TestTurnClient.tcp(address, USER, PASSWORD);
+        open.add(client);
+        InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
+                .address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        try (DatagramSocket peerSocket = peerSocket()) {
+            InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
+            assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4123, peerAddress)).isSuccess());
+            client.send(channelData(0x4123, "odd"));
+            DatagramPacket received = receive(peerSocket);
+            assertEquals("odd", new String(received.getData(), 0, received.getLength()));
+            byte[] reply = "three".getBytes();
+            peerSocket.send(new DatagramPacket(reply, reply.length, relayed));
+            byte[] frame = client.receiveFrame();
+            assertEquals(12, frame.length, "4-byte header and 5 bytes padded to 8 (RFC 8656 §12.5)");
+            assertEquals("three", new String(frame, 4, 5));
+        }
+    }
+
+    @Test
+    void shouldDropGarbageAndKeepServing() throws IOException {
+        InetSocketAddress address = start(b -> b.allowLoopbackPeers(true));
+        TestTurnClient client = udpClient(address, PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        byte[][] garbage = {
+            {}, {0}, {0, 1, 0, 0}, new byte[20], {0x40, 0x00, 0x7F, (byte) 0xFF, 1},
+            {(byte) 0x80, 1, 2, 3}, {0x16, 3, 1, 0, 5}, Arrays.copyOf(new byte[] {0, 1, 0, 4, 0x21, 0x12}, 24),
+        };
+        for (byte[] datagram : garbage) {
+            client.send(datagram);
+        }
+        assertTrue(client.plain(StunMethod.BINDING, e -> { }).isSuccess());
+        assertTrue(server.counters().get(ServerCounter.MALFORMED_STUN)
+                + server.counters().get(ServerCounter.MALFORMED_CHANNEL_DATA)
+                + server.counters().get(ServerCounter.UNKNOWN_PROTOCOL) >= garbage.length - 1);
+        assertTrue(client.authenticated(StunMethod.REFRESH, e -> { }).isSuccess(), "the allocation survived");
+    }
+
+    private static byte[] channelData(int channel, String text) {
+        byte[] data = text.getBytes();
+        byte[] frame = new byte[(4 + data.length + 3) & ~3];
+        frame[0] = (byte) (channel >> 8);
+        frame[1] = (byte) channel;
+        frame[2] = (byte) (data.length >> 8);
+        frame[3] = (byte) data.length;
+        System.arraycopy(data, 0, frame, 4, data.length);
+        return frame;
+    }
+
+    private static DatagramSocket peerSocket() throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        socket.setSoTimeout(2000);
+        return socket;
+    }
+
+    private static DatagramPacket receive(DatagramSocket socket) throws IOException {
+        DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+        socket.receive(packet);
+        return packet;
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}
