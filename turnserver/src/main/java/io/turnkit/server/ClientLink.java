@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.store.TransportProtocol;
 
 /**
@@ -29,6 +30,9 @@ interface ClientLink {
     void write(ByteBuf frame, InetSocketAddress client);
 
     void flush();
+
+    /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
+    void relay(RelayAllocation allocation, DatagramPacket packet);
 
     /** ChannelData over a stream is padded to a multiple of 4 (RFC 8656 §12.5). */
     default boolean isStream() {

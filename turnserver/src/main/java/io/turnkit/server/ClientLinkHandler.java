@@ -1,6 +1,7 @@
 package io.turnkit.server;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
 
 /**
  * What UDP and TCP client links share: the channel they serve, the protocol instance that reads their
@@ -22,6 +24,8 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
     Channel channel;
     private InetSocketAddress localAddress;
     private ScheduledFuture<?> sweep;
+    /** Relay sockets written to during this read batch: flushed once at its end, so the kernel gets them in one sendmmsg. */
+    private final ArrayList<RelayAllocation> unflushedRelays = new ArrayList<>();
 
     ClientLinkHandler(ServerContext server) {
         this.server = server;
@@ -38,6 +42,26 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
         if (sweep != null) {
             sweep.cancel(false);
         }
+    }
+
+    @Override
+    public void relay(RelayAllocation allocation, DatagramPacket packet) {
+        if (!allocation.relayUnflushed) {
+            allocation.relayUnflushed = true;
+            unflushedRelays.add(allocation);
+        }
+        allocation.relayChannel.write(packet, allocation.relayChannel.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        for (int i = 0; i < unflushedRelays.size(); i++) {
+            RelayAllocation allocation = unflushedRelays.get(i);
+            allocation.relayUnflushed = false;
+            allocation.relayChannel.flush();
+        }
+        unflushedRelays.clear();
+        ctx.fireChannelReadComplete();
     }
 
     /** Drops what has expired; called once a second on the link's event loop. */

@@ -19,6 +19,8 @@ final class RelayAllocation extends Allocation {
     final BandwidthLimit toPeer;
     final BandwidthLimit toClient;
     Channel relayChannel;
+    /** Whether the client link has this relay socket on its list to flush at the end of the read batch. */
+    boolean relayUnflushed;
 
     private long lastTransactionIdHigh;
     private int lastTransactionIdLow;

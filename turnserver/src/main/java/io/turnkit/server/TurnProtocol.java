@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.DatagramPacket;
@@ -99,8 +98,7 @@ final class TurnProtocol {
             server.counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
         }
-        Channel relay = allocation.relayChannel;
-        relay.writeAndFlush(new DatagramPacket(payload, peer), relay.voidPromise());
+        link.relay(allocation, new DatagramPacket(payload, peer));
         server.counters.increment(ServerCounter.RELAYED_TO_PEER);
     }
 
@@ -549,7 +547,7 @@ final class TurnProtocol {
 
     /** Starts a response to the current request, or to {@code transactionId} when it is not null. */
     private ByteBuf startResponse(int method, int stunClass, byte[] transactionId) {
-        ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(256);
+        ByteBuf out = Transports.ALLOCATOR.directBuffer(256);
         encoder.wrap(out);
         if (transactionId == null) {
             encoder.header(StunMessageType.of(method, stunClass), message);

@@ -95,7 +95,7 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private static Bootstrap udpBootstrap(EventLoopGroup group, Transports transports, ServerContext context) {
-        Bootstrap bootstrap = new Bootstrap()
+        Bootstrap bootstrap = transports.configureDatagram(new Bootstrap())
                 .group(group)
                 .channel(transports.datagramChannel())
                 .handler(new UdpClientLink(context));
@@ -111,6 +111,7 @@ public final class TurnServer implements AutoCloseable {
                 .group(group)
                 .channel(transports.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.ALLOCATOR, Transports.ALLOCATOR)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TCP_WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
