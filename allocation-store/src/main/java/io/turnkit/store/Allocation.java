@@ -1,5 +1,7 @@
 package io.turnkit.store;
 
+import io.turnkit.stun.ChannelData;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -18,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * relayed packet ({@link #hasPermission}, {@link #peerOfChannel}, {@link #channelOfPeer}) allocate
  * nothing.
  *
- * <p>Channel numbers index an array that grows on demand up to the 4096 numbers of the range, so an
+ * <p>Channel numbers index an array that grows on demand up to the 16,384 numbers of the range, so an
  * allocation that binds a few low numbers, as clients do, stays small.
  */
 public class Allocation {
     /** The lowest channel number a client may bind (RFC 8656 §12). */
-    public static final int FIRST_CHANNEL_NUMBER = 0x4000;
-    /** The highest channel number a client may bind (RFC 8656 §12). */
-    public static final int LAST_CHANNEL_NUMBER = 0x4FFF;
+    public static final int FIRST_CHANNEL_NUMBER = ChannelData.MIN_CHANNEL;
+    /** The highest channel number a client may bind: RFC 5766's, see {@link ChannelData#isChannelNumber}. */
+    public static final int LAST_CHANNEL_NUMBER = ChannelData.MAX_RFC5766_CHANNEL;
     /** RFC 8656 §9: a permission lasts 300 s unless refreshed. */
     public static final long PERMISSION_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(300);
     /** RFC 8656 §12: a channel binding lasts 10 minutes unless refreshed. */
@@ -80,9 +82,9 @@ public class Allocation {
         this.expiresAtNanos = nowNanos + lifetimeNanos;
     }
 
-    /** Whether a channel number is one a client may bind (RFC 8656 §12: 0x4000 through 0x4FFF). */
+    /** Whether a channel number is one a client may bind: 0x4000 through 0x7FFF ({@link ChannelData#isChannelNumber}). */
     public static boolean isValidChannelNumber(int channelNumber) {
-        return channelNumber >= FIRST_CHANNEL_NUMBER && channelNumber <= LAST_CHANNEL_NUMBER;
+        return ChannelData.isChannelNumber(channelNumber);
     }
 
     public FiveTuple fiveTuple() {

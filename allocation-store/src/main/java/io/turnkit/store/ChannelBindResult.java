@@ -8,7 +8,7 @@ public enum ChannelBindResult {
     REFRESHED,
     /**
      * The request breaks a rule of RFC 8656 §12.2 and changed nothing: the number is outside
-     * 0x4000–0x4FFF, or is bound (or was bound less than 5 minutes ago) to another peer, or the peer
+     * 0x4000–0x7FFF, or is bound (or was bound less than 5 minutes ago) to another peer, or the peer
      * is bound (or was bound less than 5 minutes ago) to another number. Answer 400 (Bad Request).
      */
     CONFLICT

@@ -55,14 +55,14 @@ class ChannelBindingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x4000, 0x4FFF})
+    @ValueSource(ints = {0x4000, 0x4FFF, 0x5000, 0x7FFF})
     void shouldAcceptEndsOfChannelRange(int channelNumber) {
         assertEquals(ChannelBindResult.BOUND, allocation.bindChannel(channelNumber, PEER, T0));
         assertEquals(PEER, allocation.peerOfChannel(channelNumber, T0));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 0, 0x3FFF, 0x5000, 0x7FFF, 0xFFFF})
+    @ValueSource(ints = {-1, 0, 0x3FFF, 0x8000, 0xFFFF})
     void shouldRejectNumberOutsideChannelRange(int channelNumber) {
         assertEquals(ChannelBindResult.CONFLICT, allocation.bindChannel(channelNumber, PEER, T0));
         assertNull(allocation.peerOfChannel(channelNumber, T0));

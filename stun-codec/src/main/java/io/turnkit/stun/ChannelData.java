@@ -35,6 +35,8 @@ public final class ChannelData {
     /** RFC 8656 §12: the channel numbers a client may bind. */
     public static final int MIN_CHANNEL = 0x4000;
     public static final int MAX_CHANNEL = 0x4FFF;
+    /** RFC 5766 §11: the older, wider range that RFC 5766 clients (coturn's tools among them) still bind. */
+    public static final int MAX_RFC5766_CHANNEL = 0x7FFF;
 
     private ByteBuf buffer;
     private int offset;
@@ -56,7 +58,7 @@ public final class ChannelData {
         if (buffer == null || length < HEADER_LENGTH || offset < 0 || offset > buffer.capacity() - length) {
             return ChannelDataValidation.TOO_SHORT;
         }
-        if (!isValidChannelNumber(channelNumber())) {
+        if (!isChannelNumber(channelNumber())) {
             return ChannelDataValidation.BAD_CHANNEL_NUMBER;
         }
         int needed = stream ? paddedLength(dataLength()) : HEADER_LENGTH + dataLength();
@@ -89,14 +91,24 @@ public final class ChannelData {
         return offset + DATA_OFFSET;
     }
 
-    /** RFC 8656 §12: 0x4000 through 0x4FFF. */
+    /** RFC 8656 §12: 0x4000 through 0x4FFF, the numbers a client should choose. */
     public static boolean isValidChannelNumber(int n) {
         return n >= MIN_CHANNEL && n <= MAX_CHANNEL;
     }
 
+    /**
+     * Whether a ChannelData message or a ChannelBind may carry {@code n}: 0x4000 through 0x7FFF. RFC 8656 §12
+     * narrowed the range to 0x4FFF to keep clear of DTLS-SRTP's first bytes (RFC 7983), but RFC 5766 clients
+     * still bind up to 0x7FFF; nothing else shares a TURN server's client port, so a server accepts both
+     * ranges, as coturn does.
+     */
+    public static boolean isChannelNumber(int n) {
+        return n >= MIN_CHANNEL && n <= MAX_RFC5766_CHANNEL;
+    }
+
     /** Writes the 4-byte header at the writer index (the data follows, or is composed after it). */
     public static void writeHeader(ByteBuf out, int channelNumber, int dataLength) {
-        if (!isValidChannelNumber(channelNumber) || (dataLength & ~0xFFFF) != 0) {
+        if (!isChannelNumber(channelNumber) || (dataLength & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("channel " + channelNumber + ", length " + dataLength);
         }
         out.writeShort(channelNumber);

@@ -25,7 +25,7 @@ public final class StreamFraming {
      * The total length (padding included) of the frame at {@code offset} when all of it is among
      * the {@code readable} bytes; {@link #NEED_MORE} when not yet; {@link #INVALID} when the bytes
      * are neither STUN (magic cookie, length a multiple of 4) nor ChannelData (channel
-     * 0x4000–0x4FFF), or the frame would exceed {@code maxFrame}.
+     * 0x4000–0x7FFF, see {@link ChannelData#isChannelNumber}), or the frame would exceed {@code maxFrame}.
      */
     public static int frameLength(ByteBuf buffer, int offset, int readable, int maxFrame) {
         if (readable < ChannelData.HEADER_LENGTH) {
@@ -44,7 +44,7 @@ public final class StreamFraming {
             }
             frame = StunMessage.HEADER_LENGTH + messageLength;
         } else if (first == CHANNEL_DATA_BITS) {
-            if (!ChannelData.isValidChannelNumber(buffer.getUnsignedShort(offset))) {
+            if (!ChannelData.isChannelNumber(buffer.getUnsignedShort(offset))) {
                 return INVALID;
             }
             frame = ChannelData.paddedLength(buffer.getUnsignedShort(offset + ChannelData.LENGTH_OFFSET));

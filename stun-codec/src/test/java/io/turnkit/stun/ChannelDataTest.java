@@ -45,11 +45,12 @@ class ChannelDataTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x0000, 0x3FFF, 0x5000, 0x7FFF, 0xFFFF})
+    @ValueSource(ints = {0x0000, 0x3FFF, 0x8000, 0xFFFF})
     void shouldRejectChannelNumbersOutsideTheRange(int channel) {
         ByteBuf b = Unpooled.buffer().writeShort(channel).writeShort(0);
         assertEquals(ChannelDataValidation.BAD_CHANNEL_NUMBER, validate(b, false));
         assertFalse(ChannelData.isValidChannelNumber(channel));
+        assertFalse(ChannelData.isChannelNumber(channel));
     }
 
     @ParameterizedTest
@@ -57,6 +58,14 @@ class ChannelDataTest {
     void shouldAcceptChannelNumbersInTheRange(int channel) {
         assertEquals(ChannelDataValidation.VALID, validate(frame(channel, 0, 4), false));
         assertTrue(ChannelData.isValidChannelNumber(channel));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x5000, 0x6ABC, 0x7FFF})
+    void shouldAcceptRfc5766ChannelNumbersButNotChooseThem(int channel) {
+        assertEquals(ChannelDataValidation.VALID, validate(frame(channel, 0, 4), false));
+        assertTrue(ChannelData.isChannelNumber(channel));
+        assertFalse(ChannelData.isValidChannelNumber(channel), "RFC 8656 clients choose 0x4000-0x4FFF");
     }
 
     @Test
@@ -92,7 +101,7 @@ class ChannelDataTest {
     @Test
     void shouldRefuseToWriteAnInvalidHeader() {
         ByteBuf b = Unpooled.buffer();
-        assertThrows(IllegalArgumentException.class, () -> ChannelData.writeHeader(b, 0x5000, 1));
+        assertThrows(IllegalArgumentException.class, () -> ChannelData.writeHeader(b, 0x8000, 1));
         assertThrows(IllegalArgumentException.class, () -> ChannelData.writeHeader(b, 0x4000, 65536));
         assertEquals(0, b.writerIndex());
     }

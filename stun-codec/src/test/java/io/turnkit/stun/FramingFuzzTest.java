@@ -42,7 +42,7 @@ class FramingFuzzTest {
         ChannelDataValidation result = channelData.wrap(b, 0, input.length).validate(false);
         ProtocolDetector.detect(b, 0, input.length, false);
         if (result == ChannelDataValidation.VALID) {
-            assertTrue(ChannelData.isValidChannelNumber(channelData.channelNumber()));
+            assertTrue(ChannelData.isChannelNumber(channelData.channelNumber()));
             assertTrue(channelData.dataOffset() + channelData.dataLength() <= input.length);
         }
     }

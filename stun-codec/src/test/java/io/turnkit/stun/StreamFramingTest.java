@@ -62,8 +62,9 @@ class StreamFramingTest {
     }
 
     @Test
-    void shouldRejectReservedChannelNumbers() {
-        assertEquals(StreamFraming.INVALID, frameLength(Unpooled.buffer().writeShort(0x5000).writeShort(0), 4));
+    void shouldAcceptRfc5766ChannelNumbersAndNothingBeyond() {
+        assertEquals(4, frameLength(Unpooled.buffer().writeShort(0x7FFF).writeShort(0), 4));
+        assertEquals(StreamFraming.INVALID, frameLength(Unpooled.buffer().writeShort(0x8000).writeShort(0), 4));
     }
 
     @Test

@@ -64,10 +64,11 @@ final class TurnProtocol {
             return;
         }
         int first = frame.getUnsignedByte(offset);
-        // RFC 7983 §7: 0-3 is STUN, 64-79 is TURN ChannelData; nothing else belongs on a TURN port.
+        // RFC 7983 §7: 0-3 is STUN, 64-79 is TURN ChannelData, and RFC 5766 clients' channels 0x5000-0x7FFF
+        // start with 80-127 (ChannelData.isChannelNumber); nothing else belongs on a TURN port.
         if (first <= 3) {
             onStun(frame, offset, length, client);
-        } else if (first >= 64 && first <= 79) {
+        } else if (first >= 64 && first <= 127) {
             onChannelData(frame, offset, length, client);
         } else {
             server.counters.increment(ServerCounter.UNKNOWN_PROTOCOL);
@@ -158,7 +159,9 @@ final class TurnProtocol {
             case OK:
                 break;
             case RATE_LIMITED:
+                // Answered, not dropped: a client that gets no answer retransmits and hangs (RFC 8489 §6.2.1).
                 server.counters.increment(ServerCounter.AUTH_RATE_LIMITED);
+                sendChallenge(client, auth);
                 return;
             case CHALLENGE:
             case STALE_NONCE:
@@ -437,7 +440,7 @@ final class TurnProtocol {
         int number = message.findAttribute(StunAttributeType.CHANNEL_NUMBER);
         int peer = message.findAttribute(StunAttributeType.XOR_PEER_ADDRESS);
         if (number < 0 || peer < 0
-                || !ChannelData.isValidChannelNumber(StunAttributes.channelNumber(message, number))) {
+                || !ChannelData.isChannelNumber(StunAttributes.channelNumber(message, number))) {
             sendError(client, 400, "Bad Request", auth);
             return;
         }

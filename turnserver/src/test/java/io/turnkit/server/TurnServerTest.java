@@ -217,6 +217,9 @@ class TurnServerTest {
         assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4001, second)).errorCode());
         assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4002, first)).errorCode());
         assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x3FFF, second)).errorCode());
+        assertEquals(400, client.authenticated(StunMethod.CHANNEL_BIND, channel(0x8000, second)).errorCode());
+        assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x7FFF, second)).isSuccess(),
+                "RFC 5766 clients bind up to 0x7FFF");
     }
 
     private static Consumer<StunMessageEncoder> channel(int number, InetSocketAddress peer) {
