@@ -15,8 +15,9 @@ import io.turnkit.store.Quotas;
 import io.turnkit.store.RelayPortPool;
 import io.turnkit.store.Reservations;
 import io.turnkit.store.credential.CredentialStore;
-import io.turnkit.store.credential.FileCredentialStore;
+import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.InMemoryCredentialStore;
+import io.turnkit.store.credential.StoreLocation;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.PasswordAlgorithm;
 
@@ -57,9 +58,10 @@ final class ServerContexts {
     }
 
     /**
-     * Users given with --user live in memory only; otherwise the embedded store (--userdb). With long-term
-     * credentials and nobody to let in, a one-time user is made (and printed once the server listens), so
-     * the server is usable at once.
+     * Users given with --user live in memory only; otherwise the store of --redis-userdb or --userdb. With
+     * long-term credentials and nobody in the file to let in, a one-time user is made (and printed once the
+     * server listens), so the server is usable at once. A Redis store is kept even when empty: it is shared,
+     * and its users are added while the servers run.
      */
     private static CredentialStore credentials(ServerConfig config, OneTimeUser[] oneTimeUser) {
         String realm = config.realm();
@@ -74,20 +76,20 @@ final class ServerContexts {
             }
             return store;
         }
+        StoreLocation location = config.credentialStore();
         CredentialStore store;
         try {
-            store = FileCredentialStore.open(config.userdb());
+            store = CredentialStores.open(location);
         } catch (IOException e) {
-            throw new ServerStartException("cannot read the user database " + config.userdb() + ": "
-                    + e.getMessage(), e);
+            // The message names the store and the reason: "cannot reach redis://10.0.0.5:6379/0: Connection refused".
+            throw new ServerStartException(e.getMessage(), e);
         }
         boolean anyUser = store.users().stream().anyMatch(u -> u.realm().equals(realm));
         if (config.useAuthSecret() || anyUser) {
             return store;
         }
-        store.close();
-        oneTimeUser[0] = new OneTimeUser(realm, config.userdb().toString());
-        return oneTimeUser[0].store();
+        oneTimeUser[0] = new OneTimeUser(realm, location.describe());
+        return oneTimeUser[0].over(store);
     }
 
     static String describe(ServerConfig config, ServerContext context) {

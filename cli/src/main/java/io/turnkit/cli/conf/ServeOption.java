@@ -82,6 +82,14 @@ public enum ServeOption {
             "--no-software-attribute", "--prod"),
     USERDB(Kind.VALUE, "FILE", "File of users and REST API secrets. Default: ~/.local/share/turnkit/userdb.",
             (config, value) -> config.userdb(Path.of(value)), "--userdb", "--db", "-b"),
+    REDIS_USERDB(Kind.VALUE, "URI", "Keep users and REST API secrets in Redis, shared by every server, instead of "
+            + "the file: redis://HOST[:PORT][/DB] (rediss:// for TLS) or coturn's \"ip=HOST port=PORT dbname=DB "
+            + "password=PASSWORD\".", ServerConfig.Builder::redisUserdb, "--redis-userdb", "-N"),
+    REDIS_PASSWORD(Kind.VALUE, "PASSWORD", "Password of the Redis server; it replaces one in --redis-userdb. "
+            + "Default: $" + ServeOption.REDIS_PASSWORD_ENVIRONMENT + ".", ServerConfig.Builder::redisPassword,
+            "--redis-password"),
+    REDIS_TLS(Kind.FLAG, "", "Reach the Redis server over TLS, as rediss:// does.",
+            flag(ServerConfig.Builder::redisTls), "--redis-tls"),
     VERBOSE(Kind.FLAG, "", "Debug logging, and stack traces with errors.", flag(ServerConfig.Builder::verbose),
             "--verbose", "--Verbose", "-v");
 
@@ -96,6 +104,12 @@ public enum ServeOption {
         /** A value that may be left out for its default ({@code --software-attribute[=TEXT]}). */
         OPTIONAL_VALUE
     }
+
+    /**
+     * Where {@code --redis-password} comes from when not given: a command line is visible to every local user
+     * ({@code ps}), the environment is not.
+     */
+    public static final String REDIS_PASSWORD_ENVIRONMENT = "TURNKIT_REDIS_PASSWORD";
 
     private static final Map<String, ServeOption> BY_FILE_KEY = new HashMap<>();
 
@@ -170,6 +184,10 @@ public enum ServeOption {
      */
     public static ServerConfig toServerConfig(List<ConfigEntry> entries) throws ConfigException {
         ServerConfig.Builder config = ServerConfig.builder();
+        String redisPassword = System.getenv(REDIS_PASSWORD_ENVIRONMENT);
+        if (redisPassword != null && !redisPassword.isEmpty()) {
+            config.redisPassword(redisPassword);
+        }
         for (ConfigEntry entry : entries) {
             entry.option().apply(config, entry);
         }

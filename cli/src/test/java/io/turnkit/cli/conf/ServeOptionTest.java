@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.store.credential.StoreLocation;
 
 class ServeOptionTest {
 
@@ -108,6 +109,57 @@ class ServeOptionTest {
     void shouldMakeAPicocliOptionUnderEveryName() {
         assertTrue(List.of(ServeOption.USERDB.toOptionSpec().names()).containsAll(List.of("--userdb", "--db", "-b")));
         assertNotNull(ServeOption.SOFTWARE_ATTRIBUTE.toOptionSpec().fallbackValue());
+    }
+
+    @Test
+    void shouldKeepTheFileStoreUnlessRedisIsGiven() throws Exception {
+        ServerConfig config = config("--userdb", "/var/lib/turnkit/userdb");
+
+        assertEquals("file /var/lib/turnkit/userdb", config.credentialStore().describe());
+    }
+
+    @Test
+    void shouldReadCoturnsRedisUserdb() throws Exception {
+        StoreLocation store = config("--redis-userdb", "ip=10.0.0.5 dbname=2 password=turn connect_timeout=30")
+                .credentialStore();
+
+        assertEquals("redis://10.0.0.5:6379/2", store.describe());
+        assertEquals("turn", store.redisPassword());
+    }
+
+    @Test
+    void shouldReadCoturnsQuotedRedisUserdbLine() throws Exception {
+        ConfigFile file = ConfigFile.parse("turnserver.conf",
+                List.of("realm=r", "redis-userdb=\"ip=127.0.0.1 dbname=2 password=turn connect_timeout=30\""));
+
+        assertEquals("redis://127.0.0.1:6379/2",
+                ServeOption.toServerConfig(file.entries()).credentialStore().describe());
+    }
+
+    @Test
+    void shouldLetRedisPasswordAndTlsApplyToTheUri() throws Exception {
+        StoreLocation store = ServeOption.toServerConfig(List.of(entry("--realm", "r"),
+                entry("--redis-password", "given"), entry("--redis-tls", null),
+                entry("--redis-userdb", "redis://:inline@10.0.0.5:6390/1"))).credentialStore();
+
+        assertEquals("rediss://10.0.0.5:6390/1", store.describe());
+        assertEquals("given", store.redisPassword());
+    }
+
+    @Test
+    void shouldRefuseABadRedisUserdbWithoutRepeatingItsPassword() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> config("--redis-userdb", "ip=10.0.0.5 password=hunter2 port=high"));
+
+        assertTrue(error.getMessage().startsWith("--redis-userdb: expected a port 1-65535"), error.getMessage());
+        assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
+    }
+
+    @Test
+    void shouldRefuseRedisTlsWithoutRedisUserdb() {
+        ConfigException error = assertThrows(ConfigException.class, () -> config("--redis-tls", null));
+
+        assertEquals("redis-tls needs redis-userdb", error.getMessage());
     }
 
     private static ServerConfig config(String name, String value) throws ConfigException {

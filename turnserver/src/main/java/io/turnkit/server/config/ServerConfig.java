@@ -15,6 +15,7 @@ import java.util.Set;
 
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.PeerPolicy;
+import io.turnkit.store.credential.StoreLocation;
 
 /**
  * Everything a TURN server runs with. Names are coturn's options in camelCase ({@code max-allocate-lifetime}
@@ -79,10 +80,11 @@ public final class ServerConfig {
     private final boolean noTcp;
     private final String softwareAttribute;
     private final Path userdb;
+    private final StoreLocation credentialStore;
     private final boolean verbose;
     private final PeerPolicy peerPolicy;
 
-    private ServerConfig(Builder builder, String realm) {
+    private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
         this.listeningPort = builder.listeningPort;
         this.relayIps = List.copyOf(builder.relayIps);
@@ -115,6 +117,7 @@ public final class ServerConfig {
         this.noTcp = builder.noTcp;
         this.softwareAttribute = builder.softwareAttribute;
         this.userdb = builder.userdb;
+        this.credentialStore = credentialStore;
         this.verbose = builder.verbose;
         this.peerPolicy = new PeerPolicy(allowLoopbackPeers, allowedPeerRanges, deniedPeerRanges);
     }
@@ -294,9 +297,17 @@ public final class ServerConfig {
         return softwareAttribute;
     }
 
-    /** {@code userdb}: the file holding users and REST API secrets. */
+    /** {@code userdb}: the file holding users and REST API secrets, unless {@code redis-userdb} is given. */
     public Path userdb() {
         return userdb;
+    }
+
+    /**
+     * Where users and REST API secrets live: the Redis database of {@code redis-userdb} (with
+     * {@code redis-password} and {@code redis-tls}) when given, else the {@code userdb} file.
+     */
+    public StoreLocation credentialStore() {
+        return credentialStore;
     }
 
     /** {@code verbose}: debug logging. */
@@ -324,7 +335,8 @@ public final class ServerConfig {
                 + ", permissionLifetime=" + permissionLifetime.toSeconds() + "s"
                 + ", channelLifetime=" + channelLifetime.toSeconds() + "s"
                 + ", staleNonce=" + staleNonce.toSeconds() + "s, noUdp=" + noUdp + ", noTcp=" + noTcp
-                + ", softwareAttribute=" + softwareAttribute + ", userdb=" + userdb + ", verbose=" + verbose + "}";
+                + ", softwareAttribute=" + softwareAttribute + ", credentialStore=" + credentialStore
+                + ", verbose=" + verbose + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -366,6 +378,9 @@ public final class ServerConfig {
         private boolean noTcp;
         private String softwareAttribute;
         private Path userdb = defaultUserdb();
+        private String redisUserdb;
+        private String redisPassword;
+        private boolean redisTls;
         private boolean verbose;
 
         private Builder() {
@@ -596,6 +611,31 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * Keeps users and secrets in Redis instead of the file: {@code redis://HOST[:PORT][/DB]}, {@code rediss://…}
+         * for TLS, or coturn's {@code "ip=HOST port=PORT dbname=DB password=PASSWORD"}.
+         */
+        public Builder redisUserdb(String value) {
+            StoreLocation.parseRedis(value, null, false);
+            redisUserdb = value;
+            return this;
+        }
+
+        /** Sets the Redis password; it replaces one inside the {@code redis-userdb} value. */
+        public Builder redisPassword(String password) {
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("expected a password, got none");
+            }
+            redisPassword = password;
+            return this;
+        }
+
+        /** Reaches Redis over TLS when on ({@code rediss://} asks for it as well). */
+        public Builder redisTls(boolean on) {
+            redisTls = on;
+            return this;
+        }
+
         /** Turns debug logging on or off. */
         public Builder verbose(boolean on) {
             verbose = on;
@@ -617,7 +657,21 @@ public final class ServerConfig {
             }
             checkExternalIps();
             checkRelayIps();
-            return new ServerConfig(this, realm != null ? realm : localHostName());
+            return new ServerConfig(this, realm != null ? realm : localHostName(), credentialStore());
+        }
+
+        /**
+         * Redis when {@code redis-userdb} is given (a {@code userdb} is then not read), else the file. A password
+         * alone is no mistake: it may come from the environment for whichever command needs it.
+         */
+        private StoreLocation credentialStore() {
+            if (redisUserdb != null) {
+                return StoreLocation.parseRedis(redisUserdb, redisPassword, redisTls);
+            }
+            if (redisTls) {
+                throw new IllegalArgumentException("redis-tls needs redis-userdb");
+            }
+            return StoreLocation.file(userdb);
         }
 
         /** coturn allows one PUBLIC without /PRIVATE; turnkit one per family, and one mapping per relay address. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.IpLiteral;
 import io.turnkit.server.policy.PeerPolicy;
+import io.turnkit.store.credential.StoreLocation;
 
 class ServerConfigTest {
     private static final byte[] KEY = {
@@ -61,6 +64,31 @@ class ServerConfigTest {
     void shouldKeepTheUserdbUnderTheHomeDirectory() {
         assertTrue(ServerConfig.defaultUserdb().endsWith(".local/share/turnkit/userdb"),
                 ServerConfig.defaultUserdb().toString());
+    }
+
+    @Test
+    void shouldKeepCredentialsInTheUserdbUnlessRedisIsGiven() {
+        Path userdb = Path.of("/var/lib/turnkit/userdb");
+
+        assertEquals(StoreLocation.file(userdb),
+                ServerConfig.builder().realm("example.org").userdb(userdb).build().credentialStore());
+    }
+
+    @Test
+    void shouldKeepCredentialsInRedisWithItsPasswordAndTls() {
+        ServerConfig config = ServerConfig.builder().realm("example.org").userdb(Path.of("/var/lib/turnkit/userdb"))
+                .redisUserdb("redis://10.0.0.5/2").redisPassword("hunter2").redisTls(true).build();
+
+        assertEquals(StoreLocation.redis(URI.create("rediss://10.0.0.5:6379/2"), "hunter2", true),
+                config.credentialStore());
+        assertFalse(config.toString().contains("hunter2"), config.toString());
+    }
+
+    @Test
+    void shouldRefuseRedisTlsWithoutRedis() {
+        ServerConfig.Builder builder = ServerConfig.builder().realm("example.org").redisTls(true);
+
+        assertThrows(IllegalArgumentException.class, builder::build);
     }
 
     @Test
