@@ -40,7 +40,7 @@ final class TurnProtocol {
     private static final int FAMILY_IPV4 = 1;
     private static final int FAMILY_IPV6 = 2;
     /** A relay port can be taken by another process between the pool handing it out and the bind. */
-    private static final int BIND_ATTEMPTS = 4;
+    private static final int BIND_ATTEMPTS = 8;
 
     private final ServerContext server;
     private final ClientLink link;

@@ -32,6 +32,9 @@ public final class TurnServer implements AutoCloseable {
     /** Outbound bytes a TCP client may leave unread before relayed data to it is dropped. */
     private static final WriteBufferWaterMark TCP_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
+    private static final int CLOSE_WAIT_SECONDS = 2;
+    private static final int ANY_PORT_ATTEMPTS = 5;
+
     private final EventLoopGroup group;
     private final ServerContext context;
     private final List<Channel> listeners;
@@ -61,22 +64,8 @@ public final class TurnServer implements AutoCloseable {
             context = ServerContexts.create(config, transports, limits);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             for (InetAddress address : addresses) {
-                InetSocketAddress local = new InetSocketAddress(address, config.listeningPort());
-                if (!config.noUdp()) {
-                    // With epoll, one socket per event loop (SO_REUSEPORT): the kernel keeps each client
-                    // 5-tuple on one socket, so its allocation stays on one thread.
-                    int sockets = transports.isEpoll() ? threads : 1;
-                    for (int i = 0; i < sockets; i++) {
-                        Channel udp = bind("udp", local, udpBootstrap(group, transports, context).bind(local));
-                        listeners.add(udp);
-                        // Port 0 (tests) means "any": every other socket of this address joins the one picked.
-                        local = (InetSocketAddress) udp.localAddress();
-                    }
-                }
-                if (!config.noTcp()) {
-                    Channel tcp = bind("tcp", local, tcpBootstrap(group, transports, context, limits).bind(local));
-                    listeners.add(tcp);
-                }
+                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
+                        transports, group, context, limits));
             }
         } catch (RuntimeException e) {
             listeners.forEach(Channel::close);
@@ -92,6 +81,36 @@ public final class TurnServer implements AutoCloseable {
                     : server.listeningAddresses(true));
         }
         return server;
+    }
+
+    /**
+     * Binds UDP (with epoll, one socket per event loop, SO_REUSEPORT: the kernel keeps each client 5-tuple on
+     * one socket, so its allocation stays on one thread) and TCP on {@code local}. Port 0 (tests) means any
+     * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     */
+    private static List<Channel> listen(InetSocketAddress local, ServerConfig config, int threads,
+            Transports transports, EventLoopGroup group, ServerContext context, Limits limits) {
+        for (int attempt = 1;; attempt++) {
+            List<Channel> bound = new ArrayList<>();
+            InetSocketAddress next = local;
+            try {
+                int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
+                for (int i = 0; i < sockets; i++) {
+                    Channel udp = bind("udp", next, udpBootstrap(group, transports, context).bind(next));
+                    bound.add(udp);
+                    next = (InetSocketAddress) udp.localAddress();
+                }
+                if (!config.noTcp()) {
+                    bound.add(bind("tcp", next, tcpBootstrap(group, transports, context, limits).bind(next)));
+                }
+                return bound;
+            } catch (ServerStartException e) {
+                bound.forEach(Channel::close);
+                if (local.getPort() != 0 || attempt == ANY_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Bootstrap udpBootstrap(EventLoopGroup group, Transports transports, ServerContext context) {
@@ -207,10 +226,12 @@ public final class TurnServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
         for (Channel channel : listeners) {
-            channel.close().awaitUninterruptibly();
+            channel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
+                .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         context.close();
     }
 }

@@ -41,9 +41,10 @@ class RelayAllocationFreeTest {
 
     @Test
     void shouldAllocateOnlyNettysDatagramEnvelopesPerRelayedPacket() throws Exception {
+        int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
                 .addListeningIp(LOOPBACK).listeningPort(0).realm("turnkit.test").ltCredMech(true)
-                .user("alice", "wonderland").minPort(46_000).maxPort(46_099).allowLoopbackPeers(true)
+                .user("alice", "wonderland").minPort(base).maxPort(base + RelayPorts.SIZE - 1).allowLoopbackPeers(true)
                 .userdb(temp.resolve("userdb")).build();
         DatagramSocket peer = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         try (TurnServer server = TurnServer.start(config);

@@ -34,6 +34,7 @@ class TcpHostileInputTest {
 
     @BeforeEach
     void start() {
+        int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
                 .addListeningIp(LOOPBACK)
                 .listeningPort(0)
@@ -41,8 +42,8 @@ class TcpHostileInputTest {
                 .realm("turnkit.test")
                 .ltCredMech(true)
                 .user("alice", "wonderland")
-                .minPort(45_000)
-                .maxPort(45_099)
+                .minPort(base)
+                .maxPort(base + RelayPorts.SIZE - 1)
                 .userdb(temp.resolve("userdb"))
                 .build();
         server = TurnServer.start(config, new Limits(3, IDLE_SECONDS));
