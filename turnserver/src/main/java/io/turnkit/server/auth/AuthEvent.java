@@ -26,7 +26,10 @@ public enum AuthEvent {
     EXPIRED_USERNAME("expired_username", Outcome.UNAUTHORIZED),
     /** The integrity did not verify with any key of the user: a wrong password. */
     BAD_INTEGRITY("bad_integrity", Outcome.UNAUTHORIZED),
-    /** Dropped unanswered: too many recent failures from this source ({@link AuthRateLimiter}). */
+    /**
+     * Too many recent failures for this user from this source, or from this source in all ({@link AuthRateLimiter}):
+     * answered with a 401 challenge, as {@link #UNKNOWN_USER}, without looking the user up or checking integrity.
+     */
     RATE_LIMITED("rate_limited", Outcome.RATE_LIMITED);
 
     private final String tag;
@@ -47,7 +50,7 @@ public enum AuthEvent {
         return outcome;
     }
 
-    /** Whether this failure counts toward the source's {@link AuthRateLimiter} limit: a refused credential. */
+    /** Whether this failure counts toward the {@link AuthRateLimiter} limits: a refused credential. */
     boolean isGuess() {
         return this == UNKNOWN_USER || this == BAD_INTEGRITY;
     }

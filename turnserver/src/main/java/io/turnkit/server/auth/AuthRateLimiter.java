@@ -3,32 +3,36 @@ package io.turnkit.server.auth;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Slows down password guessing: after {@code maxFailures} failed authentications from one source within a window,
- * every request from that source is dropped (and counted) until a window has passed since the last of those
- * failures. Failed means credentials were offered and refused (unknown user, wrong integrity): a request without
- * credentials is the normal first step of RFC 8489 §9.2 and costs nothing.
+ * Slows down password guessing without locking out the other users of a shared address. Failed authentications are
+ * counted twice: per (source, claimed user) — the USERNAME, or the USERHASH of an anonymous request — against
+ * {@code maxFailures} per window, and per source against {@value #SOURCE_LIMIT_FACTOR} times that, which stops a
+ * source that tries many usernames (enumeration, or guessing one password across users). A request is refused while
+ * either of its keys is blocked; a key is blocked until a window has passed since the failure that reached its limit.
+ * Failed means credentials were offered and refused (unknown user, wrong integrity): a request without credentials
+ * is the normal first step of RFC 8489 §9.2 and is never limited.
+ *
+ * <p>Counting per user is what keeps good users behind a NAT working while a neighbour, or a misconfigured client,
+ * keeps failing; the per-source limit is the bound on what one source can try in a window.
  *
  * <p>A source is an IPv4 address or an IPv6 /64: a single IPv6 host usually holds a whole /64, and counting its
- * addresses one by one would let it guess without limit and flush the table. At most {@code maxTrackedSources}
- * sources are remembered (the least recently seen is forgotten first), so memory stays bounded under a flood of
- * spoofed addresses. Thread-safe: the table is split in stripes, each under its own lock, so event loops rarely
- * wait for each other.
+ * addresses one by one would let it guess without limit and flush the table. At most {@code maxTrackedKeys}
+ * (source, user) pairs and as many sources are remembered, the least recently seen forgotten first
+ * ({@link FailureCounts}), so memory stays bounded under a flood of spoofed addresses or invented usernames.
+ * Thread-safe.
  */
 public final class AuthRateLimiter {
     public static final int DEFAULT_MAX_FAILURES = 10;
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
-    public static final int DEFAULT_MAX_TRACKED_SOURCES = 100_000;
-    private static final int STRIPES = 16;
+    public static final int DEFAULT_MAX_TRACKED_KEYS = 100_000;
+    /** How many more failures a source may have, across all its users, than one of its users. */
+    public static final int SOURCE_LIMIT_FACTOR = 10;
 
-    private final int maxFailures;
-    private final long windowNanos;
-    private final Stripe[] stripes = new Stripe[STRIPES];
-    private final LongAdder dropped = new LongAdder();
+    private final FailureCounts<Claim> claims;
+    private final FailureCounts<Source> sources;
+    private final LongAdder limited = new LongAdder();
 
     /** A source address, reduced to what one client controls: IPv4 /32 or IPv6 /64. */
     private record Source(long high, long low) {
@@ -49,114 +53,62 @@ public final class AuthRateLimiter {
         }
     }
 
-    /** Failures of one source; guarded by its stripe. */
-    private static final class Failures {
-        long windowStart;
-        int count;
-        boolean blocked;
-        long blockedUntil;
-
-        Failures(long now) {
-            windowStart = now;
-        }
+    /** A user as claimed from one source. */
+    private record Claim(Source source, ClaimedUser user) {
     }
 
-    /** A part of the table, in access order so that the least recently seen source is evicted first. */
-    private static final class Stripe {
-        final LinkedHashMap<Source, Failures> sources = new LinkedHashMap<>(64, 0.75f, true);
-        final int capacity;
-
-        Stripe(int capacity) {
-            this.capacity = capacity;
-        }
-    }
-
-    /** {@value #DEFAULT_MAX_FAILURES} failures per minute, {@value #DEFAULT_MAX_TRACKED_SOURCES} sources. */
+    /**
+     * {@value #DEFAULT_MAX_FAILURES} failures per minute and user, {@value #SOURCE_LIMIT_FACTOR} times that per
+     * source; {@value #DEFAULT_MAX_TRACKED_KEYS} keys of each kind.
+     */
     public AuthRateLimiter() {
-        this(DEFAULT_MAX_FAILURES, DEFAULT_WINDOW, DEFAULT_MAX_TRACKED_SOURCES);
+        this(DEFAULT_MAX_FAILURES, DEFAULT_WINDOW, DEFAULT_MAX_TRACKED_KEYS);
     }
 
-    public AuthRateLimiter(int maxFailures, Duration window, int maxTrackedSources) {
-        if (maxFailures < 1 || window.isNegative() || window.isZero() || maxTrackedSources < STRIPES) {
-            throw new IllegalArgumentException("need maxFailures >= 1, a positive window and maxTrackedSources >= "
-                    + STRIPES);
+    /**
+     * @param maxFailures    failures within {@code window} that block a (source, user); a source is blocked after
+     *                       {@value #SOURCE_LIMIT_FACTOR} times as many
+     * @param window         how long failures count, and how long a block lasts
+     * @param maxTrackedKeys how many (source, user) pairs, and how many sources, are remembered at most
+     */
+    public AuthRateLimiter(int maxFailures, Duration window, int maxTrackedKeys) {
+        if (maxFailures > Integer.MAX_VALUE / SOURCE_LIMIT_FACTOR) {
+            throw new IllegalArgumentException("maxFailures too large: " + maxFailures);
         }
-        this.maxFailures = maxFailures;
-        this.windowNanos = window.toNanos();
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe(maxTrackedSources / STRIPES);
-        }
+        this.claims = new FailureCounts<>(maxFailures, window, maxTrackedKeys);
+        this.sources = new FailureCounts<>(maxFailures * SOURCE_LIMIT_FACTOR, window, maxTrackedKeys);
     }
 
-    /** Whether a request from {@code ip} may be processed; false (and counted) while the source is blocked. */
-    public boolean allowed(InetAddress ip, long nowNanos) {
+    /**
+     * Whether credentials of {@code user} offered from {@code ip} may be checked; false (and counted) while that user
+     * or the whole source is blocked.
+     */
+    boolean allowed(InetAddress ip, ClaimedUser user, long nowNanos) {
         Source source = Source.of(ip);
-        Stripe stripe = stripe(source);
-        synchronized (stripe) {
-            Failures failures = stripe.sources.get(source);
-            if (failures == null) {
-                return true;
-            }
-            if (failures.blocked) {
-                if (nowNanos - failures.blockedUntil < 0) {
-                    dropped.increment();
-                    return false;
-                }
-                stripe.sources.remove(source); // served its time: start afresh
-            } else if (nowNanos - failures.windowStart >= windowNanos) {
-                stripe.sources.remove(source); // its failures are too old to count
-            }
-            return true;
+        // Both are asked, so that each forgets a key whose failures no longer count.
+        boolean claimBlocked = claims.isBlocked(new Claim(source, user), nowNanos);
+        boolean sourceBlocked = sources.isBlocked(source, nowNanos);
+        if (claimBlocked || sourceBlocked) {
+            limited.increment();
+            return false;
         }
+        return true;
     }
 
-    /** Records a failed authentication from {@code ip}. */
-    public void failed(InetAddress ip, long nowNanos) {
+    /** Records a failed authentication as {@code user} from {@code ip}. */
+    void failed(InetAddress ip, ClaimedUser user, long nowNanos) {
         Source source = Source.of(ip);
-        Stripe stripe = stripe(source);
-        synchronized (stripe) {
-            Failures failures = stripe.sources.get(source);
-            if (failures == null) {
-                failures = new Failures(nowNanos);
-                stripe.sources.put(source, failures);
-                evictBeyondCapacity(stripe);
-            } else if (nowNanos - failures.windowStart >= windowNanos) {
-                failures.windowStart = nowNanos;
-                failures.count = 0;
-            }
-            if (++failures.count >= maxFailures) {
-                failures.blocked = true;
-                failures.blockedUntil = nowNanos + windowNanos;
-            }
-        }
+        claims.failed(new Claim(source, user), nowNanos);
+        sources.failed(source, nowNanos);
     }
 
-    /** Requests dropped so far because their source was blocked. */
-    public long dropped() {
-        return dropped.sum();
+    /** Requests refused so far because their user or their source was blocked. */
+    public long limited() {
+        return limited.sum();
     }
 
-    /** Sources currently remembered. */
-    public int trackedSources() {
-        int tracked = 0;
-        for (Stripe stripe : stripes) {
-            synchronized (stripe) {
-                tracked += stripe.sources.size();
-            }
-        }
-        return tracked;
-    }
-
-    private Stripe stripe(Source source) {
-        int hash = source.hashCode();
-        return stripes[(hash ^ hash >>> 16) & (STRIPES - 1)];
-    }
-
-    private static void evictBeyondCapacity(Stripe stripe) {
-        Iterator<Source> eldest = stripe.sources.keySet().iterator();
-        while (stripe.sources.size() > stripe.capacity) {
-            eldest.next();
-            eldest.remove();
-        }
+    /** Keys currently remembered: (source, user) pairs plus sources. */
+    public int trackedKeys() {
+        return claims.size() + sources.size();
     }
 }

@@ -25,8 +25,11 @@ public final class AuthResult {
         STALE_NONCE(StunErrorCode.STALE_NONCE),
         /** A malformed credential: 400 without REALM, NONCE or integrity (RFC 8489 §9.2.4). */
         BAD_REQUEST(StunErrorCode.BAD_REQUEST),
-        /** The source is blocked for repeated failures: drop the request silently, do not answer. */
-        RATE_LIMITED(0);
+        /**
+         * Too many recent failures for this user or this source: 401 with REALM, a fresh NONCE and
+         * PASSWORD-ALGORITHMS, like a wrong password, so that the client stops instead of retransmitting.
+         */
+        RATE_LIMITED(StunErrorCode.UNAUTHENTICATED);
 
         private final int errorCode;
 
@@ -56,7 +59,7 @@ public final class AuthResult {
         this.integrityType = integrityType;
     }
 
-    /** An outcome with nothing to add to the response: 400, or a silent drop. */
+    /** An outcome with nothing to add to the response: a 400. */
     static AuthResult refused(AuthEvent event) {
         return new AuthResult(event, null, null, null, NO_ALGORITHMS, null, 0);
     }
@@ -86,7 +89,7 @@ public final class AuthResult {
         return event == AuthEvent.AUTHENTICATED;
     }
 
-    /** The ERROR-CODE to answer with: 400, 401 or 438; 0 when authenticated or when nothing is to be sent. */
+    /** The ERROR-CODE to answer with: 400, 401 or 438; 0 when authenticated. */
     public int errorCode() {
         return event.outcome().errorCode;
     }

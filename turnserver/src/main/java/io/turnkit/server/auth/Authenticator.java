@@ -37,8 +37,13 @@ import io.turnkit.stun.UserHash;
  *   <li>a nonce of ours that expired → 438 with a new nonce, integrity-protected since the key is known.</li>
  * </ol>
  *
- * Three refinements, each for a reason:
+ * Four refinements, each for a reason:
  * <ul>
+ *   <li>Between steps 2 and 3, not in the RFC: too many recent failures for this USERNAME / USERHASH from this
+ *       source, or from this source in all ({@link AuthRateLimiter}) → 401 with a new challenge, as at steps 4
+ *       and 5. It comes as soon as the claimed user is known, so a blocked request costs no store lookup and no
+ *       integrity check, and its answer says nothing about the password. It is answered, not dropped: a client
+ *       that gets no answer retransmits until it times out, one that gets a 401 can stop and tell its user.</li>
  *   <li>A nonce that is not ours at all (forged, altered, issued to another address) is answered 438 at step 3,
  *       not step 6: it can never become valid, checking its tag is cheaper than a store lookup and an HMAC over the
  *       message, and step 3 may only trust the nonce's feature bits once the tag vouches for them (§9.2.1).</li>
@@ -46,9 +51,9 @@ import io.turnkit.stun.UserHash;
  *       clients to send only PASSWORD-ALGORITHM in requests after the first success, with the same nonce.</li>
  *   <li>USERNAME and USERHASH together → 400: a client sends one or the other (§9.2.5), never both.</li>
  * </ul>
- * Refused credentials (steps 4 and 5, except expired REST API usernames) count toward the source's
- * {@link AuthRateLimiter} limit; a blocked source's requests are dropped before any of the above. Every outcome is
- * counted by {@link AuthEvent}. Thread-safe: one instance can serve every event loop.
+ * Refused credentials (steps 4 and 5, except expired REST API usernames) count toward the {@link AuthRateLimiter}
+ * limits of the claimed user and of the source. Every outcome is counted by {@link AuthEvent}. Thread-safe: one
+ * instance can serve every event loop.
  */
 public final class Authenticator {
     private final AuthSettings settings;
@@ -94,11 +99,6 @@ public final class Authenticator {
     }
 
     private AuthResult decide(StunMessage request, InetSocketAddress client) {
-        InetAddress source = client.getAddress();
-        long now = nanos(clock.instant());
-        if (!limiter.allowed(source, now)) {
-            return AuthResult.refused(AuthEvent.RATE_LIMITED);
-        }
         // RFC 8489 §9.2.4: MESSAGE-INTEGRITY-SHA256 is the one checked when both are present.
         int integritySha256 = request.findAttribute(StunAttributeType.MESSAGE_INTEGRITY_SHA256);
         int integrityType = integritySha256 >= 0
@@ -113,6 +113,12 @@ public final class Authenticator {
         if ((username < 0) == (userHash < 0) || realm < 0 || nonce < 0
                 || userHash >= 0 && !StunAttributes.hasValidLength(request, userHash)) {
             return AuthResult.refused(AuthEvent.MISSING_ATTRIBUTE);
+        }
+        InetAddress source = client.getAddress();
+        ClaimedUser claimed = ClaimedUser.of(request, username >= 0 ? username : userHash);
+        long now = nanos(clock.instant());
+        if (!limiter.allowed(source, claimed, now)) {
+            return challenge(AuthEvent.RATE_LIMITED, client);
         }
         ByteBuf buffer = request.buffer();
         int nonceOffset = StunAttributes.valueOffset(nonce);
@@ -153,7 +159,7 @@ public final class Authenticator {
                     : restApiUser && user == null && restApi.isExpired(name) ? AuthEvent.EXPIRED_USERNAME
                     : AuthEvent.UNKNOWN_USER;
             if (refusal.isGuess()) {
-                limiter.failed(source, now);
+                limiter.failed(source, claimed, now);
             }
             return challenge(refusal, client);
         }

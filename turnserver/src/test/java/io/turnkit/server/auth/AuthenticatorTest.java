@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.turnkit.server.auth.AuthResult.Outcome;
+import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.InMemoryCredentialStore;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.LongTermKey;
@@ -44,6 +48,7 @@ class AuthenticatorTest {
     private static final long NONCE_LIFETIME = 600;
     private static final int MAX_FAILURES = 3;
     private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+    private static final byte[] WRONG_KEY = LongTermKey.md5("alice", REALM, "guess");
 
     private final TestClock clock = new TestClock(START);
     private final InMemoryCredentialStore store = new InMemoryCredentialStore(clock);
@@ -58,7 +63,11 @@ class AuthenticatorTest {
     }
 
     private Authenticator authenticator(AuthSettings settings) {
-        return new Authenticator(settings, store, nonces, limiter, clock);
+        return authenticator(settings, store);
+    }
+
+    private Authenticator authenticator(AuthSettings settings, CredentialStore credentials) {
+        return new Authenticator(settings, credentials, nonces, limiter, clock);
     }
 
     private String nonce() {
@@ -362,7 +371,7 @@ class AuthenticatorTest {
             assertEquals(Outcome.UNAUTHORIZED, result.outcome());
             assertEquals(AuthEvent.EXPIRED_USERNAME, result.event());
         }
-        assertTrue(limiter.allowed(CLIENT.getAddress(), 0));
+        assertEquals(0, limiter.limited());
     }
 
     @Test
@@ -385,33 +394,125 @@ class AuthenticatorTest {
 
     // ---- rate limiting
 
-    @Test
-    void shouldDropEveryRequestOfASourceAfterRepeatedWrongPasswords() {
-        byte[] wrong = LongTermKey.md5("alice", REALM, "guess");
-        for (int i = 0; i < MAX_FAILURES; i++) {
-            assertEquals(Outcome.UNAUTHORIZED, authenticator.authenticate(md5Request("alice", wrong).build(), CLIENT)
-                    .outcome());
+    /** {@code times} wrong passwords for {@code username}, each refused with a 401. */
+    private void failAs(String username, int times) {
+        for (int i = 0; i < times; i++) {
+            assertEquals(Outcome.UNAUTHORIZED, authenticator.authenticate(md5Request(username, WRONG_KEY).build(),
+                    CLIENT).outcome());
         }
+    }
 
-        AuthResult result = authenticator.authenticate(md5Request("alice", alice.md5Key()).build(), CLIENT);
+    @Test
+    void shouldAnswerABlockedUserWithAChallengeInsteadOfDroppingTheRequest() {
+        failAs("alice", MAX_FAILURES);
+        Request request = md5Request("alice", alice.md5Key());
+
+        AuthResult result = authenticator.authenticate(request.build(), CLIENT);
 
         assertEquals(Outcome.RATE_LIMITED, result.outcome());
-        assertEquals(0, result.errorCode());
+        assertEquals(401, result.errorCode());
+        assertEquals("Unauthenticated", result.reason());
+        assertNull(result.username());
+        StunMessage response = respond(result, request.build());
+        assertEquals(REALM, string(response, StunAttributeType.REALM));
+        assertEquals(NonceService.Check.VALID, nonces.check(string(response, StunAttributeType.NONCE), CLIENT));
+        assertTrue(response.hasAttribute(StunAttributeType.PASSWORD_ALGORITHMS));
+        assertFalse(response.hasAttribute(StunAttributeType.MESSAGE_INTEGRITY));
         assertEquals(1, authenticator.count(AuthEvent.RATE_LIMITED));
         assertEquals(MAX_FAILURES, authenticator.count(AuthEvent.BAD_INTEGRITY));
     }
 
     @Test
-    void shouldServeTheSourceAgainAfterTheWindow() {
-        byte[] wrong = LongTermKey.md5("alice", REALM, "guess");
+    void shouldNotLookUpABlockedUser() {
+        AtomicInteger lookups = new AtomicInteger();
+        authenticator = authenticator(AuthSettings.longTerm(REALM), countingLookups(lookups));
+        failAs("alice", MAX_FAILURES);
+        int lookupsBefore = lookups.get();
+
+        AuthResult result = authenticator.authenticate(md5Request("alice", alice.md5Key()).build(), CLIENT);
+
+        assertEquals(Outcome.RATE_LIMITED, result.outcome());
+        assertEquals(MAX_FAILURES, lookupsBefore);
+        assertEquals(lookupsBefore, lookups.get());
+    }
+
+    @Test
+    void shouldAuthenticateAnotherUserOfTheSameSourceWhileOneIsBlocked() {
+        failAs("mallory", MAX_FAILURES);
+        assertEquals(Outcome.RATE_LIMITED, authenticator.authenticate(md5Request("mallory", WRONG_KEY).build(),
+                CLIENT).outcome());
+
+        AuthResult result = authenticator.authenticate(md5Request("alice", alice.md5Key()).build(), CLIENT);
+
+        assertEquals(Outcome.OK, result.outcome());
+    }
+
+    @Test
+    void shouldLimitAnAnonymousUserByItsUserhash() {
+        authenticator = authenticator(AuthSettings.longTerm(REALM).withUsernameAnonymity(true));
+        byte[] userHash = UserHash.of("alice", REALM);
         for (int i = 0; i < MAX_FAILURES; i++) {
-            authenticator.authenticate(md5Request("mallory", wrong).build(), CLIENT);
+            Request guess = new Request().userHash(userHash).nonce(nonce()).integrity(WRONG_KEY);
+            assertEquals(AuthEvent.BAD_INTEGRITY, authenticator.authenticate(guess.build(), CLIENT).event());
         }
+
+        Request request = new Request().userHash(userHash).nonce(nonce()).integrity(alice.md5Key());
+
+        assertEquals(AuthEvent.RATE_LIMITED, authenticator.authenticate(request.build(), CLIENT).event());
+        assertEquals(Outcome.OK, authenticator.authenticate(md5Request("alice", alice.md5Key()).build(), CLIENT)
+                .outcome());
+    }
+
+    @Test
+    void shouldBlockTheWholeSourceAfterFailuresAcrossManyUsernames() {
+        for (int i = 0; i < MAX_FAILURES * AuthRateLimiter.SOURCE_LIMIT_FACTOR; i++) {
+            failAs("user" + i, 1);
+        }
+
+        AuthResult result = authenticator.authenticate(md5Request("alice", alice.md5Key()).build(), CLIENT);
+
+        assertEquals(Outcome.RATE_LIMITED, result.outcome());
+        InetSocketAddress neighbourNetwork = new InetSocketAddress("127.0.0.2", 40000);
+        Request fromElsewhere = new Request().username("alice").nonce(nonces.issue(neighbourNetwork))
+                .integrity(alice.md5Key());
+        assertEquals(Outcome.OK, authenticator.authenticate(fromElsewhere.build(), neighbourNetwork).outcome());
+    }
+
+    @Test
+    void shouldStillChallengeARequestWithoutIntegrityFromABlockedSource() {
+        for (int i = 0; i < MAX_FAILURES * AuthRateLimiter.SOURCE_LIMIT_FACTOR; i++) {
+            failAs("user" + i, 1);
+        }
+
+        AuthResult result = authenticator.authenticate(new Request().build(), CLIENT);
+
+        assertEquals(AuthEvent.CHALLENGED, result.event());
+        assertEquals(0, limiter.limited());
+    }
+
+    @Test
+    void shouldServeTheUserAgainAfterTheWindow() {
+        failAs("alice", MAX_FAILURES);
 
         clock.advance(Duration.ofMinutes(1));
 
         assertEquals(Outcome.OK, authenticator.authenticate(md5Request("alice", alice.md5Key()).build(), CLIENT)
                 .outcome());
+    }
+
+    /** The test's store, counting the user lookups made in it. */
+    private CredentialStore countingLookups(AtomicInteger lookups) {
+        return (CredentialStore) Proxy.newProxyInstance(CredentialStore.class.getClassLoader(),
+                new Class<?>[] {CredentialStore.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("user")) {
+                        lookups.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     // ---- helpers
