@@ -1,0 +1,227 @@
+package io.turnkit.ice.turn;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.turnkit.ice.stun.ErrorResponseException;
+import io.turnkit.ice.stun.ReceivedFrame;
+import io.turnkit.ice.stun.StunClient;
+import io.turnkit.ice.stun.StunResponse;
+import io.turnkit.stun.AddressAttribute;
+import io.turnkit.stun.ChannelData;
+import io.turnkit.stun.ChannelDataValidation;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
+import io.turnkit.stun.StunErrorCode;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMethod;
+import io.turnkit.stun.StunValidation;
+
+/**
+ * A TURN client (RFC 8656) for one allocation with UDP relaying, over a {@link StunClient} on UDP or TCP. Requests
+ * carry long-term credentials once the server's first 401 has taught the realm and nonce; a 438 Stale Nonce is
+ * answered by retrying with the new nonce. Data from peers — ChannelData (§12.6) and Data indications (§11.4) —
+ * goes to the {@link PeerDataHandler} whenever the client reads: in {@link #poll} and while a transaction waits.
+ * Blocking and single-threaded.
+ */
+public final class TurnClient implements Closeable {
+    /** Application data a peer sent to the relayed address. */
+    @FunctionalInterface
+    public interface PeerDataHandler {
+        /** {@code data[offset, offset + length)} is valid during the call only. */
+        void onData(InetSocketAddress peer, ByteBuf data, int offset, int length, long receivedNanos);
+    }
+
+    /** RFC 8656 §18.6: the protocol number of UDP in REQUESTED-TRANSPORT. */
+    private static final int PROTOCOL_UDP = 17;
+    /** An unauthenticated first request, a signed retry after its 401, one more after a 438. */
+    private static final int MAX_ATTEMPTS = 3;
+    private static final int CHANNELS = ChannelData.MAX_CHANNEL - ChannelData.MIN_CHANNEL + 1;
+
+    private final StunClient stun;
+    private final LongTermCredentials credentials;
+    private final InetSocketAddress[] channelPeers = new InetSocketAddress[CHANNELS];
+    private final ChannelData channelData = new ChannelData();
+    private final StunMessage indication = new StunMessage();
+    private final AddressAttribute peerAddress = new AddressAttribute();
+    private final ByteBuf out = Unpooled.buffer(2048);
+    private PeerDataHandler handler = (peer, data, offset, length, receivedNanos) -> { };
+
+    public TurnClient(StunClient stun, LongTermCredentials credentials) {
+        this.stun = stun;
+        this.credentials = credentials;
+        stun.onOtherFrames(this::onFrame);
+    }
+
+    public StunClient stun() {
+        return stun;
+    }
+
+    /** Sets where data from peers goes (by default it is dropped). */
+    public void onPeerData(PeerDataHandler peerDataHandler) {
+        handler = peerDataHandler;
+    }
+
+    /** RFC 8656 §7.1: allocates a UDP relay with the server's default lifetime. */
+    public TurnAllocation allocate() throws IOException {
+        return allocate(null);
+    }
+
+    /**
+     * RFC 8656 §7.1: allocates a UDP relay, asking for {@code lifetime} when not null.
+     *
+     * @throws ErrorResponseException when the server refuses (401 wrong credentials, 437, 486 quota, 508…)
+     */
+    public TurnAllocation allocate(Duration lifetime) throws IOException {
+        StunResponse response = transact(StunMethod.ALLOCATE, request -> {
+            request.addRequestedTransport(PROTOCOL_UDP);
+            if (lifetime != null) {
+                request.addUint32(StunAttributeType.LIFETIME, lifetime.toSeconds());
+            }
+        });
+        InetSocketAddress relayed = response.address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        long seconds = response.uint32(StunAttributeType.LIFETIME);
+        if (relayed == null || seconds < 0) {
+            throw new ProtocolException("Allocate success response without XOR-RELAYED-ADDRESS or LIFETIME");
+        }
+        return new TurnAllocation(relayed, response.address(StunAttributeType.XOR_MAPPED_ADDRESS),
+                Duration.ofSeconds(seconds));
+    }
+
+    /** RFC 8656 §8.1: refreshes the allocation for {@code lifetime} (0 deletes it); returns the lifetime granted. */
+    public Duration refresh(Duration lifetime) throws IOException {
+        StunResponse response = transact(StunMethod.REFRESH,
+                request -> request.addUint32(StunAttributeType.LIFETIME, lifetime.toSeconds()));
+        return Duration.ofSeconds(Math.max(0, response.uint32(StunAttributeType.LIFETIME)));
+    }
+
+    /** RFC 8656 §8.1: deletes the allocation with a Refresh of lifetime 0; its channels go with it. */
+    public void release() throws IOException {
+        refresh(Duration.ZERO);
+        Arrays.fill(channelPeers, null);
+    }
+
+    /**
+     * RFC 8656 §10.1: installs or refreshes permissions for {@code peers}, all in one request. Permissions are per IP
+     * address: the port of XOR-PEER-ADDRESS is ignored (§9), so 0 is sent.
+     */
+    public void createPermission(InetAddress... peers) throws IOException {
+        transact(StunMethod.CREATE_PERMISSION, request -> {
+            for (InetAddress peer : peers) {
+                request.addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer.getAddress(), 0);
+            }
+        });
+    }
+
+    /**
+     * RFC 8656 §12.1: binds {@code channelNumber} (0x4000–0x4FFF) to {@code peer}, or refreshes the binding; this
+     * also installs or refreshes the peer's permission.
+     */
+    public void bindChannel(int channelNumber, InetSocketAddress peer) throws IOException {
+        if (!ChannelData.isValidChannelNumber(channelNumber)) {
+            throw new IllegalArgumentException("a channel number is 0x4000-0x4FFF: " + channelNumber);
+        }
+        transact(StunMethod.CHANNEL_BIND, request -> request.addChannelNumber(channelNumber)
+                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer));
+        channelPeers[channelNumber - ChannelData.MIN_CHANNEL] = peer;
+    }
+
+    /** RFC 8656 §12.5: sends {@code data[offset, offset + length)} on a bound channel, padded to 4 bytes over TCP. */
+    public void sendChannelData(int channelNumber, byte[] data, int offset, int length) throws IOException {
+        out.clear();
+        ChannelData.writeHeader(out, channelNumber, length);
+        out.writeBytes(data, offset, length);
+        if (stun.transport().isReliable()) {
+            out.writeZero(ChannelData.paddedLength(length) - ChannelData.HEADER_LENGTH - length);
+        }
+        stun.transport().send(out);
+    }
+
+    /** RFC 8656 §11.1: sends {@code data[offset, offset + length)} to {@code peer} in a Send indication. */
+    public void sendIndication(InetSocketAddress peer, byte[] data, int offset, int length) throws IOException {
+        stun.indicate(StunMethod.SEND, send -> send
+                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer)
+                .addBytes(StunAttributeType.DATA, Unpooled.wrappedBuffer(data), offset, length));
+    }
+
+    /** Reads until {@code deadlineNanos} ({@link System#nanoTime()}), handing peer data to the handler. */
+    public void poll(long deadlineNanos) throws IOException {
+        stun.poll(deadlineNanos);
+    }
+
+    /**
+     * One request with the long-term credential dance (RFC 8489 §9.2.5): a 401 to an unsigned request brings
+     * REALM and NONCE, and the request is sent again signed; a 438 brings a fresh nonce for one more try. A 401 to a
+     * signed request means the credentials are wrong: no retry.
+     */
+    private StunResponse transact(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
+        StunResponse response = null;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            boolean signed = credentials.isReady();
+            response = stun.request(method, signed ? attributes.andThen(credentials::sign) : attributes,
+                    stun.transport().server(), credentials::verifies);
+            int code = response.errorCode();
+            boolean retry = code == StunErrorCode.STALE_NONCE || code == StunErrorCode.UNAUTHENTICATED && !signed;
+            if (response.isSuccess() || !retry || !credentials.learn(response)) {
+                break;
+            }
+        }
+        if (!response.isSuccess()) {
+            throw ErrorResponseException.of(method, response);
+        }
+        return response;
+    }
+
+    /** A frame that answers no transaction: ChannelData or a Data indication from a peer, else not used. */
+    private boolean onFrame(ReceivedFrame frame) {
+        int first = frame.firstByte();
+        // RFC 7983 §7: 64-79 is ChannelData, 0-3 STUN.
+        if (first >= 64 && first <= 79) {
+            return onChannelData(frame);
+        }
+        return first >= 0 && first <= 3 && onDataIndication(frame);
+    }
+
+    private boolean onChannelData(ReceivedFrame frame) {
+        if (channelData.wrap(frame.buffer(), frame.offset(), frame.length())
+                .validate(stun.transport().isReliable()) != ChannelDataValidation.VALID) {
+            return false;
+        }
+        InetSocketAddress peer = channelPeers[channelData.channelNumber() - ChannelData.MIN_CHANNEL];
+        if (peer == null) {
+            return false;
+        }
+        handler.onData(peer, frame.buffer(), channelData.dataOffset(), channelData.dataLength(),
+                frame.receivedNanos());
+        return true;
+    }
+
+    private boolean onDataIndication(ReceivedFrame frame) {
+        if (indication.wrap(frame.buffer(), frame.offset(), frame.length()).validate() != StunValidation.VALID
+                || !indication.isIndication() || indication.method() != StunMethod.DATA) {
+            return false;
+        }
+        int peer = indication.findAttribute(StunAttributeType.XOR_PEER_ADDRESS);
+        int data = indication.findAttribute(StunAttributeType.DATA);
+        if (data < 0 || !peerAddress.wrap(indication, peer).isValid()) {
+            return false;
+        }
+        handler.onData(peerAddress.toSocketAddress(), frame.buffer(), StunAttributes.valueOffset(data),
+                StunAttributes.valueLength(indication, data), frame.receivedNanos());
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        stun.close();
+    }
+}

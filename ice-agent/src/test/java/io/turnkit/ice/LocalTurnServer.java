@@ -1,0 +1,52 @@
+package io.turnkit.ice;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import io.turnkit.server.TurnServer;
+import io.turnkit.server.config.ServerConfig;
+
+/** An in-process turnkit server on 127.0.0.1, UDP and TCP on one free port, with one user. */
+public final class LocalTurnServer implements AutoCloseable {
+    public static final String USER = "alice";
+    public static final String PASSWORD = "wonderland";
+    public static final String REALM = "turnkit.test";
+
+    private final TurnServer server;
+
+    private LocalTurnServer(TurnServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server; {@code settings} adjusts the configuration (the user database goes to {@code dir}). */
+    public static LocalTurnServer start(Path dir, Consumer<ServerConfig.Builder> settings) {
+        ServerConfig.Builder builder = ServerConfig.builder()
+                .addListeningIp(InetAddress.getLoopbackAddress())
+                .listeningPort(0)
+                .realm(REALM)
+                .ltCredMech(true)
+                .user(USER, PASSWORD)
+                .userdb(dir.resolve("turnuserdb.conf"));
+        settings.accept(builder);
+        return new LocalTurnServer(TurnServer.start(builder.build()));
+    }
+
+    public InetSocketAddress udp() {
+        return server.listeningAddresses(true).get(0);
+    }
+
+    public InetSocketAddress tcp() {
+        return server.listeningAddresses(false).get(0);
+    }
+
+    public TurnServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
