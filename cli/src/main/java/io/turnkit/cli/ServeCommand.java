@@ -2,9 +2,6 @@ package io.turnkit.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -105,7 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
-            err.println("turnkit: cannot read " + configFile + ": " + describe(e));
+            err.println("turnkit: cannot read " + configFile + ": " + CommandFailure.reason(e));
             return 1;
         }
         if (config.verbose()) {
@@ -178,19 +175,6 @@ public final class ServeCommand implements Callable<Integer> {
 
     private void warn(String warning) {
         spec.commandLine().getErr().println("turnkit: warning: " + warning);
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof CharacterCodingException) {
-            return "not UTF-8 text";
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.turnkit.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "STUN/TURN/ICE NAT-traversal server and tools.",
-        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, UserCommand.class, SecretCommand.class,
+            CredentialsCommand.class, ConfigCommand.class, StunCommand.class, ProbeCommand.class,
+            CompletionCommand.class})
 public final class Turnkit implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,11 +36,20 @@ public final class Turnkit implements Callable<Integer> {
     /** As {@link #commandLine()}, with subcommands made by {@code factory} (tests start no real server). */
     static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine commandLine = new CommandLine(new Turnkit(), factory);
-        // A usage error is one line naming the option and the expected form; --help has the rest.
+        // One line names the problem. An unknown command or option, or a missing one, is followed by the
+        // command's usage in short; a bad value needs only its line, which names the expected form.
         commandLine.setParameterExceptionHandler((error, args) -> {
-            error.getCommandLine().getErr().println("turnkit: " + error.getMessage());
-            return error.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+            CommandLine failed = error.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println("turnkit: " + error.getMessage());
+            if (error instanceof CommandLine.UnmatchedArgumentException
+                    || error instanceof CommandLine.MissingParameterException) {
+                err.print("Usage: " + failed.getHelp().abbreviatedSynopsis());
+                err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            }
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
         });
+        commandLine.setExecutionExceptionHandler(new FailureReporter());
         return commandLine;
     }
 

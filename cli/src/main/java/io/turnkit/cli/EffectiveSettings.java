@@ -1,0 +1,95 @@
+package io.turnkit.cli;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.turnkit.cli.conf.ServeOption;
+import io.turnkit.server.config.ServerConfig;
+
+/**
+ * What a configuration sets each of serve's options to, defaults included, as {@code turnkit config check} prints
+ * it: one {@code name = value} line per {@link ServeOption}, in the table's order, named as in a
+ * {@code turnserver.conf}. Passwords, keys and secrets show as {@value #SET}. The switch names every option, so
+ * an option added to the table does not compile until it is shown here too.
+ */
+final class EffectiveSettings {
+    static final String SET = "(set)";
+    private static final String NONE = "(none)";
+
+    private EffectiveSettings() {
+    }
+
+    static List<String> lines(ServerConfig config) {
+        List<String> lines = new ArrayList<>();
+        for (ServeOption option : ServeOption.values()) {
+            lines.add(option.longName().substring(2) + " = " + value(option, config));
+        }
+        return lines;
+    }
+
+    private static String value(ServeOption option, ServerConfig config) {
+        return switch (option) {
+            case LISTENING_IP -> addresses(config.listeningIps(), "(every address)");
+            case LISTENING_PORT -> Integer.toString(config.listeningPort());
+            case RELAY_IP -> addresses(config.relayIps(), "(the address the client reached)");
+            case EXTERNAL_IP -> joined(config.externalIps());
+            case MIN_PORT -> Integer.toString(config.minPort());
+            case MAX_PORT -> Integer.toString(config.maxPort());
+            case REALM -> config.realm();
+            case LT_CRED_MECH -> onOff(config.ltCredMech());
+            case USER -> users(config);
+            case USE_AUTH_SECRET -> onOff(config.useAuthSecret());
+            case STATIC_AUTH_SECRET -> config.staticAuthSecrets().isEmpty() ? NONE : SET;
+            case REST_API_SEPARATOR -> Character.toString(config.restApiSeparator());
+            case ALLOW_LOOPBACK_PEERS -> onOff(config.allowLoopbackPeers());
+            case ALLOWED_PEER_IP -> joined(config.allowedPeerRanges());
+            case DENIED_PEER_IP -> joined(config.deniedPeerRanges());
+            case NO_MULTICAST_PEERS -> onOff(config.noMulticastPeers());
+            case USER_QUOTA -> Integer.toString(config.userQuota());
+            case TOTAL_QUOTA -> Integer.toString(config.totalQuota());
+            case MAX_BPS -> Long.toString(config.maxBps());
+            case MAX_ALLOCATE_LIFETIME -> seconds(config.maxAllocateLifetime());
+            case PERMISSION_LIFETIME -> seconds(config.permissionLifetime());
+            case CHANNEL_LIFETIME -> seconds(config.channelLifetime());
+            case STALE_NONCE -> seconds(config.staleNonce());
+            case NO_UDP -> onOff(config.noUdp());
+            case NO_TCP -> onOff(config.noTcp());
+            case SOFTWARE_ATTRIBUTE -> config.softwareAttribute() == null ? NONE : config.softwareAttribute();
+            case NO_SOFTWARE_ATTRIBUTE -> onOff(config.softwareAttribute() == null);
+            case USERDB -> config.userdb().toString();
+            case REDIS_USERDB -> config.credentialStore().isRedis() ? config.credentialStore().describe() : NONE;
+            case REDIS_PASSWORD -> config.credentialStore().redisPassword() == null ? NONE : SET;
+            case REDIS_TLS -> onOff(config.credentialStore().redisTls());
+            case VERBOSE -> onOff(config.verbose());
+        };
+    }
+
+    /** The names of the static users, each with {@value #SET} for its password or key. */
+    private static String users(ServerConfig config) {
+        List<String> names = new ArrayList<>(config.users().keySet());
+        names.addAll(config.userKeys().keySet());
+        return names.isEmpty() ? NONE
+                : names.stream().sorted().map(name -> name + ":" + SET).collect(Collectors.joining(", "));
+    }
+
+    private static String addresses(List<InetAddress> addresses, String whenEmpty) {
+        return addresses.isEmpty() ? whenEmpty
+                : addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+    }
+
+    private static String joined(Collection<?> values) {
+        return values.isEmpty() ? NONE : values.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
+    }
+
+    private static String seconds(Duration duration) {
+        return Long.toString(duration.toSeconds());
+    }
+}

@@ -1,0 +1,64 @@
+package io.turnkit.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A real browser uses turnkit as its TURN server: Chromium's WebRTC stack, restricted to relay candidates,
+ * carries a data channel between two peer connections through two allocations, reaching the server over UDP
+ * and over TCP ({@code turn:...?transport=}, RFC 7065 §3.1).
+ */
+class ChromiumRelayTest {
+    private static final String USER = "alice";
+    private static final String PASSWORD = "conformance-password";
+    private static final int MESSAGES = 100;
+    /** The page gives up after this and reports what it saw; the test waits longer, for Chromium's start. */
+    private static final Duration PAGE_TIME_LIMIT = Duration.ofSeconds(30);
+    private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(90);
+
+    private static TurnkitServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TurnkitServer.withLongTermCredentials(USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        Cleanup.closeAll(server);
+    }
+
+    @ParameterizedTest(name = "transport={0}")
+    @ValueSource(strings = {"udp", "tcp"})
+    void shouldRelayDataChannelBothWaysBetweenRelayCandidates(String transport) {
+        Map<String, String> result;
+        try (WebRtcTestPage page = WebRtcTestPage.start();
+             Chromium chromium = Chromium.open(page.uri(Map.of(
+                     "turn", "turn:" + LoopbackPorts.LOOPBACK_IP + ":" + server.port() + "?transport=" + transport,
+                     "username", USER,
+                     "credential", PASSWORD,
+                     "messages", Integer.toString(MESSAGES),
+                     "timeoutMs", Long.toString(PAGE_TIME_LIMIT.toMillis()))))) {
+            result = page.awaitResult(RESULT_TIMEOUT, chromium.process());
+        }
+        String expectedCount = Integer.toString(MESSAGES);
+        assertAll("page result " + result + server.describe(),
+                () -> assertNull(result.get("error"), "error"),
+                () -> assertEquals("relay", result.get("offererLocal"), "offerer's local candidate type"),
+                () -> assertEquals("relay", result.get("offererRemote"), "offerer's remote candidate type"),
+                () -> assertEquals("relay", result.get("answererLocal"), "answerer's local candidate type"),
+                () -> assertEquals("relay", result.get("answererRemote"), "answerer's remote candidate type"),
+                () -> assertEquals(transport, result.get("offererRelayProtocol"), "offerer's protocol to TURN"),
+                () -> assertEquals(transport, result.get("answererRelayProtocol"), "answerer's protocol to TURN"),
+                () -> assertEquals(expectedCount, result.get("offererReceived"), "messages the offerer received"),
+                () -> assertEquals(expectedCount, result.get("answererReceived"), "messages the answerer received"));
+    }
+}
