@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
 
@@ -153,6 +154,32 @@ class TurnServerTest {
         byte[][] responses = client.sentTwice(StunMethod.ALLOCATE, udpTransport());
         assertArrayEquals(responses[0], responses[1]);
         assertEquals(1, server.counters().get(ServerCounter.ALLOCATIONS_CREATED));
+    }
+
+    @Test
+    void shouldReserveTheNextPortForAnEvenPortWithTheReserveBit() throws IOException {
+        InetSocketAddress address = start(b -> { });
+        TestTurnClient first = udpClient(address, PASSWORD);
+        TestTurnClient.Response even = first.authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(17).addEvenPort(true).addEmpty(StunAttributeType.DONT_FRAGMENT));
+        assertTrue(even.isSuccess(), even.toString());
+        int port = even.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort();
+        assertEquals(0, port % 2, "RFC 8656 §7.2: EVEN-PORT gives an even port");
+        long token = StunAttributes.reservationToken(even.message,
+                even.message.findAttribute(StunAttributeType.RESERVATION_TOKEN));
+
+        TestTurnClient second = udpClient(address, PASSWORD);
+        TestTurnClient.Response reserved = second.authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(17).addReservationToken(token));
+        assertTrue(reserved.isSuccess(), reserved.toString());
+        assertEquals(port + 1, reserved.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort());
+
+        TestTurnClient third = udpClient(address, PASSWORD);
+        assertEquals(508, third.authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(17).addReservationToken(token)).errorCode(), "a token is used once");
+        assertEquals(400, third.authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(17).addReservationToken(token).addEvenPort(false)).errorCode(),
+                "RESERVATION-TOKEN with EVEN-PORT is a bad request");
     }
 
     @Test
