@@ -55,13 +55,26 @@ final class DigestScratch {
         int done = 0;
         while (done < length) {
             int n = Math.min(CHUNK_LENGTH, length - done);
-            buffer.getBytes(messageOffset + done, chunk, 0, n);
+            copy(buffer, messageOffset + done, n);
             if (done == 0 && messageLength >= 0) {
                 chunk[StunMessage.LENGTH_OFFSET] = (byte) (messageLength >>> 8);
                 chunk[StunMessage.LENGTH_OFFSET + 1] = (byte) messageLength;
             }
             sink.update(chunk, 0, n);
             done += n;
+        }
+    }
+
+    /**
+     * {@code buffer[index, index + n)} into the chunk. A direct buffer is read through its cached NIO view:
+     * where Netty may not use sun.misc.Unsafe (JDK 24 and later), its getBytes makes a new ByteBuffer
+     * duplicate on every call.
+     */
+    private void copy(ByteBuf buffer, int index, int n) {
+        if (buffer.hasArray() || buffer.nioBufferCount() != 1) {
+            buffer.getBytes(index, chunk, 0, n);
+        } else {
+            buffer.internalNioBuffer(index, n).get(chunk, 0, n);
         }
     }
 }

@@ -30,11 +30,13 @@ class RelayAllocationFreeTest {
     private static final int WARM_UP = 20_000;
     private static final int WINDOW = 50;
     /**
-     * Bytes per relayed datagram (each round trip relays two). None of it is turnkit's own: Netty's epoll
-     * read path makes a DatagramPacket and a new InetSocketAddress (with its InetAddress) for every received
-     * datagram, and a datagram write needs a DatagramPacket envelope. Measured: about 180 B.
+     * Bytes per relayed datagram (each round trip relays two). Nearly all of it is Netty's: its epoll read
+     * path makes a DatagramPacket and a new InetSocketAddress (with its InetAddress) for every received
+     * datagram, a datagram write needs a DatagramPacket envelope, and its leak detector samples buffers.
+     * Measured: about 180 B on JDK 17; about 250 B on JDK 25, where Netty does without sun.misc.Unsafe and
+     * copies between direct buffers through NIO views.
      */
-    static final long MAX_BYTES_PER_RELAYED_DATAGRAM = 200;
+    static final long MAX_BYTES_PER_RELAYED_DATAGRAM = 300;
 
     @TempDir
     Path temp;
