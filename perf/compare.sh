@@ -1,0 +1,443 @@
+#!/usr/bin/env bash
+# Compares turnkit with coturn on this machine, both on loopback, under the same loads, one load at a time:
+#   (a) coturn's own turnutils_uclient over UDP channels: server CPU per relayed message
+#   (b) the load generator at saturation (channels): delivered packets/s, loss, round trips, CPU
+#   (c) allocation churn: allocations/s
+#   (d) a Binding flood: requests/s
+#   (e) 10,000 idle allocations: the server's resident memory
+# Both servers run side by side (disjoint ports and relay ranges) through rounds of (a)-(d), each load against
+# one server at a time; rounds alternate the order (A/B, B/A, ...), and the first is a warm-up, dropped: it
+# also warms turnkit's JIT, as a server that has been up for a while is. (e) then runs on fresh servers, one
+# at a time, in as many rounds. With JFR=1, a Java Flight Recording of turnkit under (b) gives its hottest methods.
+# Writes perf/RESULTS.md. Installs Debian's coturn when it is missing; builds the jars when they are missing.
+#
+# Settings (environment): ROUNDS (4), DURATION (6 s per measurement), WARMUP (3 s), IDLE_ALLOCATIONS (10000),
+# JFR (1), OUT (perf/RESULTS.md), TURNKIT_JAVA_OPTS (none: the JVM's defaults), KEEP_WORK (0: 1 keeps the logs).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-4}
+DURATION=${DURATION:-6}
+WARMUP=${WARMUP:-3}
+IDLE_ALLOCATIONS=${IDLE_ALLOCATIONS:-10000}
+IDLE_HOLD=5
+JFR=${JFR:-1}
+OUT=${OUT:-perf/RESULTS.md}
+TURNKIT_JAVA_OPTS=${TURNKIT_JAVA_OPTS:-}
+
+# Disjoint relay ranges of 11,100 ports each, below Linux's ephemeral range (32768-60999), where the
+# generator's own sockets are.
+COTURN_PORT=3478
+COTURN_MIN=21100
+COTURN_MAX=32199
+TURNKIT_PORT=3578
+TURNKIT_MIN=10000
+TURNKIT_MAX=21099
+USER_NAME=bench
+PASSWORD=bench
+REALM=turnkit.bench
+BUILT_BENCH_JAR=perf/target/turnkit-bench.jar
+BUILT_TURNKIT_JAR=cli/target/turnkit.jar
+UCLIENT_ARGS=(-y -c -m 40 -n 5000 -l 160 -z 0)
+LOAD_ARGS=(load --allocations 40 --peers 4 --size 160 --window 4)
+CHURN_ARGS=(churn --clients 16)
+BINDING_ARGS=(binding --clients 8 --window 16)
+IDLE_ARGS=(idle --allocations "$IDLE_ALLOCATIONS" --concurrency 64)
+
+WORK=$(mktemp -d /tmp/turnkit-compare.XXXXXX)
+declare -A PID=()
+STARTED=$(date +%s)
+CLOCK_TICKS=$(getconf CLK_TCK)
+ROUND=
+
+log() {
+    printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+die() {
+    log "error: $*"
+    exit 1
+}
+
+# stop_server NAME: SIGTERM, then SIGKILL after 10 s (noted in the results).
+stop_server() {
+    local pid=${PID[$1]:-} i
+    [[ -n $pid ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 40); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "$1 did not exit within 10 s of SIGTERM (round $ROUND); it was killed." >>"$WORK/notes"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+    PID[$1]=
+}
+
+cleanup() {
+    stop_server coturn
+    stop_server turnkit
+    if [[ ${KEEP_WORK:-0} -eq 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# --------------------------------------------------------------------------------------------- setup
+
+if ! command -v turnserver >/dev/null || ! command -v turnutils_uclient >/dev/null; then
+    log "installing coturn"
+    SUDO=
+    [[ $(id -u) -eq 0 ]] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq coturn >/dev/null
+fi
+if [[ ! -f $BUILT_BENCH_JAR || ! -f $BUILT_TURNKIT_JAR ]]; then
+    log "building the jars"
+    mvn -B -q -DskipTests package
+fi
+# Run copies: a build during the run must not swap the classes under a running server.
+BENCH_JAR=$WORK/turnkit-bench.jar
+TURNKIT_JAR=$WORK/turnkit.jar
+cp "$BUILT_BENCH_JAR" "$BENCH_JAR"
+cp "$BUILT_TURNKIT_JAR" "$TURNKIT_JAR"
+REVISION=$(git describe --always --dirty 2>/dev/null || echo unknown)
+
+# 10,000 allocations: a relay socket each in the server (coturn also keeps one per client), and a client
+# socket each in the generator.
+ulimit -n "$(ulimit -Hn)"
+if (( $(ulimit -n) < 2 * IDLE_ALLOCATIONS + 100 )); then
+    log "warning: open files limited to $(ulimit -n); coturn may not hold $IDLE_ALLOCATIONS allocations"
+fi
+for port in $COTURN_PORT $TURNKIT_PORT; do
+    if [[ -n $(ss -Hlun "sport = :$port") ]]; then
+        die "UDP port $port is in use"
+    fi
+done
+
+COTURN_CMD=(turnserver -n --listening-ip=127.0.0.1 --listening-port=$COTURN_PORT --relay-ip=127.0.0.1
+    --min-port=$COTURN_MIN --max-port=$COTURN_MAX --lt-cred-mech --user=$USER_NAME:$PASSWORD --realm=$REALM
+    --allow-loopback-peers --no-tls --no-dtls --no-cli --no-software-attribute --no-rfc5780
+    --log-file=stdout --simple-log --userdb="$WORK/turndb")
+TURNKIT_CMD=(java $TURNKIT_JAVA_OPTS -jar $TURNKIT_JAR serve --listening-ip=127.0.0.1 --listening-port=$TURNKIT_PORT
+    --relay-ip=127.0.0.1 --min-port=$TURNKIT_MIN --max-port=$TURNKIT_MAX --lt-cred-mech
+    --user=$USER_NAME:$PASSWORD --realm=$REALM --allow-loopback-peers --userdb="$WORK/userdb")
+
+port_of() {
+    if [[ $1 == coturn ]]; then echo $COTURN_PORT; else echo $TURNKIT_PORT; fi
+}
+
+# start_server NAME: starts coturn or turnkit and waits until it listens.
+start_server() {
+    if [[ $1 == coturn ]]; then
+        "${COTURN_CMD[@]}" >>"$WORK/coturn.log" 2>&1 &
+    else
+        "${TURNKIT_CMD[@]}" >>"$WORK/turnkit.log" 2>&1 &
+    fi
+    PID[$1]=$!
+    local port i
+    port=$(port_of "$1")
+    for i in $(seq 1 120); do
+        kill -0 "${PID[$1]}" 2>/dev/null || die "$1 exited at start; see its log: $(tail -3 "$WORK/$1.log")"
+        [[ -n $(ss -Hlun "sport = :$port") ]] && return 0
+        sleep 0.25
+    done
+    die "$1 is not listening on UDP $port after 30 s"
+}
+
+# utime + stime of a process, in clock ticks (proc(5): fields 14 and 15, counted after the ")" of comm).
+cpu_ticks() {
+    local stat
+    stat=$(<"/proc/$1/stat")
+    stat=${stat##*) }
+    read -r -a fields <<<"$stat"
+    echo $(( fields[11] + fields[12] ))
+}
+
+# bench NAME LOAD ARGS...: the load generator against the running server; its figures go to NAME-LOAD.kv.
+bench() {
+    local name=$1 load=$2 kv="$WORK/r$ROUND-$1-$2.kv"
+    shift 2
+    local cmd=(java -jar $BENCH_JAR "$@" --server "127.0.0.1:$(port_of "$name")" -u $USER_NAME -p $PASSWORD
+        --server-pid "${PID[$name]}" --report "$kv")
+    [[ $ROUND != 1 || $name != coturn ]] || echo "${cmd[*]}" | sed "s/--server-pid [0-9]*/--server-pid PID/;
+        s/127.0.0.1:$COTURN_PORT/127.0.0.1:PORT/; s#--report [^ ]*#--report FILE#" >>"$WORK/commands"
+    if ! "${cmd[@]}" >>"$WORK/bench.log" 2>&1; then
+        echo "error=$(tail -1 "$WORK/bench.log")" >"$kv"
+    fi
+}
+
+# uclient NAME: coturn's client floods channel data between pairs of its own allocations (-y).
+uclient() {
+    local name=$1 kv="$WORK/r$ROUND-$1-a.kv" out="$WORK/uclient-$ROUND-$1.log" before after rc=0
+    local cmd=(turnutils_uclient "${UCLIENT_ARGS[@]}" -u $USER_NAME -w $PASSWORD -p "$(port_of "$name")" 127.0.0.1)
+    [[ $ROUND != 1 || $name != coturn ]] || echo "${cmd[*]}" | sed "s/-p $COTURN_PORT/-p PORT/" >>"$WORK/commands"
+    before=$(cpu_ticks "${PID[$name]}")
+    timeout 120 "${cmd[@]}" >"$out" 2>&1 || rc=$?
+    after=$(cpu_ticks "${PID[$name]}")
+    local received lost
+    received=$(grep -o 'tot_recv_msgs=[0-9]*' "$out" | tail -1 | cut -d= -f2 || true)
+    lost=$(grep -o 'Total lost packets [0-9]* ([0-9.]*%)' "$out" | tail -1 | sed 's/.*(\(.*\)%)/\1/' || true)
+    if [[ $rc -ne 0 || -z $received || $received -eq 0 ]]; then
+        echo "error=turnutils_uclient exit $rc: $(grep -m1 -i 'error' "$out" || tail -1 "$out")" >"$kv"
+        return
+    fi
+    awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$received" -v lost="$lost" 'BEGIN {
+        printf "messages=%d\nserver_cpu_s=%f\ncpu_us_per_msg=%f\nloss_percent=%s\n", n, t / hz, t / hz * 1e6 / n, lost }' >"$kv"
+}
+
+# ----------------------------------------------------------------------------------------------- rounds
+
+# each_round STEP: STEP NAME for both servers in every round, the order alternating from round to round.
+each_round() {
+    for ROUND in $(seq 1 "$ROUNDS"); do
+        local order=(coturn turnkit)
+        (( ROUND % 2 )) || order=(turnkit coturn)
+        for name in "${order[@]}"; do
+            "$1" "$name"
+        done
+    done
+}
+
+loads_a_to_d() {
+    log "round $ROUND: $1: (a) uclient, (b) load, (c) churn, (d) binding"
+    uclient "$1"
+    bench "$1" b "${LOAD_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP"
+    bench "$1" c "${CHURN_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP"
+    bench "$1" d "${BINDING_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP"
+}
+
+idle_on_fresh_server() {
+    log "round $ROUND: $1: (e) $IDLE_ALLOCATIONS idle allocations, on a fresh server"
+    start_server "$1"
+    bench "$1" e "${IDLE_ARGS[@]}" --duration $IDLE_HOLD
+    stop_server "$1"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log "work directory $WORK; $ROUNDS rounds (the first is a warm-up), $DURATION s per load after $WARMUP s"
+start_server coturn
+start_server turnkit
+each_round loads_a_to_d
+stop_server coturn
+stop_server turnkit
+each_round idle_on_fresh_server
+
+JFR_FILE="$WORK/turnkit-load.jfr"
+if [[ $JFR -eq 1 ]]; then
+    log "JFR: turnkit under (b), after a warm-up run of (b)"
+    ROUND=jfr
+    start_server turnkit
+    bench turnkit b "${LOAD_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP"
+    jcmd "${PID[turnkit]}" JFR.start name=load settings=profile >/dev/null
+    bench turnkit b "${LOAD_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP"
+    jcmd "${PID[turnkit]}" JFR.stop name=load filename="$JFR_FILE" >/dev/null
+    stop_server turnkit
+fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------- report
+
+# median SERVER LOAD KEY: the median over the measured rounds (2..ROUNDS), empty when no round measured it.
+median() {
+    local r
+    for r in $(seq 2 "$ROUNDS"); do
+        cat "$WORK/r$r-$1-$2.kv" 2>/dev/null || true
+    done | awk -F= -v key="$3" '$1 == key && $2 != "NaN" && $2 != "" { print $2 }' | sort -g | awk '
+        { v[NR] = $1 } END { if (NR) printf "%.6f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# first_error SERVER LOAD: why a load failed in a measured round, if it did.
+first_error() {
+    local r
+    for r in $(seq 2 "$ROUNDS"); do
+        cat "$WORK/r$r-$1-$2.kv" 2>/dev/null || true
+    done | grep '^error=' | head -1 | cut -d= -f2- || true
+}
+
+fmt() { # VALUE DECIMALS
+    [[ -n $1 ]] && awk -v v="$1" -v d="$2" 'BEGIN { printf "%.*f", d, v }' || echo "failed"
+}
+
+# row LABEL LOAD KEY DECIMALS TARGET: a table row, turnkit's figure over coturn's, and whether the target is met;
+# TARGET is "ratio>=X", "ratio<=X", "turnkit<=X", empty, or "-" for no ratio (losses and failures, often 0).
+row() {
+    local label=$1 load=$2 key=$3 decimals=$4 target=${5:-}
+    local c t ratio= met=
+    c=$(median coturn "$load" "$key")
+    t=$(median turnkit "$load" "$key")
+    if [[ $target != - && -n $c && -n $t ]] && awk -v c="$c" 'BEGIN { exit !(c > 0) }'; then
+        ratio=$(awk -v c="$c" -v t="$t" 'BEGIN { printf "%.2f", t / c }')
+    fi
+    case $target in
+        ratio*)
+            local op=${target:5:2} x=${target:7} sign=≤
+            [[ $op == ">=" ]] && sign=≥
+            if [[ -z $ratio ]]; then met="no (not measured)"
+            elif awk -v r="$ratio" -v x="$x" -v op="$op" 'BEGIN { exit !(op == ">=" ? r >= x : r <= x) }'
+            then met="yes"; else met="**no**"; fi
+            target="turnkit $sign $x × coturn" ;;
+        turnkit*)
+            local x=${target:9}
+            if [[ -z $t ]]; then met="no (not measured)"
+            elif awk -v t="$t" -v x="$x" 'BEGIN { exit !(t <= x) }'; then met="yes"; else met="**no**"; fi
+            target="turnkit ≤ $x" ;;
+    esac
+    echo "| $label | $(fmt "$c" "$decimals") | $(fmt "$t" "$decimals") | ${ratio:-–} | ${target#-} | $met |"
+}
+
+errors() {
+    local load name e
+    for load in a b c d e; do
+        for name in coturn turnkit; do
+            e=$(first_error "$name" "$load")
+            [[ -z $e ]] || echo "- ($load) $name failed: \`$e\`"
+        done
+    done
+}
+
+# value ROUND SERVER LOAD KEY: one figure of one round, empty when it was not measured.
+value() {
+    grep -h "^$4=" "$WORK/r$1-$2-$3.kv" 2>/dev/null | cut -d= -f2 | grep -v NaN || true
+}
+
+# The headline figure of each load, as (load key decimals).
+HEADLINES=(a cpu_us_per_msg 2 b answered_per_s 0 c allocations_per_s 0 d answered_per_s 0 e rss_mib 1)
+
+# per_round: both servers' headline figures in every round, and their ratio in that round.
+per_round() {
+    local r i c t cells
+    for r in $(seq 1 "$ROUNDS"); do
+        local label=$r
+        [[ $r -ne 1 ]] || label="1 (warm-up, dropped)"
+        for name in coturn turnkit ratio; do
+            cells=
+            for (( i = 0; i < ${#HEADLINES[@]}; i += 3 )); do
+                c=$(value "$r" coturn "${HEADLINES[i]}" "${HEADLINES[i + 1]}")
+                t=$(value "$r" turnkit "${HEADLINES[i]}" "${HEADLINES[i + 1]}")
+                case $name in
+                    coturn) cells+=" | $(fmt "$c" "${HEADLINES[i + 2]}")" ;;
+                    turnkit) cells+=" | $(fmt "$t" "${HEADLINES[i + 2]}")" ;;
+                    ratio) cells+=" | $([[ -n $c && -n $t ]] && awk -v c="$c" -v t="$t" \
+                        'BEGIN { if (c > 0) printf "%.2f", t / c; else printf "–" }' || echo –)" ;;
+                esac
+            done
+            echo "| $label | ${name/ratio/turnkit ÷ coturn}$cells |"
+        done
+    done
+}
+
+# hot_methods EVENT: the methods most often on top of the stack in JFR's samples of EVENT.
+hot_methods() {
+    jfr print --events "$1" --stack-depth 1 "$JFR_FILE" | awk '
+        /stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); count[$0]++; total++ }
+        END { for (m in count) printf "%d\t%.1f\t%s\n", count[m], 100 * count[m] / total, m }' |
+        sort -rn | head -"$2" | awk -F'\t' '{ printf "| %s %% | `%s` |\n", $2, $3 }'
+}
+
+# samples EVENT: how many events of that type the recording holds.
+samples() {
+    jfr summary "$JFR_FILE" | awk -v event="$1" '$1 == event { print $2 }'
+}
+
+# as_run: a command line as RESULTS.md shows it, with the paths of the jars it was copied from.
+as_run() {
+    sed "s#$BENCH_JAR#$BUILT_BENCH_JAR#g; s#$TURNKIT_JAR#$BUILT_TURNKIT_JAR#g; s#$WORK#\$WORK#g"
+}
+
+ELAPSED=$(( $(date +%s) - STARTED ))
+{
+    echo "# turnkit and coturn, side by side"
+    echo
+    echo "Written by \`perf/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') (it took $((ELAPSED / 60)) min $((ELAPSED % 60)) s),"
+    echo "from the jars of revision \`$REVISION\` (\`-dirty\`: with uncommitted changes)."
+    echo "Do not edit by hand: run the script again."
+    echo
+    echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
+    echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r),"
+    echo "$(java -version 2>&1 | head -2 | tail -1), coturn $(dpkg-query -W -f='${Version}' coturn 2>/dev/null || turnserver --version 2>/dev/null | head -1)."
+    echo "Load average $LOAD_BEFORE before the run and $LOAD_AFTER after it: the machine is shared, and the"
+    echo "server and the generator compete for the same $(nproc) CPUs, so compare the two servers within a run,"
+    echo "not with other machines. Both servers stay up through the rounds of (a)-(d), each load running"
+    echo "against one of them at a time; (e) uses a fresh server each round. $((ROUNDS - 1)) measured rounds after"
+    echo "a warm-up round, in alternating order; each figure is their median (every round is in the second table)."
+    echo
+    echo "| load | coturn | turnkit | turnkit ÷ coturn | target | met |"
+    echo "|---|---:|---:|---:|---|---|"
+    row "(a) uclient over channels: server CPU per relayed message, µs" a cpu_us_per_msg 2 "ratio<=0.7"
+    row "(a) uclient: messages lost, %" a loss_percent 3 -
+    row "(b) saturation: delivered packets/s" b answered_per_s 0 "ratio>=1.5"
+    row "(b) saturation: loss, %" b loss_percent 3 "turnkit<=0.1"
+    row "(b) saturation: round trip p50, ms" b rtt_p50_ms 3
+    row "(b) saturation: round trip p99, ms" b rtt_p99_ms 3
+    row "(b) saturation: round trip p99.9, ms" b rtt_p999_ms 3
+    row "(b) saturation: server CPU, cores busy" b server_cpu_cores 2
+    row "(b) saturation: server CPU in the kernel, %" b server_cpu_system_percent 0
+    row "(b) saturation: server CPU per delivered packet, µs" b server_cpu_us_per_op 2
+    row "(c) churn: allocations/s" c allocations_per_s 0 "ratio>=1"
+    row "(c) churn: failed cycles" c failed 0 -
+    row "(c) churn: server CPU per allocation, µs" c server_cpu_us_per_op 1
+    row "(d) Binding flood: requests/s" d answered_per_s 0 "ratio>=2"
+    row "(d) Binding flood: loss, %" d loss_percent 3 -
+    row "(d) Binding flood: server CPU per request, µs" d server_cpu_us_per_op 2
+    row "(e) $IDLE_ALLOCATIONS idle allocations: server RSS, MiB" e rss_mib 1 "turnkit<=256"
+    row "(e) idle: allocations held" e allocations 0
+    row "(e) idle: server RSS before allocating, MiB" e rss_before_mib 1
+    row "(e) idle: RSS per allocation, KiB" e rss_per_allocation_kib 2
+    echo
+    echo "A round trip in (b) crosses the server twice (client → peer, peer → client): its CPU per delivered"
+    echo "packet covers two relayed datagrams. In (a), a message also crosses twice (client → its relay → the"
+    echo "other client's relay → that client). Lower is better for CPU, loss, round trips and RSS."
+    ERRORS=$(errors)
+    if [[ -n $ERRORS || -s $WORK/notes ]]; then
+        echo
+        echo "## What failed"
+        echo
+        [[ -z $ERRORS ]] || echo "$ERRORS"
+        [[ ! -s $WORK/notes ]] || sed 's/^/- /' "$WORK/notes"
+    fi
+    echo
+    echo "## Every round"
+    echo
+    echo "| round | server | (a) CPU µs/message | (b) delivered packets/s | (c) allocations/s | (d) requests/s | (e) RSS MiB |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    per_round
+    if [[ $JFR -eq 1 && -s $JFR_FILE ]]; then
+        echo
+        echo "## Where turnkit spends its time under (b)"
+        echo
+        echo "A JFR recording (\`jcmd PID JFR.start settings=profile\`) of a fresh turnkit through a second run of (b),"
+        echo "the first one warming it up: the share of Java execution samples with the method on top of the"
+        echo "stack. Time in the kernel (sendmmsg, recvmmsg, epoll_wait) is not sampled: this is the Java part of"
+        echo "the server's CPU only; the kernel's share is in the table above. $(samples jdk.ExecutionSample) Java samples,"
+        echo "$(samples jdk.NativeMethodSample) samples of threads in native code."
+        echo
+        echo "| samples | method |"
+        echo "|---:|---|"
+        hot_methods jdk.ExecutionSample 15
+        echo
+        echo "Threads in native code (JNI), sampled the same way: where the event loops wait and make system calls."
+        echo
+        echo "| samples | method |"
+        echo "|---:|---|"
+        hot_methods jdk.NativeMethodSample 6
+    fi
+    echo
+    echo "## Commands"
+    echo
+    echo "Servers:"
+    echo
+    echo '```sh'
+    echo "ulimit -n $(ulimit -n)"
+    echo "${COTURN_CMD[*]}" | as_run
+    echo "${TURNKIT_CMD[*]}" | as_run
+    echo '```'
+    echo
+    echo "Loads, the same against both (PORT is $COTURN_PORT for coturn, $TURNKIT_PORT for turnkit; PID the server's):"
+    echo
+    echo '```sh'
+    as_run <"$WORK/commands"
+    echo '```'
+} >"$OUT"
+log "wrote $OUT in $((ELAPSED / 60)) min $((ELAPSED % 60)) s"

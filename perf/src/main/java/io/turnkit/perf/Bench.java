@@ -1,0 +1,22 @@
+package io.turnkit.perf;
+
+import java.util.Arrays;
+
+import io.turnkit.perf.load.LoadGenerator;
+
+/**
+ * The main class of {@code turnkit-bench.jar}: {@code jmh ARGS...} hands the arguments to JMH's own
+ * main (the benchmarks in this module); anything else is the load generator's command line.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        System.exit(LoadGenerator.commandLine().execute(args));
+    }
+}
