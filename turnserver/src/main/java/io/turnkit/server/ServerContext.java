@@ -128,7 +128,7 @@ final class ServerContext {
 
     /** Binds a relay socket on the client link's own event loop, so relaying never changes threads. */
     ChannelFuture bindRelay(EventLoop loop, InetSocketAddress address) {
-        return transports.configureDatagram(new Bootstrap())
+        return transports.configureDatagram(new Bootstrap(), Transports.RELAY_BUFFER_BYTES)
                 .group(loop)
                 .channel(transports.datagramChannel())
                 .handler(new ChannelInitializer<Channel>() {

@@ -26,6 +26,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 final class Transports {
     static final int MAX_DATAGRAM = 65_535;
     static final int DATAGRAMS_PER_READ = 8;
+    /** A listening socket serves every client of its event loop. */
+    static final int LISTENER_BUFFER_BYTES = 4 << 20;
+    /** A relay socket serves one allocation. */
+    static final int RELAY_BUFFER_BYTES = 1 << 20;
     /**
      * The pooled allocator recycles slices and caches NIO views per thread; Netty 4.2's default (adaptive)
      * allocates a new slice object for every datagram of a recvmmsg batch.
@@ -59,10 +63,14 @@ final class Transports {
     /**
      * Datagram sockets read whole datagrams (up to the 65,535-byte UDP limit, so nothing is truncated); with
      * epoll, {@link #DATAGRAMS_PER_READ} of them per recvmmsg call. Writes queued before one flush leave in
-     * one sendmmsg call (Netty does this for epoll datagram channels).
+     * one sendmmsg call (Netty does this for epoll datagram channels). Socket buffers ride out a burst while
+     * the event loop is busy: {@code bufferBytes} for receiving and sending, which the kernel caps at
+     * net.core.rmem_max / wmem_max.
      */
-    <B extends AbstractBootstrap<B, ?>> B configureDatagram(B bootstrap) {
-        bootstrap.option(ChannelOption.ALLOCATOR, ALLOCATOR);
+    <B extends AbstractBootstrap<B, ?>> B configureDatagram(B bootstrap, int bufferBytes) {
+        bootstrap.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+                .option(ChannelOption.SO_RCVBUF, bufferBytes)
+                .option(ChannelOption.SO_SNDBUF, bufferBytes);
         if (epoll) {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));

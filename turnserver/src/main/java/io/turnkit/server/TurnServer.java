@@ -114,7 +114,7 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private static Bootstrap udpBootstrap(EventLoopGroup group, Transports transports, ServerContext context) {
-        Bootstrap bootstrap = transports.configureDatagram(new Bootstrap())
+        Bootstrap bootstrap = transports.configureDatagram(new Bootstrap(), Transports.LISTENER_BUFFER_BYTES)
                 .group(group)
                 .channel(transports.datagramChannel())
                 .handler(new UdpClientLink(context));
