@@ -1,26 +1,18 @@
 package io.turnkit.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.TimeUnit;
 
+import io.turnkit.ice.probe.ProgressLine;
 import io.turnkit.ice.probe.RelayProbe;
 
-/**
- * A one-line progress bar redrawn in place ({@code \r}) at most ten times a second, for a person watching: off when
- * the output is not a terminal, so that logs and pipes get no control characters.
- */
+/** {@code turnkit probe}'s progress: packets sent and echoed back, on a {@link ProgressLine}. */
 final class ProgressBar implements RelayProbe.Progress {
     private static final int WIDTH = 30;
-    private static final long REDRAW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final PrintWriter err;
-    private final boolean enabled;
-    private long lastDraw;
-    private int drawnLength;
+    private final ProgressLine line;
 
     ProgressBar(PrintWriter err, boolean enabled) {
-        this.err = err;
-        this.enabled = enabled;
+        this.line = new ProgressLine(err, enabled);
     }
 
     /** A bar on {@code err} when this process has a terminal ({@link System#console()}); else it draws nothing. */
@@ -30,30 +22,18 @@ final class ProgressBar implements RelayProbe.Progress {
 
     @Override
     public void update(int sent, int received, int count) {
-        long now = System.nanoTime();
-        if (!enabled || drawnLength > 0 && now - lastDraw < REDRAW_NANOS) {
-            return;
+        if (line.isDue()) {
+            line.draw(line(sent, received, count));
         }
-        String line = line(sent, received, count);
-        err.print('\r' + line);
-        err.flush();
-        lastDraw = now;
-        drawnLength = line.length();
     }
 
     /** Erases the bar, so that what follows starts on a clean line. */
     void clear() {
-        if (drawnLength > 0) {
-            err.print('\r' + " ".repeat(drawnLength) + '\r');
-            err.flush();
-            drawnLength = 0;
-        }
+        line.clear();
     }
 
     /** {@code [###############...............] 50/100 sent, 49 back}. */
     static String line(int sent, int received, int count) {
-        int filled = (int) ((long) WIDTH * sent / count);
-        return '[' + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + sent + '/' + count + " sent, "
-                + received + " back";
+        return ProgressLine.bar(sent, count, WIDTH) + " " + sent + '/' + count + " sent, " + received + " back";
     }
 }

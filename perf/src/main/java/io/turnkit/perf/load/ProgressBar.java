@@ -1,51 +1,34 @@
 package io.turnkit.perf.load;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
-/**
- * A one-line progress bar on stderr, redrawn in place, at most ten times a second. Only on a terminal:
- * when the output goes to a file or a pipe (a script), nothing is drawn.
- */
+import io.turnkit.ice.probe.ProgressLine;
+
+/** The load generator's progress: the phase and how far through it, on a {@link ProgressLine} on stderr. */
 final class ProgressBar {
     private static final int WIDTH = 30;
-    private static final long REDRAW_NANOS = 100_000_000;
+    private static final int PERCENT = 100;
 
-    private final PrintStream out;
-    private long lastDrawn;
-    private int drawnLength;
+    private final ProgressLine line = ProgressLine.ifTerminal(new PrintWriter(System.err, true));
 
-    private ProgressBar(PrintStream out) {
-        this.out = out;
-        this.lastDrawn = System.nanoTime() - REDRAW_NANOS;
+    private ProgressBar() {
     }
 
     /** Draws on stderr when the JVM runs on a terminal (it has a console), else draws nothing. */
     static ProgressBar onTerminal() {
-        return new ProgressBar(System.console() != null ? System.err : null);
+        return new ProgressBar();
     }
 
     /** Shows {@code phase} {@code fraction} done (0 to 1); thread-safe. */
-    synchronized void show(String phase, double fraction) {
-        long now = System.nanoTime();
-        if (out == null || now - lastDrawn < REDRAW_NANOS) {
-            return;
+    void show(String phase, double fraction) {
+        if (line.isDue()) {
+            long done = Math.round(Math.max(0, Math.min(1, fraction)) * PERCENT);
+            line.draw(String.format("%-12s %s %3d%%", phase, ProgressLine.bar(done, PERCENT, WIDTH), done));
         }
-        lastDrawn = now;
-        double done = Math.max(0, Math.min(1, fraction));
-        int filled = (int) Math.round(done * WIDTH);
-        String line = String.format("%-12s [%s%s] %3d%%", phase, "#".repeat(filled), ".".repeat(WIDTH - filled),
-                Math.round(done * 100));
-        out.print('\r' + line);
-        out.flush();
-        drawnLength = line.length();
     }
 
     /** Erases the bar, so that the summary starts on a clean line. */
-    synchronized void clear() {
-        if (out != null && drawnLength > 0) {
-            out.print('\r' + " ".repeat(drawnLength) + '\r');
-            out.flush();
-            drawnLength = 0;
-        }
+    void clear() {
+        line.clear();
     }
 }
