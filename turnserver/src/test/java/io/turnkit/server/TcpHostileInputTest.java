@@ -89,6 +89,19 @@ class TcpHostileInputTest {
     }
 
     @Test
+    void shouldRefuseAFrameLargerThanTheMaximum() throws IOException {
+        try (Socket socket = connect()) {
+            // A STUN header announcing 65,532 bytes of attributes: more than any frame turnkit takes.
+            byte[] header = {0, 1, (byte) 0xFF, (byte) 0xFC, 0x21, 0x12, (byte) 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+                10, 11, 12};
+            socket.getOutputStream().write(header);
+            assertClosedByServer(socket);
+        }
+        assertEquals(1, server.counters().get(ServerCounter.TCP_BAD_FRAME));
+        assertStillServes();
+    }
+
+    @Test
     void shouldCloseAnHttpProbe() throws IOException {
         // "GE" reads as ChannelData channel 0x4745 announcing 0x5420 bytes: it stalls, and is timed out.
         try (Socket socket = connect()) {
