@@ -532,7 +532,8 @@ final class TurnProtocol {
         ByteBuf response = startResponse(message.method(), StunClass.ERROR_RESPONSE, null);
         encoder.addErrorCode(auth.errorCode(), auth.reason());
         auth.writeChallenge(encoder);
-        finishAndSend(response, client, null, hasFingerprint(), false);
+        // A 438 to a request whose integrity verified is signed too; a refused one has no key to sign with.
+        finishAndSend(response, client, auth, hasFingerprint(), false);
     }
 
     private void sendUnknownAttributes(InetSocketAddress client, AuthResult auth) {

@@ -175,6 +175,10 @@ final class TestTurnClient implements AutoCloseable {
         return realm;
     }
 
+    String nonce() {
+        return nonce;
+    }
+
     byte[] key() {
         return key;
     }

@@ -12,9 +12,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +139,22 @@ class TurnServerTest {
         String forged = nonce.substring(0, nonce.length() - 1) + (nonce.endsWith("A") ? "B" : "A");
         TestTurnClient.Response response = client.withNonce(forged, "turnkit.test", StunMethod.ALLOCATE, udpTransport());
         assertEquals(438, response.errorCode());
+        assertNotNull(response.string(StunAttributeType.NONCE));
+    }
+
+    @Test
+    void shouldSignA438ToARequestWhoseIntegrityVerified() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.staleNonce(Duration.ofSeconds(1))), PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        String nonce = client.nonce();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        TestTurnClient.Response response = client.withNonce(nonce, client.realm(), StunMethod.REFRESH, e -> { });
+        while (response.errorCode() != 438 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(200_000_000L);
+            response = client.withNonce(nonce, client.realm(), StunMethod.REFRESH, e -> { });
+        }
+        assertEquals(438, response.errorCode(), "the nonce went stale");
+        assertTrue(response.has(StunAttributeType.MESSAGE_INTEGRITY), "RFC 8489 §9.2.4: signed with the user's key");
         assertNotNull(response.string(StunAttributeType.NONCE));
     }
 
