@@ -31,6 +31,16 @@ interface ClientLink {
 
     void flush();
 
+    /** Whether {@link #writeSegments} is available: UDP with the kernel's generic segmentation offload. */
+    default boolean sendsSegments() {
+        return false;
+    }
+
+    /** Queues frames of {@code segmentSize} bytes each (the last may be shorter) to leave as one GSO send. */
+    default void writeSegments(ByteBuf frames, int segmentSize, InetSocketAddress client) {
+        throw new UnsupportedOperationException("no segmentation offload on " + transport());
+    }
+
     /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
     void relay(RelayAllocation allocation, DatagramPacket packet);
 

@@ -45,6 +45,8 @@ final class ServerContext {
     final long permissionLifetimeSeconds;
     final long channelLifetimeSeconds;
     final long maxBps;
+    /** Whether UDP sends may use the kernel's generic segmentation offload (Linux 4.18+, epoll). */
+    final boolean udpSegmentation;
     /** The user made for this run when nobody else may log in, or null. */
     final OneTimeUser oneTimeUser;
 
@@ -69,6 +71,7 @@ final class ServerContext {
             ExternalAddresses externalAddresses, OneTimeUser oneTimeUser) {
         this.oneTimeUser = oneTimeUser;
         this.transports = transports;
+        this.udpSegmentation = transports.udpSegmentation();
         this.peerPolicy = peerPolicy;
         this.authenticator = authenticator;
         this.credentials = credentials;

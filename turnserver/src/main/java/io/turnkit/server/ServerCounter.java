@@ -21,6 +21,7 @@ public enum ServerCounter {
     ALLOCATIONS_DELETED("turnkit.allocations.deleted"),
     RELAYED_TO_PEER("turnkit.relayed.to_peer"),
     RELAYED_TO_CLIENT("turnkit.relayed.to_client"),
+    RELAYED_TO_CLIENT_IN_BURSTS("turnkit.relayed.to_client_gso_bursts"),
     UNREACHABLE("turnkit.icmp.unreachable"),
     BINDING_REQUESTS("turnkit.binding.requests");
 

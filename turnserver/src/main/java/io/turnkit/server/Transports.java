@@ -80,6 +80,11 @@ final class Transports {
         return bootstrap;
     }
 
+    /** UDP generic segmentation offload: epoll on a kernel with UDP_SEGMENT. */
+    boolean udpSegmentation() {
+        return epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    }
+
     Class<? extends DatagramChannel> datagramChannel() {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.turnkit.store.AllocationTable;
 import io.turnkit.store.TransportProtocol;
 
@@ -71,5 +72,15 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     @Override
     public void write(ByteBuf frame, InetSocketAddress client) {
         channel.write(new DatagramPacket(frame, client), channel.voidPromise());
+    }
+
+    @Override
+    public boolean sendsSegments() {
+        return server.udpSegmentation;
+    }
+
+    @Override
+    public void writeSegments(ByteBuf frames, int segmentSize, InetSocketAddress client) {
+        channel.write(new SegmentedDatagramPacket(frames, segmentSize, client), channel.voidPromise());
     }
 }

@@ -67,6 +67,10 @@ class RelayAllocationFreeTest {
                 int echoed = relay(client, frame, PACKETS);
                 long allocated = eventLoopAllocatedBytes(threads) - before;
                 assertEquals(PACKETS, echoed, "every packet came back");
+                if (Transports.best().udpSegmentation()) {
+                    assertTrue(server.counters().get(ServerCounter.RELAYED_TO_CLIENT_IN_BURSTS) > 0,
+                            "frames the peer sent back to back left in GSO bursts");
+                }
                 long perDatagram = allocated / (2L * PACKETS);
                 assertTrue(perDatagram <= MAX_BYTES_PER_RELAYED_DATAGRAM,
                         "event loops allocated " + perDatagram + " B per relayed datagram");
