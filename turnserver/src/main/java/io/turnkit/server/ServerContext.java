@@ -3,7 +3,6 @@ package io.turnkit.server;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -14,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.store.Quotas;
@@ -56,15 +54,7 @@ final class ServerContext {
     private final ExternalAddresses externalAddresses;
     private final int maxTcpConnections;
     private final AtomicInteger tcpConnections = new AtomicInteger();
-    private final List<ValidationCounters> allValidationCounters = new CopyOnWriteArrayList<>();
-    private final FastThreadLocal<ValidationCounters> validationCounters = new FastThreadLocal<>() {
-        @Override
-        protected ValidationCounters initialValue() {
-            ValidationCounters counters = new ValidationCounters();
-            allValidationCounters.add(counters);
-            return counters;
-        }
-    };
+    private final PerThread<ValidationCounters> validationCounters = new PerThread<>(ValidationCounters::new);
 
     ServerContext(Settings settings, Transports transports, PeerPolicy peerPolicy, Authenticator authenticator,
             CredentialStore credentials, RelayPortPool portPool, Reservations reservations, Quotas quotas,
@@ -101,7 +91,7 @@ final class ServerContext {
 
     long validationCount(StunValidation validation) {
         long sum = 0;
-        for (ValidationCounters counters : allValidationCounters) {
+        for (ValidationCounters counters : validationCounters.all()) {
             sum += counters.get(validation);
         }
         return sum;

@@ -25,6 +25,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.stun.StunValidation;
 
 /** A running TURN server (RFC 8656): its listeners, relays and timers. */
 public final class TurnServer implements AutoCloseable {
@@ -206,6 +207,11 @@ public final class TurnServer implements AutoCloseable {
     /** This server's counters, for metrics and tests. */
     public ServerCounters counters() {
         return context.counters;
+    }
+
+    /** How many received STUN messages validated to {@code validation}, on every event loop. */
+    public long validationCount(StunValidation validation) {
+        return context.validationCount(validation);
     }
 
     /** The addresses actually bound (useful when the configuration asked for port 0). */

@@ -28,6 +28,7 @@ import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
+import io.turnkit.stun.StunValidation;
 
 /** The server's answers over UDP and TCP, success and every error path of RFC 8656 and RFC 8489. */
 class TurnServerTest {
@@ -397,6 +398,7 @@ class TurnServerTest {
                 + server.counters().get(ServerCounter.MALFORMED_CHANNEL_DATA)
                 + server.counters().get(ServerCounter.UNKNOWN_PROTOCOL) >= garbage.length - 1);
         assertTrue(client.authenticated(StunMethod.REFRESH, e -> { }).isSuccess(), "the allocation survived");
+        assertTrue(server.validationCount(StunValidation.BAD_MAGIC_COOKIE) >= 1, "the cookie-less header was told apart");
     }
 
     private static byte[] channelData(int channel, String text) {
