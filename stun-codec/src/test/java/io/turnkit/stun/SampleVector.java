@@ -18,11 +18,6 @@ enum SampleVector {
     /** RFC 5769 §2.1: short-term credentials; USERNAME padded with 0x20 as RFC 5389 allowed. */
     REQUEST("rfc5769/sample-request.hex", 0x20, StunAttributeType.MESSAGE_INTEGRITY) {
         @Override
-        byte[] key() {
-            return ShortTermKey.of(SHORT_TERM_PASSWORD);
-        }
-
-        @Override
         void encodeAttributes(StunMessageEncoder encoder) {
             encoder.addString(StunAttributeType.SOFTWARE, "STUN test client")
                 .addUint32(StunAttributeType.PRIORITY, 0x6E0001FFL)
@@ -35,38 +30,12 @@ enum SampleVector {
     /** RFC 5769 §2.2: XOR-MAPPED-ADDRESS 192.0.2.1:32853; SOFTWARE padded with 0x20. */
     IPV4_RESPONSE("rfc5769/sample-ipv4-response.hex", 0x20, StunAttributeType.MESSAGE_INTEGRITY) {
         @Override
-        byte[] key() {
-            return ShortTermKey.of(SHORT_TERM_PASSWORD);
-        }
-
-        @Override
-        void encodeAttributes(StunMessageEncoder encoder) {
-            encoder.addString(StunAttributeType.SOFTWARE, "test vector")
-                .addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, mappedAddress())
-                .addMessageIntegrity(key())
-                .addFingerprint();
-        }
-
-        @Override
         InetSocketAddress mappedAddress() {
             return new InetSocketAddress("192.0.2.1", 32853);
         }
     },
     /** RFC 5769 §2.3: XOR-MAPPED-ADDRESS [2001:db8:1234:5678:11:2233:4455:6677]:32853. */
     IPV6_RESPONSE("rfc5769/sample-ipv6-response.hex", 0x20, StunAttributeType.MESSAGE_INTEGRITY) {
-        @Override
-        byte[] key() {
-            return ShortTermKey.of(SHORT_TERM_PASSWORD);
-        }
-
-        @Override
-        void encodeAttributes(StunMessageEncoder encoder) {
-            encoder.addString(StunAttributeType.SOFTWARE, "test vector")
-                .addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, mappedAddress())
-                .addMessageIntegrity(key())
-                .addFingerprint();
-        }
-
         @Override
         InetSocketAddress mappedAddress() {
             return new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853);
@@ -128,10 +97,21 @@ enum SampleVector {
         this.bytes = readHex(resource);
     }
 
-    abstract byte[] key();
+    /** The short-term key of RFC 5769 §2.1-§2.3; the long-term vectors derive theirs. */
+    byte[] key() {
+        return ShortTermKey.of(SHORT_TERM_PASSWORD);
+    }
 
-    /** Encodes the attributes again, in the vector's order, after the header. */
-    abstract void encodeAttributes(StunMessageEncoder encoder);
+    /**
+     * Encodes the attributes again, in the vector's order, after the header; as written here for the two
+     * response vectors of RFC 5769 §2.2 and §2.3, which differ only in their mapped address.
+     */
+    void encodeAttributes(StunMessageEncoder encoder) {
+        encoder.addString(StunAttributeType.SOFTWARE, "test vector")
+            .addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, mappedAddress())
+            .addMessageIntegrity(key())
+            .addFingerprint();
+    }
 
     /** The XOR-MAPPED-ADDRESS of a response vector. */
     InetSocketAddress mappedAddress() {
