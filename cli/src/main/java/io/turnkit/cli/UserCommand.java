@@ -1,5 +1,6 @@
 package io.turnkit.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,6 +51,11 @@ public final class UserCommand extends CommandGroup {
             }
         }
 
+        CommandFailure exists(String username, String realmName) {
+            return new CommandFailure("user " + username + " exists in realm " + realmName + " of "
+                    + store.describe() + ": 'turnkit user passwd' changes the password");
+        }
+
         CommandFailure noSuchUser(String username, String realmName) {
             return new CommandFailure("no user " + username + " in realm " + realmName + " of " + store.describe());
         }
@@ -83,7 +89,9 @@ public final class UserCommand extends CommandGroup {
                 Instant added = added(credentials.user(realmName, username), username, realmName);
                 String secret = opaque(password.password(username), "the password");
                 UserKeys keys = algorithms.keep(UserKeys.fromPassword(realmName, username, secret, added));
-                store.edit(() -> credentials.putUser(keys));
+                if (!store.write(() -> save(credentials, keys))) {
+                    throw exists(username, realmName);
+                }
                 println(String.format(done, username, realmName) + " (" + KeyAlgorithms.of(keys) + ")");
             }
             return 0;
@@ -95,6 +103,9 @@ public final class UserCommand extends CommandGroup {
          * @throws CommandFailure when the user is not as the command needs it
          */
         abstract Instant added(Optional<UserKeys> stored, String username, String realmName);
+
+        /** Writes the keys; false when another writer took the name first (add only). */
+        abstract boolean save(CredentialStore credentials, UserKeys keys) throws IOException;
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
@@ -107,10 +118,15 @@ public final class UserCommand extends CommandGroup {
         @Override
         Instant added(Optional<UserKeys> stored, String username, String realmName) {
             if (stored.isPresent()) {
-                throw new CommandFailure("user " + username + " exists in realm " + realmName + " of "
-                        + store.describe() + ": 'turnkit user passwd' changes the password");
+                throw exists(username, realmName);
             }
             return Instant.now();
+        }
+
+        @Override
+        boolean save(CredentialStore credentials, UserKeys keys) throws IOException {
+            // Checked again as the keys are written: another 'user add' of the same name may have come between.
+            return credentials.addUser(keys);
         }
     }
 
@@ -124,6 +140,12 @@ public final class UserCommand extends CommandGroup {
         @Override
         Instant added(Optional<UserKeys> stored, String username, String realmName) {
             return stored.orElseThrow(() -> noSuchUser(username, realmName)).added();
+        }
+
+        @Override
+        boolean save(CredentialStore credentials, UserKeys keys) throws IOException {
+            credentials.putUser(keys);
+            return true;
         }
     }
 

@@ -60,6 +60,11 @@ final class OneTimeUser {
             }
 
             @Override
+            public boolean addUser(UserKeys user) throws IOException {
+                return store.addUser(user);
+            }
+
+            @Override
             public boolean deleteUser(String realm, String username) throws IOException {
                 return store.deleteUser(realm, username);
             }

@@ -127,6 +127,17 @@ final class CredentialRecords {
         return out.toString();
     }
 
+    /** Adds the user unless the realm has one of that name; false then, and nothing changes. */
+    boolean addUser(UserKeys keys) {
+        for (Object line : lines) {
+            if (line instanceof UserLine user && user.names(keys.realm(), keys.username())) {
+                return false;
+            }
+        }
+        lines.add(new UserLine(keys));
+        return true;
+    }
+
     /** Adds the user, or replaces the line of the user with the same realm and username where it stands. */
     void putUser(UserKeys keys) {
         for (int i = 0; i < lines.size(); i++) {

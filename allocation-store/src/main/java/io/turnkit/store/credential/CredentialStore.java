@@ -27,6 +27,12 @@ public interface CredentialStore extends AutoCloseable {
     /** Adds the user, or replaces the keys of a user with the same realm and username. */
     void putUser(UserKeys keys) throws IOException;
 
+    /**
+     * Adds the user unless the realm already has one of that name, as one step: of two writers adding the same
+     * name at once, exactly one succeeds. False when the name was taken; nothing changes then.
+     */
+    boolean addUser(UserKeys keys) throws IOException;
+
     /** Removes a user; false when there was none. */
     boolean deleteUser(String realm, String username) throws IOException;
 

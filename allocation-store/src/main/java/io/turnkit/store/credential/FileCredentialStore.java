@@ -139,6 +139,11 @@ public final class FileCredentialStore implements CredentialStore {
     }
 
     @Override
+    public boolean addUser(UserKeys keys) throws IOException {
+        return edit(records -> records.addUser(keys));
+    }
+
+    @Override
     public boolean deleteUser(String realm, String username) throws IOException {
         return edit(records -> records.deleteUser(realm, username));
     }

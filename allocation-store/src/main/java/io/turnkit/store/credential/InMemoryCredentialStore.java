@@ -50,6 +50,11 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
+    public synchronized boolean addUser(UserKeys keys) {
+        return changed(records.addUser(keys));
+    }
+
+    @Override
     public synchronized boolean deleteUser(String realm, String username) {
         return changed(records.deleteUser(realm, username));
     }

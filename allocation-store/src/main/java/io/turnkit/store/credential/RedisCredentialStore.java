@@ -225,6 +225,26 @@ public final class RedisCredentialStore implements CredentialStore {
         changed(current -> current.withUser(keys.realm(), keys.username(), keys));
     }
 
+    /**
+     * MSETNX sets the user's keys only if none of them exists, in one step; every turnkit writer sets the
+     * "added" key, so two adding the same name cannot both succeed. A user written by coturn has only its MD5
+     * key: that one is looked for first.
+     */
+    @Override
+    public boolean addUser(UserKeys keys) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        String md5Key = RedisKeys.user(keys.realm(), keys.username(), RedisKeys.Kind.USER_MD5_KEY);
+        put(values, new ArrayList<>(), md5Key, keys.md5Key());
+        put(values, new ArrayList<>(), RedisKeys.user(keys.realm(), keys.username(), RedisKeys.Kind.USER_SHA256_KEY),
+                keys.sha256Key());
+        values.put(RedisKeys.user(keys.realm(), keys.username(), RedisKeys.Kind.USER_ADDED), keys.added().toString());
+        boolean added = write(() -> commands.exists(md5Key) == 0 && commands.msetnx(values));
+        if (added) {
+            changed(current -> current.withUser(keys.realm(), keys.username(), keys));
+        }
+        return added;
+    }
+
     @Override
     public boolean deleteUser(String realm, String username) throws IOException {
         long removed = write(() -> {

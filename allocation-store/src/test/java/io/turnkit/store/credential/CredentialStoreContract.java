@@ -45,6 +45,16 @@ abstract class CredentialStoreContract {
     }
 
     @Test
+    void shouldAddAUserOnlyWhenTheNameIsFree() throws IOException {
+        try (CredentialStore store = open(); CredentialStore other = open()) {
+            assertTrue(store.addUser(user("alice")));
+            assertFalse(other.addUser(user("alice")), "the name is taken, whichever store asks");
+            assertTrue(other.addUser(user("bob")));
+            assertEquals(user("alice"), store.user(REALM, "alice").orElseThrow());
+        }
+    }
+
+    @Test
     void shouldReadBackAUserItPut() throws IOException {
         try (CredentialStore store = open()) {
             store.putUser(user("alice"));
