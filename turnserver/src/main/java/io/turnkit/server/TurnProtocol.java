@@ -44,7 +44,8 @@ final class TurnProtocol {
 
     private final ServerContext server;
     private final ClientLink link;
-    private final StunMessage message = new StunMessage();
+    /** Made on the event loop at the first STUN frame, so it counts into that loop's validation counters. */
+    private StunMessage message;
     private final ChannelData channelData = new ChannelData();
     private final AddressAttribute address = new AddressAttribute();
     private final AttributeIterator attributes = new AttributeIterator();
@@ -85,16 +86,17 @@ final class TurnProtocol {
             server.counters.increment(ServerCounter.NO_ALLOCATION);
             return;
         }
-        InetSocketAddress peer = allocation.peerOfChannel(channelData.channelNumber(), System.nanoTime());
+        long now = System.nanoTime();
+        InetSocketAddress peer = allocation.peerOfChannel(channelData.channelNumber(), now);
         if (peer == null) {
             server.counters.increment(ServerCounter.NO_CHANNEL);
             return;
         }
-        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer);
+        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now);
     }
 
-    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer) {
-        if (!allocation.toPeer.admit(payload.readableBytes(), System.nanoTime())) {
+    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer, long now) {
+        if (!allocation.toPeer.admit(payload.readableBytes(), now)) {
             payload.release();
             server.counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
@@ -104,8 +106,10 @@ final class TurnProtocol {
     }
 
     private void onStun(ByteBuf frame, int offset, int length, InetSocketAddress client) {
+        if (message == null) {
+            message = new StunMessage(server.validationCounters());
+        }
         StunValidation validation = message.wrap(frame, offset, length).validate();
-        server.validationCounters().increment(validation);
         if (validation != StunValidation.VALID && validation != StunValidation.UNKNOWN_COMPREHENSION_REQUIRED) {
             server.counters.increment(ServerCounter.MALFORMED_STUN);
             return;
@@ -509,12 +513,13 @@ final class TurnProtocol {
             server.counters.increment(ServerCounter.PEER_DENIED);
             return;
         }
-        if (!allocation.hasPermission(peerAddress.getAddress(), System.nanoTime())) {
+        long now = System.nanoTime();
+        if (!allocation.hasPermission(peerAddress.getAddress(), now)) {
             server.counters.increment(ServerCounter.NO_PERMISSION);
             return;
         }
         relayToPeer(allocation, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
-                StunAttributes.valueLength(message, data)), peerAddress);
+                StunAttributes.valueLength(message, data)), peerAddress, now);
     }
 
     // ---------------------------------------------------------------------------------------- Binding
