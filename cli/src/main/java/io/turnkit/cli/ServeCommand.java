@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.util.ResourceLeakDetector;
 import io.turnkit.cli.conf.ConfigEntry;
 import io.turnkit.cli.conf.ConfigException;
 import io.turnkit.cli.conf.ConfigFile;
@@ -212,8 +213,17 @@ public final class ServeCommand implements Callable<Integer> {
     private enum TurnServerLauncher implements Launcher {
         INSTANCE;
 
+        /** Netty's property for the leak detector's level, when the operator sets it. */
+        private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
+
         @Override
         public Running launch(ServerConfig config) {
+            if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+                // Netty's default samples one buffer in 128 and records a stack trace for it: thousands of
+                // stack traces a second on a busy relay. The tests look for leaks; a server runs without
+                // the sampling unless started with -Dio.netty.leakDetection.level=simple (or higher).
+                ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+            }
             TurnServer server = TurnServer.start(config);
             return new Running() {
                 @Override

@@ -101,9 +101,9 @@ public class RelayPathBenchmark {
         }
 
         @Override
-        public void relay(RelayAllocation to, DatagramPacket packet) {
-            frames += packet.content().readableBytes();
-            packet.release();
+        public void relay(RelayAllocation to, ByteBuf payload, InetSocketAddress peer) {
+            frames += payload.readableBytes();
+            payload.release();
         }
     }
 
@@ -118,7 +118,8 @@ public class RelayPathBenchmark {
         RelayAllocation allocation = new RelayAllocation(FiveTuple.of(TransportProtocol.UDP, client, local), "bench",
                 "bench", relayed, relayed.getPort(), link, TimeUnit.HOURS.toNanos(1), now, TimeUnit.HOURS.toNanos(1),
                 TimeUnit.HOURS.toNanos(1), 0);
-        allocation.relayChannel = relayChannel;
+        allocation.relayThrough(relayChannel, new DatagramBurst(relayChannel, false, server.counters,
+                ServerCounter.GSO_BURSTS_TO_PEER));
         allocation.bindChannel(CHANNEL, peer, now);
         link.add(allocation);
         protocol = new TurnProtocol(server, link);

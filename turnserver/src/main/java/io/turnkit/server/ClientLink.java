@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.store.TransportProtocol;
 
 /**
@@ -29,20 +28,14 @@ interface ClientLink {
     /** Queues a frame (STUN message or ChannelData) to the client; the caller flushes. */
     void write(ByteBuf frame, InetSocketAddress client);
 
+    /**
+     * Sends what was queued; while the link is reading a batch, at the end of the batch instead, so the frames
+     * of one batch leave together.
+     */
     void flush();
 
-    /** Whether {@link #writeSegments} is available: UDP with the kernel's generic segmentation offload. */
-    default boolean sendsSegments() {
-        return false;
-    }
-
-    /** Queues frames of {@code segmentSize} bytes each (the last may be shorter) to leave as one GSO send. */
-    default void writeSegments(ByteBuf frames, int segmentSize, InetSocketAddress client) {
-        throw new UnsupportedOperationException("no segmentation offload on " + transport());
-    }
-
     /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
-    void relay(RelayAllocation allocation, DatagramPacket packet);
+    void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer);
 
     /** ChannelData over a stream is padded to a multiple of 4 (RFC 8656 §12.5). */
     default boolean isStream() {

@@ -9,7 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
+import io.netty.buffer.ByteBuf;
 
 /**
  * What UDP and TCP client links share: the channel they serve, the protocol instance that reads their
@@ -26,6 +26,8 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
     private ScheduledFuture<?> sweep;
     /** Relay sockets written to during this read batch: flushed once at its end, so the kernel gets them in one sendmmsg. */
     private final ArrayList<RelayAllocation> unflushedRelays = new ArrayList<>();
+    /** Between the first read of a batch and its end: flushes wait for the end. */
+    private boolean reading;
 
     ClientLinkHandler(ServerContext server) {
         this.server = server;
@@ -45,12 +47,18 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
     }
 
     @Override
-    public void relay(RelayAllocation allocation, DatagramPacket packet) {
+    public void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer) {
         if (!allocation.relayUnflushed) {
             allocation.relayUnflushed = true;
             unflushedRelays.add(allocation);
         }
-        allocation.relayChannel.write(packet, allocation.relayChannel.voidPromise());
+        allocation.peerBurst().add(payload, peer);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        reading = true;
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -58,9 +66,12 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
         for (int i = 0; i < unflushedRelays.size(); i++) {
             RelayAllocation allocation = unflushedRelays.get(i);
             allocation.relayUnflushed = false;
+            allocation.peerBurst().send();
             allocation.relayChannel.flush();
         }
         unflushedRelays.clear();
+        reading = false;
+        flushNow();
         ctx.fireChannelReadComplete();
     }
 
@@ -79,6 +90,13 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
 
     @Override
     public void flush() {
+        if (!reading) {
+            flushNow();
+        }
+    }
+
+    /** Sends what was queued to the client. */
+    void flushNow() {
         channel.flush();
     }
 }

@@ -20,16 +20,10 @@ import io.turnkit.stun.StunMethod;
  * Runs on the event loop of the client link, so the allocation is never touched from two threads.
  */
 final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-    /** A GSO send carries at most one UDP datagram's worth of bytes. */
-    private static final int MAX_BURST_BYTES = 65_000;
-
     private final ServerContext server;
     private final RelayAllocation allocation;
     private final StunMessageEncoder encoder = new StunMessageEncoder();
     private final byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
-    /** ChannelData frames of {@link #segmentSize} bytes each, waiting to leave in one GSO send; or null. */
-    private ByteBuf burst;
-    private int segmentSize;
 
     PeerDataHandler(ServerContext server, RelayAllocation allocation) {
         this.server = server;
@@ -52,12 +46,6 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         }
         int channel = allocation.channelOfPeer(peer, now);
         server.counters.increment(ServerCounter.RELAYED_TO_CLIENT);
-        if (channel >= 0 && allocation.link.sendsSegments()) {
-            addToBurst(ctx, channel, payload, length);
-            return;
-        }
-        // Anything else goes out on its own, after the burst before it, so the client sees the peer's order.
-        sendBurst();
         ByteBuf frame;
         if (channel >= 0) {
             boolean stream = allocation.link.isStream();
@@ -81,49 +69,10 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         allocation.link.write(frame, allocation.client());
     }
 
-    /**
-     * ChannelData frames of one size for one client, read in one batch, leave in one UDP GSO send: the kernel
-     * cuts the burst into datagrams, one per frame. A frame of another size starts a new burst.
-     */
-    private void addToBurst(ChannelHandlerContext ctx, int channel, ByteBuf payload, int length) {
-        int size = ChannelData.HEADER_LENGTH + length;
-        if (burst != null && (size != segmentSize || burst.writerIndex() + size > MAX_BURST_BYTES)) {
-            sendBurst();
-        }
-        if (burst == null) {
-            burst = ctx.alloc().directBuffer(Math.min(MAX_BURST_BYTES, size * Transports.DATAGRAMS_PER_READ));
-            segmentSize = size;
-        }
-        ChannelData.writeHeader(burst, channel, length);
-        burst.writeBytes(payload, payload.readerIndex(), length);
-    }
-
-    private void sendBurst() {
-        if (burst == null) {
-            return;
-        }
-        if (burst.writerIndex() == segmentSize) {
-            allocation.link.write(burst, allocation.client());
-        } else {
-            allocation.link.writeSegments(burst, segmentSize, allocation.client());
-            server.counters.increment(ServerCounter.RELAYED_TO_CLIENT_IN_BURSTS);
-        }
-        burst = null;
-    }
-
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        // One send per burst and one flush per read batch, not one per datagram.
-        sendBurst();
+        // One flush per read batch, not one per datagram: a peer's burst leaves the link in one send.
         allocation.link.flush();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (burst != null) {
-            burst.release();
-            burst = null;
-        }
     }
 
     @Override

@@ -19,6 +19,8 @@ final class RelayAllocation extends Allocation {
     final BandwidthLimit toPeer;
     final BandwidthLimit toClient;
     Channel relayChannel;
+    /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
+    private DatagramBurst toPeerBurst;
     /** Whether the client link has this relay socket on its list to flush at the end of the read batch. */
     boolean relayUnflushed;
 
@@ -36,6 +38,16 @@ final class RelayAllocation extends Allocation {
         this.relayPort = relayPort;
         this.toPeer = new BandwidthLimit(maxBytesPerSecond, nowNanos);
         this.toClient = new BandwidthLimit(maxBytesPerSecond, nowNanos);
+    }
+
+    /** The relay socket is bound: from now on the allocation relays through it. */
+    void relayThrough(Channel relay, DatagramBurst burst) {
+        relayChannel = relay;
+        toPeerBurst = burst;
+    }
+
+    DatagramBurst peerBurst() {
+        return toPeerBurst;
     }
 
     InetSocketAddress client() {

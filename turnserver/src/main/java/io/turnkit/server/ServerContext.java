@@ -141,6 +141,7 @@ final class ServerContext {
                     allocation.fiveTuple());
         }
         allocation.releaseCachedResponse();
+        allocation.peerBurst().discard();
         quotas.release(allocation.username());
         allocation.relayChannel.close().addListener(f -> portPool.release(allocation.relayPort));
     }

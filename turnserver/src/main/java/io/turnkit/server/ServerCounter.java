@@ -21,7 +21,9 @@ public enum ServerCounter {
     ALLOCATIONS_DELETED("turnkit.allocations.deleted"),
     RELAYED_TO_PEER("turnkit.relayed.to_peer"),
     RELAYED_TO_CLIENT("turnkit.relayed.to_client"),
-    RELAYED_TO_CLIENT_IN_BURSTS("turnkit.relayed.to_client_gso_bursts"),
+    /** Sends that carried several datagrams at once (UDP GSO); see DatagramBurst. */
+    GSO_BURSTS_TO_CLIENT("turnkit.gso_bursts.to_client"),
+    GSO_BURSTS_TO_PEER("turnkit.gso_bursts.to_peer"),
     UNREACHABLE("turnkit.icmp.unreachable"),
     BINDING_REQUESTS("turnkit.binding.requests");
 

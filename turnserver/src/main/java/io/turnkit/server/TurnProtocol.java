@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.store.ChannelBindResult;
 import io.turnkit.store.FiveTuple;
@@ -101,7 +100,7 @@ final class TurnProtocol {
             server.counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
         }
-        link.relay(allocation, new DatagramPacket(payload, peer));
+        link.relay(allocation, payload, peer);
         server.counters.increment(ServerCounter.RELAYED_TO_PEER);
     }
 
@@ -329,7 +328,8 @@ final class TurnProtocol {
         RelayAllocation allocation = new RelayAllocation(fiveTuple, pending.auth.username(), server.realm,
                 relayed, pending.port, link, seconds(pending.lifetimeSeconds), now,
                 seconds(server.permissionLifetimeSeconds), seconds(server.channelLifetimeSeconds), server.maxBps);
-        allocation.relayChannel = relay;
+        allocation.relayThrough(relay,
+                new DatagramBurst(relay, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_PEER));
         relay.pipeline().addLast(new PeerDataHandler(server, allocation));
         link.add(allocation);
         server.counters.increment(ServerCounter.ALLOCATIONS_CREATED);

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.turnkit.store.AllocationTable;
 import io.turnkit.store.TransportProtocol;
 
@@ -15,6 +14,8 @@ import io.turnkit.store.TransportProtocol;
  */
 final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     private final AllocationTable<RelayAllocation> allocations = new AllocationTable<>();
+    /** Frames to clients: a run of frames to one client, such as a peer's burst, leaves in one GSO send. */
+    private DatagramBurst toClient;
 
     UdpClientLink(ServerContext server) {
         super(server);
@@ -23,12 +24,14 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         startServing(ctx);
+        toClient = new DatagramBurst(channel, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_CLIENT);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stopServing();
+        toClient.discard();
         allocations.forEach(a -> server.release(a, ServerCounter.ALLOCATIONS_DELETED));
         ctx.fireChannelInactive();
     }
@@ -71,16 +74,12 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
 
     @Override
     public void write(ByteBuf frame, InetSocketAddress client) {
-        channel.write(new DatagramPacket(frame, client), channel.voidPromise());
+        toClient.add(frame, client);
     }
 
     @Override
-    public boolean sendsSegments() {
-        return server.udpSegmentation;
-    }
-
-    @Override
-    public void writeSegments(ByteBuf frames, int segmentSize, InetSocketAddress client) {
-        channel.write(new SegmentedDatagramPacket(frames, segmentSize, client), channel.voidPromise());
+    void flushNow() {
+        toClient.send();
+        super.flushNow();
     }
 }

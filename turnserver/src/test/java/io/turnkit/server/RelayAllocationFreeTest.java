@@ -68,7 +68,7 @@ class RelayAllocationFreeTest {
                 long allocated = eventLoopAllocatedBytes(threads) - before;
                 assertEquals(PACKETS, echoed, "every packet came back");
                 if (Transports.best().udpSegmentation()) {
-                    assertTrue(server.counters().get(ServerCounter.RELAYED_TO_CLIENT_IN_BURSTS) > 0,
+                    assertTrue(server.counters().get(ServerCounter.GSO_BURSTS_TO_CLIENT) > 0,
                             "frames the peer sent back to back left in GSO bursts");
                 }
                 long perDatagram = allocated / (2L * PACKETS);

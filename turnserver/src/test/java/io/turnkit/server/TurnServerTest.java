@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -23,10 +25,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
 import io.turnkit.stun.StunMethod;
 import io.turnkit.stun.StunValidation;
 
@@ -35,6 +43,8 @@ class TurnServerTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final String USER = "alice";
     private static final String PASSWORD = "wonderland";
+    /** Frames sent back to back: enough that the server reads several in one batch. */
+    private static final int BURST = 100;
 
     @TempDir
     Path temp;
@@ -292,6 +302,71 @@ class TurnServerTest {
             byte[] frame = client.receiveFrame();
             assertEquals(0x4000, (frame[0] & 0xFF) << 8 | frame[1] & 0xFF);
             assertEquals("to the client", new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF));
+        }
+    }
+
+    /**
+     * Back-to-back frames of one size to one destination leave in GSO sends (DatagramBurst); the kernel cuts
+     * them into the same datagrams, in order, a shorter one included.
+     */
+    @Test
+    void shouldRelayBurstsBothWaysDatagramForDatagramInOrder() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
+                .address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        try (DatagramSocket peerSocket = peerSocket()) {
+            peerSocket.setReceiveBufferSize(1 << 20);
+            InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
+            assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000, peerAddress)).isSuccess());
+            List<String> burst = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                // Every tenth is shorter: it ends a run as its last segment.
+                burst.add(String.format(i % 10 == 9 ? "%03d short" : "%03d %0150d", i, 0));
+            }
+            for (String text : burst) {
+                client.send(channelData(0x4000, text));
+            }
+            for (String text : burst) {
+                DatagramPacket received = receive(peerSocket);
+                assertEquals(text, new String(received.getData(), 0, received.getLength()));
+            }
+            for (String text : burst) {
+                byte[] reply = text.getBytes();
+                peerSocket.send(new DatagramPacket(reply, reply.length, relayed));
+            }
+            for (String text : burst) {
+                byte[] frame = client.receiveFrame();
+                assertEquals(text, new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF));
+            }
+        }
+        if (Transports.best().udpSegmentation()) {
+            assertTrue(server.counters().get(ServerCounter.GSO_BURSTS_TO_PEER) > 0, "the client's burst left in GSO sends");
+            assertTrue(server.counters().get(ServerCounter.GSO_BURSTS_TO_CLIENT) > 0, "the peer's burst left in GSO sends");
+        }
+    }
+
+    @Test
+    void shouldAnswerABurstOfBindingRequestsEveryOne() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+        Set<String> transactions = new HashSet<>();
+        for (int i = 0; i < BURST; i++) {
+            byte[] transactionId = TestTurnClient.randomTransactionId();
+            transactions.add(Arrays.toString(transactionId));
+            ByteBuf request = Unpooled.buffer();
+            new StunMessageEncoder().wrap(request).header(StunMessageType.of(StunMethod.BINDING, StunClass.REQUEST),
+                    transactionId).finish();
+            client.send(ByteBufUtil.getBytes(request));
+        }
+        for (int i = 0; i < BURST; i++) {
+            TestTurnClient.Response response = new TestTurnClient.Response(client.receiveFrame());
+            assertTrue(response.isSuccess(), response.toString());
+            assertEquals(client.localAddress(), response.address(StunAttributeType.XOR_MAPPED_ADDRESS));
+            byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+            response.message.copyTransactionId(transactionId);
+            assertTrue(transactions.remove(Arrays.toString(transactionId)), "one answer per request");
+        }
+        if (Transports.best().udpSegmentation()) {
+            assertTrue(server.counters().get(ServerCounter.GSO_BURSTS_TO_CLIENT) > 0, "answers left in GSO sends");
         }
     }
 
