@@ -118,12 +118,12 @@ public class RelayPathBenchmark {
         RelayAllocation allocation = new RelayAllocation(FiveTuple.of(TransportProtocol.UDP, client, local), "bench",
                 "bench", relayed, relayed.getPort(), link, TimeUnit.HOURS.toNanos(1), now, TimeUnit.HOURS.toNanos(1),
                 TimeUnit.HOURS.toNanos(1), 0);
+        peerHandler = new PeerDataHandler(server, allocation);
         allocation.relayThrough(relayChannel, new DatagramBurst(relayChannel, false, server.counters,
-                ServerCounter.GSO_BURSTS_TO_PEER));
+                ServerCounter.GSO_BURSTS_TO_PEER), peerHandler);
         allocation.bindChannel(CHANNEL, peer, now);
         link.add(allocation);
         protocol = new TurnProtocol(server, link);
-        peerHandler = new PeerDataHandler(server, allocation);
         relayChannel.pipeline().addLast(peerHandler);
         peerContext = relayChannel.pipeline().context(peerHandler);
 

@@ -26,6 +26,8 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
     private ScheduledFuture<?> sweep;
     /** Relay sockets written to during this read batch: flushed once at its end, so the kernel gets them in one sendmmsg. */
     private final ArrayList<RelayAllocation> unflushedRelays = new ArrayList<>();
+    /** Other links this read batch wrote to (hairpinned datagrams): flushed once at its end. */
+    private final ArrayList<ClientLink> unflushedLinks = new ArrayList<>();
     /** Between the first read of a batch and its end: flushes wait for the end. */
     private boolean reading;
 
@@ -48,6 +50,18 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
 
     @Override
     public void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer) {
+        RelayAllocation hairpin = server.loopRelays().at(peer);
+        if (hairpin != null) {
+            // The peer is another allocation of this event loop: it gets the datagram from this allocation's
+            // relayed address, through the same checks as one its socket read (LoopRelays).
+            hairpin.fromPeers().fromPeer(payload, allocation.relayedAddress());
+            payload.release();
+            server.counters.increment(ServerCounter.HAIRPINNED);
+            if (hairpin.link != this && !unflushedLinks.contains(hairpin.link)) {
+                unflushedLinks.add(hairpin.link);
+            }
+            return;
+        }
         if (!allocation.relayUnflushed) {
             allocation.relayUnflushed = true;
             unflushedRelays.add(allocation);
@@ -70,6 +84,10 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
             allocation.relayChannel.flush();
         }
         unflushedRelays.clear();
+        for (int i = 0; i < unflushedLinks.size(); i++) {
+            unflushedLinks.get(i).flush();
+        }
+        unflushedLinks.clear();
         reading = false;
         flushNow();
         ctx.fireChannelReadComplete();

@@ -32,13 +32,16 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        InetSocketAddress peer = packet.sender();
+        fromPeer(packet.content(), packet.sender());
+    }
+
+    /** Relays {@code payload} (not taking ownership) as the client's peer {@code peer} sent it. */
+    void fromPeer(ByteBuf payload, InetSocketAddress peer) {
         long now = System.nanoTime();
         if (!allocation.hasPermission(peer.getAddress(), now)) {
             server.counters.increment(ServerCounter.NO_PERMISSION);
             return;
         }
-        ByteBuf payload = packet.content();
         int length = payload.readableBytes();
         if (!allocation.toClient.admit(length, now)) {
             server.counters.increment(ServerCounter.OVER_BANDWIDTH);
@@ -49,7 +52,7 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         ByteBuf frame;
         if (channel >= 0) {
             boolean stream = allocation.link.isStream();
-            frame = ctx.alloc().directBuffer(stream ? ChannelData.paddedLength(length)
+            frame = Transports.ALLOCATOR.directBuffer(stream ? ChannelData.paddedLength(length)
                     : ChannelData.HEADER_LENGTH + length);
             ChannelData.writeHeader(frame, channel, length);
             frame.writeBytes(payload, payload.readerIndex(), length);
@@ -58,7 +61,7 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
                 frame.writeZero(ChannelData.paddedLength(length) - ChannelData.HEADER_LENGTH - length);
             }
         } else {
-            frame = ctx.alloc().directBuffer(StunMessage.HEADER_LENGTH + 24 + 4 + length + 3);
+            frame = Transports.ALLOCATOR.directBuffer(StunMessage.HEADER_LENGTH + 24 + 4 + length + 3);
             TurnProtocol.randomTransactionId(transactionId);
             encoder.wrap(frame)
                     .header(StunMessageType.of(StunMethod.DATA, StunClass.INDICATION), transactionId)

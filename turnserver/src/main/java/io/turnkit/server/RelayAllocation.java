@@ -21,6 +21,7 @@ final class RelayAllocation extends Allocation {
     Channel relayChannel;
     /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
     private DatagramBurst toPeerBurst;
+    private PeerDataHandler fromPeers;
     /** Whether the client link has this relay socket on its list to flush at the end of the read batch. */
     boolean relayUnflushed;
 
@@ -41,9 +42,15 @@ final class RelayAllocation extends Allocation {
     }
 
     /** The relay socket is bound: from now on the allocation relays through it. */
-    void relayThrough(Channel relay, DatagramBurst burst) {
+    void relayThrough(Channel relay, DatagramBurst burst, PeerDataHandler peerData) {
         relayChannel = relay;
         toPeerBurst = burst;
+        fromPeers = peerData;
+    }
+
+    /** What takes the datagrams peers send to the relayed address. */
+    PeerDataHandler fromPeers() {
+        return fromPeers;
     }
 
     DatagramBurst peerBurst() {

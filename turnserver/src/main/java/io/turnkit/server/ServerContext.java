@@ -55,6 +55,7 @@ final class ServerContext {
     private final int maxTcpConnections;
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final PerThread<ValidationCounters> validationCounters = new PerThread<>(ValidationCounters::new);
+    private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
 
     ServerContext(Settings settings, Transports transports, PeerPolicy peerPolicy, Authenticator authenticator,
             CredentialStore credentials, RelayPortPool portPool, Reservations reservations, Quotas quotas,
@@ -87,6 +88,11 @@ final class ServerContext {
     /** Counts STUN validation results per event loop, one writer each (the codec's counters are not shared). */
     ValidationCounters validationCounters() {
         return validationCounters.get();
+    }
+
+    /** The allocations of the calling event loop, by relayed address. */
+    LoopRelays loopRelays() {
+        return loopRelays.get();
     }
 
     long validationCount(StunValidation validation) {
@@ -133,7 +139,10 @@ final class ServerContext {
                 .bind(address);
     }
 
-    /** Frees what an allocation holds: its relay socket, then its port, and its place in the quotas. */
+    /**
+     * Frees what an allocation holds: its relay socket, then its port, and its place in the quotas. Called on
+     * the allocation's event loop.
+     */
     void release(RelayAllocation allocation, ServerCounter reason) {
         counters.increment(reason);
         if (LOG.isDebugEnabled()) {
@@ -142,6 +151,7 @@ final class ServerContext {
         }
         allocation.releaseCachedResponse();
         allocation.peerBurst().discard();
+        loopRelays().remove(allocation);
         quotas.release(allocation.username());
         allocation.relayChannel.close().addListener(f -> portPool.release(allocation.relayPort));
     }

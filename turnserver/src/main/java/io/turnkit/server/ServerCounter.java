@@ -24,6 +24,8 @@ public enum ServerCounter {
     /** Sends that carried several datagrams at once (UDP GSO); see DatagramBurst. */
     GSO_BURSTS_TO_CLIENT("turnkit.gso_bursts.to_client"),
     GSO_BURSTS_TO_PEER("turnkit.gso_bursts.to_peer"),
+    /** Datagrams from one allocation to another of the same event loop, handed over in memory; see LoopRelays. */
+    HAIRPINNED("turnkit.relayed.hairpinned"),
     UNREACHABLE("turnkit.icmp.unreachable"),
     BINDING_REQUESTS("turnkit.binding.requests");
 

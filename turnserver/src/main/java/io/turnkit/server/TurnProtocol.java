@@ -328,10 +328,13 @@ final class TurnProtocol {
         RelayAllocation allocation = new RelayAllocation(fiveTuple, pending.auth.username(), server.realm,
                 relayed, pending.port, link, seconds(pending.lifetimeSeconds), now,
                 seconds(server.permissionLifetimeSeconds), seconds(server.channelLifetimeSeconds), server.maxBps);
+        PeerDataHandler fromPeers = new PeerDataHandler(server, allocation);
         allocation.relayThrough(relay,
-                new DatagramBurst(relay, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_PEER));
-        relay.pipeline().addLast(new PeerDataHandler(server, allocation));
+                new DatagramBurst(relay, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_PEER),
+                fromPeers);
+        relay.pipeline().addLast(fromPeers);
         link.add(allocation);
+        server.loopRelays().add(allocation);
         server.counters.increment(ServerCounter.ALLOCATIONS_CREATED);
         if (LOG.isDebugEnabled()) {
             LOG.debug("allocated {} for {} ({}, {} s)", TurnServer.format(relayed), fiveTuple,

@@ -345,6 +345,51 @@ class TurnServerTest {
         }
     }
 
+    /**
+     * Clients relaying to each other through one server, as two WebRTC endpoints relayed by it do: one more
+     * client than event loops, so at least two share a loop and hand their datagrams over in memory
+     * (LoopRelays); the others go through the kernel. Either way each gets every datagram on the channel it
+     * bound to the sender's relayed address.
+     */
+    @Test
+    void shouldRelayBetweenAllocationsOfOneServer() throws IOException {
+        InetSocketAddress address = start(b -> b.allowLoopbackPeers(true));
+        int clients = Runtime.getRuntime().availableProcessors() + 1;
+        List<TestTurnClient> all = new ArrayList<>();
+        List<InetSocketAddress> relayed = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            TestTurnClient client = udpClient(address, PASSWORD);
+            all.add(client);
+            relayed.add(client.authenticated(StunMethod.ALLOCATE, udpTransport())
+                    .address(StunAttributeType.XOR_RELAYED_ADDRESS));
+        }
+        for (int i = 0; i < clients; i++) {
+            for (int j = 0; j < clients; j++) {
+                assertTrue(all.get(i).authenticated(StunMethod.CHANNEL_BIND, channel(0x4000 + j, relayed.get(j)))
+                        .isSuccess());
+            }
+        }
+        for (int i = 0; i < clients; i++) {
+            for (int j = 0; j < clients; j++) {
+                all.get(i).send(channelData(0x4000 + j, "from " + i + " to " + j));
+            }
+        }
+        for (int j = 0; j < clients; j++) {
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < clients; i++) {
+                expected.add(0x4000 + i + " from " + i + " to " + j);
+            }
+            for (int i = 0; i < clients; i++) {
+                byte[] frame = all.get(j).receiveFrame();
+                String got = ((frame[0] & 0xFF) << 8 | frame[1] & 0xFF) + " "
+                        + new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF);
+                assertTrue(expected.remove(got), "unexpected " + got + "; still expected " + expected);
+            }
+        }
+        assertTrue(server.counters().get(ServerCounter.HAIRPINNED) > 0, "allocations of one loop skipped the kernel");
+        assertEquals(clients * clients, server.counters().get(ServerCounter.RELAYED_TO_CLIENT));
+    }
+
     @Test
     void shouldAnswerABurstOfBindingRequestsEveryOne() throws IOException {
         TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
