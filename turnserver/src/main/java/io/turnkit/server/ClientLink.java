@@ -29,8 +29,8 @@ interface ClientLink {
     void write(ByteBuf frame, InetSocketAddress client);
 
     /**
-     * Sends what was queued; while the link is reading a batch, at the end of the batch instead, so the frames
-     * of one batch leave together.
+     * Sends what was queued, soon: at the end of the link's read batch, or once the event loop has handled
+     * the sockets that were ready, so that frames queued close together leave together.
      */
     void flush();
 

@@ -26,10 +26,14 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
     private ScheduledFuture<?> sweep;
     /** Relay sockets written to during this read batch: flushed once at its end, so the kernel gets them in one sendmmsg. */
     private final ArrayList<RelayAllocation> unflushedRelays = new ArrayList<>();
-    /** Other links this read batch wrote to (hairpinned datagrams): flushed once at its end. */
-    private final ArrayList<ClientLink> unflushedLinks = new ArrayList<>();
     /** Between the first read of a batch and its end: flushes wait for the end. */
     private boolean reading;
+    /** Whether {@link #flushTask} is queued on the event loop. */
+    private boolean flushScheduled;
+    private final Runnable flushTask = () -> {
+        flushScheduled = false;
+        flushNow();
+    };
 
     ClientLinkHandler(ServerContext server) {
         this.server = server;
@@ -57,9 +61,7 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
             hairpin.fromPeers().fromPeer(payload, allocation.relayedAddress());
             payload.release();
             server.counters.increment(ServerCounter.HAIRPINNED);
-            if (hairpin.link != this && !unflushedLinks.contains(hairpin.link)) {
-                unflushedLinks.add(hairpin.link);
-            }
+            hairpin.link.flush();
             return;
         }
         if (!allocation.relayUnflushed) {
@@ -84,10 +86,6 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
             allocation.relayChannel.flush();
         }
         unflushedRelays.clear();
-        for (int i = 0; i < unflushedLinks.size(); i++) {
-            unflushedLinks.get(i).flush();
-        }
-        unflushedLinks.clear();
         reading = false;
         flushNow();
         ctx.fireChannelReadComplete();
@@ -106,10 +104,16 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
         return channel.eventLoop();
     }
 
+    /**
+     * While this link reads a batch, its end flushes. Otherwise (frames from relay sockets, an answer
+     * sent once a relay socket is bound) the flush runs once the event loop has handled every socket that
+     * was ready: the frames that several relay sockets' batches sent this link leave in one sendmmsg.
+     */
     @Override
     public void flush() {
-        if (!reading) {
-            flushNow();
+        if (!reading && !flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
         }
     }
 

@@ -74,7 +74,8 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        // One flush per read batch, not one per datagram: a peer's burst leaves the link in one send.
+        // Not one flush per datagram: a peer's burst, and the batches of other relay sockets ready at the same
+        // time, leave the link together.
         allocation.link.flush();
     }
 
