@@ -67,11 +67,11 @@ final class DatagramBurst {
         }
         if (frames == null) {
             frames = channel.alloc().directBuffer(Math.min(MAX_BYTES, segmentSize * Transports.DATAGRAMS_PER_READ));
-            frames.writeBytes(first, first.readerIndex(), segmentSize);
+            DirectCopy.append(frames, first, first.readerIndex(), segmentSize);
             first.release();
             first = null;
         }
-        frames.writeBytes(datagram, datagram.readerIndex(), size);
+        DirectCopy.append(frames, datagram, datagram.readerIndex(), size);
         datagram.release();
         segments++;
         closed = size < segmentSize;

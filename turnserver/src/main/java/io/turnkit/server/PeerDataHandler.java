@@ -55,7 +55,7 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             frame = Transports.ALLOCATOR.directBuffer(stream ? ChannelData.paddedLength(length)
                     : ChannelData.HEADER_LENGTH + length);
             ChannelData.writeHeader(frame, channel, length);
-            frame.writeBytes(payload, payload.readerIndex(), length);
+            DirectCopy.append(frame, payload, payload.readerIndex(), length);
             if (stream) {
                 // RFC 8656 §12.5: over a stream the frame is padded to a multiple of 4 bytes.
                 frame.writeZero(ChannelData.paddedLength(length) - ChannelData.HEADER_LENGTH - length);
