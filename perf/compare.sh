@@ -9,10 +9,12 @@
 # one server at a time; rounds alternate the order (A/B, B/A, ...), and the first is a warm-up, dropped: it
 # also warms turnkit's JIT, as a server that has been up for a while is. (e) then runs on fresh servers, one
 # at a time, in as many rounds. With JFR=1, a Java Flight Recording of turnkit under (b) gives its hottest methods.
+# With PROFILE=1 and Linux perf installed (Debian's linux-perf), perf samples each server under (b), kernel
+# included, to show where the CPU goes: sending, receiving, waiting for packets, user space.
 # Writes perf/RESULTS.md. Installs Debian's coturn when it is missing; builds the jars when they are missing.
 #
 # Settings (environment): ROUNDS (4), DURATION (6 s per measurement), WARMUP (3 s), IDLE_ALLOCATIONS (10000),
-# JFR (1), OUT (perf/RESULTS.md), TURNKIT_JAVA_OPTS (none: the JVM's defaults), KEEP_WORK (0: 1 keeps the logs).
+# JFR (1), PROFILE (1), OUT (perf/RESULTS.md), TURNKIT_JAVA_OPTS (none: the JVM's defaults), KEEP_WORK (0: 1 keeps the logs).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +25,7 @@ WARMUP=${WARMUP:-3}
 IDLE_ALLOCATIONS=${IDLE_ALLOCATIONS:-10000}
 IDLE_HOLD=5
 JFR=${JFR:-1}
+PROFILE=${PROFILE:-1}
 OUT=${OUT:-perf/RESULTS.md}
 TURNKIT_JAVA_OPTS=${TURNKIT_JAVA_OPTS:-}
 
@@ -235,6 +238,34 @@ if [[ $JFR -eq 1 ]]; then
     jcmd "${PID[turnkit]}" JFR.stop name=load filename="$JFR_FILE" >/dev/null
     stop_server turnkit
 fi
+
+# profile NAME: perf samples of the server (every thread, kernel stacks included) through the measured part
+# of a run of (b), on a server that already ran the rounds.
+profile() {
+    local name=$1
+    bench "$name" b "${LOAD_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP" &
+    local load=$!
+    sleep "$WARMUP"
+    perf record -q -e cpu-clock -F 999 -g -p "${PID[$name]}" -o "$WORK/$name.perf" -- sleep "$DURATION" \
+        >/dev/null 2>&1 || true
+    wait "$load" || true
+}
+
+PERF_OK=0
+if [[ $PROFILE -eq 1 ]] && command -v perf >/dev/null && perf record -q -e cpu-clock -o "$WORK/probe.perf" true \
+        >/dev/null 2>&1; then
+    PERF_OK=1
+    log "perf: each server under (b), kernel included"
+    ROUND=perf
+    start_server coturn
+    start_server turnkit
+    for name in coturn turnkit; do
+        bench "$name" b "${LOAD_ARGS[@]}" --duration "$DURATION" --warmup "$WARMUP"
+        profile "$name"
+    done
+    stop_server coturn
+    stop_server turnkit
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------------------------------------- report
@@ -341,6 +372,45 @@ samples() {
     jfr summary "$JFR_FILE" | awk -v event="$1" '$1 == event { print $2 }'
 }
 
+# stacks NAME: the samples of NAME's perf recording, one paragraph each: the thread, then a frame per line.
+stacks() {
+    [[ -s $WORK/$1.stacks ]] || perf script -i "$WORK/$1.perf" -F comm,ip,sym >"$WORK/$1.stacks" 2>/dev/null
+    cat "$WORK/$1.stacks"
+}
+
+# share NAME REGEX: the percentage of NAME's samples with a frame whose symbol matches REGEX (the whole name).
+# Counting samples, not frames, a sample counts once however deep the match: no symbol list double-counts.
+share() {
+    stacks "$1" | awk -v want="^($2)$" 'BEGIN { RS = "" }
+        { n++; for (i = 2; i <= NF; i++) if ($i ~ want) { m++; break } }
+        END { printf "%.1f %%", n ? 100 * m / n : 0 }'
+}
+
+# profile_row LABEL REGEX: one row of the perf table.
+profile_row() {
+    echo "| $1 | $(share coturn "$2") | $(share turnkit "$2") |"
+}
+
+# kernel_share NAME: samples taken in the kernel (the innermost frame at a kernel address).
+kernel_share() {
+    stacks "$1" | awk 'BEGIN { RS = ""; FS = "\n" }
+        { n++; split($2, frame, " "); if (frame[1] ~ /^ffffffff/) m++ }
+        END { printf "%.1f %%", n ? 100 * m / n : 0 }'
+}
+
+# user_share NAME: the other samples: the server's own code, its libraries, and for turnkit the JVM.
+user_share() {
+    stacks "$1" | awk 'BEGIN { RS = ""; FS = "\n" }
+        { n++; split($2, frame, " "); if (frame[1] !~ /^ffffffff/) m++ }
+        END { printf "%.1f %%", n ? 100 * m / n : 0 }'
+}
+
+# compiler_share NAME: samples of the JVM's JIT compiler threads.
+compiler_share() {
+    stacks "$1" | awk 'BEGIN { RS = ""; FS = "\n" } { n++; if ($1 ~ /^ *C[12] CompilerThre/) m++ }
+        END { printf "%.1f %%", n ? 100 * m / n : 0 }'
+}
+
 # as_run: a command line as RESULTS.md shows it, with the paths of the jars it was copied from.
 as_run() {
     sed "s#$BENCH_JAR#$BUILT_BENCH_JAR#g; s#$TURNKIT_JAR#$BUILT_TURNKIT_JAR#g; s#$WORK#\$WORK#g"
@@ -375,12 +445,15 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(b) saturation: server CPU, cores busy" b server_cpu_cores 2
     row "(b) saturation: server CPU in the kernel, %" b server_cpu_system_percent 0
     row "(b) saturation: server CPU per delivered packet, µs" b server_cpu_us_per_op 2
+    row "(b) saturation: load generator CPU, cores busy" b generator_cpu_cores 2
     row "(c) churn: allocations/s" c allocations_per_s 0 "ratio>=1"
     row "(c) churn: failed cycles" c failed 0 -
     row "(c) churn: server CPU per allocation, µs" c server_cpu_us_per_op 1
     row "(d) Binding flood: requests/s" d answered_per_s 0 "ratio>=2"
     row "(d) Binding flood: loss, %" d loss_percent 3 -
     row "(d) Binding flood: server CPU per request, µs" d server_cpu_us_per_op 2
+    row "(d) Binding flood: server CPU, cores busy" d server_cpu_cores 2
+    row "(d) Binding flood: load generator CPU, cores busy" d generator_cpu_cores 2
     row "(e) $IDLE_ALLOCATIONS idle allocations: server RSS, MiB" e rss_mib 1 "turnkit<=256"
     row "(e) idle: allocations held" e allocations 0
     row "(e) idle: server RSS before allocating, MiB" e rss_before_mib 1
@@ -403,6 +476,32 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo "| round | server | (a) CPU µs/message | (b) delivered packets/s | (c) allocations/s | (d) requests/s | (e) RSS MiB |"
     echo "|---|---|---:|---:|---:|---:|---:|"
     per_round
+    if [[ $PERF_OK -eq 1 && -s $WORK/coturn.perf && -s $WORK/turnkit.perf ]]; then
+        echo
+        echo "## Where each server's CPU goes under (b), kernel included"
+        echo
+        echo "Linux perf (\`perf record -e cpu-clock -g -p PID\`) through the measured part of one more run of (b) per server:"
+        echo "the share of the server's samples in each part. A system call's share includes what the kernel does"
+        echo "within it: sending on loopback includes delivering the datagram to the receiving socket and waking"
+        echo "its reader; waiting includes sleeping and being woken (context switches)."
+        echo
+        echo "| part | coturn | turnkit |"
+        echo "|---|---:|---:|"
+        profile_row "sending: sendmmsg, sendmsg, sendto" "__sys_sendmmsg|__sys_sendmsg|___sys_sendmsg|__sys_sendto"
+        profile_row "… of which loopback delivery to the receiver (net_rx_action)" net_rx_action
+        profile_row "… of which UDP GSO segmentation" __udp_gso_segment
+        profile_row "receiving: recvmmsg, recvmsg, recvfrom" \
+            "__x64_sys_recvmmsg|do_recvmmsg|__sys_recvmsg|___sys_recvmsg|__sys_recvfrom"
+        profile_row "waiting for packets: epoll_wait, epoll_pwait, epoll_pwait2" do_epoll_wait
+        profile_row "switching threads (finish_task_switch), mostly while waiting" "finish_task_switch.*"
+        echo "| in the kernel, all | $(kernel_share coturn) | $(kernel_share turnkit) |"
+        echo "| user space (coturn's C; turnkit's Java, JVM and JNI) | $(user_share coturn) | $(user_share turnkit) |"
+        echo "| … of which JIT compiler threads | – | $(compiler_share turnkit) |"
+        echo
+        echo "Both servers spend most of their CPU in the kernel's UDP path, which costs each datagram the same"
+        echo "whichever server asks for it; what a server controls is how many system calls, wake-ups and sends"
+        echo "of separate datagrams it needs per packet relayed."
+    fi
     if [[ $JFR -eq 1 && -s $JFR_FILE ]]; then
         echo
         echo "## Where turnkit spends its time under (b)"

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoop;
-import io.turnkit.perf.load.ServerProcess.CpuTimes;
+import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +53,7 @@ final class ChurnCommand extends LoadMode {
                 }
             }
         }
-        CpuTimes cpu = measurement.await(target.serverProcess(), progress);
+        WindowCpu cpu = measurement.await(target.serverProcess(), progress);
         LoopMeter meter = rig.collect();
         double seconds = measurement.seconds();
         Summary summary = new Summary("churn: " + clients + " clients, new socket + Allocate + Refresh(0) loops, "

@@ -30,7 +30,7 @@ final class IdleCommand extends LoadMode {
                 rig.openClients(allocations, target.credentials()), setup.concurrency,
                 socket -> socket.control().allocate()), "allocation");
         MeasurementWindow hold = MeasurementWindow.startingIn(0, target.durationSeconds);
-        double cpuSeconds = hold.await(server, progress).totalSeconds();
+        double cpuSeconds = hold.await(server, progress).server().totalSeconds();
         double after = server == null ? Double.NaN : server.residentBytes();
         rig.release(made.succeeded(), setup.concurrency);
         int held = made.succeeded().size();

@@ -62,6 +62,8 @@ final class LoadRig implements AutoCloseable {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final boolean epoll;
+    /** Whether probes may leave in UDP GSO sends (epoll on a kernel with UDP_SEGMENT); see {@link ProbeRun}. */
+    private final boolean segmentation;
     private final ProgressBar progress;
     /** One meter per loop, made at start and never changed: any thread may look one up. */
     private final Map<EventLoop, LoopMeter> meters;
@@ -78,6 +80,7 @@ final class LoadRig implements AutoCloseable {
         this.loopback = server.getAddress();
         this.progress = progress;
         this.epoll = Epoll.isAvailable();
+        this.segmentation = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-loop"), io);
         Map<EventLoop, LoopMeter> perLoop = new LinkedHashMap<>();
@@ -226,8 +229,8 @@ final class LoadRig implements AutoCloseable {
         byLoop.forEach((loop, own) -> loop.execute(() -> {
             List<ProbeFlow> flows = new ArrayList<>(own.size());
             for (ClientSocket socket : own) {
-                ProbeFlow flow = new ProbeFlow(socket.channel(), formats.apply(socket), measurement, socket.meter(),
-                        perSecond > 0 ? 0 : probes.window);
+                ProbeFlow flow = new ProbeFlow(socket.channel(), formats.apply(socket), segmentation, measurement,
+                        socket.meter(), perSecond > 0 ? 0 : probes.window);
                 socket.startProbes(flow);
                 flows.add(flow);
             }

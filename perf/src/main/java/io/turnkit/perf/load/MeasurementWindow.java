@@ -43,17 +43,24 @@ final class MeasurementWindow {
     }
 
     /**
-     * Waits through the warm-up, the window and the drain, showing progress; returns the CPU time the
-     * server used during the window, {@link CpuTimes#UNKNOWN} when there is no server process to read.
+     * The CPU time used during the window by the server ({@link CpuTimes#UNKNOWN} when there is no server
+     * process to read) and by this generator: on one machine the two share its cores.
      */
-    CpuTimes await(ServerProcess server, ProgressBar progress) throws InterruptedException {
+    record WindowCpu(CpuTimes server, CpuTimes generator) {
+    }
+
+    /** Waits through the warm-up, the window and the drain, showing progress; returns the CPU time used. */
+    WindowCpu await(ServerProcess server, ProgressBar progress) throws InterruptedException {
+        ServerProcess generator = ServerProcess.of(ProcessHandle.current().pid());
         sleepUntil(start, origin, "warm-up", progress);
         CpuTimes before = server == null ? CpuTimes.UNKNOWN : server.cpu();
+        CpuTimes generatorBefore = generator.cpu();
         sleepUntil(end, start, "measuring", progress);
         CpuTimes after = server == null ? CpuTimes.UNKNOWN : server.cpu();
+        CpuTimes generatorAfter = generator.cpu();
         sleepUntil(end + DRAIN_NANOS, end, "draining", progress);
         progress.clear();
-        return after.since(before);
+        return new WindowCpu(after.since(before), generatorAfter.since(generatorBefore));
     }
 
     private static void sleepUntil(long deadline, long from, String phase, ProgressBar progress)

@@ -1,5 +1,7 @@
 package io.turnkit.perf.load;
 
+import java.net.InetSocketAddress;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
@@ -17,6 +19,7 @@ import io.netty.channel.Channel;
 final class ProbeFlow {
     private final Channel channel;
     private final ProbeFormat format;
+    private final ProbeRun run;
     private final MeasurementWindow measurement;
     private final LoopMeter meter;
     private final int window;
@@ -27,9 +30,11 @@ final class ProbeFlow {
     private long lastProgress;
     private boolean unflushed;
 
-    ProbeFlow(Channel channel, ProbeFormat format, MeasurementWindow measurement, LoopMeter meter, int window) {
+    ProbeFlow(Channel channel, ProbeFormat format, boolean segmentation, MeasurementWindow measurement,
+            LoopMeter meter, int window) {
         this.channel = channel;
         this.format = format;
+        this.run = new ProbeRun(channel, (InetSocketAddress) channel.remoteAddress(), format, segmentation);
         this.measurement = measurement;
         this.meter = meter;
         this.window = window;
@@ -40,9 +45,7 @@ final class ProbeFlow {
         if (measurement.isOver(now)) {
             return false;
         }
-        ByteBuf out = channel.alloc().directBuffer(format.maxLength());
-        format.write(out, nextSequence++, now);
-        channel.write(out, channel.voidPromise());
+        run.add(nextSequence++, now);
         unflushed = true;
         if (inFlight++ == 0) {
             lastProgress = now;
@@ -90,6 +93,7 @@ final class ProbeFlow {
     void flush() {
         if (unflushed) {
             unflushed = false;
+            run.write();
             channel.flush();
         }
     }

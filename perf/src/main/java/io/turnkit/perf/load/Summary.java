@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
 import io.turnkit.perf.load.ServerProcess.CpuTimes;
 
 /**
@@ -43,7 +44,7 @@ final class Summary {
     }
 
     /** Throughput, loss and round-trip times of probes, and what they cost the server. */
-    Summary addProbes(String what, String answeredAs, LoopMeter meter, double seconds, CpuTimes cpu) {
+    Summary addProbes(String what, String answeredAs, LoopMeter meter, double seconds, WindowCpu cpu) {
         add("sent_per_s", what + " sent/s", meter.sent / seconds, "", 0);
         add("answered_per_s", answeredAs + " " + what + "/s", meter.answered / seconds, "", 0);
         add("loss_percent", "loss", meter.lossPercent(), "%", 3);
@@ -62,9 +63,11 @@ final class Summary {
 
     /**
      * The server's CPU time over the window, as cores busy, the kernel's share (system calls, the network
-     * stack) and per operation ({@code per}: "packet").
+     * stack) and per operation ({@code per}: "packet"); and the generator's own, as cores busy.
      */
-    Summary addServerCpu(CpuTimes cpu, double seconds, long operations, String per) {
+    Summary addServerCpu(WindowCpu window, double seconds, long operations, String per) {
+        add("generator_cpu_cores", "generator CPU, cores busy", window.generator().totalSeconds() / seconds, "", 2);
+        CpuTimes cpu = window.server();
         double total = cpu.totalSeconds();
         add("server_cpu_s", "server CPU", total, "s", 2);
         add("server_cpu_cores", "server CPU, cores busy", total / seconds, "", 2);
