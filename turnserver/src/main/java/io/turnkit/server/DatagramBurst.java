@@ -15,9 +15,10 @@ import io.netty.channel.unix.SegmentedDatagramPacket;
  * frame split into equal-size RTP packets, or the responses to a client's burst of requests, is such a run.
  * <p>
  * A datagram is held as it came until a second one joins it, so a datagram with no run behind it leaves
- * without a copy. Used only from the socket's event loop.
+ * without a copy. Used only from the socket's event loop. Public for the load generator's echo peers, which
+ * answer the same way.
  */
-final class DatagramBurst {
+public final class DatagramBurst {
     /** A GSO send carries at most one UDP datagram's worth of bytes (65,507 over IPv4), with room to spare. */
     static final int MAX_BYTES = 65_000;
     /** The kernel's limit on the segments of one GSO send (UDP_MAX_SEGMENTS). */
@@ -41,7 +42,7 @@ final class DatagramBurst {
      * @param segmentation whether the kernel takes UDP_SEGMENT sends; without it every datagram leaves alone
      * @param bursts the counter of sends that carried more than one datagram
      */
-    DatagramBurst(Channel channel, boolean segmentation, ServerCounters counters, ServerCounter bursts) {
+    public DatagramBurst(Channel channel, boolean segmentation, ServerCounters counters, ServerCounter bursts) {
         this.channel = channel;
         this.segmentation = segmentation;
         this.counters = counters;
@@ -49,7 +50,7 @@ final class DatagramBurst {
     }
 
     /** Queues {@code datagram} (taking ownership of it) to {@code to}; {@link #send()} ends the run. */
-    void add(ByteBuf datagram, InetSocketAddress to) {
+    public void add(ByteBuf datagram, InetSocketAddress to) {
         int size = datagram.readableBytes();
         if (!segmentation) {
             channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
@@ -83,7 +84,7 @@ final class DatagramBurst {
     }
 
     /** Queues the run on the channel: a lone datagram as it is, several as one GSO send. The caller flushes. */
-    void send() {
+    public void send() {
         if (first != null) {
             channel.write(new DatagramPacket(first, destination), channel.voidPromise());
         } else if (frames != null) {
@@ -94,7 +95,7 @@ final class DatagramBurst {
     }
 
     /** Releases what was never sent: the socket is closing. */
-    void discard() {
+    public void discard() {
         if (first != null) {
             first.release();
         }

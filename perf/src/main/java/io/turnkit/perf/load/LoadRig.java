@@ -23,6 +23,7 @@ import java.util.function.Function;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -152,7 +153,12 @@ final class LoadRig implements AutoCloseable {
 
     /** Starts {@code count} UDP echo peers on the loopback address and returns their addresses. */
     List<InetSocketAddress> openEchoPeers(int count) {
-        Bootstrap peers = bootstrap.clone().handler(EchoPeer.INSTANCE)
+        Bootstrap peers = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new EchoPeer(segmentation));
+                    }
+                })
                 .option(ChannelOption.SO_RCVBUF, PEER_SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, PEER_SOCKET_BUFFER);
         List<InetSocketAddress> addresses = new ArrayList<>(count);
