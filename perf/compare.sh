@@ -107,7 +107,11 @@ BENCH_JAR=$WORK/turnkit-bench.jar
 TURNKIT_JAR=$WORK/turnkit.jar
 cp "$BUILT_BENCH_JAR" "$BENCH_JAR"
 cp "$BUILT_TURNKIT_JAR" "$TURNKIT_JAR"
-REVISION=$(git describe --always --dirty 2>/dev/null || echo unknown)
+# The code measured: -dirty when anything but this script's own output differs from the commit.
+REVISION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ $REVISION != unknown ]] && ! git diff --quiet HEAD -- . ":(exclude)$OUT" 2>/dev/null; then
+    REVISION+=-dirty
+fi
 
 # 10,000 allocations: a relay socket each in the server (coturn also keeps one per client), and a client
 # socket each in the generator.
