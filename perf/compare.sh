@@ -109,6 +109,7 @@ cp "$BUILT_BENCH_JAR" "$BENCH_JAR"
 cp "$BUILT_TURNKIT_JAR" "$TURNKIT_JAR"
 # The code measured: -dirty when anything but this script's own output differs from the commit.
 REVISION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git update-index -q --refresh >/dev/null 2>&1 || true  # a stale stat in the index is not a change
 if [[ $REVISION != unknown ]] && ! git diff --quiet HEAD -- . ":(exclude)$OUT" 2>/dev/null; then
     REVISION+=-dirty
 fi
