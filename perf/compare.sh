@@ -428,7 +428,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo "# turnkit and coturn, side by side"
     echo
     echo "Written by \`perf/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') (it took $((ELAPSED / 60)) min $((ELAPSED % 60)) s),"
-    echo "from the jars of revision \`$REVISION\` (\`-dirty\`: with uncommitted changes)."
+    echo "from the jars of revision \`${REVISION%-dirty}\`$([[ $REVISION != *-dirty ]] || echo ' with uncommitted changes')."
     echo "Do not edit by hand: run the script again."
     echo
     echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
