@@ -34,8 +34,6 @@ public final class DatagramBurst {
     private ByteBuf frames;
     private int segments;
     private int segmentSize;
-    /** Whether a shorter datagram ended the run: GSO allows only the last segment to be shorter. */
-    private boolean closed;
     private InetSocketAddress destination;
 
     /**
@@ -75,12 +73,14 @@ public final class DatagramBurst {
         DirectCopy.append(frames, datagram, datagram.readerIndex(), size);
         datagram.release();
         segments++;
-        closed = size < segmentSize;
     }
 
     private boolean joins(int size, InetSocketAddress to) {
-        return !closed && size <= segmentSize && size > 0 && segments < MAX_SEGMENTS
-                && segmentSize * segments + size <= MAX_BYTES && to.equals(destination);
+        int bytes = frames == null ? segmentSize : frames.readableBytes();
+        // GSO allows only the last segment to be shorter: a shorter datagram ended the run.
+        boolean ended = bytes < segmentSize * segments;
+        return !ended && size <= segmentSize && size > 0 && segments < MAX_SEGMENTS && bytes + size <= MAX_BYTES
+                && to.equals(destination);
     }
 
     /** Queues the run on the channel: a lone datagram as it is, several as one GSO send. The caller flushes. */
@@ -109,7 +109,6 @@ public final class DatagramBurst {
         first = null;
         frames = null;
         segments = 0;
-        closed = false;
         destination = null;
     }
 }
