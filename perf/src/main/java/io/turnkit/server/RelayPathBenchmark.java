@@ -27,7 +27,8 @@ import io.turnkit.stun.ChannelData;
  * The server's own share of relaying one packet, without the sockets: ChannelData from a client to the
  * datagram queued for its peer (demux, 5-tuple lookup, channel lookup, payload slice, bandwidth check),
  * and a datagram from a peer to the ChannelData frame queued for the client (permission, channel lookup,
- * 4-byte header). The peer datagram's DatagramPacket is made per operation, as Netty's read path does.
+ * 4-byte header written in front of the data). The peer datagram is a slice of a receive buffer with its
+ * DatagramPacket made per operation, as Netty's read path does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -130,7 +131,9 @@ public class RelayPathBenchmark {
         fromClient = Transports.ALLOCATOR.directBuffer(ChannelData.HEADER_LENGTH + PAYLOAD);
         ChannelData.writeHeader(fromClient, CHANNEL, PAYLOAD);
         fromClient.writeZero(PAYLOAD);
-        fromPeer = Transports.ALLOCATOR.directBuffer(PAYLOAD).writeZero(PAYLOAD);
+        @SuppressWarnings("deprecation")
+        ByteBuf received = new ChannelDataHeadroom(PAYLOAD).newHandle().allocate(Transports.ALLOCATOR);
+        fromPeer = received.writeZero(PAYLOAD);
     }
 
     @TearDown
@@ -149,7 +152,8 @@ public class RelayPathBenchmark {
 
     @Benchmark
     public long peerDatagramToChannelData() throws Exception {
-        peerHandler.channelRead(peerContext, new DatagramPacket(fromPeer.retainedDuplicate(), relayed, peer));
+        peerHandler.channelRead(peerContext,
+                new DatagramPacket(fromPeer.retainedSlice(fromPeer.readerIndex(), PAYLOAD), relayed, peer));
         return link.frames;
     }
 }

@@ -108,11 +108,18 @@ public final class ChannelData {
 
     /** Writes the 4-byte header at the writer index (the data follows, or is composed after it). */
     public static void writeHeader(ByteBuf out, int channelNumber, int dataLength) {
+        out.ensureWritable(HEADER_LENGTH);
+        setHeader(out, out.writerIndex(), channelNumber, dataLength);
+        out.writerIndex(out.writerIndex() + HEADER_LENGTH);
+    }
+
+    /** Sets the 4-byte header at {@code index}, in front of data already in place. */
+    public static void setHeader(ByteBuf out, int index, int channelNumber, int dataLength) {
         if (!isChannelNumber(channelNumber) || (dataLength & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("channel " + channelNumber + ", length " + dataLength);
         }
-        out.writeShort(channelNumber);
-        out.writeShort(dataLength);
+        out.setShort(index, channelNumber);
+        out.setShort(index + 2, dataLength);
     }
 
     /** The length of a ChannelData message over a stream: 4 + data, rounded up to 4 (RFC 8656 §12.5). */

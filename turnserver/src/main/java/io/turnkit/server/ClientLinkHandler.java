@@ -58,7 +58,7 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
         if (hairpin != null) {
             // The peer is another allocation of this event loop: it gets the datagram from this allocation's
             // relayed address, through the same checks as one its socket read (LoopRelays).
-            hairpin.fromPeers().fromPeer(payload, allocation.relayedAddress());
+            hairpin.fromPeers().fromPeer(payload, allocation.relayedAddress(), false);
             payload.release();
             server.counters.increment(ServerCounter.HAIRPINNED);
             hairpin.link.flush();

@@ -32,11 +32,16 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        fromPeer(packet.content(), packet.sender());
+        fromPeer(packet.content(), packet.sender(), true);
     }
 
-    /** Relays {@code payload} (not taking ownership) as the client's peer {@code peer} sent it. */
-    void fromPeer(ByteBuf payload, InetSocketAddress peer) {
+    /**
+     * Relays {@code payload} (not taking ownership) as the client's peer {@code peer} sent it.
+     *
+     * @param received whether the relay socket read the payload into its {@link ChannelDataHeadroom} buffer, so
+     *     the ChannelData header may be written in front of it
+     */
+    void fromPeer(ByteBuf payload, InetSocketAddress peer, boolean received) {
         long now = System.nanoTime();
         if (!allocation.hasPermission(peer.getAddress(), now)) {
             server.counters.increment(ServerCounter.NO_PERMISSION);
@@ -50,8 +55,10 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         int channel = allocation.channelOfPeer(peer, now);
         server.counters.increment(ServerCounter.RELAYED_TO_CLIENT);
         ByteBuf frame;
-        if (channel >= 0) {
-            boolean stream = allocation.link.isStream();
+        boolean stream = allocation.link.isStream();
+        if (channel >= 0 && received && (frame = ChannelDataHeadroom.frameInPlace(payload, channel, stream)) != null) {
+            server.counters.increment(ServerCounter.HEADERS_IN_PLACE);
+        } else if (channel >= 0) {
             frame = Transports.ALLOCATOR.directBuffer(stream ? ChannelData.paddedLength(length)
                     : ChannelData.HEADER_LENGTH + length);
             ChannelData.writeHeader(frame, channel, length);

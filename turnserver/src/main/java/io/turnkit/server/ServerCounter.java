@@ -26,6 +26,8 @@ public enum ServerCounter {
     GSO_BURSTS_TO_PEER("turnkit.gso_bursts.to_peer"),
     /** Datagrams from one allocation to another of the same event loop, handed over in memory; see LoopRelays. */
     HAIRPINNED("turnkit.relayed.hairpinned"),
+    /** ChannelData frames to clients whose header was written in front of the peer's data; see ChannelDataHeadroom. */
+    HEADERS_IN_PLACE("turnkit.relayed.headers_in_place"),
     UNREACHABLE("turnkit.icmp.unreachable"),
     BINDING_REQUESTS("turnkit.binding.requests");
 

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -61,9 +60,10 @@ final class Transports {
     }
 
     /**
-     * Datagram sockets read whole datagrams (up to the 65,535-byte UDP limit, so nothing is truncated); with
-     * epoll, {@link #DATAGRAMS_PER_READ} of them per recvmmsg call. Writes queued before one flush leave in
-     * one sendmmsg call (Netty does this for epoll datagram channels). Socket buffers ride out a burst while
+     * Datagram sockets read whole datagrams (up to the 65,535-byte UDP limit, so nothing is truncated), each
+     * with room for a ChannelData header in front ({@link ChannelDataHeadroom}); with epoll,
+     * {@link #DATAGRAMS_PER_READ} of them per recvmmsg call. Writes queued before one flush leave in one
+     * sendmmsg call (Netty does this for epoll datagram channels). Socket buffers ride out a burst while
      * the event loop is busy: {@code bufferBytes} for receiving and sending, which the kernel caps at
      * net.core.rmem_max / wmem_max.
      */
@@ -73,9 +73,9 @@ final class Transports {
                 .option(ChannelOption.SO_SNDBUF, bufferBytes);
         if (epoll) {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new ChannelDataHeadroom(MAX_DATAGRAM * DATAGRAMS_PER_READ));
         } else {
-            bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+            bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new ChannelDataHeadroom(MAX_DATAGRAM));
         }
         return bootstrap;
     }

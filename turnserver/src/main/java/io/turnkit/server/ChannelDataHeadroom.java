@@ -1,0 +1,76 @@
+package io.turnkit.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
+import io.turnkit.stun.ChannelData;
+
+/**
+ * Receive buffers that keep 4 free bytes in front of every datagram, so a peer's datagram becomes the
+ * ChannelData message to its client (RFC 8656 §12.4: a 4-byte header, then the data) by writing the header in
+ * front of the data instead of copying the data behind a new header.
+ * <p>
+ * A buffer begins with the 4 bytes. After that, recvmmsg puts datagram i at i × {@code slot} (epoll), and a
+ * UDP payload is at most 65,527 bytes (RFC 768: the 16-bit length counts the 8-byte header too), so with a slot
+ * of {@link Transports#MAX_DATAGRAM} bytes the kernel never writes the last 8 bytes of a slot: they are the
+ * 4 bytes in front of the next datagram, and room for the padding a stream needs behind this one (RFC 8656
+ * §12.5). Header and padding land only in bytes no datagram occupies, so datagrams of the batch still
+ * queued, uncopied, for other destinations stay intact.
+ */
+final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
+    private static final int HEADROOM = ChannelData.HEADER_LENGTH;
+    private final int bytes;
+
+    /** Buffers for {@code bytes} of datagrams, behind the headroom. */
+    ChannelDataHeadroom(int bytes) {
+        this.bytes = bytes;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public Handle newHandle() {
+        return new MaxMessageHandle() {
+            @Override
+            public int guess() {
+                return bytes;
+            }
+
+            @Override
+            public ByteBuf allocate(ByteBufAllocator allocator) {
+                ByteBuf buffer = allocator.ioBuffer(HEADROOM + bytes);
+                // Channels read from the reader index on, and recvmmsg slots count from the writer index.
+                return buffer.setIndex(HEADROOM, HEADROOM);
+            }
+        };
+    }
+
+    /**
+     * The ChannelData message to {@code channel} made of {@code data}, a datagram received into a buffer of this
+     * allocator, by writing the header (and the padding a stream needs) around it in its buffer; the message
+     * shares the data's memory and holds its own reference to it. Null where the data's place in its buffer is
+     * not known (a slice of a buffer without a memory address); then the caller copies.
+     */
+    static ByteBuf frameInPlace(ByteBuf data, int channel, boolean stream) {
+        // The buffer the datagrams were read into: under a slice, and under the leak detector's wrapper if any.
+        ByteBuf buffer = data;
+        while (buffer.unwrap() != null) {
+            buffer = buffer.unwrap();
+        }
+        int start;
+        if (buffer == data) {
+            start = data.readerIndex();
+        } else if (data.hasMemoryAddress() && buffer.hasMemoryAddress()) {
+            start = (int) (data.memoryAddress() - buffer.memoryAddress()) + data.readerIndex();
+        } else {
+            return null;
+        }
+        int length = data.readableBytes();
+        int frameLength = stream ? ChannelData.paddedLength(length) : HEADROOM + length;
+        if (start < HEADROOM || start - HEADROOM + frameLength > buffer.capacity()) {
+            return null;
+        }
+        ChannelData.setHeader(buffer, start - HEADROOM, channel, length);
+        buffer.setZero(start + length, frameLength - HEADROOM - length);
+        return buffer.retainedSlice(start - HEADROOM, frameLength);
+    }
+}
