@@ -102,6 +102,11 @@ public class RelayPathBenchmark {
         }
 
         @Override
+        public boolean admitFramesInPlace() {
+            return true;
+        }
+
+        @Override
         public void relay(RelayAllocation to, ByteBuf payload, InetSocketAddress peer) {
             frames += payload.readableBytes();
             payload.release();

@@ -13,9 +13,11 @@ import io.turnkit.stun.ChannelData;
  * A buffer begins with the 4 bytes. After that, recvmmsg puts datagram i at i × {@code slot} (epoll), and a
  * UDP payload is at most 65,527 bytes (RFC 768: the 16-bit length counts the 8-byte header too), so with a slot
  * of {@link Transports#MAX_DATAGRAM} bytes the kernel never writes the last 8 bytes of a slot: they are the
- * 4 bytes in front of the next datagram, and room for the padding a stream needs behind this one (RFC 8656
- * §12.5). Header and padding land only in bytes no datagram occupies, so datagrams of the batch still
- * queued, uncopied, for other destinations stay intact.
+ * 4 bytes in front of the next datagram. The header lands only in bytes no datagram occupies, so datagrams
+ * of the batch still queued, uncopied, for other destinations stay intact.
+ * <p>
+ * A frame made this way holds its whole receive buffer (8 slots of 64 KiB) until it is sent, so only client
+ * links that send soon take them ({@link ClientLink#admitFramesInPlace()}); the others get a copy.
  */
 final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
     private static final int HEADROOM = ChannelData.HEADER_LENGTH;
@@ -46,11 +48,11 @@ final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
 
     /**
      * The ChannelData message to {@code channel} made of {@code data}, a datagram received into a buffer of this
-     * allocator, by writing the header (and the padding a stream needs) around it in its buffer; the message
-     * shares the data's memory and holds its own reference to it. Null where the data's place in its buffer is
-     * not known (a slice of a buffer without a memory address); then the caller copies.
+     * allocator, by writing the header in front of it in its buffer; the message shares the data's memory and
+     * holds its own reference to it. Null where the data's place in its buffer is not known (a slice of a buffer
+     * without a memory address); then the caller copies.
      */
-    static ByteBuf frameInPlace(ByteBuf data, int channel, boolean stream) {
+    static ByteBuf frameInPlace(ByteBuf data, int channel) {
         // The buffer the datagrams were read into: under a slice, and under the leak detector's wrapper if any.
         ByteBuf buffer = data;
         while (buffer.unwrap() != null) {
@@ -65,12 +67,10 @@ final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
             return null;
         }
         int length = data.readableBytes();
-        int frameLength = stream ? ChannelData.paddedLength(length) : HEADROOM + length;
-        if (start < HEADROOM || start - HEADROOM + frameLength > buffer.capacity()) {
+        if (start < HEADROOM || start + length > buffer.capacity()) {
             return null;
         }
         ChannelData.setHeader(buffer, start - HEADROOM, channel, length);
-        buffer.setZero(start + length, frameLength - HEADROOM - length);
-        return buffer.retainedSlice(start - HEADROOM, frameLength);
+        return buffer.retainedSlice(start - HEADROOM, HEADROOM + length);
     }
 }

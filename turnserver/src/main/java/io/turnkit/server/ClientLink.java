@@ -37,6 +37,16 @@ interface ClientLink {
     /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
     void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer);
 
+    /**
+     * Whether this link takes ChannelData frames whose header was written in front of the data in a relay
+     * socket's receive buffer ({@link ChannelDataHeadroom}): asked once per relay read batch, the frames of
+     * which hold that buffer until the link sends them. A stream link says no: a client that reads slowly
+     * would keep a receive buffer per queued frame.
+     */
+    default boolean admitFramesInPlace() {
+        return false;
+    }
+
     /** ChannelData over a stream is padded to a multiple of 4 (RFC 8656 §12.5). */
     default boolean isStream() {
         return transport() != TransportProtocol.UDP;

@@ -24,6 +24,8 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final RelayAllocation allocation;
     private final StunMessageEncoder encoder = new StunMessageEncoder();
     private final byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+    /** Whether the link takes this read batch's ChannelData frames in place: 0 not asked yet, 1 yes, -1 no. */
+    private int inPlace;
 
     PeerDataHandler(ServerContext server, RelayAllocation allocation) {
         this.server = server;
@@ -55,10 +57,11 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         int channel = allocation.channelOfPeer(peer, now);
         server.counters.increment(ServerCounter.RELAYED_TO_CLIENT);
         ByteBuf frame;
-        boolean stream = allocation.link.isStream();
-        if (channel >= 0 && received && (frame = ChannelDataHeadroom.frameInPlace(payload, channel, stream)) != null) {
+        if (channel >= 0 && received && inPlaceAdmitted()
+                && (frame = ChannelDataHeadroom.frameInPlace(payload, channel)) != null) {
             server.counters.increment(ServerCounter.HEADERS_IN_PLACE);
         } else if (channel >= 0) {
+            boolean stream = allocation.link.isStream();
             frame = Transports.ALLOCATOR.directBuffer(stream ? ChannelData.paddedLength(length)
                     : ChannelData.HEADER_LENGTH + length);
             ChannelData.writeHeader(frame, channel, length);
@@ -79,8 +82,17 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         allocation.link.write(frame, allocation.client());
     }
 
+    /** Whether the link takes this read batch's frames in place: asked once per batch, which holds one buffer. */
+    private boolean inPlaceAdmitted() {
+        if (inPlace == 0) {
+            inPlace = allocation.link.admitFramesInPlace() ? 1 : -1;
+        }
+        return inPlace > 0;
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inPlace = 0;
         // Not one flush per datagram: a peer's burst, and the batches of other relay sockets ready at the same
         // time, leave the link together.
         allocation.link.flush();

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.store.AllocationTable;
 import io.turnkit.store.TransportProtocol;
@@ -13,9 +14,14 @@ import io.turnkit.store.TransportProtocol;
  * that only this socket's event loop touches.
  */
 final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
+    static final int IN_PLACE_BATCHES = 8;
     private final AllocationTable<RelayAllocation> allocations = new AllocationTable<>();
     /** Frames to clients: a run of frames to one client, such as a peer's burst, leaves in one GSO send. */
     private DatagramBurst toClient;
+    /** Relay read batches whose frames were taken in place since the last send: each holds a receive buffer. */
+    private int inPlaceBatches;
+    /** Whether the socket kept frames after the last send (the kernel's send buffer was full). */
+    private boolean backlogged;
 
     UdpClientLink(ServerContext server) {
         super(server);
@@ -77,9 +83,26 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
         toClient.add(frame, client);
     }
 
+    /**
+     * Frames in place hold at most {@link #IN_PLACE_BATCHES} receive buffers (4 MiB) between two sends, when
+     * many relay sockets are read in one event-loop round, and none while the socket has a backlog, which
+     * could otherwise keep one per frame.
+     */
+    @Override
+    public boolean admitFramesInPlace() {
+        if (backlogged || inPlaceBatches == IN_PLACE_BATCHES) {
+            return false;
+        }
+        inPlaceBatches++;
+        return true;
+    }
+
     @Override
     void flushNow() {
         toClient.send();
         super.flushNow();
+        inPlaceBatches = 0;
+        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        backlogged = unsent != null && !unsent.isEmpty();
     }
 }

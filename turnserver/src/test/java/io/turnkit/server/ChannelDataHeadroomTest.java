@@ -41,8 +41,8 @@ class ChannelDataHeadroomTest {
         ByteBuf buffer = allocate(3 * SLOT);
         ByteBuf first = received(buffer, 0, "first datagram");
         ByteBuf second = received(buffer, 1, "the second fills it, 24b");
-        ByteBuf firstFrame = hold(ChannelDataHeadroom.frameInPlace(first, 0x4001, false));
-        ByteBuf secondFrame = hold(ChannelDataHeadroom.frameInPlace(second, 0x4002, false));
+        ByteBuf firstFrame = hold(ChannelDataHeadroom.frameInPlace(first, 0x4001));
+        ByteBuf secondFrame = hold(ChannelDataHeadroom.frameInPlace(second, 0x4002));
 
         assertEquals("4001000e" + hex("first datagram"), ByteBufUtil.hexDump(firstFrame));
         assertEquals("40020018" + hex("the second fills it, 24b"), ByteBufUtil.hexDump(secondFrame));
@@ -55,21 +55,13 @@ class ChannelDataHeadroomTest {
     void theFrameSharesTheDatagramsMemoryAndOutlivesIt() {
         ByteBuf buffer = allocate(2 * SLOT);
         ByteBuf data = received(buffer, 1, "payload");
-        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000, false));
+        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000));
         if (frame.hasMemoryAddress()) {
             assertEquals(data.memoryAddress(), frame.memoryAddress() + 4);
         }
         data.release();
         held.removeIf(b -> b == data);
         assertEquals("40000007" + hex("payload"), ByteBufUtil.hexDump(frame));
-    }
-
-    @Test
-    void overAStreamTheFrameIsPaddedToFourBytesBehindTheData() {
-        ByteBuf buffer = allocate(2 * SLOT);
-        ByteBuf data = received(buffer, 0, "three");
-        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4123, true));
-        assertEquals("41230005" + hex("three") + "000000", ByteBufUtil.hexDump(frame));
     }
 
     @Test
@@ -81,7 +73,7 @@ class ChannelDataHeadroomTest {
             received(buffer, 0, "first");
             ByteBuf data = received(buffer, 1, "tracked");
             assertNotNull(data.unwrap().unwrap(), "a wrapper around a slice");
-            ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000, false));
+            ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000));
             assertEquals("40000007" + hex("tracked"), ByteBufUtil.hexDump(frame));
             assertEquals(data.memoryAddress(), frame.memoryAddress() + 4);
         } finally {
@@ -94,14 +86,14 @@ class ChannelDataHeadroomTest {
         // NIO reads one datagram into the buffer itself: no slice in between.
         ByteBuf buffer = allocate(SLOT);
         buffer.writeBytes("alone".getBytes());
-        assertEquals("40000005" + hex("alone"), ByteBufUtil.hexDump(hold(ChannelDataHeadroom.frameInPlace(buffer, 0x4000, false))));
+        assertEquals("40000005" + hex("alone"), ByteBufUtil.hexDump(hold(ChannelDataHeadroom.frameInPlace(buffer, 0x4000))));
     }
 
     @Test
     void dataWithoutHeadroomIsLeftToTheCaller() {
         ByteBuf buffer = hold(Transports.ALLOCATOR.directBuffer(SLOT).writeBytes("no room".getBytes()));
-        assertNull(ChannelDataHeadroom.frameInPlace(buffer, 0x4000, false));
-        assertNull(ChannelDataHeadroom.frameInPlace(hold(buffer.retainedSlice(0, 2)), 0x4000, false));
+        assertNull(ChannelDataHeadroom.frameInPlace(buffer, 0x4000));
+        assertNull(ChannelDataHeadroom.frameInPlace(hold(buffer.retainedSlice(0, 2)), 0x4000));
         assertEquals(hex("no room"), ByteBufUtil.hexDump(buffer));
     }
 
@@ -109,7 +101,7 @@ class ChannelDataHeadroomTest {
     void aSliceIsFramedWhereItsMemoryAddressIsKnown() {
         ByteBuf buffer = allocate(SLOT);
         ByteBuf data = hold(buffer.setBytes(buffer.readerIndex(), "x".getBytes()).retainedSlice(buffer.readerIndex(), 1));
-        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000, false));
+        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000));
         if (slicesHaveMemoryAddresses()) {
             assertNotNull(frame);
         } else {

@@ -1,0 +1,68 @@
+package io.turnkit.server;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.turnkit.server.config.ServerConfig;
+
+/** How many relay receive buffers a UDP client link lets frames in place hold (ChannelDataHeadroom). */
+class UdpClientLinkTest {
+    private static final InetSocketAddress CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
+
+    private final ServerContext server = ServerContexts.create(
+            ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress()).build(), Transports.best(),
+            Limits.DEFAULT);
+    private final UdpClientLink link = new UdpClientLink(server);
+    /** A socket whose kernel takes nothing while {@link #full} holds: what is flushed stays queued. */
+    private boolean full;
+    private final EmbeddedChannel channel = new EmbeddedChannel(link) {
+        @Override
+        protected SocketAddress localAddress0() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
+        }
+
+        @Override
+        protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+            if (!full) {
+                super.doWrite(in);
+            }
+        }
+    };
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        server.close();
+    }
+
+    @Test
+    void aBoundedNumberOfRelayBatchesBetweenTwoSends() {
+        for (int i = 0; i < UdpClientLink.IN_PLACE_BATCHES; i++) {
+            assertTrue(link.admitFramesInPlace(), "batch " + i);
+        }
+        assertFalse(link.admitFramesInPlace(), "one batch more would hold one buffer more");
+        link.flushNow();
+        assertTrue(link.admitFramesInPlace(), "the send let the buffers go");
+    }
+
+    @Test
+    void noneWhileTheSocketHasABacklog() {
+        full = true;
+        link.write(Unpooled.copiedBuffer(new byte[] {1}), CLIENT);
+        link.flushNow();
+        assertFalse(link.admitFramesInPlace(), "a queued frame in place would keep its buffer");
+        full = false;
+        link.flushNow();
+        assertTrue(link.admitFramesInPlace(), "the backlog was sent");
+    }
+}
