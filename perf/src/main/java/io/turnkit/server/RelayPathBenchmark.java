@@ -137,7 +137,7 @@ public class RelayPathBenchmark {
         ChannelData.writeHeader(fromClient, CHANNEL, PAYLOAD);
         fromClient.writeZero(PAYLOAD);
         @SuppressWarnings("deprecation")
-        ByteBuf received = new ChannelDataHeadroom(PAYLOAD).newHandle().allocate(Transports.ALLOCATOR);
+        ByteBuf received = new ChannelDataHeadroom(PAYLOAD, 1).newHandle().allocate(Transports.ALLOCATOR);
         fromPeer = received.writeZero(PAYLOAD);
     }
 

@@ -17,14 +17,16 @@ import io.turnkit.stun.ChannelData;
  * of the batch still queued, uncopied, for other destinations stay intact.
  * <p>
  * A frame made this way holds its whole receive buffer (8 slots of 64 KiB) until it is sent, so only client
- * links that send soon take them ({@link ClientLink#admitFramesInPlace()}); the others get a copy.
+ * links that send soon take them, and only from so many buffers ({@link ClientLink#admitFramesInPlace()});
+ * the others get a copy.
  */
 final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
     private static final int HEADROOM = ChannelData.HEADER_LENGTH;
     private final int bytes;
 
-    /** Buffers for {@code bytes} of datagrams, behind the headroom. */
-    ChannelDataHeadroom(int bytes) {
+    /** Buffers for {@code bytes} of datagrams, behind the headroom; {@code datagramsPerBatch} read per wakeup at most. */
+    ChannelDataHeadroom(int bytes, int datagramsPerBatch) {
+        super(datagramsPerBatch);
         this.bytes = bytes;
     }
 
@@ -46,18 +48,22 @@ final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
         };
     }
 
-    /**
-     * The ChannelData message to {@code channel} made of {@code data}, a datagram received into a buffer of this
-     * allocator, by writing the header in front of it in its buffer; the message shares the data's memory and
-     * holds its own reference to it. Null where the data's place in its buffer is not known (a slice of a buffer
-     * without a memory address); then the caller copies.
-     */
-    static ByteBuf frameInPlace(ByteBuf data, int channel) {
-        // The buffer the datagrams were read into: under a slice, and under the leak detector's wrapper if any.
+    /** The buffer {@code data} was received into: under a slice, and under the leak detector's wrapper if any. */
+    static ByteBuf receiveBuffer(ByteBuf data) {
         ByteBuf buffer = data;
         while (buffer.unwrap() != null) {
             buffer = buffer.unwrap();
         }
+        return buffer;
+    }
+
+    /**
+     * The ChannelData message to {@code channel} made of {@code data}, a datagram received into {@code buffer}
+     * (a buffer of this allocator, see {@link #receiveBuffer}), by writing the header in front of it; the message
+     * shares the data's memory and holds its own reference to the buffer. Null where the data's place in its
+     * buffer is not known (a slice of a buffer without a memory address); then the caller copies.
+     */
+    static ByteBuf frameInPlace(ByteBuf data, ByteBuf buffer, int channel) {
         int start;
         if (buffer == data) {
             start = data.readerIndex();

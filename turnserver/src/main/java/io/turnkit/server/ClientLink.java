@@ -39,9 +39,9 @@ interface ClientLink {
 
     /**
      * Whether this link takes ChannelData frames whose header was written in front of the data in a relay
-     * socket's receive buffer ({@link ChannelDataHeadroom}): asked once per relay read batch, the frames of
-     * which hold that buffer until the link sends them. A stream link says no: a client that reads slowly
-     * would keep a receive buffer per queued frame.
+     * socket's receive buffer ({@link ChannelDataHeadroom}): asked once per receive buffer, which such frames
+     * hold until the link sends them. A stream link says no: a client that reads slowly would keep a receive
+     * buffer per queued frame.
      */
     default boolean admitFramesInPlace() {
         return false;

@@ -24,8 +24,9 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final RelayAllocation allocation;
     private final StunMessageEncoder encoder = new StunMessageEncoder();
     private final byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
-    /** Whether the link takes this read batch's ChannelData frames in place: 0 not asked yet, 1 yes, -1 no. */
-    private int inPlace;
+    /** The receive buffer the link was last asked about, during this read batch, and its answer. */
+    private ByteBuf askedFor;
+    private boolean admitted;
 
     PeerDataHandler(ServerContext server, RelayAllocation allocation) {
         this.server = server;
@@ -57,8 +58,9 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         int channel = allocation.channelOfPeer(peer, now);
         server.counters.increment(ServerCounter.RELAYED_TO_CLIENT);
         ByteBuf frame;
-        if (channel >= 0 && received && inPlaceAdmitted()
-                && (frame = ChannelDataHeadroom.frameInPlace(payload, channel)) != null) {
+        ByteBuf buffer;
+        if (channel >= 0 && received && inPlaceAdmitted(buffer = ChannelDataHeadroom.receiveBuffer(payload))
+                && (frame = ChannelDataHeadroom.frameInPlace(payload, buffer, channel)) != null) {
             server.counters.increment(ServerCounter.HEADERS_IN_PLACE);
         } else if (channel >= 0) {
             boolean stream = allocation.link.isStream();
@@ -82,17 +84,19 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         allocation.link.write(frame, allocation.client());
     }
 
-    /** Whether the link takes this read batch's frames in place: asked once per batch, which holds one buffer. */
-    private boolean inPlaceAdmitted() {
-        if (inPlace == 0) {
-            inPlace = allocation.link.admitFramesInPlace() ? 1 : -1;
+    /** Whether the link takes frames in place from {@code buffer}: asked once per receive buffer. */
+    private boolean inPlaceAdmitted(ByteBuf buffer) {
+        if (buffer != askedFor) {
+            askedFor = buffer;
+            admitted = allocation.link.admitFramesInPlace();
         }
-        return inPlace > 0;
+        return admitted;
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        inPlace = 0;
+        // The next batch reads into other buffers, or into this object again once the pool recycled it.
+        askedFor = null;
         // Not one flush per datagram: a peer's burst, and the batches of other relay sockets ready at the same
         // time, leave the link together.
         allocation.link.flush();

@@ -14,12 +14,12 @@ import io.turnkit.store.TransportProtocol;
  * that only this socket's event loop touches.
  */
 final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
-    static final int IN_PLACE_BATCHES = 8;
+    static final int IN_PLACE_BUFFERS = 8;
     private final AllocationTable<RelayAllocation> allocations = new AllocationTable<>();
     /** Frames to clients: a run of frames to one client, such as a peer's burst, leaves in one GSO send. */
     private DatagramBurst toClient;
-    /** Relay read batches whose frames were taken in place since the last send: each holds a receive buffer. */
-    private int inPlaceBatches;
+    /** Relay receive buffers that frames taken in place since the last send hold. */
+    private int inPlaceBuffers;
     /** Whether the socket kept frames after the last send (the kernel's send buffer was full). */
     private boolean backlogged;
 
@@ -84,16 +84,16 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     }
 
     /**
-     * Frames in place hold at most {@link #IN_PLACE_BATCHES} receive buffers (4 MiB) between two sends, when
+     * Frames in place hold at most {@link #IN_PLACE_BUFFERS} receive buffers (4 MiB) between two sends, when
      * many relay sockets are read in one event-loop round, and none while the socket has a backlog, which
      * could otherwise keep one per frame.
      */
     @Override
     public boolean admitFramesInPlace() {
-        if (backlogged || inPlaceBatches == IN_PLACE_BATCHES) {
+        if (backlogged || inPlaceBuffers == IN_PLACE_BUFFERS) {
             return false;
         }
-        inPlaceBatches++;
+        inPlaceBuffers++;
         return true;
     }
 
@@ -101,7 +101,7 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     void flushNow() {
         toClient.send();
         super.flushNow();
-        inPlaceBatches = 0;
+        inPlaceBuffers = 0;
         ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
         backlogged = unsent != null && !unsent.isEmpty();
     }

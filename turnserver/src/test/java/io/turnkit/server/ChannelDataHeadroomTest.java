@@ -41,8 +41,8 @@ class ChannelDataHeadroomTest {
         ByteBuf buffer = allocate(3 * SLOT);
         ByteBuf first = received(buffer, 0, "first datagram");
         ByteBuf second = received(buffer, 1, "the second fills it, 24b");
-        ByteBuf firstFrame = hold(ChannelDataHeadroom.frameInPlace(first, 0x4001));
-        ByteBuf secondFrame = hold(ChannelDataHeadroom.frameInPlace(second, 0x4002));
+        ByteBuf firstFrame = hold(inPlace(first, 0x4001));
+        ByteBuf secondFrame = hold(inPlace(second, 0x4002));
 
         assertEquals("4001000e" + hex("first datagram"), ByteBufUtil.hexDump(firstFrame));
         assertEquals("40020018" + hex("the second fills it, 24b"), ByteBufUtil.hexDump(secondFrame));
@@ -55,7 +55,7 @@ class ChannelDataHeadroomTest {
     void theFrameSharesTheDatagramsMemoryAndOutlivesIt() {
         ByteBuf buffer = allocate(2 * SLOT);
         ByteBuf data = received(buffer, 1, "payload");
-        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000));
+        ByteBuf frame = hold(inPlace(data, 0x4000));
         if (frame.hasMemoryAddress()) {
             assertEquals(data.memoryAddress(), frame.memoryAddress() + 4);
         }
@@ -73,7 +73,7 @@ class ChannelDataHeadroomTest {
             received(buffer, 0, "first");
             ByteBuf data = received(buffer, 1, "tracked");
             assertNotNull(data.unwrap().unwrap(), "a wrapper around a slice");
-            ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000));
+            ByteBuf frame = hold(inPlace(data, 0x4000));
             assertEquals("40000007" + hex("tracked"), ByteBufUtil.hexDump(frame));
             assertEquals(data.memoryAddress(), frame.memoryAddress() + 4);
         } finally {
@@ -86,14 +86,14 @@ class ChannelDataHeadroomTest {
         // NIO reads one datagram into the buffer itself: no slice in between.
         ByteBuf buffer = allocate(SLOT);
         buffer.writeBytes("alone".getBytes());
-        assertEquals("40000005" + hex("alone"), ByteBufUtil.hexDump(hold(ChannelDataHeadroom.frameInPlace(buffer, 0x4000))));
+        assertEquals("40000005" + hex("alone"), ByteBufUtil.hexDump(hold(inPlace(buffer, 0x4000))));
     }
 
     @Test
     void dataWithoutHeadroomIsLeftToTheCaller() {
         ByteBuf buffer = hold(Transports.ALLOCATOR.directBuffer(SLOT).writeBytes("no room".getBytes()));
-        assertNull(ChannelDataHeadroom.frameInPlace(buffer, 0x4000));
-        assertNull(ChannelDataHeadroom.frameInPlace(hold(buffer.retainedSlice(0, 2)), 0x4000));
+        assertNull(inPlace(buffer, 0x4000));
+        assertNull(inPlace(hold(buffer.retainedSlice(0, 2)), 0x4000));
         assertEquals(hex("no room"), ByteBufUtil.hexDump(buffer));
     }
 
@@ -101,7 +101,7 @@ class ChannelDataHeadroomTest {
     void aSliceIsFramedWhereItsMemoryAddressIsKnown() {
         ByteBuf buffer = allocate(SLOT);
         ByteBuf data = hold(buffer.setBytes(buffer.readerIndex(), "x".getBytes()).retainedSlice(buffer.readerIndex(), 1));
-        ByteBuf frame = hold(ChannelDataHeadroom.frameInPlace(data, 0x4000));
+        ByteBuf frame = hold(inPlace(data, 0x4000));
         if (slicesHaveMemoryAddresses()) {
             assertNotNull(frame);
         } else {
@@ -109,9 +109,13 @@ class ChannelDataHeadroomTest {
         }
     }
 
+    private static ByteBuf inPlace(ByteBuf data, int channel) {
+        return ChannelDataHeadroom.frameInPlace(data, ChannelDataHeadroom.receiveBuffer(data), channel);
+    }
+
     @SuppressWarnings("deprecation")
     private ByteBuf allocate(int bytes) {
-        RecvByteBufAllocator.Handle handle = new ChannelDataHeadroom(bytes).newHandle();
+        RecvByteBufAllocator.Handle handle = new ChannelDataHeadroom(bytes, 1).newHandle();
         return hold(handle.allocate(Transports.ALLOCATOR));
     }
 

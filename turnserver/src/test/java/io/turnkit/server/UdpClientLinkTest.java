@@ -46,11 +46,11 @@ class UdpClientLinkTest {
     }
 
     @Test
-    void aBoundedNumberOfRelayBatchesBetweenTwoSends() {
-        for (int i = 0; i < UdpClientLink.IN_PLACE_BATCHES; i++) {
-            assertTrue(link.admitFramesInPlace(), "batch " + i);
+    void aBoundedNumberOfReceiveBuffersBetweenTwoSends() {
+        for (int i = 0; i < UdpClientLink.IN_PLACE_BUFFERS; i++) {
+            assertTrue(link.admitFramesInPlace(), "buffer " + i);
         }
-        assertFalse(link.admitFramesInPlace(), "one batch more would hold one buffer more");
+        assertFalse(link.admitFramesInPlace(), "one buffer more");
         link.flushNow();
         assertTrue(link.admitFramesInPlace(), "the send let the buffers go");
     }
