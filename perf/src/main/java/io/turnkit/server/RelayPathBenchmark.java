@@ -102,7 +102,7 @@ public class RelayPathBenchmark {
         }
 
         @Override
-        public boolean admitFramesInPlace() {
+        public boolean admitFramesInPlace(int bufferBytes) {
             return true;
         }
 

@@ -17,11 +17,11 @@ import io.turnkit.stun.ChannelData;
  * of the batch still queued, uncopied, for other destinations stay intact.
  * <p>
  * A frame made this way holds its whole receive buffer (8 slots of 64 KiB) until it is sent, so only client
- * links that send soon take them, and only from so many buffers ({@link ClientLink#admitFramesInPlace()});
+ * links that send soon take them, and only from so many buffers ({@link ClientLink#admitFramesInPlace(int)});
  * the others get a copy.
  */
 final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
-    private static final int HEADROOM = ChannelData.HEADER_LENGTH;
+    static final int HEADROOM = ChannelData.HEADER_LENGTH;
     private final int bytes;
 
     /** Buffers for {@code bytes} of datagrams, behind the headroom; {@code datagramsPerBatch} read per wakeup at most. */

@@ -39,11 +39,11 @@ interface ClientLink {
 
     /**
      * Whether this link takes ChannelData frames whose header was written in front of the data in a relay
-     * socket's receive buffer ({@link ChannelDataHeadroom}): asked once per receive buffer, which such frames
-     * hold until the link sends them. A stream link says no: a client that reads slowly would keep a receive
-     * buffer per queued frame.
+     * socket's receive buffer ({@link ChannelDataHeadroom}) of {@code bufferBytes}: asked once per buffer,
+     * which such frames hold until the link sends them. A stream link says no: a client that reads slowly
+     * would keep a receive buffer per queued frame.
      */
-    default boolean admitFramesInPlace() {
+    default boolean admitFramesInPlace(int bufferBytes) {
         return false;
     }
 

@@ -88,7 +88,7 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private boolean inPlaceAdmitted(ByteBuf buffer) {
         if (buffer != askedFor) {
             askedFor = buffer;
-            admitted = allocation.link.admitFramesInPlace();
+            admitted = allocation.link.admitFramesInPlace(buffer.capacity());
         }
         return admitted;
     }

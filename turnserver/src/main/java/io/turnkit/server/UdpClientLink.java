@@ -14,12 +14,16 @@ import io.turnkit.store.TransportProtocol;
  * that only this socket's event loop touches.
  */
 final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
-    static final int IN_PLACE_BUFFERS = 8;
+    /**
+     * What frames in place may hold between two sends: the receive buffers of one read batch (4 MiB: 8 of epoll's,
+     * 64 of NIO's).
+     */
+    static final int IN_PLACE_BYTES = Transports.DATAGRAMS_PER_BATCH * (ChannelDataHeadroom.HEADROOM + Transports.MAX_DATAGRAM);
     private final AllocationTable<RelayAllocation> allocations = new AllocationTable<>();
     /** Frames to clients: a run of frames to one client, such as a peer's burst, leaves in one GSO send. */
     private DatagramBurst toClient;
-    /** Relay receive buffers that frames taken in place since the last send hold. */
-    private int inPlaceBuffers;
+    /** The bytes of relay receive buffers that frames taken in place since the last send hold. */
+    private int inPlaceBytes;
     /** Whether the socket kept frames after the last send (the kernel's send buffer was full). */
     private boolean backlogged;
 
@@ -84,16 +88,16 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     }
 
     /**
-     * Frames in place hold at most {@link #IN_PLACE_BUFFERS} receive buffers (4 MiB) between two sends, when
-     * many relay sockets are read in one event-loop round, and none while the socket has a backlog, which
-     * could otherwise keep one per frame.
+     * Frames in place hold at most {@link #IN_PLACE_BYTES} of receive buffers between two sends, when many
+     * relay sockets are read in one event-loop round, and none while the socket has a backlog, which could
+     * otherwise keep a buffer per frame.
      */
     @Override
-    public boolean admitFramesInPlace() {
-        if (backlogged || inPlaceBuffers == IN_PLACE_BUFFERS) {
+    public boolean admitFramesInPlace(int bufferBytes) {
+        if (backlogged || bufferBytes > IN_PLACE_BYTES - inPlaceBytes) {
             return false;
         }
-        inPlaceBuffers++;
+        inPlaceBytes += bufferBytes;
         return true;
     }
 
@@ -101,7 +105,7 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     void flushNow() {
         toClient.send();
         super.flushNow();
-        inPlaceBuffers = 0;
+        inPlaceBytes = 0;
         ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
         backlogged = unsent != null && !unsent.isEmpty();
     }

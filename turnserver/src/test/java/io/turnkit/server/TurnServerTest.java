@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.epoll.Epoll;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
@@ -92,6 +93,13 @@ class TurnServerTest {
 
     private static Consumer<StunMessageEncoder> peer(InetSocketAddress peer) {
         return e -> e.addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer);
+    }
+
+    /** The build runs these tests on NIO too (turnserver/pom.xml): they must really run there. */
+    @Test
+    void shouldServeOnTheTransportUnderTest() {
+        assertEquals(System.getProperty("turnkit.test.transport", Epoll.isAvailable() ? "epoll" : "nio"),
+                Transports.best().name());
     }
 
     @Test
