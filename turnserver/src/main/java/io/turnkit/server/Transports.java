@@ -69,9 +69,9 @@ final class Transports {
      * Datagram sockets read whole datagrams (up to the 65,535-byte UDP limit, so nothing is truncated), each
      * with room for a ChannelData header in front ({@link ChannelDataHeadroom}); with epoll,
      * {@link #DATAGRAMS_PER_READ} of them per recvmmsg call, {@link #DATAGRAMS_PER_BATCH} per batch. Writes
-     * queued before one flush leave in one sendmmsg call (Netty does this for epoll datagram channels). Socket buffers ride out a burst while
-     * the event loop is busy: {@code bufferBytes} for receiving and sending, which the kernel caps at
-     * net.core.rmem_max / wmem_max.
+     * queued before one flush leave in one sendmmsg call (Netty does this for epoll datagram channels).
+     * Socket buffers ride out a burst while the event loop is busy: {@code bufferBytes} for receiving and
+     * sending, which the kernel caps at net.core.rmem_max / wmem_max.
      */
     <B extends AbstractBootstrap<B, ?>> B configureDatagram(B bootstrap, int bufferBytes) {
         bootstrap.option(ChannelOption.ALLOCATOR, ALLOCATOR)
