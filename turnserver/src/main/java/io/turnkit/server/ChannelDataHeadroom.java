@@ -48,30 +48,14 @@ final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {
         };
     }
 
-    /** The buffer {@code data} was received into: under a slice, and under the leak detector's wrapper if any. */
-    static ByteBuf receiveBuffer(ByteBuf data) {
-        ByteBuf buffer = data;
-        while (buffer.unwrap() != null) {
-            buffer = buffer.unwrap();
-        }
-        return buffer;
-    }
-
     /**
      * The ChannelData message to {@code channel} made of {@code data}, a datagram received into {@code buffer}
-     * (a buffer of this allocator, see {@link #receiveBuffer}), by writing the header in front of it; the message
-     * shares the data's memory and holds its own reference to the buffer. Null where the data's place in its
-     * buffer is not known (a slice of a buffer without a memory address); then the caller copies.
+     * (a buffer of this allocator: {@link BufferOrigin#of} the data), by writing the header in front of it; the
+     * message shares the data's memory and holds its own reference to the buffer. Null where the data's place in
+     * its buffer is not known (a slice of a buffer without a memory address); then the caller copies.
      */
     static ByteBuf frameInPlace(ByteBuf data, ByteBuf buffer, int channel) {
-        int start;
-        if (buffer == data) {
-            start = data.readerIndex();
-        } else if (data.hasMemoryAddress() && buffer.hasMemoryAddress()) {
-            start = (int) (data.memoryAddress() - buffer.memoryAddress()) + data.readerIndex();
-        } else {
-            return null;
-        }
+        int start = BufferOrigin.indexIn(buffer, data, data.readerIndex());
         int length = data.readableBytes();
         if (start < HEADROOM || start + length > buffer.capacity()) {
             return null;

@@ -59,7 +59,7 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         server.counters.increment(ServerCounter.RELAYED_TO_CLIENT);
         ByteBuf frame;
         ByteBuf buffer;
-        if (channel >= 0 && received && inPlaceAdmitted(buffer = ChannelDataHeadroom.receiveBuffer(payload))
+        if (channel >= 0 && received && inPlaceAdmitted(buffer = BufferOrigin.of(payload))
                 && (frame = ChannelDataHeadroom.frameInPlace(payload, buffer, channel)) != null) {
             server.counters.increment(ServerCounter.HEADERS_IN_PLACE);
         } else if (channel >= 0) {

@@ -110,7 +110,7 @@ class ChannelDataHeadroomTest {
     }
 
     private static ByteBuf inPlace(ByteBuf data, int channel) {
-        return ChannelDataHeadroom.frameInPlace(data, ChannelDataHeadroom.receiveBuffer(data), channel);
+        return ChannelDataHeadroom.frameInPlace(data, BufferOrigin.of(data), channel);
     }
 
     @SuppressWarnings("deprecation")
