@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -365,17 +367,21 @@ class TurnServerTest {
     /**
      * Clients relaying to each other through one server, as two WebRTC endpoints relayed by it do: one more
      * client than event loops, so at least two share a loop and hand their datagrams over in memory
-     * (LoopRelays); the others go through the kernel. Either way each gets every datagram on the channel it
-     * bound to the sender's relayed address.
+     * (LoopRelays); the others go through the kernel. Either way each gets every datagram of a burst, in order,
+     * on the channel it bound to the sender's relayed address, over UDP and over TCP (padded, RFC 8656 §12.5).
      */
-    @Test
-    void shouldRelayBetweenAllocationsOfOneServer() throws IOException {
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"udp", "tcp"})
+    void shouldRelayBetweenAllocationsOfOneServer(String transport) throws IOException {
         InetSocketAddress address = start(b -> b.allowLoopbackPeers(true));
         int clients = Runtime.getRuntime().availableProcessors() + 1;
+        int messages = 20;
         List<TestTurnClient> all = new ArrayList<>();
         List<InetSocketAddress> relayed = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            TestTurnClient client = udpClient(address, PASSWORD);
+            TestTurnClient client = transport.equals("udp") ? udpClient(address, PASSWORD)
+                    : TestTurnClient.tcp(address, USER, PASSWORD);
+            open.add(client);
             all.add(client);
             relayed.add(client.authenticated(StunMethod.ALLOCATE, udpTransport())
                     .address(StunAttributeType.XOR_RELAYED_ADDRESS));
@@ -386,25 +392,29 @@ class TurnServerTest {
                         .isSuccess());
             }
         }
-        for (int i = 0; i < clients; i++) {
-            for (int j = 0; j < clients; j++) {
-                all.get(i).send(channelData(0x4000 + j, "from " + i + " to " + j));
+        for (int n = 0; n < messages; n++) {
+            for (int i = 0; i < clients; i++) {
+                for (int j = 0; j < clients; j++) {
+                    // Equal sizes but for every fifth: runs of one size, as GSO coalesces them.
+                    all.get(i).send(channelData(0x4000 + j, String.format(n % 5 == 4 ? "%02d from %d to %d"
+                            : "%02d from %d to %d %0100d", n, i, j, 0)));
+                }
             }
         }
         for (int j = 0; j < clients; j++) {
-            Set<String> expected = new HashSet<>();
-            for (int i = 0; i < clients; i++) {
-                expected.add(0x4000 + i + " from " + i + " to " + j);
-            }
-            for (int i = 0; i < clients; i++) {
+            int[] next = new int[clients];
+            for (int k = 0; k < clients * messages; k++) {
                 byte[] frame = all.get(j).receiveFrame();
-                String got = ((frame[0] & 0xFF) << 8 | frame[1] & 0xFF) + " "
-                        + new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF);
-                assertTrue(expected.remove(got), "unexpected " + got + "; still expected " + expected);
+                int from = ((frame[0] & 0xFF) << 8 | frame[1] & 0xFF) - 0x4000;
+                String got = new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF);
+                assertTrue(from >= 0 && from < clients, "channel of " + got);
+                int n = next[from]++;
+                assertTrue(got.startsWith(String.format("%02d from %d to %d", n, from, j)),
+                        "expected message " + n + " from " + from + " to " + j + ", got " + got);
             }
         }
         assertTrue(server.counters().get(ServerCounter.HAIRPINNED) > 0, "allocations of one loop skipped the kernel");
-        assertEquals(clients * clients, server.counters().get(ServerCounter.RELAYED_TO_CLIENT));
+        assertEquals((long) clients * clients * messages, server.counters().get(ServerCounter.RELAYED_TO_CLIENT));
     }
 
     @Test
