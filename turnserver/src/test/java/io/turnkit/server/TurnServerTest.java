@@ -395,9 +395,7 @@ class TurnServerTest {
         for (int n = 0; n < messages; n++) {
             for (int i = 0; i < clients; i++) {
                 for (int j = 0; j < clients; j++) {
-                    // Equal sizes but for every fifth: runs of one size, as GSO coalesces them.
-                    all.get(i).send(channelData(0x4000 + j, String.format(n % 5 == 4 ? "%02d from %d to %d"
-                            : "%02d from %d to %d %0100d", n, i, j, 0)));
+                    all.get(i).send(channelData(0x4000 + j, hairpinMessage(n, i, j)));
                 }
             }
         }
@@ -409,12 +407,16 @@ class TurnServerTest {
                 String got = new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF);
                 assertTrue(from >= 0 && from < clients, "channel of " + got);
                 int n = next[from]++;
-                assertTrue(got.startsWith(String.format("%02d from %d to %d", n, from, j)),
-                        "expected message " + n + " from " + from + " to " + j + ", got " + got);
+                assertEquals(hairpinMessage(n, from, j), got, "message " + n + " from " + from + " to " + j);
             }
         }
         assertTrue(server.counters().get(ServerCounter.HAIRPINNED) > 0, "allocations of one loop skipped the kernel");
         assertEquals((long) clients * clients * messages, server.counters().get(ServerCounter.RELAYED_TO_CLIENT));
+    }
+
+    /** Message {@code n} from client {@code from} to {@code to}: of one size but every fifth, so runs form for GSO. */
+    private static String hairpinMessage(int n, int from, int to) {
+        return String.format(n % 5 == 4 ? "%d from %d to %d" : "%d from %d to %d %0100d", n, from, to, 0);
     }
 
     @Test
