@@ -89,6 +89,12 @@ class TurnServerTest {
         return client;
     }
 
+    private TestTurnClient tcpClient(InetSocketAddress address) throws IOException {
+        TestTurnClient client = TestTurnClient.tcp(address, USER, PASSWORD);
+        open.add(client);
+        return client;
+    }
+
     private static Consumer<StunMessageEncoder> udpTransport() {
         return e -> e.addRequestedTransport(17);
     }
@@ -379,9 +385,7 @@ class TurnServerTest {
         List<TestTurnClient> all = new ArrayList<>();
         List<InetSocketAddress> relayed = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            TestTurnClient client = transport.equals("udp") ? udpClient(address, PASSWORD)
-                    : TestTurnClient.tcp(address, USER, PASSWORD);
-            open.add(client);
+            TestTurnClient client = transport.equals("udp") ? udpClient(address, PASSWORD) : tcpClient(address);
             all.add(client);
             relayed.add(client.authenticated(StunMethod.ALLOCATE, udpTransport())
                     .address(StunAttributeType.XOR_RELAYED_ADDRESS));
@@ -512,8 +516,7 @@ class TurnServerTest {
     @Test
     void shouldAllocateAndRelayOverTcp() throws IOException {
         InetSocketAddress address = start(b -> b.allowLoopbackPeers(true).noUdp(true));
-        TestTurnClient client = TestTurnClient.tcp(address, USER, PASSWORD);
-        open.add(client);
+        TestTurnClient client = tcpClient(address);
         InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
                 .address(StunAttributeType.XOR_RELAYED_ADDRESS);
         try (DatagramSocket peerSocket = peerSocket()) {
