@@ -225,6 +225,11 @@ public final class TurnServer implements AutoCloseable {
         return addresses;
     }
 
+    /** The event loops, for tests that must hold them while a burst queues up in the sockets. */
+    EventLoopGroup eventLoops() {
+        return group;
+    }
+
     /** Blocks until the server is closed. */
     public void awaitClose() throws InterruptedException {
         group.terminationFuture().await();

@@ -331,10 +331,11 @@ class TurnServerTest {
 
     /**
      * Back-to-back frames of one size to one destination leave in GSO sends (DatagramBurst); the kernel cuts
-     * them into the same datagrams, in order, a shorter one included.
+     * them into the same datagrams, in order, a shorter one included. Each burst is sent while the event loops
+     * are held, so the server reads it in batches whatever the timing.
      */
     @Test
-    void shouldRelayBurstsBothWaysDatagramForDatagramInOrder() throws IOException {
+    void shouldRelayBurstsBothWaysDatagramForDatagramInOrder() throws IOException, InterruptedException {
         TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
         InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
                 .address(StunAttributeType.XOR_RELAYED_ADDRESS);
@@ -347,16 +348,26 @@ class TurnServerTest {
                 // Every tenth is shorter: it ends a run as its last segment.
                 burst.add(String.format(i % 10 == 9 ? "%03d short" : "%03d %0150d", i, 0));
             }
-            for (String text : burst) {
-                client.send(channelData(0x4000, text));
+            HeldEventLoops heldForBurst = new HeldEventLoops(server.eventLoops());
+            try {
+                for (String text : burst) {
+                    client.send(channelData(0x4000, text));
+                }
+            } finally {
+                heldForBurst.release();
             }
             for (String text : burst) {
                 DatagramPacket received = receive(peerSocket);
                 assertEquals(text, new String(received.getData(), 0, received.getLength()));
             }
-            for (String text : burst) {
-                byte[] reply = text.getBytes();
-                peerSocket.send(new DatagramPacket(reply, reply.length, relayed));
+            HeldEventLoops heldForReplies = new HeldEventLoops(server.eventLoops());
+            try {
+                for (String text : burst) {
+                    byte[] reply = text.getBytes();
+                    peerSocket.send(new DatagramPacket(reply, reply.length, relayed));
+                }
+            } finally {
+                heldForReplies.release();
             }
             for (String text : burst) {
                 byte[] frame = client.receiveFrame();
