@@ -3,9 +3,6 @@ package io.turnkit.server;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.unix.SegmentedDatagramPacket;
 
 /**
  * The datagrams one UDP socket sends during one read batch, coalesced where the kernel allows: consecutive
@@ -24,7 +21,7 @@ public final class DatagramBurst {
     /** The kernel's limit on the segments of one GSO send (UDP_MAX_SEGMENTS). */
     private static final int MAX_SEGMENTS = 64;
 
-    private final Channel channel;
+    private final UdpSocket socket;
     private final boolean segmentation;
     private final ServerCounters counters;
     private final ServerCounter bursts;
@@ -40,8 +37,8 @@ public final class DatagramBurst {
      * @param segmentation whether the kernel takes UDP_SEGMENT sends; without it every datagram leaves alone
      * @param bursts the counter of sends that carried more than one datagram
      */
-    public DatagramBurst(Channel channel, boolean segmentation, ServerCounters counters, ServerCounter bursts) {
-        this.channel = channel;
+    public DatagramBurst(UdpSocket socket, boolean segmentation, ServerCounters counters, ServerCounter bursts) {
+        this.socket = socket;
         this.segmentation = segmentation;
         this.counters = counters;
         this.bursts = bursts;
@@ -51,7 +48,7 @@ public final class DatagramBurst {
     public void add(ByteBuf datagram, InetSocketAddress to) {
         int size = datagram.readableBytes();
         if (!segmentation) {
-            channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
+            socket.write(datagram, to);
             return;
         }
         if (segments > 0 && !joins(size, to)) {
@@ -65,7 +62,7 @@ public final class DatagramBurst {
             return;
         }
         if (frames == null) {
-            frames = channel.alloc().directBuffer(Math.min(MAX_BYTES, segmentSize * Transports.DATAGRAMS_PER_READ));
+            frames = Transports.ALLOCATOR.directBuffer(Math.min(MAX_BYTES, segmentSize * Transports.DATAGRAMS_PER_READ));
             DirectCopy.append(frames, first, first.readerIndex(), segmentSize);
             first.release();
             first = null;
@@ -83,12 +80,12 @@ public final class DatagramBurst {
                 && to.equals(destination);
     }
 
-    /** Queues the run on the channel: a lone datagram as it is, several as one GSO send. The caller flushes. */
+    /** Queues the run on the socket: a lone datagram as it is, several as one GSO send. The caller flushes. */
     public void send() {
         if (first != null) {
-            channel.write(new DatagramPacket(first, destination), channel.voidPromise());
+            socket.write(first, destination);
         } else if (frames != null) {
-            channel.write(new SegmentedDatagramPacket(frames, segmentSize, destination), channel.voidPromise());
+            socket.writeSegments(frames, segmentSize, destination);
             counters.increment(bursts);
         }
         reset();

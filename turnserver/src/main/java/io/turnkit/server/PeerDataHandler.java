@@ -3,9 +3,6 @@ package io.turnkit.server;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.stun.ChannelData;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunClass;
@@ -19,7 +16,7 @@ import io.turnkit.stun.StunMethod;
  * permission get through; a bound channel carries them as ChannelData, otherwise a Data indication.
  * Runs on the event loop of the client link, so the allocation is never touched from two threads.
  */
-final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+final class PeerDataHandler implements DatagramReceiver {
     private final ServerContext server;
     private final RelayAllocation allocation;
     private final StunMessageEncoder encoder = new StunMessageEncoder();
@@ -34,8 +31,8 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        fromPeer(packet.content(), packet.sender(), true);
+    public void datagram(ByteBuf data, InetSocketAddress sender) {
+        fromPeer(data, sender, true);
     }
 
     /**
@@ -94,17 +91,11 @@ final class PeerDataHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void readComplete() {
         // The next batch reads into other buffers, or into this object again once the pool recycled it.
         askedFor = null;
         // Not one flush per datagram: a peer's burst, and the batches of other relay sockets ready at the same
         // time, leave the link together.
         allocation.link.flush();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP errors from unreachable peers surface here as PortUnreachableException: not fatal to the allocation.
-        server.counters.increment(ServerCounter.UNREACHABLE);
     }
 }

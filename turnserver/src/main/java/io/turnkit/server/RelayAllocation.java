@@ -3,7 +3,6 @@ package io.turnkit.server;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.turnkit.store.Allocation;
 import io.turnkit.store.FiveTuple;
 
@@ -18,7 +17,7 @@ final class RelayAllocation extends Allocation {
     /** coturn treats the two directions of --max-bps separately, and so do we. */
     final BandwidthLimit toPeer;
     final BandwidthLimit toClient;
-    Channel relayChannel;
+    private UdpSocket relaySocket;
     /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
     private DatagramBurst toPeerBurst;
     private PeerDataHandler fromPeers;
@@ -42,8 +41,8 @@ final class RelayAllocation extends Allocation {
     }
 
     /** The relay socket is bound: from now on the allocation relays through it. */
-    void relayThrough(Channel relay, DatagramBurst burst, PeerDataHandler peerData) {
-        relayChannel = relay;
+    void relayThrough(UdpSocket relay, DatagramBurst burst, PeerDataHandler peerData) {
+        relaySocket = relay;
         toPeerBurst = burst;
         fromPeers = peerData;
     }
@@ -51,6 +50,10 @@ final class RelayAllocation extends Allocation {
     /** What takes the datagrams peers send to the relayed address. */
     PeerDataHandler fromPeers() {
         return fromPeers;
+    }
+
+    UdpSocket relaySocket() {
+        return relaySocket;
     }
 
     DatagramBurst peerBurst() {

@@ -8,11 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.store.Quotas;
@@ -125,18 +122,12 @@ final class ServerContext {
         return externalAddresses.advertised(relayed);
     }
 
-    /** Binds a relay socket on the client link's own event loop, so relaying never changes threads. */
-    ChannelFuture bindRelay(EventLoop loop, InetSocketAddress address) {
-        return transports.configureDatagram(new Bootstrap(), Transports.RELAY_BUFFER_BYTES)
-                .group(loop)
-                .channel(transports.datagramChannel())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        // PeerDataHandler joins once the allocation exists.
-                    }
-                })
-                .bind(address);
+    /**
+     * Binds a relay socket on the client link's own event loop, so relaying never changes threads; what peers
+     * send it goes to {@code fromPeers}.
+     */
+    Future<UdpSocket> bindRelay(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
+        return transports.bindDatagram(loop, address, false, Transports.RELAY_BUFFER_BYTES, fromPeers, counters);
     }
 
     /**
@@ -153,7 +144,7 @@ final class ServerContext {
         allocation.peerBurst().discard();
         loopRelays().remove(allocation);
         quotas.release(allocation.username());
-        allocation.relayChannel.close().addListener(f -> portPool.release(allocation.relayPort));
+        allocation.relaySocket().close().addListener(f -> portPool.release(allocation.relayPort));
     }
 
     void releasePorts(int port, boolean withNext) {

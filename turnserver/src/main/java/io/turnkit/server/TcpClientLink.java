@@ -3,7 +3,10 @@ package io.turnkit.server;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.turnkit.store.TransportProtocol;
 
@@ -12,10 +15,11 @@ import io.turnkit.store.TransportProtocol;
  * allocation. Guards: a client that stalls mid-frame is closed after one idle period, a connection that
  * never allocates after {@link #IDLE_PERIODS_WITHOUT_ALLOCATION} periods.
  */
-final class TcpClientLink extends ClientLinkHandler<ByteBuf> {
+final class TcpClientLink extends AbstractClientLink {
     static final int IDLE_PERIODS_WITHOUT_ALLOCATION = 6;
 
     private final StreamFrameDecoder decoder;
+    private Channel channel;
     private RelayAllocation allocation;
     private int idlePeriods;
     private boolean counted;
@@ -25,30 +29,70 @@ final class TcpClientLink extends ClientLinkHandler<ByteBuf> {
         this.decoder = decoder;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (!server.tryOpenTcpConnection()) {
-            server.counters.increment(ServerCounter.TCP_REFUSED);
-            ctx.close();
-            return;
-        }
-        counted = true;
-        startServing(ctx);
-        ctx.fireChannelActive();
+    /** The last handler of the connection's pipeline: the frames {@link StreamFrameDecoder} cut. */
+    ChannelHandler handler() {
+        return new Connection();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (counted) {
-            server.closeTcpConnection();
-            stopServing();
+    private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (!server.tryOpenTcpConnection()) {
+                server.counters.increment(ServerCounter.TCP_REFUSED);
+                ctx.close();
+                return;
+            }
+            counted = true;
+            channel = ctx.channel();
+            startServing(channel.eventLoop(), (InetSocketAddress) channel.localAddress());
+            ctx.fireChannelActive();
         }
-        if (allocation != null) {
-            // RFC 8656 §5: an allocation over TCP lives only as long as its connection.
-            server.release(allocation, ServerCounter.ALLOCATIONS_DELETED);
-            allocation = null;
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (counted) {
+                server.closeTcpConnection();
+                stopServing();
+            }
+            if (allocation != null) {
+                // RFC 8656 §5: an allocation over TCP lives only as long as its connection.
+                server.release(allocation, ServerCounter.ALLOCATIONS_DELETED);
+                allocation = null;
+            }
+            ctx.fireChannelInactive();
         }
-        ctx.fireChannelInactive();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            idlePeriods = 0;
+            read(frame, (InetSocketAddress) channel.remoteAddress());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            readComplete();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                idlePeriods++;
+                if (decoder.hasPartialFrame()
+                        || allocation == null && idlePeriods >= IDLE_PERIODS_WITHOUT_ALLOCATION) {
+                    server.counters.increment(ServerCounter.TCP_TIMED_OUT);
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A reset or a broken pipe ends this client only; the stack trace would say nothing useful.
+            ctx.close();
+        }
     }
 
     @Override
@@ -63,31 +107,6 @@ final class TcpClientLink extends ClientLinkHandler<ByteBuf> {
         } else {
             allocation.expireStale(now);
         }
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        idlePeriods = 0;
-        protocol.onFrame(frame, (InetSocketAddress) channel.remoteAddress());
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            idlePeriods++;
-            if (decoder.hasPartialFrame() || allocation == null && idlePeriods >= IDLE_PERIODS_WITHOUT_ALLOCATION) {
-                server.counters.increment(ServerCounter.TCP_TIMED_OUT);
-                ctx.close();
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(event);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A reset or a broken pipe ends this client only; the stack trace would say nothing useful.
-        ctx.close();
     }
 
     @Override
@@ -121,5 +140,10 @@ final class TcpClientLink extends ClientLinkHandler<ByteBuf> {
             return;
         }
         channel.write(frame, channel.voidPromise());
+    }
+
+    @Override
+    void flushNow() {
+        channel.flush();
     }
 }

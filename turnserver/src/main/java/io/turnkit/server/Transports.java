@@ -1,9 +1,13 @@
 package io.turnkit.server;
 
-import io.netty.bootstrap.AbstractBootstrap;
+import java.net.InetSocketAddress;
+
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,10 +18,11 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 /**
  * Native epoll on Linux (recvmmsg, SO_REUSEPORT), NIO everywhere else: one choice made once at start.
@@ -66,6 +71,9 @@ final class Transports {
     }
 
     /**
+     * Binds a UDP socket on {@code loop}, whose datagrams go to {@code receiver}: a listening socket
+     * ({@code reusePort}: one per event loop on one address) or a relay socket.
+     * <p>
      * Datagram sockets read whole datagrams (up to the 65,535-byte UDP limit, so nothing is truncated), each
      * with room for a ChannelData header in front ({@link ChannelDataHeadroom}); with epoll,
      * {@link #DATAGRAMS_PER_READ} of them per recvmmsg call, {@link #DATAGRAMS_PER_BATCH} per batch. Writes
@@ -73,27 +81,38 @@ final class Transports {
      * Socket buffers ride out a burst while the event loop is busy: {@code bufferBytes} for receiving and
      * sending, which the kernel caps at net.core.rmem_max / wmem_max.
      */
-    <B extends AbstractBootstrap<B, ?>> B configureDatagram(B bootstrap, int bufferBytes) {
-        bootstrap.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+    Future<UdpSocket> bindDatagram(EventLoop loop, InetSocketAddress local, boolean reusePort, int bufferBytes,
+            DatagramReceiver receiver, ServerCounters counters) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.SO_RCVBUF, bufferBytes)
-                .option(ChannelOption.SO_SNDBUF, bufferBytes);
+                .option(ChannelOption.SO_SNDBUF, bufferBytes)
+                .handler(new DatagramReading(receiver, counters));
         if (epoll) {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(EpollChannelOption.SO_REUSEPORT, reusePort)
                     .option(ChannelOption.RECVBUF_ALLOCATOR,
                             new ChannelDataHeadroom(MAX_DATAGRAM * DATAGRAMS_PER_READ, DATAGRAMS_PER_BATCH));
         } else {
             bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new ChannelDataHeadroom(MAX_DATAGRAM, DATAGRAMS_PER_BATCH));
         }
-        return bootstrap;
+        Promise<UdpSocket> bound = loop.newPromise();
+        ChannelFuture binding = bootstrap.bind(local);
+        binding.addListener(f -> {
+            if (f.isSuccess()) {
+                bound.setSuccess(new NettyUdpSocket(binding.channel()));
+            } else {
+                bound.setFailure(f.cause());
+            }
+        });
+        return bound;
     }
 
     /** UDP generic segmentation offload: epoll on a kernel with UDP_SEGMENT. */
     boolean udpSegmentation() {
         return epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
-    }
-
-    Class<? extends DatagramChannel> datagramChannel() {
-        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
     Class<? extends ServerChannel> serverSocketChannel() {

@@ -8,8 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.store.ChannelBindResult;
 import io.turnkit.store.FiveTuple;
@@ -292,11 +291,21 @@ final class TurnProtocol {
         }
     }
 
+    /**
+     * The allocation is made before its relay socket is bound, so that the socket hands what peers send it to
+     * the allocation from the first datagram on (none gets through before a permission exists, RFC 8656 §9).
+     */
     private void bindRelay(PendingAllocate pending, int attempt) {
-        ChannelFuture bound = server.bindRelay(link.eventLoop(), new InetSocketAddress(pending.relayIp, pending.port));
+        InetSocketAddress relayed = new InetSocketAddress(pending.relayIp, pending.port);
+        RelayAllocation allocation = new RelayAllocation(FiveTuple.of(link.transport(), pending.client,
+                link.localAddress()), pending.auth.username(), server.realm, relayed, pending.port, link,
+                seconds(pending.lifetimeSeconds), System.nanoTime(), seconds(server.permissionLifetimeSeconds),
+                seconds(server.channelLifetimeSeconds), server.maxBps);
+        PeerDataHandler fromPeers = new PeerDataHandler(server, allocation);
+        Future<UdpSocket> bound = server.bindRelay(link.eventLoop(), relayed, fromPeers);
         bound.addListener(f -> {
             if (f.isSuccess()) {
-                onRelayBound(pending, bound.channel());
+                onRelayBound(pending, allocation, bound.getNow(), fromPeers);
                 return;
             }
             server.portPool.release(pending.port);
@@ -315,7 +324,8 @@ final class TurnProtocol {
         });
     }
 
-    private void onRelayBound(PendingAllocate pending, Channel relay) {
+    private void onRelayBound(PendingAllocate pending, RelayAllocation allocation, UdpSocket relay,
+            PeerDataHandler fromPeers) {
         if (link.allocation(pending.client) != null) {
             // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
             relay.close().addListener(f -> server.releasePorts(pending.port, pending.reserveNext));
@@ -323,16 +333,11 @@ final class TurnProtocol {
             return;
         }
         long now = System.nanoTime();
-        InetSocketAddress relayed = new InetSocketAddress(pending.relayIp, pending.port);
-        FiveTuple fiveTuple = FiveTuple.of(link.transport(), pending.client, link.localAddress());
-        RelayAllocation allocation = new RelayAllocation(fiveTuple, pending.auth.username(), server.realm,
-                relayed, pending.port, link, seconds(pending.lifetimeSeconds), now,
-                seconds(server.permissionLifetimeSeconds), seconds(server.channelLifetimeSeconds), server.maxBps);
-        PeerDataHandler fromPeers = new PeerDataHandler(server, allocation);
+        InetSocketAddress relayed = allocation.relayedAddress();
+        FiveTuple fiveTuple = allocation.fiveTuple();
         allocation.relayThrough(relay,
                 new DatagramBurst(relay, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_PEER),
                 fromPeers);
-        relay.pipeline().addLast(fromPeers);
         link.add(allocation);
         server.loopRelays().add(allocation);
         server.counters.increment(ServerCounter.ALLOCATIONS_CREATED);

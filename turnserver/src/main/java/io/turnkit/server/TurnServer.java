@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,9 +20,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.StunValidation;
 
@@ -38,12 +37,30 @@ public final class TurnServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final ServerContext context;
-    private final List<Channel> listeners;
+    private final Listeners listeners;
 
-    private TurnServer(EventLoopGroup group, ServerContext context, List<Channel> listeners) {
+    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
+    }
+
+    /** The sockets clients reach the server on. */
+    private record Listeners(List<UdpSocket> udp, List<Channel> tcp) {
+        Listeners() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        void addAll(Listeners more) {
+            udp.addAll(more.udp);
+            tcp.addAll(more.tcp);
+        }
+
+        /** Closes them all, each within {@code seconds}. */
+        void close(int seconds) {
+            udp.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
+            tcp.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
+        }
     }
 
     /**
@@ -59,7 +76,7 @@ public final class TurnServer implements AutoCloseable {
         Transports transports = Transports.best();
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transports.newEventLoopGroup(threads);
-        List<Channel> listeners = new ArrayList<>();
+        Listeners listeners = new Listeners();
         ServerContext context;
         try {
             context = ServerContexts.create(config, transports, limits);
@@ -69,7 +86,7 @@ public final class TurnServer implements AutoCloseable {
                         transports, group, context, limits));
             }
         } catch (RuntimeException e) {
-            listeners.forEach(Channel::close);
+            listeners.close(CLOSE_WAIT_SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
@@ -89,40 +106,33 @@ public final class TurnServer implements AutoCloseable {
      * one socket, so its allocation stays on one thread) and TCP on {@code local}. Port 0 (tests) means any
      * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
      */
-    private static List<Channel> listen(InetSocketAddress local, ServerConfig config, int threads,
+    private static Listeners listen(InetSocketAddress local, ServerConfig config, int threads,
             Transports transports, EventLoopGroup group, ServerContext context, Limits limits) {
         for (int attempt = 1;; attempt++) {
-            List<Channel> bound = new ArrayList<>();
+            Listeners bound = new Listeners();
             InetSocketAddress next = local;
             try {
                 int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
                 for (int i = 0; i < sockets; i++) {
-                    Channel udp = bind("udp", next, udpBootstrap(group, transports, context).bind(next));
-                    bound.add(udp);
-                    next = (InetSocketAddress) udp.localAddress();
+                    Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
+                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context),
+                            context.counters);
+                    UdpSocket udp = bind("udp", next, binding).getNow();
+                    bound.udp().add(udp);
+                    next = udp.localAddress();
                 }
                 if (!config.noTcp()) {
-                    bound.add(bind("tcp", next, tcpBootstrap(group, transports, context, limits).bind(next)));
+                    ChannelFuture binding = tcpBootstrap(group, transports, context, limits).bind(next);
+                    bound.tcp().add(bind("tcp", next, binding).channel());
                 }
                 return bound;
             } catch (ServerStartException e) {
-                bound.forEach(Channel::close);
+                bound.close(CLOSE_WAIT_SECONDS);
                 if (local.getPort() != 0 || attempt == ANY_PORT_ATTEMPTS) {
                     throw e;
                 }
             }
         }
-    }
-
-    private static Bootstrap udpBootstrap(EventLoopGroup group, Transports transports, ServerContext context) {
-        Bootstrap bootstrap = transports.configureDatagram(new Bootstrap(), Transports.LISTENER_BUFFER_BYTES)
-                .group(group)
-                .channel(transports.datagramChannel())
-                .handler(new UdpClientLink(context));
-        if (transports.isEpoll()) {
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        }
-        return bootstrap;
     }
 
     private static ServerBootstrap tcpBootstrap(EventLoopGroup group, Transports transports, ServerContext context,
@@ -139,18 +149,18 @@ public final class TurnServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         StreamFrameDecoder decoder = new StreamFrameDecoder(context.counters);
                         channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0),
-                                decoder, new TcpClientLink(context, decoder));
+                                decoder, new TcpClientLink(context, decoder).handler());
                     }
                 });
     }
 
-    private static Channel bind(String transport, InetSocketAddress local, ChannelFuture future) {
+    private static <F extends Future<?>> F bind(String transport, InetSocketAddress local, F future) {
         future.awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new ServerStartException("cannot listen on " + transport + " " + format(local) + ": "
                     + future.cause().getMessage());
         }
-        return future.channel();
+        return future;
     }
 
     /**
@@ -189,14 +199,13 @@ public final class TurnServer implements AutoCloseable {
 
     private String describeListeners() {
         List<String> names = new ArrayList<>();
-        for (Channel channel : listeners) {
-            String name = (channel instanceof io.netty.channel.socket.DatagramChannel ? "udp " : "tcp ")
-                    + format((InetSocketAddress) channel.localAddress());
-            if (!names.contains(name)) {
-                names.add(name);
-            }
+        for (InetSocketAddress address : listeningAddresses(true)) {
+            names.add("udp " + format(address));
         }
-        return String.join(", ", names);
+        for (InetSocketAddress address : listeningAddresses(false)) {
+            names.add("tcp " + format(address));
+        }
+        return String.join(", ", names.stream().distinct().toList());
     }
 
     static String format(InetSocketAddress address) {
@@ -217,10 +226,10 @@ public final class TurnServer implements AutoCloseable {
     /** The addresses actually bound (useful when the configuration asked for port 0). */
     public List<InetSocketAddress> listeningAddresses(boolean udp) {
         List<InetSocketAddress> addresses = new ArrayList<>();
-        for (Channel channel : listeners) {
-            if (channel instanceof io.netty.channel.socket.DatagramChannel == udp) {
-                addresses.add((InetSocketAddress) channel.localAddress());
-            }
+        if (udp) {
+            listeners.udp().forEach(socket -> addresses.add(socket.localAddress()));
+        } else {
+            listeners.tcp().forEach(channel -> addresses.add((InetSocketAddress) channel.localAddress()));
         }
         return addresses;
     }
@@ -238,9 +247,7 @@ public final class TurnServer implements AutoCloseable {
     @Override
     public void close() {
         // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
-        for (Channel channel : listeners) {
-            channel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        }
+        listeners.close(CLOSE_WAIT_SECONDS);
         group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         context.close();

@@ -3,9 +3,6 @@ package io.turnkit.server;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.store.AllocationTable;
 import io.turnkit.store.TransportProtocol;
 
@@ -13,13 +10,14 @@ import io.turnkit.store.TransportProtocol;
  * One UDP listening socket: every client 5-tuple that reaches it, and the allocations they own, in a table
  * that only this socket's event loop touches.
  */
-final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
+final class UdpClientLink extends AbstractClientLink implements DatagramReceiver {
     /**
      * What frames in place may hold between two sends: the receive buffers of one read batch (4 MiB: 8 of epoll's,
      * 64 of NIO's).
      */
     static final int IN_PLACE_BYTES = Transports.DATAGRAMS_PER_BATCH * (ChannelDataHeadroom.HEADROOM + Transports.MAX_DATAGRAM);
     private final AllocationTable<RelayAllocation> allocations = new AllocationTable<>();
+    private UdpSocket socket;
     /** Frames to clients: a run of frames to one client, such as a peer's burst, leaves in one GSO send. */
     private DatagramBurst toClient;
     /** The bytes of relay receive buffers that frames taken in place since the last send hold. */
@@ -32,18 +30,17 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        startServing(ctx);
-        toClient = new DatagramBurst(channel, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_CLIENT);
-        ctx.fireChannelActive();
+    public void bound(UdpSocket listening) {
+        socket = listening;
+        startServing(listening.eventLoop(), listening.localAddress());
+        toClient = new DatagramBurst(listening, server.udpSegmentation, server.counters, ServerCounter.GSO_BURSTS_TO_CLIENT);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void closed() {
         stopServing();
         toClient.discard();
         allocations.forEach(a -> server.release(a, ServerCounter.ALLOCATIONS_DELETED));
-        ctx.fireChannelInactive();
     }
 
     @Override
@@ -52,14 +49,8 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        protocol.onFrame(packet.content(), packet.sender());
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // An ICMP error for an earlier send to a client: nothing to do, the socket serves everyone else.
-        server.counters.increment(ServerCounter.UNREACHABLE);
+    public void datagram(ByteBuf data, InetSocketAddress sender) {
+        read(data, sender);
     }
 
     @Override
@@ -104,9 +95,8 @@ final class UdpClientLink extends ClientLinkHandler<DatagramPacket> {
     @Override
     void flushNow() {
         toClient.send();
-        super.flushNow();
+        socket.flush();
         inPlaceBytes = 0;
-        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
-        backlogged = unsent != null && !unsent.isEmpty();
+        backlogged = socket.backlogged();
     }
 }

@@ -26,7 +26,7 @@ class DatagramBurstTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ServerCounters counters = new ServerCounters();
-    private final DatagramBurst burst = new DatagramBurst(channel, true, counters, ServerCounter.GSO_BURSTS_TO_PEER);
+    private final DatagramBurst burst = new DatagramBurst(new NettyUdpSocket(channel), true, counters, ServerCounter.GSO_BURSTS_TO_PEER);
     private final List<ByteBuf> sent = new ArrayList<>();
 
     @AfterEach
@@ -116,7 +116,7 @@ class DatagramBurstTest {
 
     @Test
     void withoutSegmentationEveryDatagramLeavesAtOnceOnItsOwn() {
-        DatagramBurst plain = new DatagramBurst(channel, false, counters, ServerCounter.GSO_BURSTS_TO_PEER);
+        DatagramBurst plain = new DatagramBurst(new NettyUdpSocket(channel), false, counters, ServerCounter.GSO_BURSTS_TO_PEER);
         plain.add(datagram(160, 1), ALICE);
         plain.add(datagram(160, 2), ALICE);
         assertEquals(hex(datagram(160, 1)), ByteBufUtil.hexDump(next(DatagramPacket.class).content()));

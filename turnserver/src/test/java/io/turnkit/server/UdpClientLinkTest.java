@@ -28,7 +28,7 @@ class UdpClientLinkTest {
     private final UdpClientLink link = new UdpClientLink(server);
     /** A socket whose kernel takes nothing while {@link #full} holds: what is flushed stays queued. */
     private boolean full;
-    private final EmbeddedChannel channel = new EmbeddedChannel(link) {
+    private final EmbeddedChannel channel = new EmbeddedChannel(new DatagramReading(link, server.counters)) {
         @Override
         protected SocketAddress localAddress0() {
             return new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);

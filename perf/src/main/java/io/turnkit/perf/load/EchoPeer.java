@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.turnkit.server.DatagramBurst;
+import io.turnkit.server.NettyUdpSocket;
 import io.turnkit.server.ServerCounter;
 import io.turnkit.server.ServerCounters;
 
@@ -26,7 +27,7 @@ final class EchoPeer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         // Nobody reads the burst counters of an echo peer.
-        echoes = new DatagramBurst(ctx.channel(), segmentation, new ServerCounters(), ServerCounter.GSO_BURSTS_TO_PEER);
+        echoes = new DatagramBurst(new NettyUdpSocket(ctx.channel()), segmentation, new ServerCounters(), ServerCounter.GSO_BURSTS_TO_PEER);
         ctx.fireChannelActive();
     }
 

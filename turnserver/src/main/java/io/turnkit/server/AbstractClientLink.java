@@ -5,23 +5,18 @@ import java.util.ArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 
 /**
- * What UDP and TCP client links share: the channel they serve, the protocol instance that reads their
- * frames, and a once-a-second sweep of expired allocations, permissions and channels (RFC 8656 §5, §9, §12)
- * on the link's own event loop.
- *
- * @param <I> what the pipeline hands the link: datagrams, or frames cut from a stream
+ * What UDP and TCP client links share: the protocol instance that reads their frames, the read batch whose
+ * end sends what its frames queued, and a once-a-second sweep of expired allocations, permissions and
+ * channels (RFC 8656 §5, §9, §12) on the link's own event loop.
  */
-abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> implements ClientLink {
+abstract class AbstractClientLink implements ClientLink {
     final ServerContext server;
     final TurnProtocol protocol;
-    Channel channel;
+    private EventLoop eventLoop;
     private InetSocketAddress localAddress;
     private ScheduledFuture<?> sweep;
     /** Relay sockets written to during this read batch: flushed once at its end, so the kernel gets them in one sendmmsg. */
@@ -35,15 +30,16 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
         flushNow();
     };
 
-    ClientLinkHandler(ServerContext server) {
+    AbstractClientLink(ServerContext server) {
         this.server = server;
         this.protocol = new TurnProtocol(server, this);
     }
 
-    void startServing(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
-        localAddress = (InetSocketAddress) channel.localAddress();
-        sweep = ctx.executor().scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
+    /** The link's transport is up on {@code loop} at {@code local}: frames may come from now on. */
+    void startServing(EventLoop loop, InetSocketAddress local) {
+        eventLoop = loop;
+        localAddress = local;
+        sweep = loop.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
     }
 
     void stopServing() {
@@ -71,24 +67,23 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
         allocation.peerBurst().add(payload, peer);
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    /** Hands {@code frame}, read from {@code client} in the current read batch, to the protocol. */
+    void read(ByteBuf frame, InetSocketAddress client) {
         reading = true;
-        super.channelRead(ctx, msg);
+        protocol.onFrame(frame, client);
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    /** The end of a read batch: what its frames queued for peers and for the client leaves now. */
+    public void readComplete() {
         for (int i = 0; i < unflushedRelays.size(); i++) {
             RelayAllocation allocation = unflushedRelays.get(i);
             allocation.relayUnflushed = false;
             allocation.peerBurst().send();
-            allocation.relayChannel.flush();
+            allocation.relaySocket().flush();
         }
         unflushedRelays.clear();
         reading = false;
         flushNow();
-        ctx.fireChannelReadComplete();
     }
 
     /** Drops what has expired; called once a second on the link's event loop. */
@@ -101,7 +96,7 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
 
     @Override
     public EventLoop eventLoop() {
-        return channel.eventLoop();
+        return eventLoop;
     }
 
     /**
@@ -113,12 +108,10 @@ abstract class ClientLinkHandler<I> extends SimpleChannelInboundHandler<I> imple
     public void flush() {
         if (!reading && !flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(flushTask);
+            eventLoop.execute(flushTask);
         }
     }
 
     /** Sends what was queued to the client. */
-    void flushNow() {
-        channel.flush();
-    }
+    abstract void flushNow();
 }
