@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * coturn's {@code turnutils_uclient}, the TURN client coturn is tested with: it allocates, binds channels (or
@@ -17,11 +18,17 @@ final class TurnutilsUclient {
     static final int STILL_RUNNING = -1;
     /** A normal run takes under 15 s; a stalled relay fails the test instead of slowing the suite for long. */
     private static final Duration TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * Each run sends from a loopback address of its own, 127.0.0.2 on. uclient leaves its allocations to
+     * expire, and a server keeps them for their lifetime: a later run from the same address whose kernel-chosen
+     * port met one of them would get 437 for its Allocate, rightly (RFC 8656 §7.2: the 5-tuple is in use).
+     */
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     private TurnutilsUclient() {
     }
 
-    /** Runs uclient from 127.0.0.1 against {@code server}; fails if it has not finished within 45 s. */
+    /** Runs uclient against {@code server}; fails if it has not finished within 45 s. */
     static UclientReport run(TurnkitServer server, List<String> options) {
         try (ExternalProcess uclient = start(server, options)) {
             int exitCode = uclient.awaitExit(TIMEOUT, server::describe);
@@ -42,8 +49,9 @@ final class TurnutilsUclient {
 
     private static ExternalProcess start(TurnkitServer server, List<String> options) {
         ExternalProcess.requireExecutable(PROGRAM, "coturn");
+        String source = "127.0.0." + (2 + RUNS.getAndIncrement() % 253);
         List<String> command = new ArrayList<>(List.of(PROGRAM.toString(),
-                "-L", LoopbackPorts.LOOPBACK_IP, "-p", Integer.toString(server.port())));
+                "-L", source, "-p", Integer.toString(server.port())));
         command.addAll(options);
         command.add(LoopbackPorts.LOOPBACK_IP);
         return ExternalProcess.start("turnutils_uclient", ExternalProcess.lineBuffered(command));
