@@ -1,0 +1,36 @@
+package io.turnkit.server;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+
+/**
+ * A UDP socket as the packet path uses it: a client link's listening socket or an allocation's relay socket.
+ * Used only from its event loop; what it reads goes to its {@link DatagramReceiver}.
+ */
+interface UdpSocket {
+    InetSocketAddress localAddress();
+
+    EventLoop eventLoop();
+
+    /** Queues {@code datagram} (taking ownership of it) to {@code to}; {@link #flush()} sends what was queued. */
+    void write(ByteBuf datagram, InetSocketAddress to);
+
+    /**
+     * Queues {@code datagrams} (taking ownership), back-to-back datagrams of {@code segmentSize} bytes each but
+     * the last, which may be shorter, as one UDP generic segmentation offload send (Linux UDP_SEGMENT). Only
+     * where {@link Transports#udpSegmentation()} holds.
+     */
+    void writeSegments(ByteBuf datagrams, int segmentSize, InetSocketAddress to);
+
+    /** Hands what was queued to the kernel: in one sendmmsg call where the transport has it. */
+    void flush();
+
+    /** Whether datagrams queued before the last flush still wait for room in the kernel's send buffer. */
+    boolean backlogged();
+
+    /** Closes the socket and drops what it still queued; the future completes once it is closed. */
+    Future<?> close();
+}
