@@ -29,6 +29,10 @@ public enum ServerCounter {
     /** ChannelData frames to clients whose header was written in front of the peer's data; see ChannelDataHeadroom. */
     HEADERS_IN_PLACE("turnkit.relayed.headers_in_place"),
     UNREACHABLE("turnkit.icmp.unreachable"),
+    /** UDP sends dropped because the send buffer stayed full while a socket's queue was full. */
+    SEND_BUFFER_FULL("turnkit.dropped.send_buffer_full"),
+    /** UDP sends the kernel refused (EMSGSIZE, ENETUNREACH, EPERM...), or to an unresolved address. */
+    SEND_ERRORS("turnkit.dropped.send_error"),
     BINDING_REQUESTS("turnkit.binding.requests");
 
     private final String meterName;

@@ -1,5 +1,6 @@
 package io.turnkit.server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -48,21 +50,30 @@ final class Transports {
     /** Event-loop threads are named turnkit-loop-N-M, so profiles and tests can tell them apart. */
     static final String EVENT_LOOP_THREAD_PREFIX = "turnkit-loop";
     private final boolean epoll;
+    /** Whether UDP sockets are turnkit's own ({@link NativeDatagramSocket}) rather than Netty's channels. */
+    private final boolean nativeDatagrams;
 
-    private Transports(boolean epoll) {
+    private Transports(boolean epoll, boolean nativeDatagrams) {
         this.epoll = epoll;
+        this.nativeDatagrams = nativeDatagrams;
     }
 
     static Transports best() {
-        return new Transports(Epoll.isAvailable());
+        return new Transports(Epoll.isAvailable(), NativeDatagramLibrary.isAvailable());
     }
 
     boolean isEpoll() {
         return epoll;
     }
 
+    /** "epoll with native UDP", "epoll" or "nio": what serves UDP, for the start line and the tests. */
     String name() {
-        return epoll ? "epoll" : "nio";
+        return nativeDatagrams ? "epoll with native UDP" : epoll ? "epoll" : "nio";
+    }
+
+    /** Why UDP goes through Netty's channels on epoll, for the log; null where it does not. */
+    String nettyDatagramsReason() {
+        return epoll && !nativeDatagrams ? NativeDatagramLibrary.unavailabilityReason() : null;
     }
 
     EventLoopGroup newEventLoopGroup(int threads) {
@@ -79,10 +90,19 @@ final class Transports {
      * {@link #DATAGRAMS_PER_READ} of them per recvmmsg call, {@link #DATAGRAMS_PER_BATCH} per batch. Writes
      * queued before one flush leave in one sendmmsg call (Netty does this for epoll datagram channels).
      * Socket buffers ride out a burst while the event loop is busy: {@code bufferBytes} for receiving and
-     * sending, which the kernel caps at net.core.rmem_max / wmem_max.
+     * sending, which the kernel caps at net.core.rmem_max / wmem_max. turnkit's own sockets
+     * ({@link NativeDatagramSocket}) do all of this with no object made per datagram; Netty's channels make a
+     * packet and its sender's address for each.
      */
     Future<UdpSocket> bindDatagram(EventLoop loop, InetSocketAddress local, boolean reusePort, int bufferBytes,
             DatagramReceiver receiver, ServerCounters counters) {
+        if (nativeDatagrams) {
+            try {
+                return NativeDatagramSocket.bind((IoEventLoop) loop, local, reusePort, bufferBytes, receiver, counters);
+            } catch (IOException e) {
+                return loop.newFailedFuture(e);
+            }
+        }
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)

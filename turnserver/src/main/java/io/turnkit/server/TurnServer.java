@@ -92,6 +92,10 @@ public final class TurnServer implements AutoCloseable {
         }
         group.next().scheduleAtFixedRate(() -> context.reservations.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         TurnServer server = new TurnServer(group, context, listeners);
+        if (transports.nettyDatagramsReason() != null) {
+            LOG.info("UDP goes through Netty's datagram channels: {}",
+                    transports.nettyDatagramsReason());
+        }
         LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
                 ServerContexts.describe(config, context));
         if (context.oneTimeUser != null) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.netty.util.ResourceLeakDetector;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunMethod;
@@ -30,19 +31,23 @@ class RelayAllocationFreeTest {
     private static final int WARM_UP = 20_000;
     private static final int WINDOW = 50;
     /**
-     * Bytes per relayed datagram (each round trip relays two). Nearly all of it is Netty's: its epoll read
-     * path makes a DatagramPacket and a new InetSocketAddress (with its InetAddress) for every received
-     * datagram, and a datagram write needs a DatagramPacket envelope (one per GSO run, not per datagram).
-     * Measured: about 165 B on JDK 17 and on JDK 25 (where Netty does without sun.misc.Unsafe, and copies go
-     * through the receive buffers' cached NIO views: DirectCopy).
+     * Bytes per relayed datagram (each round trip relays two) on turnkit's own UDP sockets (NativeDatagramSocket):
+     * none made per datagram; what is left is the odd cache miss or timer. Measured: under 1 B on JDK 17.
      */
-    static final long MAX_BYTES_PER_RELAYED_DATAGRAM = 200;
+    static final double MAX_BYTES_PER_RELAYED_DATAGRAM = 4;
+    /**
+     * The same on Netty's datagram channels, where the library is not built or cannot work (JDK 24 and later,
+     * where Netty does without sun.misc.Unsafe): its epoll read path makes a DatagramPacket and a new
+     * InetSocketAddress (with its InetAddress) for every received datagram, and a datagram write needs a
+     * DatagramPacket envelope (one per GSO run, not per datagram). Measured: about 165 B on JDK 17 and 25.
+     */
+    static final double MAX_BYTES_PER_RELAYED_DATAGRAM_ON_NETTY = 200;
 
     @TempDir
     Path temp;
 
     @Test
-    void shouldAllocateOnlyNettysDatagramEnvelopesPerRelayedPacket() throws Exception {
+    void shouldAllocateNothingPerRelayedPacket() throws Exception {
         int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
                 .addListeningIp(LOOPBACK).listeningPort(0).realm("turnkit.test").ltCredMech(true)
@@ -60,20 +65,26 @@ class RelayAllocationFreeTest {
                 byte[] frame = new byte[4 + 160];
                 frame[0] = 0x40;
                 frame[3] = (byte) 160;
+                // Measured as the server runs in production: `turnkit serve` turns the leak detector off, whose
+                // sampled traces would otherwise count here.
+                ResourceLeakDetector.Level detecting = ResourceLeakDetector.getLevel();
+                ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
                 relay(client, frame, WARM_UP);
                 com.sun.management.ThreadMXBean threads =
                         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 long before = eventLoopAllocatedBytes(threads);
                 int echoed = relay(client, frame, PACKETS);
                 long allocated = eventLoopAllocatedBytes(threads) - before;
+                ResourceLeakDetector.setLevel(detecting);
                 assertEquals(PACKETS, echoed, "every packet came back");
                 if (Transports.best().udpSegmentation()) {
                     assertTrue(server.counters().get(ServerCounter.GSO_BURSTS_TO_CLIENT) > 0,
                             "frames the peer sent back to back left in GSO bursts");
                 }
-                long perDatagram = allocated / (2L * PACKETS);
-                assertTrue(perDatagram <= MAX_BYTES_PER_RELAYED_DATAGRAM,
-                        "event loops allocated " + perDatagram + " B per relayed datagram");
+                double perDatagram = allocated / (2.0 * PACKETS);
+                boolean own = NativeDatagramLibrary.isAvailable();
+                assertTrue(perDatagram <= (own ? MAX_BYTES_PER_RELAYED_DATAGRAM : MAX_BYTES_PER_RELAYED_DATAGRAM_ON_NETTY),
+                        "event loops allocated " + perDatagram + " B per relayed datagram on " + Transports.best().name());
             } finally {
                 echo.interrupt();
                 peer.close();

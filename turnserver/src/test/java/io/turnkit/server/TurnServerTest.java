@@ -103,7 +103,10 @@ class TurnServerTest {
         return e -> e.addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer);
     }
 
-    /** The build runs these tests on NIO too (turnserver/pom.xml): they must really run there. */
+    /**
+     * The build runs these tests on turnkit's own UDP sockets where it built them, and on Netty's epoll and NIO
+     * channels too (turnserver/pom.xml): they must really run on each.
+     */
     @Test
     void shouldServeOnTheTransportUnderTest() {
         assertEquals(System.getProperty("turnkit.test.transport", Epoll.isAvailable() ? "epoll" : "nio"),
