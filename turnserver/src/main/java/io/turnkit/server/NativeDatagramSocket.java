@@ -147,10 +147,7 @@ final class NativeDatagramSocket implements UdpSocket {
         if (closed.isDone() || queue.isEmpty()) {
             return;
         }
-        int dropped = queue.send(fd.intValue(), fd.isIpv6(), buffers);
-        for (int i = 0; i < dropped; i++) {
-            counters.increment(ServerCounter.SEND_ERRORS);
-        }
+        counters.add(ServerCounter.SEND_ERRORS, queue.send(fd.intValue(), fd.isIpv6(), buffers));
         boolean waiting = !queue.isEmpty();
         if (waiting != waitingToSend) {
             waitingToSend = waiting;

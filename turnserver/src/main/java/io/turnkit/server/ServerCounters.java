@@ -13,9 +13,13 @@ public final class ServerCounters {
     private final PerThread<AtomicLongArray> counts = new PerThread<>(() -> new AtomicLongArray(COUNTERS));
 
     public void increment(ServerCounter counter) {
+        add(counter, 1);
+    }
+
+    public void add(ServerCounter counter, long amount) {
         AtomicLongArray mine = counts.get();
         int i = counter.ordinal();
-        mine.lazySet(i, mine.get(i) + 1);
+        mine.lazySet(i, mine.get(i) + amount);
     }
 
     public long get(ServerCounter counter) {

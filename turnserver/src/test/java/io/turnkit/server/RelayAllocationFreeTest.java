@@ -69,13 +69,18 @@ class RelayAllocationFreeTest {
                 // sampled traces would otherwise count here.
                 ResourceLeakDetector.Level detecting = ResourceLeakDetector.getLevel();
                 ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-                relay(client, frame, WARM_UP);
                 com.sun.management.ThreadMXBean threads =
                         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-                long before = eventLoopAllocatedBytes(threads);
-                int echoed = relay(client, frame, PACKETS);
-                long allocated = eventLoopAllocatedBytes(threads) - before;
-                ResourceLeakDetector.setLevel(detecting);
+                long allocated;
+                int echoed;
+                try {
+                    relay(client, frame, WARM_UP);
+                    long before = eventLoopAllocatedBytes(threads);
+                    echoed = relay(client, frame, PACKETS);
+                    allocated = eventLoopAllocatedBytes(threads) - before;
+                } finally {
+                    ResourceLeakDetector.setLevel(detecting);
+                }
                 assertEquals(PACKETS, echoed, "every packet came back");
                 if (Transports.best().udpSegmentation()) {
                     assertTrue(server.counters().get(ServerCounter.GSO_BURSTS_TO_CLIENT) > 0,
