@@ -47,6 +47,8 @@ final class LoopDatagramBuffers {
     static final int ENTRIES = 64;
     /** Senders remembered: a listening socket's active clients, or the peers of the loop's allocations. */
     private static final int SENDERS = 4096;
+    /** IPv6 destinations remembered: the peers and clients a loop's sockets send to at once. */
+    private static final int DESTINATIONS = 1024;
     private static final int RECEIVE_BYTES = ChannelDataHeadroom.HEADROOM + Transports.DATAGRAMS_PER_READ * Transports.MAX_DATAGRAM;
 
     private static final FastThreadLocal<LoopDatagramBuffers> MINE = new FastThreadLocal<>() {
@@ -64,6 +66,7 @@ final class LoopDatagramBuffers {
     private final ByteBuf records = Transports.ALLOCATOR.directBuffer(Transports.DATAGRAMS_PER_READ * RECORD);
     private final ByteBuf table = Transports.ALLOCATOR.directBuffer(HEADER + ENTRIES * ENTRY);
     private final SenderAddresses senders = new SenderAddresses(SENDERS);
+    private final DestinationAddresses destinations = new DestinationAddresses(DESTINATIONS);
     private ByteBuf receive;
 
     private LoopDatagramBuffers() {
@@ -138,8 +141,9 @@ final class LoopDatagramBuffers {
             table.setInt(destination + ADDRESS, address.hashCode());
         } else {
             table.setIntLE(destination + FAMILY, 6);
-            table.setIntLE(destination + SCOPE, ((Inet6Address) address).getScopeId());
-            table.setBytes(destination + ADDRESS, address.getAddress());
+            Inet6Address ipv6 = (Inet6Address) address;
+            table.setIntLE(destination + SCOPE, ipv6.getScopeId());
+            table.setBytes(destination + ADDRESS, destinations.bytes(ipv6));
         }
     }
 
