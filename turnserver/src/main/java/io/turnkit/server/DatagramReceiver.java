@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 
-/** What a {@link UdpSocket} hands up, on its event loop. */
-interface DatagramReceiver {
+/** What a {@link UdpSocket} hands up, on its event loop. Public for the load generator's echo peers. */
+public interface DatagramReceiver {
     /** The socket is bound and about to read: called once, before the first datagram. */
     default void bound(UdpSocket socket) {
     }

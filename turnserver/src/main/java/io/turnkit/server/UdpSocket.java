@@ -9,9 +9,22 @@ import io.netty.util.concurrent.Future;
 /**
  * A UDP socket as the packet path uses it: a client link's listening socket or an allocation's relay socket.
  * Used only from its event loop; what it reads goes to its {@link DatagramReceiver}. Public for the load
- * generator's echo peers, which send through {@link DatagramBurst} as the server does.
+ * generator's echo peers, which read and send as the server does: on the same sockets, through
+ * {@link DatagramBurst}.
  */
 public interface UdpSocket {
+    /**
+     * A socket bound to {@code local} on {@code loop}, reading into {@code receiver}, on the transport the server
+     * uses here ({@link Transports#best()}): turnkit's own where the library is built, else Netty's channels.
+     * {@code loop} is of an epoll group where epoll is available, else of a NIO group.
+     *
+     * @param bufferBytes the kernel's receive and send buffer sizes
+     */
+    static Future<UdpSocket> bind(EventLoop loop, InetSocketAddress local, int bufferBytes, DatagramReceiver receiver,
+            ServerCounters counters) {
+        return Transports.best().bindDatagram(loop, local, false, bufferBytes, receiver, counters);
+    }
+
     InetSocketAddress localAddress();
 
     EventLoop eventLoop();

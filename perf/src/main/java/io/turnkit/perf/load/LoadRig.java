@@ -38,6 +38,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.turnkit.server.ServerCounters;
+import io.turnkit.server.UdpSocket;
 
 /**
  * The load generator's sockets and threads: client sockets connected to the server, UDP echo peers,
@@ -153,18 +155,11 @@ final class LoadRig implements AutoCloseable {
 
     /** Starts {@code count} UDP echo peers on the loopback address and returns their addresses. */
     List<InetSocketAddress> openEchoPeers(int count) {
-        Bootstrap peers = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new EchoPeer(segmentation));
-                    }
-                })
-                .option(ChannelOption.SO_RCVBUF, PEER_SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, PEER_SOCKET_BUFFER);
         List<InetSocketAddress> addresses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Channel channel = peers.bind(new InetSocketAddress(loopback, 0)).syncUninterruptibly().channel();
-            addresses.add((InetSocketAddress) channel.localAddress());
+            UdpSocket peer = UdpSocket.bind(group.next(), new InetSocketAddress(loopback, 0), PEER_SOCKET_BUFFER,
+                    new EchoPeer(segmentation), new ServerCounters()).syncUninterruptibly().getNow();
+            addresses.add(peer.localAddress());
         }
         return addresses;
     }
