@@ -476,7 +476,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(b) saturation: server CPU in the kernel, %" b server_cpu_system_percent 0
     row "(b) saturation: server CPU per delivered packet, µs" b server_cpu_us_per_op 2
     row "(b) saturation: load generator CPU, cores busy" b generator_cpu_cores 2
-    row "(b) saturation: load generator threads of the best run" b generator_threads 1
+    row "(b) saturation: load generator threads of the best run" b generator_threads 1 -
     row "(c) churn: allocations/s" c allocations_per_s 0 "ratio>=1"
     row "(c) churn: failed cycles" c failed 0 -
     row "(c) churn: server CPU per allocation, µs" c server_cpu_us_per_op 1
@@ -485,7 +485,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(d) Binding flood: server CPU per request, µs" d server_cpu_us_per_op 2
     row "(d) Binding flood: server CPU, cores busy" d server_cpu_cores 2
     row "(d) Binding flood: load generator CPU, cores busy" d generator_cpu_cores 2
-    row "(d) Binding flood: load generator threads of the best run" d generator_threads 1
+    row "(d) Binding flood: load generator threads of the best run" d generator_threads 1 -
     row "(e) $IDLE_ALLOCATIONS idle allocations: server RSS, MiB" e rss_mib 1 "turnkit<=256"
     row "(e) idle: allocations held" e allocations 0
     row "(e) idle: server RSS before allocating, MiB" e rss_before_mib 1
