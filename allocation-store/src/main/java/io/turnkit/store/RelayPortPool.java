@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
-import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
  * The ports relayed transport addresses are made of (RFC 8656 §7.2), shared by every event loop
@@ -24,7 +24,10 @@ import org.jctools.queues.MpmcArrayQueue;
  * takes the entry out, so a port is never in the list twice and the list, sized to the range, never
  * overflows.
  *
- * <p>The free list starts in a random order so that relayed ports are hard to guess (RFC 6056).
+ * <p>The free list starts in a random order so that relayed ports are hard to guess (RFC 6056). It is
+ * JCTools' queue on atomic field updaters rather than sun.misc.Unsafe, whose memory-access methods JDK 24
+ * and later warn about at start and a later JDK removes (JEP 471, JEP 498); a port is taken once per
+ * allocation, not per packet.
  */
 public final class RelayPortPool {
     private static final int FREE = 0;
@@ -37,7 +40,7 @@ public final class RelayPortPool {
     private final int maxPort;
     private final Integer[] boxedPorts;
     private final AtomicIntegerArray states;
-    private final MpmcArrayQueue<Integer> freeList;
+    private final MpmcAtomicArrayQueue<Integer> freeList;
     private final AtomicInteger available;
 
     /** A pool of the ports from {@code minPort} to {@code maxPort}, both included, all free. */
@@ -50,7 +53,7 @@ public final class RelayPortPool {
         int capacity = maxPort - minPort + 1;
         boxedPorts = new Integer[capacity];
         states = new AtomicIntegerArray(capacity);
-        freeList = new MpmcArrayQueue<>(Math.max(2, capacity));
+        freeList = new MpmcAtomicArrayQueue<>(Math.max(2, capacity));
         available = new AtomicInteger(capacity);
         for (int i = 0; i < capacity; i++) {
             boxedPorts[i] = minPort + i;

@@ -33,12 +33,17 @@ final class TurnkitServer implements AutoCloseable {
 
     /** A server with long-term credentials (RFC 8489 §9.2) for one user. */
     static TurnkitServer withLongTermCredentials(String username, String password) {
-        return start(List.of("--lt-cred-mech", "--user", username + ":" + password));
+        return onJava(testsJava(), username, password);
+    }
+
+    /** The same, run by the {@code java} program given rather than the tests' own. */
+    static TurnkitServer onJava(Path java, String username, String password) {
+        return start(java, List.of("--lt-cred-mech", "--user", username + ":" + password));
     }
 
     /** A server with TURN REST API credentials: passwords are HMACs of the username under a shared secret. */
     static TurnkitServer withAuthSecret(String secret) {
-        return start(List.of("--use-auth-secret", "--static-auth-secret", secret));
+        return start(testsJava(), List.of("--use-auth-secret", "--static-auth-secret", secret));
     }
 
     /**
@@ -47,16 +52,20 @@ final class TurnkitServer implements AutoCloseable {
      */
     static TurnkitServer withUserDatabase(Path userdb, String authentication) {
         // Named after the harness's own --userdb, this one wins: the last value of an option is kept.
-        return start(List.of(authentication, "--userdb", userdb.toString()));
+        return start(testsJava(), List.of(authentication, "--userdb", userdb.toString()));
     }
 
-    private static TurnkitServer start(List<String> authentication) {
+    private static Path testsJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static TurnkitServer start(Path java, List<String> authentication) {
         Path jar = turnkitJar();
         int port = LoopbackPorts.freeUdpAndTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
         TemporaryDirectory directory = TemporaryDirectory.create("turnkit-conformance-");
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "serve",
+                java.toString(), "-jar", jar.toString(), "serve",
                 "--listening-ip", LoopbackPorts.LOOPBACK_IP, "--listening-port", Integer.toString(port),
                 "--relay-ip", LoopbackPorts.LOOPBACK_IP,
                 "--min-port", Integer.toString(relay.min()), "--max-port", Integer.toString(relay.max()),
@@ -91,6 +100,11 @@ final class TurnkitServer implements AutoCloseable {
     /** The UDP and TCP port the server listens on, on 127.0.0.1. */
     int port() {
         return port;
+    }
+
+    /** Everything the server printed so far. */
+    String output() {
+        return process.output();
     }
 
     /** The server's command and its last lines of output, for failure messages. */
