@@ -3,6 +3,7 @@ package io.turnkit.conformance;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -15,12 +16,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -95,20 +98,28 @@ final class ExternalProcess implements AutoCloseable {
      * first or the time runs out (the process is then left running for {@link #close()} to stop).
      */
     void awaitLineContaining(String marker, Duration timeout) {
+        awaitLine(line -> line.contains(marker), "'" + marker + "'", timeout);
+    }
+
+    /**
+     * Waits until a line of output matches {@code wanted} (described as {@code what} in failures) and returns the
+     * first such line. Fails, showing the output, when the process exits first or the time runs out.
+     */
+    String awaitLine(Predicate<String> wanted, String what, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
             while (true) {
-                if (lines.stream().anyMatch(line -> line.contains(marker))) {
-                    return;
+                Optional<String> found = lines.stream().filter(wanted).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
                 }
                 if (!process.isAlive() && endOfOutput) {
-                    fail(name + " exited with " + process.exitValue() + " before printing '" + marker + "'"
-                            + describe());
+                    fail(name + " exited with " + process.exitValue() + " before printing " + what + describe());
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    fail(name + " did not print '" + marker + "' within " + timeout + describe());
+                    fail(name + " did not print " + what + " within " + timeout + describe());
                 }
                 changed.awaitNanos(left);
             }
@@ -117,6 +128,27 @@ final class ExternalProcess implements AutoCloseable {
             throw new AssertionError("interrupted while waiting for " + name, e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Writes {@code line} and a newline to the process's stdin, at once (not buffered). */
+    void writeLine(String line) {
+        try {
+            BufferedWriter input = process.outputWriter(StandardCharsets.UTF_8);
+            input.write(line);
+            input.newLine();
+            input.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + name + "'s stdin" + describe(), e);
+        }
+    }
+
+    /** Closes the process's stdin: it reads end of file. */
+    void closeInput() {
+        try {
+            process.outputWriter(StandardCharsets.UTF_8).close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + name + "'s stdin" + describe(), e);
         }
     }
 
