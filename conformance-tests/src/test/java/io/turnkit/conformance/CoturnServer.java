@@ -1,14 +1,6 @@
 package io.turnkit.conformance;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.turnkit.conformance.LoopbackPorts.PortRange;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +18,6 @@ final class CoturnServer implements AutoCloseable {
     static final Path PROGRAM = Path.of("/usr/bin/turnserver");
     static final String REALM = "interop.turnkit.io";
     private static final Duration READY = Duration.ofSeconds(20);
-    private static final int PROBE_TIMEOUT_MILLIS = 200;
     /** RFC 8489 §5: type, length, magic cookie, 96-bit transaction ID. */
     private static final int HEADER_SIZE = 20;
     private static final short BINDING_REQUEST = 0x0001;
@@ -77,30 +68,14 @@ final class CoturnServer implements AutoCloseable {
     }
 
     private void awaitBindingResponse() {
-        byte[] request = bindingRequest();
-        byte[] response = new byte[1500];
-        long deadline = System.nanoTime() + READY.toNanos();
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LoopbackPorts.LOOPBACK, 0))) {
-            socket.setSoTimeout(PROBE_TIMEOUT_MILLIS);
-            InetSocketAddress target = new InetSocketAddress(LoopbackPorts.LOOPBACK, port);
-            DatagramPacket reply = new DatagramPacket(response, response.length);
-            // Each round waits PROBE_TIMEOUT_MILLIS for the answer, so the rounds are bounded by READY.
-            while (System.nanoTime() < deadline) {
-                socket.send(new DatagramPacket(request, request.length, target));
-                try {
-                    socket.receive(reply);
-                    if (reply.getLength() >= HEADER_SIZE && Arrays.equals(request, TRANSACTION_ID_OFFSET,
-                            HEADER_SIZE, response, TRANSACTION_ID_OFFSET, HEADER_SIZE)) {
-                        return;
-                    }
-                } catch (SocketTimeoutException e) {
-                    // not listening yet: probe again
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot probe coturn on port " + port, e);
-        }
-        fail("coturn did not answer a STUN Binding on " + address() + " within " + READY + describe());
+        UdpProbe.awaitAnswer("coturn", port, bindingRequest(), CoturnServer::sameTransaction, READY, this::describe);
+    }
+
+    /** Whether {@code response} answers {@code request}: a STUN message with the same transaction ID. */
+    private static boolean sameTransaction(byte[] request, byte[] response) {
+        return response.length >= HEADER_SIZE
+                && Arrays.equals(request, TRANSACTION_ID_OFFSET, HEADER_SIZE, response, TRANSACTION_ID_OFFSET,
+                        HEADER_SIZE);
     }
 
     private static byte[] bindingRequest() {

@@ -1,13 +1,5 @@
 package io.turnkit.conformance;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +13,6 @@ import java.util.List;
 final class TurnutilsPeer implements AutoCloseable {
     static final Path PROGRAM = Path.of("/usr/bin/turnutils_peer");
     private static final Duration READY = Duration.ofSeconds(20);
-    private static final int PROBE_TIMEOUT_MILLIS = 200;
 
     private final int port;
     private final ExternalProcess process;
@@ -58,28 +49,7 @@ final class TurnutilsPeer implements AutoCloseable {
 
     private void awaitEcho(int echoPort) {
         byte[] probe = ("probe " + echoPort).getBytes(StandardCharsets.US_ASCII);
-        long deadline = System.nanoTime() + READY.toNanos();
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LoopbackPorts.LOOPBACK, 0))) {
-            socket.setSoTimeout(PROBE_TIMEOUT_MILLIS);
-            InetSocketAddress target = new InetSocketAddress(LoopbackPorts.LOOPBACK, echoPort);
-            DatagramPacket reply = new DatagramPacket(new byte[probe.length + 16], probe.length + 16);
-            // Each round waits PROBE_TIMEOUT_MILLIS for the echo, so the rounds are bounded by READY.
-            while (System.nanoTime() < deadline) {
-                socket.send(new DatagramPacket(probe, probe.length, target));
-                try {
-                    socket.receive(reply);
-                    if (Arrays.equals(probe, 0, probe.length, reply.getData(), 0, reply.getLength())) {
-                        return;
-                    }
-                } catch (SocketTimeoutException e) {
-                    // not listening yet: the datagram was refused or dropped; probe again
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot probe turnutils_peer on port " + echoPort, e);
-        }
-        fail("turnutils_peer did not echo on " + LoopbackPorts.LOOPBACK_IP + ":" + echoPort + " within " + READY
-                + describe());
+        UdpProbe.awaitAnswer("turnutils_peer", echoPort, probe, Arrays::equals, READY, this::describe);
     }
 
     @Override
