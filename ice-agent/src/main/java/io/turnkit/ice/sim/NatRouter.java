@@ -121,7 +121,12 @@ public final class NatRouter extends Router implements NetworkNode {
             return;
         }
         if (configuration.oneToOne()) {
-            route(datagram.withDestination(new InetSocketAddress(insideAddress, datagram.destination().getPort())));
+            if (insideAddress == null) {
+                drop(DropReason.NO_ROUTE);
+            } else {
+                route(datagram.withDestination(
+                        new InetSocketAddress(insideAddress, datagram.destination().getPort())));
+            }
             return;
         }
         Mapping mapping = mappingsByExternalPort.get(datagram.destination().getPort());

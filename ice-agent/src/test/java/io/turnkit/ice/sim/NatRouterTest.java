@@ -164,6 +164,16 @@ class NatRouterTest {
     }
 
     @Test
+    void shouldDropWhatReachesAOneToOneNatWithNoHostBehindIt() {
+        NatRouter nat = network.internet().addNat("nat", "203.0.113.9", NatConfiguration.oneToOneNat());
+
+        reflector.send(new InetSocketAddress(nat.externalAddress(), 7000), Inbox.bytes("nobody home"));
+        clock.runUntilIdle(Reflector.IDLE_LIMIT);
+
+        assertEquals(1, nat.drops(DropReason.NO_ROUTE));
+    }
+
+    @Test
     void shouldLetNoUdpThroughAFirewallThatBlocksIt() {
         NatRouter firewall = network.internet().addNat("firewall", "203.0.113.1",
                 NatConfiguration.udpBlockingFirewall());
