@@ -45,6 +45,30 @@ class InteropHarnessTest {
         connectThroughRelay(IceHarness::aioice, IceHarness::libnice);
     }
 
+    /**
+     * {@code --stun}: aioice asks coturn for its server-reflexive address (RFC 8445 §5.1.1.1), which on loopback is
+     * the host candidate's own address. (libnice drops such a candidate as redundant, RFC 8445 §5.1.3, so only
+     * aioice shows it.)
+     */
+    @Test
+    void shouldGatherAServerReflexiveCandidateFromAStunServer() {
+        CoturnServer coturn = null;
+        IceHarness aioice = null;
+        try {
+            coturn = CoturnServer.withUser(TURN_USER, TURN_PASSWORD);
+            aioice = IceHarness.aioice(List.of("--controlling", "--stun", coturn.address()));
+            List<String> description = aioice.localDescription();
+            String context = aioice.describe() + coturn.describe();
+            String host = description.stream().filter(line -> line.endsWith(" typ host")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no host candidate" + context));
+            String hostAddress = String.join(" ", List.of(host.split(" ")).subList(4, 6));
+            assertTrue(description.stream().anyMatch(line -> line.contains(" " + hostAddress + " typ srflx raddr ")),
+                    () -> "a server-reflexive candidate at " + hostAddress + context);
+        } finally {
+            Cleanup.closeAll(aioice, coturn);
+        }
+    }
+
     /** A peer that never sends its description: each harness gives up after its timeout with exit 3, saying why. */
     @ParameterizedTest
     @ValueSource(strings = {"libnice", "aioice"})
