@@ -5,7 +5,7 @@ It prints its a=ice-ufrag, a=ice-pwd, a=candidate lines (RFC 8839) and a=end-of-
 peer's lines in the same syntax up to a=end-of-candidates, runs the checks (RFC 8445), prints
 "selected: <local candidate> <remote candidate>", then sends each further stdin line as one datagram
 and prints each datagram received as "data: <text>". EOF on stdin ends it with exit 0; an error is one
-line on stderr and exit 1; no selected pair within --timeout seconds is exit 3.
+line on stderr and exit 1 (2 for a bad option); no selected pair within --timeout seconds is exit 3.
 
 Host candidates are gathered on 127.0.0.1 only: the tests run on loopback, which aioice skips by default.
 """
@@ -17,7 +17,15 @@ import aioice
 import aioice.ice
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_TIMEOUT = 3
+
+
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """Reports a bad option in one line on stderr, as every other error is reported."""
+
+    def error(self, message):
+        fail("%s (see --help)" % message, EXIT_USAGE)
 
 
 def host_port(text):
@@ -28,7 +36,7 @@ def host_port(text):
 
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = OneLineArgumentParser(description=__doc__.splitlines()[0])
     role = parser.add_mutually_exclusive_group(required=True)
     role.add_argument("--controlling", action="store_true")
     role.add_argument("--controlled", action="store_true")
@@ -155,7 +163,11 @@ async def run(arguments):
 
 def main():
     arguments = parse_arguments()
-    asyncio.run(run(arguments))
+    try:
+        asyncio.run(run(arguments))
+    except (OSError, ValueError, ConnectionError) as e:
+        # A TURN server that refuses the allocation, a socket that cannot be bound: one line, not a traceback.
+        fail("%s: %s" % (type(e).__name__, e))
 
 
 if __name__ == "__main__":

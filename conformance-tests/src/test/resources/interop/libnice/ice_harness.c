@@ -5,8 +5,8 @@
  * a=end-of-candidates, reads the peer's lines in the same syntax up to a=end-of-candidates, runs the
  * checks (RFC 8445, libnice's RFC 5245 mode), prints "selected: <local candidate> <remote candidate>",
  * then sends each further stdin line as one datagram and prints each datagram received as
- * "data: <text>". EOF on stdin ends it with exit 0; an error is one line on stderr and exit 1; no
- * selected pair within --timeout seconds is exit 3.
+ * "data: <text>". EOF on stdin ends it with exit 0; an error is one line on stderr and exit 1 (2 for a
+ * bad option); no selected pair within --timeout seconds is exit 3.
  *
  * Host candidates are gathered on 127.0.0.1 only: the tests run on loopback, which libnice skips when
  * it enumerates interfaces itself.

@@ -91,6 +91,18 @@ class InteropHarnessTest {
         }
     }
 
+    /** A bad command line: one error line naming the problem, exit 2, before anything is gathered. */
+    @ParameterizedTest
+    @ValueSource(strings = {"libnice", "aioice"})
+    void shouldRefuseRelayOnlyWithoutATurnServer(String agent) {
+        try (IceHarness harness = harness(agent, List.of("--controlled", "--relay-only"), GIVE_UP)) {
+            assertEquals(2, harness.awaitExit(), harness::describe);
+            String[] lines = harness.output().split("\n");
+            assertEquals(1, lines.length, harness::describe);
+            assertTrue(lines[0].startsWith("error: --relay-only needs --turn"), harness::describe);
+        }
+    }
+
     private static IceHarness harness(String agent, List<String> options, Duration timeout) {
         return agent.equals("libnice") ? IceHarness.libnice(options, timeout) : IceHarness.aioice(options, timeout);
     }
