@@ -8,7 +8,7 @@ public enum DropReason {
     MALFORMED_STUN,
     /** A STUN method other than Binding. */
     NOT_BINDING,
-    /** A check without USERNAME, MESSAGE-INTEGRITY or PRIORITY (answered 400, RFC 8445 §7.3). */
+    /** A check without USERNAME, PRIORITY, MESSAGE-INTEGRITY or FINGERPRINT (answered 400, RFC 8445 §7.3). */
     BAD_REQUEST,
     /** A check or response whose USERNAME or MESSAGE-INTEGRITY is wrong (a request is answered 401). */
     UNAUTHENTICATED,

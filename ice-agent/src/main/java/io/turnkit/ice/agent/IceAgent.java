@@ -406,7 +406,7 @@ public final class IceAgent {
         }
         for (int c = 1; c < selected.length; c++) {
             CandidatePair p = selected[c];
-            if (p != null && sendsConsent()) {
+            if (p != null && sendsConsent() && !consentLost) {
                 deadline = Math.min(deadline, Math.min(p.nextConsentNanos, consentStateDeadline(p)));
             }
             deadline = Math.min(deadline, nominationDueNanos[c]);
@@ -646,7 +646,9 @@ public final class IceAgent {
     private Received handleRequest(LocalSocket socket, InetSocketAddress from, long nowNanos) {
         int username = message.findAttribute(StunAttributeType.USERNAME);
         int priorityAttr = message.findAttribute(StunAttributeType.PRIORITY);
+        // RFC 8445 §7.2.2: a check carries USERNAME, PRIORITY, MESSAGE-INTEGRITY and FINGERPRINT.
         if (username < 0 || !message.hasAttribute(StunAttributeType.MESSAGE_INTEGRITY) || priorityAttr < 0
+            || !message.hasAttribute(StunAttributeType.FINGERPRINT)
             || StunAttributes.uint32(message, priorityAttr) <= 0) {
             respondError(socket, from, StunErrorCode.BAD_REQUEST, null);
             drop(DropReason.BAD_REQUEST);
