@@ -27,6 +27,8 @@ final class CandidatePair {
     final StunTransaction consent = new StunTransaction();
     long nextConsentNanos;
     long lastConsentNanos;
+    /** When anything last left on this pair once selected, for keepalives (RFC 8445 §11). */
+    long lastSentNanos;
 
     CandidatePair(LocalCandidate local, Candidate remote, Generation generation) {
         this.local = local;

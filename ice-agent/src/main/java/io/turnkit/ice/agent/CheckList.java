@@ -111,13 +111,17 @@ final class CheckList {
         return highest(CandidatePairState.WAITING);
     }
 
-    /** Whether a check would be sent if it were time to: something triggered, Waiting or Frozen. */
+    /**
+     * Whether {@link #next()} would give a pair: something triggered or Waiting, or a Frozen pair whose foundation
+     * has nothing Waiting or In-Progress.
+     */
     boolean hasWork() {
         if (!triggered.isEmpty()) {
             return true;
         }
         for (CandidatePair p : pairs) {
-            if (p.state == CandidatePairState.WAITING || p.state == CandidatePairState.FROZEN) {
+            if (p.state == CandidatePairState.WAITING
+                || (p.state == CandidatePairState.FROZEN && !hasActive(p.foundation))) {
                 return true;
             }
         }

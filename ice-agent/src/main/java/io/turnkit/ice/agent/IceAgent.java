@@ -51,6 +51,7 @@ public final class IceAgent {
     private static final int BINDING_REQUEST = StunMessageType.of(StunMethod.BINDING, StunClass.REQUEST);
     private static final int BINDING_SUCCESS = StunMessageType.of(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE);
     private static final int BINDING_ERROR = StunMessageType.of(StunMethod.BINDING, StunClass.ERROR_RESPONSE);
+    private static final int BINDING_INDICATION = StunMessageType.of(StunMethod.BINDING, StunClass.INDICATION);
     /** RFC 7983 §7: a first byte of 0 to 3 is STUN. */
     private static final int MAX_STUN_FIRST_BYTE = 3;
     /** The room a check or a response needs, so that the encoder never grows its buffer. */
@@ -353,7 +354,7 @@ public final class IceAgent {
      * was queued (it then belongs to the transmit); false when no pair is selected or consent is lost (RFC 7675
      * §5.1: no data without consent), and the caller keeps {@code data}.
      */
-    public boolean send(int componentId, ByteBuf data) {
+    public boolean send(int componentId, ByteBuf data, long nowNanos) {
         if (closed || consentLost || componentId < 1 || componentId >= selected.length) {
             return false;
         }
@@ -362,6 +363,7 @@ public final class IceAgent {
             return false;
         }
         transmits.add(new Transmit(pair.socketId(), pair.remote.address(), data));
+        pair.lastSentNanos = nowNanos;
         return true;
     }
 
@@ -408,6 +410,9 @@ public final class IceAgent {
             CandidatePair p = selected[c];
             if (p != null && sendsConsent() && !consentLost) {
                 deadline = Math.min(deadline, Math.min(p.nextConsentNanos, consentStateDeadline(p)));
+            }
+            if (p != null && !consentLost) {
+                deadline = Math.min(deadline, p.lastSentNanos + config.keepaliveInterval().toNanos());
             }
             deadline = Math.min(deadline, nominationDueNanos[c]);
         }
@@ -460,7 +465,22 @@ public final class IceAgent {
         }
         nominate(nowNanos);
         refreshConsent(nowNanos);
+        keepAlive(nowNanos);
         updateState(nowNanos);
+    }
+
+    /** RFC 8445 §11: a Binding indication on a selected pair that has carried nothing for Tr. */
+    private void keepAlive(long nowNanos) {
+        for (int c = 1; c < selected.length; c++) {
+            CandidatePair p = selected[c];
+            if (p != null && !consentLost && nowNanos - p.lastSentNanos >= config.keepaliveInterval().toNanos()) {
+                ByteBuf out = config.allocator().buffer(StunMessage.HEADER_LENGTH + 8);
+                encoder.wrap(out).header(BINDING_INDICATION, config.random().nextLong(), config.random().nextInt())
+                    .addFingerprint().finish();
+                transmits.add(new Transmit(p.socketId(), p.remote.address(), out));
+                p.lastSentNanos = nowNanos;
+            }
+        }
     }
 
     private boolean hasTransactionToStart() {
@@ -576,6 +596,7 @@ public final class IceAgent {
             if (nowNanos >= p.nextConsentNanos && !consentLost) {
                 p.consent.startOnce(config.random(), nowNanos);
                 sendRequest(p, p.consent, false, p.checkPriority);
+                p.lastSentNanos = nowNanos;
                 p.nextConsentNanos = nowNanos + consentIntervalNanos();
             }
         }
@@ -934,6 +955,7 @@ public final class IceAgent {
         }
         best.lastConsentNanos = nowNanos;
         best.nextConsentNanos = nowNanos + consentIntervalNanos();
+        best.lastSentNanos = nowNanos;
         selected[componentId] = best;
         if (role == IceRole.CONTROLLING) {
             checkList.stopChecks(componentId);

@@ -24,6 +24,7 @@ public final class IceConfig {
     private final Duration consentInterval;
     private final Duration consentTimeout;
     private final Duration disconnectedTimeout;
+    private final Duration keepaliveInterval;
     private final RandomGenerator random;
     private final ByteBufAllocator allocator;
 
@@ -42,6 +43,7 @@ public final class IceConfig {
         consentInterval = b.consentInterval;
         consentTimeout = b.consentTimeout;
         disconnectedTimeout = b.disconnectedTimeout;
+        keepaliveInterval = b.keepaliveInterval;
         allocator = b.allocator;
     }
 
@@ -117,6 +119,14 @@ public final class IceConfig {
         return disconnectedTimeout;
     }
 
+    /**
+     * RFC 8445 §11's Tr: a selected pair that carried nothing for this long gets a Binding indication. A full
+     * agent's consent checks keep it busier than that; an ICE-lite agent relies on it.
+     */
+    public Duration keepaliveInterval() {
+        return keepaliveInterval;
+    }
+
     /** Credentials, tie-breaker, transaction ids and consent jitter come from here; inject a seeded one in tests. */
     public RandomGenerator random() {
         return random;
@@ -143,6 +153,7 @@ public final class IceConfig {
         private Duration consentInterval = Duration.ofSeconds(5);
         private Duration consentTimeout = Duration.ofSeconds(30);
         private Duration disconnectedTimeout = Duration.ofSeconds(8);
+        private Duration keepaliveInterval = Duration.ofSeconds(15);
         private RandomGenerator random = new SecureRandom();
         private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
@@ -215,6 +226,11 @@ public final class IceConfig {
             return this;
         }
 
+        public Builder keepaliveInterval(Duration value) {
+            keepaliveInterval = value;
+            return this;
+        }
+
         public Builder random(RandomGenerator value) {
             random = Objects.requireNonNull(value, "random");
             return this;
@@ -235,6 +251,7 @@ public final class IceConfig {
             positive("consentInterval", consentInterval);
             positive("consentTimeout", consentTimeout);
             positive("disconnectedTimeout", disconnectedTimeout);
+            positive("keepaliveInterval", keepaliveInterval);
             if (maxPairs < 1) {
                 throw new IllegalArgumentException("maxPairs must be at least 1: " + maxPairs);
             }

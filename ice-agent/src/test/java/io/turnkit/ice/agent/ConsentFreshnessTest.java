@@ -65,7 +65,7 @@ class ConsentFreshnessTest {
         List<IceConnectionState> states = net.states("a");
         assertEquals(List.of(IceConnectionState.DISCONNECTED, IceConnectionState.COMPLETED),
             states.subList(states.size() - 2, states.size()));
-        assertTrue(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80})));
+        assertTrue(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80}), net.now));
     }
 
     @Test
@@ -83,7 +83,7 @@ class ConsentFreshnessTest {
         assertTrue(lostAfter >= Duration.ofSeconds(30).toNanos() && lostAfter < Duration.ofSeconds(31).toNanos(),
             "consent lost after " + lostAfter);
         assertEquals(IceConnectionState.FAILED, net.agent("a").state(), "lost consent does not come back");
-        assertFalse(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80})));
+        assertFalse(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80}), net.now));
         assertTrue(net.states("a").contains(IceConnectionState.DISCONNECTED), "disconnected on the way");
     }
 }

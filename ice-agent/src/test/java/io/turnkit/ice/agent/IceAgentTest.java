@@ -59,8 +59,8 @@ class IceAgentTest {
         BackToBack net = connected(config(IceRole.CONTROLLING, 1).build(), config(IceRole.CONTROLLED, 2).build());
         net.runUntil(() -> bothIn(net, COMPLETED), LIMIT);
 
-        assertTrue(net.agent("a").send(1, Unpooled.copiedBuffer("hello b", StandardCharsets.UTF_8)));
-        assertTrue(net.agent("b").send(1, Unpooled.copiedBuffer("hello a", StandardCharsets.UTF_8)));
+        assertTrue(net.agent("a").send(1, Unpooled.copiedBuffer("hello b", StandardCharsets.UTF_8), net.now));
+        assertTrue(net.agent("b").send(1, Unpooled.copiedBuffer("hello a", StandardCharsets.UTF_8), net.now));
         net.runUntil(() -> !net.events("a", IceEvent.ApplicationData.class).isEmpty()
             && !net.events("b", IceEvent.ApplicationData.class).isEmpty(), Duration.ofSeconds(1));
 
@@ -74,8 +74,8 @@ class IceAgentTest {
     void shouldRefuseToSendBeforeAPairIsSelected() {
         BackToBack net = connected(config(IceRole.CONTROLLING, 1).build(), config(IceRole.CONTROLLED, 2).build());
 
-        assertFalse(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {42})));
-        assertFalse(net.agent("a").send(2, Unpooled.wrappedBuffer(new byte[] {42})));
+        assertFalse(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {42}), net.now));
+        assertFalse(net.agent("a").send(2, Unpooled.wrappedBuffer(new byte[] {42}), net.now));
     }
 
     @Test
@@ -145,6 +145,28 @@ class IceAgentTest {
         assertTrue(net.sentBy("a").stream().filter(BackToBack.Packet::isBindingRequest)
             .allMatch(p -> p.has(StunAttributeType.USE_CANDIDATE)));
         assertNotNull(net.selected("b", 1));
+    }
+
+    @Test
+    void shouldKeepTheSecondComponentFrozenWhileTheFirstOfItsFoundationIsChecked() {
+        BackToBack net = new BackToBack();
+        net.add("a", config(IceRole.CONTROLLING, 1).components(2).build());
+        net.add("b", config(IceRole.CONTROLLED, 2).components(2).build());
+        net.socket("a", 1, "10.0.0.1", 5000, 1);
+        net.socket("a", 2, "10.0.0.1", 5001, 2);
+        net.socket("b", 1, "10.0.0.2", 6000, 1);
+        net.socket("b", 2, "10.0.0.2", 6001, 2);
+        net.exchangeCredentials();
+        // Component 1 never answers and "b" never checks: only §6.1.4.2's unfreezing can start component 2.
+        net.blocked = p -> p.fromAgent().equals("b") || p.destination().getPort() == 6000;
+        long start = net.now;
+
+        net.runUntil(() -> net.sentBy("a").stream().anyMatch(p -> p.destination().getPort() == 6001), LIMIT);
+
+        long firstComponent2Check = net.sentBy("a").stream().filter(p -> p.destination().getPort() == 6001)
+            .mapToLong(BackToBack.Packet::sentNanos).min().orElseThrow();
+        // RFC 8445 §6.1.2.6: same foundation, so component 2 waits until component 1's check has failed (39.5 s).
+        assertEquals(39_500, Duration.ofNanos(firstComponent2Check - start).toMillis());
     }
 
     @Test

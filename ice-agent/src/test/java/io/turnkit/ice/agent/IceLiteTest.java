@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** RFC 8445 §2.5 and §6.1.1: an ICE-lite agent only answers, and the full agent always controls. */
@@ -24,6 +25,23 @@ class IceLiteTest {
         assertTrue(net.sentBy("b").stream().noneMatch(BackToBack.Packet::isBindingRequest), "a lite agent never checks");
         assertEquals(net.selected("a", 1).local(), net.selected("b", 1).remote());
         assertEquals(IceConnectionState.COMPLETED, net.agent("a").state(), "the full agent's consent checks are answered");
+    }
+
+    @Test
+    void shouldKeepAQuietSelectedPairAliveWithBindingIndications() {
+        BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(),
+            config(IceRole.CONTROLLING, 2).lite(true).keepaliveInterval(Duration.ofSeconds(15)).build());
+        net.runUntil(() -> bothIn(net, IceConnectionState.COMPLETED), LIMIT);
+        long start = net.now;
+
+        net.run(Duration.ofSeconds(50));
+
+        List<Long> keepalives = net.sentBy("b").stream()
+            .filter(p -> p.sentNanos() > start && p.isStun() && p.stun().isIndication())
+            .map(p -> Duration.ofNanos(p.sentNanos() - start).toSeconds()).toList();
+        assertEquals(3, keepalives.size(), "keepalives " + keepalives);
+        assertTrue(net.sentBy("a").stream().noneMatch(p -> p.isStun() && p.stun().isIndication()),
+            "consent checks keep the full agent's pair busy enough");
     }
 
     @Test
