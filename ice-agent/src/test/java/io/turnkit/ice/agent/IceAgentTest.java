@@ -147,8 +147,8 @@ class IceAgentTest {
         assertNotNull(net.selected("b", 1));
     }
 
-    @Test
-    void shouldKeepTheSecondComponentFrozenWhileTheFirstOfItsFoundationIsChecked() {
+    /** Two agents with a socket per component, one IP address each: both components' pairs share foundations. */
+    private static BackToBack twoComponents() {
         BackToBack net = new BackToBack();
         net.add("a", config(IceRole.CONTROLLING, 1).components(2).build());
         net.add("b", config(IceRole.CONTROLLED, 2).components(2).build());
@@ -156,6 +156,12 @@ class IceAgentTest {
         net.socket("a", 2, "10.0.0.1", 5001, 2);
         net.socket("b", 1, "10.0.0.2", 6000, 1);
         net.socket("b", 2, "10.0.0.2", 6001, 2);
+        return net;
+    }
+
+    @Test
+    void shouldKeepTheSecondComponentFrozenWhileTheFirstOfItsFoundationIsChecked() {
+        BackToBack net = twoComponents();
         net.exchangeCredentials();
         // Component 1 never answers and "b" never checks: only §6.1.4.2's unfreezing can start component 2.
         net.blocked = p -> p.fromAgent().equals("b") || p.destination().getPort() == 6000;
@@ -171,13 +177,7 @@ class IceAgentTest {
 
     @Test
     void shouldSelectAPairForEveryComponent() {
-        BackToBack net = new BackToBack();
-        net.add("a", config(IceRole.CONTROLLING, 1).components(2).build());
-        net.add("b", config(IceRole.CONTROLLED, 2).components(2).build());
-        net.socket("a", 1, "10.0.0.1", 5000, 1);
-        net.socket("a", 2, "10.0.0.1", 5001, 2);
-        net.socket("b", 1, "10.0.0.2", 6000, 1);
-        net.socket("b", 2, "10.0.0.2", 6001, 2);
+        BackToBack net = twoComponents();
         net.agent("a").endOfLocalSockets();
         net.agent("b").endOfLocalSockets();
         net.exchangeCredentials();
