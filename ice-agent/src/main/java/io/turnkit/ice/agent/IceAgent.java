@@ -1,7 +1,7 @@
 package io.turnkit.ice.agent;
 
 import io.netty.buffer.ByteBuf;
-import io.turnkit.ice.stun.TransactionTimers;
+import io.turnkit.ice.stun.TransportProtocol;
 import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.MessageIntegrity;
 import io.turnkit.stun.StunAttributeType;
@@ -268,7 +268,7 @@ public final class IceAgent {
      */
     public boolean addRemoteCandidate(Candidate candidate, long nowNanos) {
         Objects.requireNonNull(candidate, "candidate");
-        if (candidate.componentId() > config.components() || candidate.transport() != io.turnkit.ice.stun.TransportProtocol.UDP
+        if (candidate.componentId() > config.components() || candidate.transport() != TransportProtocol.UDP
             || candidate.address().isUnresolved() || candidate.address().getPort() == 0 || closed) {
             return false;
         }
@@ -755,8 +755,7 @@ public final class IceAgent {
 
     /** The generation whose ufrag opens USERNAME: the current one, or one whose pair still carries data. */
     private Generation generationFor(int username) {
-        if (StunAttributes.valueLength(message, username) > generation.usernamePrefix.length
-            && startsWith(username, generation.usernamePrefix)) {
+        if (startsWith(username, generation.usernamePrefix)) {
             return generation;
         }
         for (int c = 1; c < selected.length; c++) {
