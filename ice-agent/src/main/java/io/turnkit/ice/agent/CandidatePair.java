@@ -27,6 +27,8 @@ final class CandidatePair {
     final StunTransaction consent = new StunTransaction();
     long nextConsentNanos;
     long lastConsentNanos;
+    /** No consent response for the disconnected timeout (W3C "disconnected"); cleared by the next response. */
+    boolean disconnected;
     /** When anything last left on this pair once selected, for keepalives (RFC 8445 §11). */
     long lastSentNanos;
 

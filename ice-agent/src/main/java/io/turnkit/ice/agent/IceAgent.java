@@ -15,6 +15,7 @@ import io.turnkit.stun.StunMethod;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -391,7 +392,10 @@ public final class IceAgent {
         return events.poll();
     }
 
-    /** When {@link #handleTimeout} must next be called ({@code nowNanos} scale); {@link Long#MAX_VALUE} when never. */
+    /**
+     * When {@link #handleTimeout} must next be called, on the {@code nowNanos} scale: a deadline at or before now
+     * means at once ({@link Long#MIN_VALUE} before the first call), {@link Long#MAX_VALUE} means never.
+     */
     public long pollTimeout() {
         if (closed) {
             return Long.MAX_VALUE;
@@ -419,10 +423,10 @@ public final class IceAgent {
         return deadline;
     }
 
+    /** When the pair goes disconnected, or, once it is, when its consent expires. */
     private long consentStateDeadline(CandidatePair p) {
-        long disconnected = p.lastConsentNanos + config.disconnectedTimeout().toNanos();
-        long lost = p.lastConsentNanos + config.consentTimeout().toNanos();
-        return state == IceConnectionState.DISCONNECTED ? lost : Math.min(disconnected, lost);
+        Duration after = p.disconnected ? config.consentTimeout() : config.disconnectedTimeout();
+        return p.lastConsentNanos + after.toNanos();
     }
 
     /** How many datagrams were dropped for {@code reason}. */
@@ -552,6 +556,7 @@ public final class IceAgent {
      */
     private void nominate(long nowNanos) {
         if (role != IceRole.CONTROLLING || config.aggressiveNomination() || config.lite()) {
+            Arrays.fill(nominationDueNanos, Long.MAX_VALUE); // a role switch may leave one armed
             return;
         }
         for (int c = 1; c < selected.length; c++) {
@@ -593,6 +598,7 @@ public final class IceAgent {
             if (nowNanos - p.lastConsentNanos >= config.consentTimeout().toNanos()) {
                 consentLost = true;
             }
+            p.disconnected = nowNanos - p.lastConsentNanos >= config.disconnectedTimeout().toNanos();
             if (nowNanos >= p.nextConsentNanos && !consentLost) {
                 p.consent.startOnce(config.random(), nowNanos);
                 sendRequest(p, p.consent, false, p.checkPriority);
@@ -938,6 +944,7 @@ public final class IceAgent {
         p.consent.close();
         if (message.isSuccessResponse() && !consentLost) {
             p.lastConsentNanos = nowNanos;
+            p.disconnected = false;
         }
         return Received.STUN;
     }
@@ -953,6 +960,7 @@ public final class IceAgent {
             return;
         }
         best.lastConsentNanos = nowNanos;
+        best.disconnected = false;
         best.nextConsentNanos = nowNanos + consentIntervalNanos();
         best.lastSentNanos = nowNanos;
         selected[componentId] = best;
@@ -985,8 +993,7 @@ public final class IceAgent {
                 selectedInThisGeneration = false;
             } else {
                 selectedInThisGeneration &= p.generation == generation;
-                disconnected |= sendsConsent()
-                    && nowNanos - p.lastConsentNanos >= config.disconnectedTimeout().toNanos();
+                disconnected |= p.disconnected;
             }
         }
         if (allSelected) {

@@ -71,6 +71,34 @@ class IceAgentTest {
     }
 
     @Test
+    void shouldConnectThroughALossyPathWithRetransmissions() {
+        BackToBack net = connected(config(IceRole.CONTROLLING, 1).build(), config(IceRole.CONTROLLED, 2).build());
+        net.loss = 0.4;
+
+        net.runUntil(() -> bothIn(net, COMPLETED), LIMIT);
+
+        long requests = net.sentBy("a").stream().filter(BackToBack.Packet::isBindingRequest).count();
+        assertTrue(requests > 2, "lost checks were sent again: " + requests);
+    }
+
+    @Test
+    void shouldStopEverythingWhenClosed() {
+        BackToBack net = connected(config(IceRole.CONTROLLING, 1).build(), config(IceRole.CONTROLLED, 2).build());
+        net.runUntil(() -> bothIn(net, COMPLETED), LIMIT);
+        IceAgent a = net.agent("a");
+
+        a.close();
+        net.drain();
+
+        assertEquals(IceConnectionState.CLOSED, net.states("a").get(net.states("a").size() - 1));
+        assertEquals(Long.MAX_VALUE, a.pollTimeout());
+        assertFalse(a.send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80}), net.now));
+        assertEquals(Received.DROPPED, a.handleDatagram(1, BackToBack.parse("10.0.0.2:6000"),
+            Unpooled.wrappedBuffer(new byte[] {(byte) 0x80}), net.now));
+        assertEquals(1, a.dropped(DropReason.CLOSED));
+    }
+
+    @Test
     void shouldRefuseToSendBeforeAPairIsSelected() {
         BackToBack net = connected(config(IceRole.CONTROLLING, 1).build(), config(IceRole.CONTROLLED, 2).build());
 
