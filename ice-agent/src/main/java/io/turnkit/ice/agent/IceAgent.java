@@ -1000,8 +1000,9 @@ public final class IceAgent {
             if (disconnected) {
                 return IceConnectionState.DISCONNECTED;
             }
-            boolean done = selectedInThisGeneration && !checkList.hasPending() && remoteCandidatesComplete
-                && (gatheringComplete || config.lite());
+            // A lite agent checks nothing, so its pairs never finish: its part is done once a pair is nominated.
+            boolean done = selectedInThisGeneration && (config.lite() || !checkList.hasPending())
+                && remoteCandidatesComplete && gatheringComplete;
             return done ? IceConnectionState.COMPLETED : IceConnectionState.CONNECTED;
         }
         if (remoteCandidatesComplete && gatheringComplete && !checkList.hasPending() && hasComponentWithoutValidPair()) {

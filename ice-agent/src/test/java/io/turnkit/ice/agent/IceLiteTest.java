@@ -28,6 +28,17 @@ class IceLiteTest {
     }
 
     @Test
+    void shouldCompleteALiteAgentWhosePeerHasCandidatesItNeverHearsFrom() {
+        BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(), config(IceRole.CONTROLLING, 2).lite(true).build());
+        net.agent("b").addRemoteCandidate(Candidate.udp("7", 1, Candidate.priority(CandidateType.HOST, 65000, 1),
+            BackToBack.parse("10.0.0.9:5009"), CandidateType.HOST, null), net.now);
+
+        net.runUntil(() -> bothIn(net, IceConnectionState.COMPLETED), LIMIT);
+
+        assertEquals(5000, net.selected("b", 1).remote().address().getPort());
+    }
+
+    @Test
     void shouldKeepAQuietSelectedPairAliveWithBindingIndications() {
         BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(),
             config(IceRole.CONTROLLING, 2).lite(true).keepaliveInterval(Duration.ofSeconds(15)).build());
