@@ -96,6 +96,17 @@ final class BackToBack {
         agents.get(name).addLocalSocket(LocalSocket.host(id, address, component), now);
     }
 
+    /**
+     * A relayed socket for the agent: in this loop the relay is transparent, datagrams to {@code relayed} reach the
+     * socket and datagrams from it leave from {@code relayed}, as a TURN allocation would carry them.
+     */
+    void relayedSocket(String name, int id, String relayed, String mapped, int component) {
+        InetSocketAddress address = parse(relayed);
+        routes.put(address, new Endpoint(name, id));
+        localAddresses.put(name + '/' + id, address);
+        agents.get(name).addLocalSocket(LocalSocket.relayed(id, address, component, parse(mapped)), now);
+    }
+
     /** Packets from {@code local} appear to come from {@code publicAddress}, and packets to it reach {@code local}. */
     void translate(String local, String publicAddress) {
         InetSocketAddress l = parse(local);

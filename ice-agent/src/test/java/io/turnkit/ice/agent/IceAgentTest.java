@@ -99,6 +99,46 @@ class IceAgentTest {
     }
 
     @Test
+    void shouldCheckAndSelectARelayedCandidateThroughItsSocket() {
+        BackToBack net = new BackToBack();
+        net.add("a", config(IceRole.CONTROLLING, 1).build());
+        net.add("b", config(IceRole.CONTROLLED, 2).build());
+        net.relayedSocket("a", 7, "198.51.100.50:40000", "203.0.113.1:6000", 1);
+        net.socket("b", 1, "10.0.0.2", 6000, 1);
+        net.agent("a").endOfLocalSockets();
+        net.agent("b").endOfLocalSockets();
+        net.exchangeCredentials();
+
+        net.runUntil(() -> bothIn(net, COMPLETED), LIMIT);
+
+        Candidate relayed = net.events("a", IceEvent.LocalCandidate.class).get(0).candidate();
+        assertEquals(CandidateType.RELAYED, relayed.type());
+        assertEquals(BackToBack.parse("203.0.113.1:6000"), relayed.relatedAddress());
+        assertEquals(Candidate.priority(CandidateType.RELAYED, 65535, 1), relayed.priority());
+        assertEquals(relayed, net.selected("a", 1).local());
+        assertEquals(relayed, net.selected("b", 1).remote());
+    }
+
+    @Test
+    void shouldKeepTheCheckListWithinItsLimit() {
+        BackToBack net = new BackToBack();
+        net.add("a", config(IceRole.CONTROLLING, 1).maxPairs(4).build());
+        net.add("b", config(IceRole.CONTROLLED, 2).build());
+        for (int i = 0; i < 3; i++) {
+            net.socket("a", i, "10.0.0." + (i + 1), 5000, 1);
+            net.socket("b", i, "10.0.1." + (i + 1), 6000, 1);
+        }
+        net.blocked = p -> true;
+        net.exchangeCredentials();
+
+        net.run(Duration.ofSeconds(2));
+
+        long pairsChecked = net.sentBy("a").stream().filter(BackToBack.Packet::isBindingRequest)
+            .map(p -> p.source() + ">" + p.destination()).distinct().count();
+        assertEquals(4, pairsChecked);
+    }
+
+    @Test
     void shouldRefuseToSendBeforeAPairIsSelected() {
         BackToBack net = connected(config(IceRole.CONTROLLING, 1).build(), config(IceRole.CONTROLLED, 2).build());
 
