@@ -64,7 +64,7 @@ public record Candidate(String foundation, int componentId, TransportProtocol tr
         return ((long) typePreference << 24) + ((long) localPreference << 8) + (256 - componentId);
     }
 
-    /** This candidate with another type, priority and foundation (a peer-reflexive one learnt again, RFC 8838 §11.4). */
+    /** This candidate with the signalled type, priority and foundation (a peer-reflexive one, RFC 8838 §11.4). */
     Candidate withSignalled(Candidate signalled) {
         return new Candidate(signalled.foundation, componentId, transport, signalled.priority, address,
             signalled.type, signalled.relatedAddress, signalled.tcpType, signalled.extensions);

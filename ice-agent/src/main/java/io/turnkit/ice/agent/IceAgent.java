@@ -1005,7 +1005,8 @@ public final class IceAgent {
                 && remoteCandidatesComplete && gatheringComplete;
             return done ? IceConnectionState.COMPLETED : IceConnectionState.CONNECTED;
         }
-        if (remoteCandidatesComplete && gatheringComplete && !checkList.hasPending() && hasComponentWithoutValidPair()) {
+        if (remoteCandidatesComplete && gatheringComplete && !checkList.hasPending()
+            && hasComponentWithoutValidPair()) {
             return IceConnectionState.FAILED;
         }
         if (state == IceConnectionState.NEW && !(generation.hasRemote() && !checkList.pairs().isEmpty())) {

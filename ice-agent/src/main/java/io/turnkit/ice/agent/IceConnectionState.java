@@ -14,7 +14,10 @@ public enum IceConnectionState {
     COMPLETED,
     /** A selected pair has gone a few seconds without a consent response (RFC 7675); it may come back. */
     DISCONNECTED,
-    /** Every pair failed, or consent was lost (RFC 7675 §5.1: 30 s without a response). {@link IceAgent#restart} may recover. */
+    /**
+     * Every pair failed, or consent was lost (RFC 7675 §5.1: 30 s without a response); {@link IceAgent#restart}
+     * may recover.
+     */
     FAILED,
     /** {@link IceAgent#close} was called. */
     CLOSED

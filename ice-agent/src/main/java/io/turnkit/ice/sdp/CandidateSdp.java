@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <pre>
  * candidate-attribute = "candidate" ":" foundation SP component-id SP transport SP priority SP
  *                       connection-address SP port SP "typ" SP cand-type
- *                       [SP "raddr" SP connection-address SP "rport" SP port] *(SP extension-att-name SP extension-att-value)
+ *                       [SP "raddr" SP connection-address SP "rport" SP port]
+ *                       *(SP extension-att-name SP extension-att-value)
  * </pre>
  *
  * <p>Accepts {@code a=candidate:...} as in SDP and {@code candidate:...} as a browser's {@code RTCIceCandidate}
@@ -33,7 +34,8 @@ public final class CandidateSdp {
     private static final Pattern IPV4 = Pattern.compile(
         "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-    private static final Pattern FQDN = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?";
+    private static final Pattern FQDN = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,10}");
     private static final int MAX_FOUNDATION = 32;
 
@@ -178,7 +180,8 @@ public final class CandidateSdp {
                 if (address instanceof Inet6Address) {
                     return new InetSocketAddress(address, port);
                 }
-            } else if (FQDN.matcher(field).matches() && !field.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch))) {
+            } else if (FQDN.matcher(field).matches()
+                && !field.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch))) {
                 return InetSocketAddress.createUnresolved(field, port);
             }
         } catch (UnknownHostException e) {

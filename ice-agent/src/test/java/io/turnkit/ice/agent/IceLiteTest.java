@@ -15,21 +15,25 @@ import org.junit.jupiter.api.Test;
 class IceLiteTest {
     @Test
     void shouldConnectAFullAgentToALitePeerAsControlling() {
-        BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(), config(IceRole.CONTROLLING, 2).lite(true).build());
+        BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(),
+            config(IceRole.CONTROLLING, 2).lite(true).build());
 
         net.runUntil(() -> bothIn(net, IceConnectionState.COMPLETED), LIMIT);
         net.run(Duration.ofSeconds(20));
 
         assertEquals(IceRole.CONTROLLING, net.agent("a").role());
         assertEquals(IceRole.CONTROLLED, net.agent("b").role());
-        assertTrue(net.sentBy("b").stream().noneMatch(BackToBack.Packet::isBindingRequest), "a lite agent never checks");
+        assertTrue(net.sentBy("b").stream().noneMatch(BackToBack.Packet::isBindingRequest),
+            "a lite agent never checks");
         assertEquals(net.selected("a", 1).local(), net.selected("b", 1).remote());
-        assertEquals(IceConnectionState.COMPLETED, net.agent("a").state(), "the full agent's consent checks are answered");
+        assertEquals(IceConnectionState.COMPLETED, net.agent("a").state(),
+            "the full agent's consent checks are answered");
     }
 
     @Test
     void shouldCompleteALiteAgentWhosePeerHasCandidatesItNeverHearsFrom() {
-        BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(), config(IceRole.CONTROLLING, 2).lite(true).build());
+        BackToBack net = connected(config(IceRole.CONTROLLED, 1).build(),
+            config(IceRole.CONTROLLING, 2).lite(true).build());
         net.agent("b").addRemoteCandidate(Candidate.udp("7", 1, Candidate.priority(CandidateType.HOST, 65000, 1),
             BackToBack.parse("10.0.0.9:5009"), CandidateType.HOST, null), net.now);
 

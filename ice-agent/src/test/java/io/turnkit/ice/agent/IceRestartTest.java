@@ -28,8 +28,10 @@ class IceRestartTest {
         int sent = 0;
         for (int i = 0; i < 100 && net.events("a", IceEvent.SelectedPairChanged.class).size() == selectionsBefore;
              i++) {
-            assertTrue(net.agent("a").send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) i}), net.now), "a sends at " + i);
-            assertTrue(net.agent("b").send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) i}), net.now), "b sends at " + i);
+            for (String name : List.of("a", "b")) {
+                assertTrue(net.agent(name).send(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) i}), net.now),
+                    name + " sends at " + i);
+            }
             sent++;
             net.run(Duration.ofMillis(10));
         }

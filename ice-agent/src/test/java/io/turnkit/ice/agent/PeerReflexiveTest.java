@@ -48,7 +48,8 @@ class PeerReflexiveTest {
         assertEquals(BackToBack.parse("203.0.113.1:6000"), local.address());
         assertEquals(BackToBack.parse("10.0.0.1:5000"), local.relatedAddress());
         assertTrue(net.events("a", IceEvent.LocalCandidate.class).stream()
-            .noneMatch(c -> c.candidate().type() == CandidateType.PEER_REFLEXIVE), "prflx candidates are not signalled");
+            .noneMatch(c -> c.candidate().type() == CandidateType.PEER_REFLEXIVE),
+            "prflx candidates are not signalled");
     }
 
     @Test
