@@ -25,7 +25,8 @@ final class CheckList {
 
     /** The pair from {@code socketId} to {@code remote}, or null. */
     CandidatePair find(int socketId, InetSocketAddress remote) {
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.socketId() == socketId && p.remote.address().equals(remote)) {
                 return p;
             }
@@ -60,7 +61,8 @@ final class CheckList {
 
     private CandidatePair lowestPending() {
         CandidatePair lowest = null;
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if ((p.state == CandidatePairState.FROZEN || p.state == CandidatePairState.WAITING)
                 && (lowest == null || Long.compareUnsigned(p.priority, lowest.priority) < 0)) {
                 lowest = p;
@@ -70,7 +72,8 @@ final class CheckList {
     }
 
     private boolean hasActive(String foundation) {
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if ((p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS)
                 && p.foundation.equals(foundation)) {
                 return true;
@@ -103,7 +106,8 @@ final class CheckList {
         if (waiting != null) {
             return waiting;
         }
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.state == CandidatePairState.FROZEN && !hasActive(p.foundation)) {
                 highestFrozen(p.foundation).state = CandidatePairState.WAITING;
             }
@@ -119,7 +123,8 @@ final class CheckList {
         if (!triggered.isEmpty()) {
             return true;
         }
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.state == CandidatePairState.WAITING
                 || (p.state == CandidatePairState.FROZEN && !hasActive(p.foundation))) {
                 return true;
@@ -130,7 +135,8 @@ final class CheckList {
 
     private CandidatePair highest(CandidatePairState state) {
         CandidatePair best = null;
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.state == state && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
                 best = p;
             }
@@ -141,7 +147,8 @@ final class CheckList {
     /** §6.1.2.6: of a foundation's Frozen pairs, the lowest component id first, then the highest priority. */
     private CandidatePair highestFrozen(String foundation) {
         CandidatePair best = null;
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.state == CandidatePairState.FROZEN && p.foundation.equals(foundation)
                 && (best == null || p.componentId() < best.componentId()
                     || (p.componentId() == best.componentId()
@@ -154,7 +161,8 @@ final class CheckList {
 
     /** RFC 8445 §7.2.5.3.3: a success unfreezes the other pairs of its foundation. */
     void unfreeze(String foundation) {
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.state == CandidatePairState.FROZEN && p.foundation.equals(foundation)) {
                 p.state = CandidatePairState.WAITING;
             }
@@ -164,7 +172,8 @@ final class CheckList {
     /** The highest-priority valid pair of a component, or null. */
     CandidatePair bestValid(int componentId) {
         CandidatePair best = null;
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.componentId() == componentId && p.isValid()
                 && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
                 best = p;
@@ -176,7 +185,8 @@ final class CheckList {
     /** The highest-priority nominated valid pair of a component (RFC 8445 §8.1.1's selected pair), or null. */
     CandidatePair bestNominated(int componentId) {
         CandidatePair best = null;
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.componentId() == componentId && p.isValid() && p.nominated
                 && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
                 best = p;
@@ -187,7 +197,8 @@ final class CheckList {
 
     /** Whether a pair of the component with a priority above {@code priority} may still succeed. */
     boolean hasPendingAbove(int componentId, long priority) {
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.componentId() == componentId && p.isPending() && Long.compareUnsigned(p.priority, priority) > 0) {
                 return true;
             }
@@ -200,7 +211,8 @@ final class CheckList {
         if (!triggered.isEmpty()) {
             return true;
         }
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.isPending()) {
                 return true;
             }
@@ -213,7 +225,8 @@ final class CheckList {
      * In-Progress checks finish on their own.
      */
     void stopChecks(int componentId) {
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             if (p.componentId() == componentId
                 && (p.state == CandidatePairState.FROZEN || p.state == CandidatePairState.WAITING)) {
                 p.state = CandidatePairState.FAILED;
@@ -225,7 +238,8 @@ final class CheckList {
 
     /** RFC 8445 §7.3.1.1: after a role change every pair priority is computed again. */
     void prioritise(IceRole role) {
-        for (CandidatePair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
             p.prioritise(role);
         }
     }

@@ -152,7 +152,8 @@ public final class IceAgent {
             socket.type(), socket.relatedAddress());
         addLocalCandidate(new LocalCandidate(candidate, socket));
         if (socket.type() == CandidateType.HOST && !config.lite()) {
-            for (InetSocketAddress server : stunServers) {
+            for (int i = 0; i < stunServers.size(); i++) {
+                InetSocketAddress server = stunServers.get(i);
                 gather(socket, server);
             }
         }
@@ -173,7 +174,8 @@ public final class IceAgent {
             return;
         }
         stunServers.add(server);
-        for (LocalSocket socket : sockets) {
+        for (int i = 0; i < sockets.size(); i++) {
+            LocalSocket socket = sockets.get(i);
             if (socket.type() == CandidateType.HOST) {
                 gather(socket, server);
             }
@@ -216,7 +218,8 @@ public final class IceAgent {
             events.add(new IceEvent.LocalCandidate(local.candidate()));
         }
         if (local.candidate().type() == CandidateType.HOST || local.candidate().type() == CandidateType.RELAYED) {
-            for (Candidate remote : remoteCandidates) {
+            for (int i = 0; i < remoteCandidates.size(); i++) {
+                Candidate remote = remoteCandidates.get(i);
                 pair(local, remote);
             }
         }
@@ -226,7 +229,8 @@ public final class IceAgent {
         if (gatheringComplete || !localSocketsComplete) {
             return;
         }
-        for (Gathering g : gatherings) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
             if (!g.done) {
                 return;
             }
@@ -282,7 +286,8 @@ public final class IceAgent {
                 // RFC 8838 §11.4: a peer-reflexive candidate signalled later takes the signalled type and priority.
                 Candidate replaced = known.withSignalled(candidate);
                 remoteCandidates.set(i, replaced);
-                for (CandidatePair p : checkList.pairs()) {
+                for (int j = 0; j < checkList.pairs().size(); j++) {
+                    CandidatePair p = checkList.pairs().get(j);
                     if (p.remote == known) {
                         p.remote(replaced);
                     }
@@ -339,7 +344,8 @@ public final class IceAgent {
         consentLost = false;
         Arrays.fill(nominationDueNanos, Long.MAX_VALUE);
         events.add(new IceEvent.LocalCredentialsChanged(generation.local.ufrag(), generation.local.password()));
-        for (LocalCandidate local : localCandidates) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
             if (local.candidate().type() != CandidateType.PEER_REFLEXIVE) {
                 events.add(new IceEvent.LocalCandidate(local.candidate()));
             }
@@ -404,10 +410,12 @@ public final class IceAgent {
         if (hasTransactionToStart()) {
             deadline = nextPacingNanos;
         }
-        for (Gathering g : gatherings) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
             deadline = Math.min(deadline, g.transaction.deadline());
         }
-        for (CandidatePair p : checkList.pairs()) {
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
             deadline = Math.min(deadline, p.check.deadline());
         }
         for (int c = 1; c < selected.length; c++) {
@@ -446,7 +454,8 @@ public final class IceAgent {
         if (closed) {
             return;
         }
-        for (Gathering g : gatherings) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
             switch (g.transaction.poll(nowNanos)) {
                 case RETRANSMIT -> sendGatheringRequest(g);
                 case TIMEOUT -> {
@@ -456,7 +465,8 @@ public final class IceAgent {
                 default -> { }
             }
         }
-        for (CandidatePair p : checkList.pairs()) {
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
             switch (p.check.poll(nowNanos)) {
                 case RETRANSMIT -> sendCheck(p);
                 case TIMEOUT -> checkFailed(p);
@@ -491,7 +501,8 @@ public final class IceAgent {
         if (config.lite()) {
             return false;
         }
-        for (Gathering g : gatherings) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
             if (!g.started) {
                 return true;
             }
@@ -511,7 +522,8 @@ public final class IceAgent {
                 return true;
             }
         }
-        for (Gathering g : gatherings) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
             if (!g.started) {
                 g.started = true;
                 g.transaction.start(config.random(), config.transactionTimers(),
@@ -537,7 +549,8 @@ public final class IceAgent {
     /** RFC 8445 §14.3: RTO = MAX(500 ms, Ta × (Waiting + In-Progress pairs)), the floor being the configured RTO. */
     private long checkRtoNanos() {
         int active = 0;
-        for (CandidatePair p : checkList.pairs()) {
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
             if (p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS) {
                 active++;
             }
@@ -577,7 +590,8 @@ public final class IceAgent {
     }
 
     private boolean isNominatedInThisGeneration(int componentId) {
-        for (CandidatePair p : checkList.pairs()) {
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
             if (p.componentId() == componentId && (p.nominated || (p.nominating && p.isPending()))) {
                 return true;
             }
@@ -736,7 +750,8 @@ public final class IceAgent {
     /** RFC 8445 §7.3.1.3: a check from an unknown address makes a peer-reflexive remote candidate. */
     private CandidatePair pairPeerReflexive(LocalSocket socket, InetSocketAddress from, long priority) {
         Candidate remote = null;
-        for (Candidate c : remoteCandidates) {
+        for (int i = 0; i < remoteCandidates.size(); i++) {
+            Candidate c = remoteCandidates.get(i);
             if (c.componentId() == socket.componentId() && c.address().equals(from)) {
                 remote = c;
             }
@@ -751,7 +766,8 @@ public final class IceAgent {
     }
 
     private LocalCandidate hostCandidateOf(LocalSocket socket) {
-        for (LocalCandidate local : localCandidates) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
             if (local.base() == socket && local.candidate().type() == socket.type()) {
                 return local;
             }
@@ -815,12 +831,14 @@ public final class IceAgent {
 
     /** RFC 8445 §7.2.5: a response to a check, a consent check or a gathering request. */
     private Received handleResponse(LocalSocket socket, InetSocketAddress from, long nowNanos) {
-        for (Gathering g : gatherings) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
             if (g.transaction.matches(message)) {
                 return gatheringResponse(g, from);
             }
         }
-        for (CandidatePair p : checkList.pairs()) {
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
             if (p.check.matches(message)) {
                 return checkResponse(p, socket, from, nowNanos);
             }
@@ -857,7 +875,8 @@ public final class IceAgent {
         if (mapped.equals(g.socket.address())) {
             return;
         }
-        for (LocalCandidate local : localCandidates) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
             if (local.base() == g.socket && local.candidate().address().equals(mapped)) {
                 return;
             }
@@ -924,7 +943,8 @@ public final class IceAgent {
 
     /** RFC 8445 §7.2.5.3.1: the local candidate the mapped address names; a new peer-reflexive one when none does. */
     private LocalCandidate localCandidateFor(CandidatePair p, InetSocketAddress mapped) {
-        for (LocalCandidate local : localCandidates) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
             if (local.base() == p.local.base() && local.candidate().address().equals(mapped)) {
                 return local;
             }
@@ -1066,10 +1086,13 @@ public final class IceAgent {
         transmits.add(new Transmit(g.socket.id(), g.server, out));
     }
 
-    /** RFC 8445 §7.3.1.2: XOR-MAPPED-ADDRESS is the source of the check, signed with our password. */
+    /**
+     * RFC 8445 §7.3.1.2: XOR-MAPPED-ADDRESS is the source of the check, signed with our password. The transaction id
+     * is copied as two numbers: a buffer-to-buffer copy between direct buffers would allocate NIO views.
+     */
     private void respondSuccess(LocalSocket socket, InetSocketAddress to, Generation gen) {
         ByteBuf out = config.allocator().buffer(STUN_BUFFER_SIZE);
-        encoder.wrap(out).header(BINDING_SUCCESS, message)
+        encoder.wrap(out).header(BINDING_SUCCESS, message.transactionIdHigh(), message.transactionIdLow())
             .addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, to)
             .addMessageIntegrity(gen.localKey).addFingerprint().finish();
         transmits.add(new Transmit(socket.id(), to, out));
@@ -1078,7 +1101,8 @@ public final class IceAgent {
     /** An error response; signed when the request was authenticated ({@code gen} not null). */
     private void respondError(LocalSocket socket, InetSocketAddress to, int code, Generation gen) {
         ByteBuf out = config.allocator().buffer(STUN_BUFFER_SIZE);
-        encoder.wrap(out).header(BINDING_ERROR, message).addErrorCode(code, StunErrorCode.reason(code));
+        encoder.wrap(out).header(BINDING_ERROR, message.transactionIdHigh(), message.transactionIdLow())
+            .addErrorCode(code, StunErrorCode.reason(code));
         if (code == StunErrorCode.UNKNOWN_ATTRIBUTE) {
             encoder.addUnknownAttributes(message);
         }
@@ -1095,7 +1119,8 @@ public final class IceAgent {
     }
 
     private LocalSocket socket(int id) {
-        for (LocalSocket s : sockets) {
+        for (int i = 0; i < sockets.size(); i++) {
+            LocalSocket s = sockets.get(i);
             if (s.id() == id) {
                 return s;
             }
