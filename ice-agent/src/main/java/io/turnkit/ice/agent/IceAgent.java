@@ -761,11 +761,11 @@ public final class IceAgent {
                 CandidateType.PEER_REFLEXIVE, null);
             remoteCandidates.add(remote);
         }
-        LocalCandidate local = hostCandidateOf(socket);
+        LocalCandidate local = baseCandidateOf(socket);
         return local == null ? null : pair(local, remote);
     }
 
-    private LocalCandidate hostCandidateOf(LocalSocket socket) {
+    private LocalCandidate baseCandidateOf(LocalSocket socket) {
         for (int i = 0; i < localCandidates.size(); i++) {
             LocalCandidate local = localCandidates.get(i);
             if (local.base() == socket && local.candidate().type() == socket.type()) {
