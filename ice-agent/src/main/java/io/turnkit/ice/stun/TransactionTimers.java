@@ -39,7 +39,7 @@ public record TransactionTimers(Duration rto, int maxRequests, Duration timeout)
     }
 
     /** Nanoseconds from the first request to the next retransmission once {@code sent} requests are out. */
-    long retransmissionNanos(int sent) {
+    public long retransmissionNanos(int sent) {
         // RFC 8489 §6.2.1: the interval doubles after each retransmission: RTO × (2^sent − 1) from the start.
         return rto.toNanos() * ((1L << Math.min(sent, 40)) - 1);
     }
