@@ -1,0 +1,39 @@
+package io.turnkit.ice.turn;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import javax.net.SocketFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.turnkit.ice.stun.TransportProtocol;
+
+/** The session against Debian's coturn, started on loopback for each test, over UDP and TCP. */
+class TurnSessionCoturnTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRelayRefreshAndCloseOverUdp() throws IOException {
+        try (Coturn coturn = Coturn.start(dir, null, null);
+                BlockingTurnDriver driver = BlockingTurnDriver.udp(session(coturn, TransportProtocol.UDP))) {
+            RelayScenario.run(driver);
+        }
+    }
+
+    @Test
+    void shouldRelayRefreshAndCloseOverTcp() throws IOException {
+        try (Coturn coturn = Coturn.start(dir, null, null);
+                BlockingTurnDriver driver = BlockingTurnDriver.stream(session(coturn, TransportProtocol.TCP),
+                        SocketFactory.getDefault())) {
+            RelayScenario.run(driver);
+        }
+    }
+
+    private static TurnSession session(Coturn coturn, TransportProtocol transport) {
+        return new TurnSession(coturn.address(), transport, new LongTermCredentials(Coturn.USER, Coturn.PASSWORD),
+                TurnSession.Options.DEFAULTS);
+    }
+}
