@@ -2,6 +2,7 @@ package io.turnkit.ice.turn;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 
 import javax.net.SocketFactory;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.ice.stun.TransportProtocol;
 
-/** The session against Debian's coturn, started on loopback for each test, over UDP and TCP. */
+/** The session against Debian's coturn, started on loopback for each test, over UDP, TCP and TLS. */
 class TurnSessionCoturnTest {
     @TempDir
     Path dir;
@@ -32,8 +33,18 @@ class TurnSessionCoturnTest {
         }
     }
 
+    @Test
+    void shouldRelayRefreshAndCloseOverTls() throws IOException, GeneralSecurityException {
+        TestCertificate certificate = TestCertificate.create(dir, Coturn.LOOPBACK);
+        try (Coturn coturn = Coturn.start(dir, certificate.certificateFile(), certificate.keyFile());
+                BlockingTurnDriver driver = BlockingTurnDriver.stream(session(coturn, TransportProtocol.TLS),
+                        certificate.clientSocketFactory())) {
+            RelayScenario.run(driver);
+        }
+    }
+
     private static TurnSession session(Coturn coturn, TransportProtocol transport) {
-        return new TurnSession(coturn.address(), transport, new LongTermCredentials(Coturn.USER, Coturn.PASSWORD),
+        return new TurnSession(transport == TransportProtocol.TLS ? coturn.tlsAddress() : coturn.address(), transport, new LongTermCredentials(Coturn.USER, Coturn.PASSWORD),
                 TurnSession.Options.DEFAULTS);
     }
 }
