@@ -17,7 +17,6 @@ import io.turnkit.ice.stun.StunClient;
 import io.turnkit.ice.stun.StunResponse;
 import io.turnkit.stun.ChannelData;
 import io.turnkit.stun.StunAttributeType;
-import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
@@ -74,19 +73,13 @@ public final class TurnClient implements Closeable {
      * @throws ErrorResponseException when the server refuses (401 wrong credentials, 437, 486 quota, 508…)
      */
     public TurnAllocation allocate(Duration lifetime) throws IOException {
-        StunResponse response = transact(StunMethod.ALLOCATE, request -> {
-            request.addRequestedTransport(StunAttributes.TRANSPORT_UDP);
-            if (lifetime != null) {
-                request.addUint32(StunAttributeType.LIFETIME, lifetime.toSeconds());
-            }
-        });
-        InetSocketAddress relayed = response.address(StunAttributeType.XOR_RELAYED_ADDRESS);
-        long seconds = response.uint32(StunAttributeType.LIFETIME);
-        if (relayed == null || seconds < 0) {
+        StunResponse response = transact(StunMethod.ALLOCATE, request -> TurnMessages.allocate(request,
+                lifetime == null ? TurnMessages.DEFAULT_LIFETIME : lifetime.toSeconds()));
+        TurnAllocation allocation = TurnMessages.allocation(response.message());
+        if (allocation == null) {
             throw new ProtocolException("Allocate success response without XOR-RELAYED-ADDRESS or LIFETIME");
         }
-        return new TurnAllocation(relayed, response.address(StunAttributeType.XOR_MAPPED_ADDRESS),
-                Duration.ofSeconds(seconds));
+        return allocation;
     }
 
     /** RFC 8656 §8.1: refreshes the allocation for {@code lifetime} (0 deletes it); returns the lifetime granted. */
@@ -102,14 +95,11 @@ public final class TurnClient implements Closeable {
         Arrays.fill(channelPeers, null);
     }
 
-    /**
-     * RFC 8656 §10.1: installs or refreshes permissions for {@code peers}, all in one request. Permissions are per IP
-     * address: the port of XOR-PEER-ADDRESS is ignored (§9), so 0 is sent.
-     */
+    /** RFC 8656 §10.1: installs or refreshes permissions for {@code peers}, all in one request. */
     public void createPermission(InetAddress... peers) throws IOException {
         transact(StunMethod.CREATE_PERMISSION, request -> {
             for (InetAddress peer : peers) {
-                request.addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer.getAddress(), 0);
+                TurnMessages.permission(request, peer);
             }
         });
     }
@@ -122,27 +112,20 @@ public final class TurnClient implements Closeable {
         if (!ChannelData.isValidChannelNumber(channelNumber)) {
             throw new IllegalArgumentException("a channel number is 0x4000-0x4FFF: " + channelNumber);
         }
-        transact(StunMethod.CHANNEL_BIND, request -> request.addChannelNumber(channelNumber)
-                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer));
+        transact(StunMethod.CHANNEL_BIND, request -> TurnMessages.channelBind(request, channelNumber, peer));
         channelPeers[channelNumber - ChannelData.MIN_CHANNEL] = peer;
     }
 
     /** RFC 8656 §12.5: sends {@code data[offset, offset + length)} on a bound channel, padded to 4 bytes over TCP. */
     public void sendChannelData(int channelNumber, byte[] data, int offset, int length) throws IOException {
         out.clear();
-        ChannelData.writeHeader(out, channelNumber, length);
-        out.writeBytes(data, offset, length);
-        if (stun.transport().isReliable()) {
-            out.writeZero(ChannelData.paddedLength(length) - ChannelData.HEADER_LENGTH - length);
-        }
+        TurnMessages.channelData(out, channelNumber, data, offset, length, stun.transport().isReliable());
         stun.transport().send(out);
     }
 
     /** RFC 8656 §11.1: sends {@code data[offset, offset + length)} to {@code peer} in a Send indication. */
     public void sendIndication(InetSocketAddress peer, byte[] data, int offset, int length) throws IOException {
-        stun.indicate(StunMethod.SEND, send -> send
-                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer)
-                .addBytes(StunAttributeType.DATA, Unpooled.wrappedBuffer(data), offset, length));
+        stun.indicate(StunMethod.SEND, send -> TurnMessages.send(send, peer, data, offset, length));
     }
 
     /** Reads until {@code deadlineNanos} ({@link System#nanoTime()}), handing peer data to the handler. */

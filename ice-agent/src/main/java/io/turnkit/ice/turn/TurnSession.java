@@ -19,7 +19,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.turnkit.ice.stun.TransactionTimers;
 import io.turnkit.ice.stun.TransportProtocol;
-import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.ChannelData;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
@@ -125,7 +124,6 @@ public final class TurnSession {
     private final ByteBuf scratch = Unpooled.buffer(SCRATCH_CAPACITY);
     private final StunMessageEncoder encoder = new StunMessageEncoder();
     private final StunMessage inbound = new StunMessage();
-    private final AddressAttribute addressReader = new AddressAttribute();
     private final PeerDataReader peerData = new PeerDataReader();
     private final long[] drops = new long[Drop.values().length];
 
@@ -190,7 +188,7 @@ public final class TurnSession {
         state = State.ALLOCATING;
         Duration requested = options.requestedLifetime();
         allocationRequest = begin(new Transaction(StunMethod.ALLOCATE, null, 0,
-                requested == null ? -1 : requested.toSeconds()), nowNanos);
+                requested == null ? TurnMessages.DEFAULT_LIFETIME : requested.toSeconds()), nowNanos);
     }
 
     /**
@@ -202,7 +200,7 @@ public final class TurnSession {
         Permission permission = permissions.computeIfAbsent(peer, p -> new Permission());
         if (permission.request == null) {
             permission.request = begin(new Transaction(StunMethod.CREATE_PERMISSION,
-                    new InetSocketAddress(peer, 0), 0, -1), nowNanos);
+                    new InetSocketAddress(peer, 0), 0, TurnMessages.DEFAULT_LIFETIME), nowNanos);
         }
     }
 
@@ -223,7 +221,8 @@ public final class TurnSession {
             channelsByPeer.put(peer, channel);
         }
         if (channel.request == null) {
-            channel.request = begin(new Transaction(StunMethod.CHANNEL_BIND, peer, channel.number, -1), nowNanos);
+            channel.request = begin(new Transaction(StunMethod.CHANNEL_BIND, peer, channel.number,
+                    TurnMessages.DEFAULT_LIFETIME), nowNanos);
         }
         return channel.number;
     }
@@ -236,20 +235,15 @@ public final class TurnSession {
     public void send(InetSocketAddress peer, byte[] data, int offset, int length) {
         requireAllocated();
         ChannelBinding channel = channelsByPeer.get(peer);
-        byte[] frame;
+        scratch.clear();
         if (channel != null && channel.bound) {
-            int total = transport.isStream() ? ChannelData.paddedLength(length) : ChannelData.HEADER_LENGTH + length;
-            frame = new byte[total];
-            ChannelData.setHeader(Unpooled.wrappedBuffer(frame), 0, channel.number, length);
-            System.arraycopy(data, offset, frame, ChannelData.HEADER_LENGTH, length);
+            TurnMessages.channelData(scratch, channel.number, data, offset, length, transport.isStream());
         } else {
-            startMessage(StunMessageType.of(StunMethod.SEND, StunClass.INDICATION))
-                    .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer)
-                    .addBytes(StunAttributeType.DATA, Unpooled.wrappedBuffer(data), offset, length)
-                    .finish();
-            frame = ByteBufUtil.getBytes(scratch);
+            TurnMessages.send(startMessage(StunMessageType.of(StunMethod.SEND, StunClass.INDICATION)), peer, data,
+                    offset, length);
+            encoder.finish();
         }
-        transmits.add(new Transmit(server, frame));
+        transmits.add(new Transmit(server, ByteBufUtil.getBytes(scratch)));
     }
 
     /**
@@ -338,12 +332,13 @@ public final class TurnSession {
             Permission p = e.getValue();
             if (p.installed && p.request == null && nowNanos - p.refreshAt >= 0) {
                 p.request = begin(new Transaction(StunMethod.CREATE_PERMISSION,
-                        new InetSocketAddress(e.getKey(), 0), 0, -1), nowNanos);
+                        new InetSocketAddress(e.getKey(), 0), 0, TurnMessages.DEFAULT_LIFETIME), nowNanos);
             }
         }
         for (ChannelBinding c : channelsByPeer.values()) {
             if (c.bound && c.request == null && nowNanos - c.refreshAt >= 0) {
-                c.request = begin(new Transaction(StunMethod.CHANNEL_BIND, c.peer, c.number, -1), nowNanos);
+                c.request = begin(new Transaction(StunMethod.CHANNEL_BIND, c.peer, c.number,
+                        TurnMessages.DEFAULT_LIFETIME), nowNanos);
             }
         }
     }
@@ -417,7 +412,7 @@ public final class TurnSession {
             return;
         }
         if (code == StunErrorCode.TRY_ALTERNATE && t.method == StunMethod.ALLOCATE) {
-            InetSocketAddress alternate = address(StunAttributeType.ALTERNATE_SERVER);
+            InetSocketAddress alternate = TurnMessages.address(inbound, StunAttributeType.ALTERNATE_SERVER);
             if (alternate != null) {
                 end(State.FAILED);
                 events.add(new TurnEvent.AlternateServer(alternate));
@@ -431,17 +426,15 @@ public final class TurnSession {
     private void onSuccessResponse(Transaction t, long nowNanos) {
         switch (t.method) {
             case StunMethod.ALLOCATE -> {
-                InetSocketAddress relayed = address(StunAttributeType.XOR_RELAYED_ADDRESS);
-                long seconds = StunAttributes.uint32(inbound, inbound.findAttribute(StunAttributeType.LIFETIME));
-                if (relayed == null || seconds < 0) {
+                TurnAllocation granted = TurnMessages.allocation(inbound);
+                if (granted == null) {
                     failed(t, 0, "success response without XOR-RELAYED-ADDRESS or LIFETIME");
                     return;
                 }
                 allocationRequest = null;
-                allocation = new TurnAllocation(relayed, address(StunAttributeType.XOR_MAPPED_ADDRESS),
-                        Duration.ofSeconds(seconds));
+                allocation = granted;
                 state = State.ALLOCATED;
-                scheduleRefresh(seconds, nowNanos);
+                scheduleRefresh(granted.lifetime().toSeconds(), nowNanos);
                 events.add(new TurnEvent.Allocated(allocation));
             }
             case StunMethod.REFRESH -> {
@@ -567,17 +560,10 @@ public final class TurnSession {
     private void send(Transaction t, long nowNanos) {
         startMessage(StunMessageType.of(t.method, StunClass.REQUEST));
         switch (t.method) {
-            case StunMethod.ALLOCATE -> {
-                encoder.addRequestedTransport(StunAttributes.TRANSPORT_UDP);
-                if (t.lifetimeSeconds >= 0) {
-                    encoder.addUint32(StunAttributeType.LIFETIME, t.lifetimeSeconds);
-                }
-            }
+            case StunMethod.ALLOCATE -> TurnMessages.allocate(encoder, t.lifetimeSeconds);
             case StunMethod.REFRESH -> encoder.addUint32(StunAttributeType.LIFETIME, t.lifetimeSeconds);
-            // RFC 8656 §9: a permission is per IP address; the port of XOR-PEER-ADDRESS is ignored.
-            case StunMethod.CREATE_PERMISSION -> encoder.addAddress(StunAttributeType.XOR_PEER_ADDRESS, t.peer);
-            case StunMethod.CHANNEL_BIND -> encoder.addChannelNumber(t.channelNumber)
-                    .addAddress(StunAttributeType.XOR_PEER_ADDRESS, t.peer);
+            case StunMethod.CREATE_PERMISSION -> TurnMessages.permission(encoder, t.peer.getAddress());
+            case StunMethod.CHANNEL_BIND -> TurnMessages.channelBind(encoder, t.channelNumber, t.peer);
             default -> throw new IllegalStateException("no such request is sent: " + t.method);
         }
         t.signed = credentials.isReady();
@@ -621,11 +607,6 @@ public final class TurnSession {
         return null;
     }
 
-    private InetSocketAddress address(int type) {
-        int attribute = inbound.findAttribute(type);
-        return attribute < 0 ? null : addressReader.wrap(inbound, attribute).toSocketAddress();
-    }
-
     private void requireAllocated() {
         if (state != State.ALLOCATED) {
             throw new IllegalStateException("no allocation: " + state);
@@ -642,7 +623,7 @@ public final class TurnSession {
         /** CreatePermission (port 0) and ChannelBind: XOR-PEER-ADDRESS. */
         final InetSocketAddress peer;
         final int channelNumber;
-        /** Allocate (-1: the server's default) and Refresh: LIFETIME. */
+        /** Allocate and Refresh: LIFETIME, or {@link TurnMessages#DEFAULT_LIFETIME}. */
         final long lifetimeSeconds;
         byte[] request;
         long idHigh;
