@@ -1,6 +1,7 @@
 package io.turnkit.ice.turn;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
@@ -44,7 +45,8 @@ class TurnSessionCoturnTest {
     }
 
     private static TurnSession session(Coturn coturn, TransportProtocol transport) {
-        return new TurnSession(transport == TransportProtocol.TLS ? coturn.tlsAddress() : coturn.address(), transport, new LongTermCredentials(Coturn.USER, Coturn.PASSWORD),
+        InetSocketAddress server = transport == TransportProtocol.TLS ? coturn.tlsAddress() : coturn.address();
+        return new TurnSession(server, transport, new LongTermCredentials(Coturn.USER, Coturn.PASSWORD),
                 TurnSession.Options.DEFAULTS);
     }
 }
