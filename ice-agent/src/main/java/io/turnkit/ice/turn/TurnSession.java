@@ -455,11 +455,7 @@ public final class TurnSession {
             case StunMethod.CREATE_PERMISSION -> {
                 Permission p = permissions.get(t.peer.getAddress());
                 p.request = null;
-                p.refreshAt = nowNanos + TimeUnit.SECONDS.toNanos(PERMISSION_REFRESH_SECONDS);
-                if (!p.installed) {
-                    p.installed = true;
-                    events.add(new TurnEvent.PermissionCreated(t.peer.getAddress()));
-                }
+                permissionInstalled(t.peer.getAddress(), p, nowNanos);
             }
             case StunMethod.CHANNEL_BIND -> {
                 ChannelBinding c = channelsByPeer.get(t.peer);
@@ -468,6 +464,12 @@ public final class TurnSession {
                 if (!c.bound) {
                     c.bound = true;
                     events.add(new TurnEvent.ChannelBound(c.number, c.peer));
+                }
+                // RFC 8656 §12.2: the binding installed or refreshed the peer's permission too; that lasts 300 s (§9),
+                // not 600, so it is refreshed on its own from now on, or data from the peer would stop after 5 min.
+                Permission p = permissions.computeIfAbsent(t.peer.getAddress(), a -> new Permission());
+                if (p.request == null) {
+                    permissionInstalled(t.peer.getAddress(), p, nowNanos);
                 }
             }
             default -> throw new IllegalStateException("no such request is sent: " + t.method);
@@ -498,6 +500,15 @@ public final class TurnSession {
         }
         if (code == StunErrorCode.ALLOCATION_MISMATCH) {
             end(State.FAILED);
+        }
+    }
+
+    /** RFC 8656 §9: a permission was installed or refreshed at {@code nowNanos}. */
+    private void permissionInstalled(InetAddress peer, Permission p, long nowNanos) {
+        p.refreshAt = nowNanos + TimeUnit.SECONDS.toNanos(PERMISSION_REFRESH_SECONDS);
+        if (!p.installed) {
+            p.installed = true;
+            events.add(new TurnEvent.PermissionCreated(peer));
         }
     }
 

@@ -234,6 +234,22 @@ class TurnSessionTest {
     }
 
     @Test
+    void shouldKeepThePermissionThatAChannelBindingInstalled() {
+        allocate();
+        session.bindChannel(PEER, T0);
+        input(server.success(request(), MD5_KEY, e -> { }), T0);
+        assertEquals(List.of(new TurnEvent.ChannelBound(0x4000, PEER), new TurnEvent.PermissionCreated(
+                PEER.getAddress())), events());
+
+        long due = T0 + TimeUnit.SECONDS.toNanos(240);
+        assertEquals(due, session.pollTimeout().getAsLong());
+        session.handleTimeout(due);
+        StunMessage permission = request();
+
+        assertEquals(StunMethod.CREATE_PERMISSION, permission.method(), "the permission lasts 300 s, the channel 600");
+    }
+
+    @Test
     void shouldDropAResponseWhoseIntegrityDoesNotVerify() {
         session.start(T0);
         input(server.challenge(request(), StunErrorCode.UNAUTHENTICATED, NONCE), T0);
