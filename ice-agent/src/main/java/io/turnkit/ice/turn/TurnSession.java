@@ -187,7 +187,7 @@ public final class TurnSession {
         }
         state = State.ALLOCATING;
         Duration requested = options.requestedLifetime();
-        allocationRequest = begin(new Transaction(StunMethod.ALLOCATE, null, 0,
+        allocationRequest = begin(Transaction.allocate(
                 requested == null ? TurnMessages.DEFAULT_LIFETIME : requested.toSeconds()), nowNanos);
     }
 
@@ -199,8 +199,7 @@ public final class TurnSession {
         requireAllocated();
         Permission permission = permissions.computeIfAbsent(peer, p -> new Permission());
         if (permission.request == null) {
-            permission.request = begin(new Transaction(StunMethod.CREATE_PERMISSION,
-                    new InetSocketAddress(peer, 0), 0, TurnMessages.DEFAULT_LIFETIME), nowNanos);
+            permission.request = begin(Transaction.createPermission(peer), nowNanos);
         }
     }
 
@@ -221,8 +220,7 @@ public final class TurnSession {
             channelsByPeer.put(peer, channel);
         }
         if (channel.request == null) {
-            channel.request = begin(new Transaction(StunMethod.CHANNEL_BIND, peer, channel.number,
-                    TurnMessages.DEFAULT_LIFETIME), nowNanos);
+            channel.request = begin(Transaction.channelBind(channel.number, peer), nowNanos);
         }
         return channel.number;
     }
@@ -256,7 +254,7 @@ public final class TurnSession {
                 forgetPeers();
                 transactions.clear();
                 state = State.CLOSING;
-                allocationRequest = begin(new Transaction(StunMethod.REFRESH, null, 0, 0), nowNanos);
+                allocationRequest = begin(Transaction.refresh(0), nowNanos);
             }
             case NEW, ALLOCATING -> {
                 end(State.CLOSED);
@@ -326,19 +324,17 @@ public final class TurnSession {
         if (allocationRequest == null && nowNanos - allocationRefreshAt >= 0) {
             Duration requested = options.requestedLifetime();
             long lifetime = (requested == null ? allocation.lifetime() : requested).toSeconds();
-            allocationRequest = begin(new Transaction(StunMethod.REFRESH, null, 0, lifetime), nowNanos);
+            allocationRequest = begin(Transaction.refresh(lifetime), nowNanos);
         }
         for (Map.Entry<InetAddress, Permission> e : permissions.entrySet()) {
             Permission p = e.getValue();
             if (p.installed && p.request == null && nowNanos - p.refreshAt >= 0) {
-                p.request = begin(new Transaction(StunMethod.CREATE_PERMISSION,
-                        new InetSocketAddress(e.getKey(), 0), 0, TurnMessages.DEFAULT_LIFETIME), nowNanos);
+                p.request = begin(Transaction.createPermission(e.getKey()), nowNanos);
             }
         }
         for (ChannelBinding c : channelsByPeer.values()) {
             if (c.bound && c.request == null && nowNanos - c.refreshAt >= 0) {
-                c.request = begin(new Transaction(StunMethod.CHANNEL_BIND, c.peer, c.number,
-                        TurnMessages.DEFAULT_LIFETIME), nowNanos);
+                c.request = begin(Transaction.channelBind(c.number, c.peer), nowNanos);
             }
         }
     }
@@ -646,11 +642,28 @@ public final class TurnSession {
         long nextSend;
         long deadline;
 
-        Transaction(int method, InetSocketAddress peer, int channelNumber, long lifetimeSeconds) {
+        private Transaction(int method, InetSocketAddress peer, int channelNumber, long lifetimeSeconds) {
             this.method = method;
             this.peer = peer;
             this.channelNumber = channelNumber;
             this.lifetimeSeconds = lifetimeSeconds;
+        }
+
+        static Transaction allocate(long lifetimeSeconds) {
+            return new Transaction(StunMethod.ALLOCATE, null, 0, lifetimeSeconds);
+        }
+
+        static Transaction refresh(long lifetimeSeconds) {
+            return new Transaction(StunMethod.REFRESH, null, 0, lifetimeSeconds);
+        }
+
+        static Transaction createPermission(InetAddress peer) {
+            return new Transaction(StunMethod.CREATE_PERMISSION, new InetSocketAddress(peer, 0), 0,
+                    TurnMessages.DEFAULT_LIFETIME);
+        }
+
+        static Transaction channelBind(int channelNumber, InetSocketAddress peer) {
+            return new Transaction(StunMethod.CHANNEL_BIND, peer, channelNumber, TurnMessages.DEFAULT_LIFETIME);
         }
     }
 

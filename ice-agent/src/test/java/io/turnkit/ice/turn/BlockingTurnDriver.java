@@ -105,6 +105,12 @@ final class BlockingTurnDriver implements AutoCloseable {
         }, "no request in flight", timeout);
     }
 
+    /** Runs the session for {@code duration}: sends, receives and handles timers as they come. */
+    void runFor(Duration duration) throws IOException {
+        long end = System.nanoTime() + duration.toNanos();
+        runUntil(() -> System.nanoTime() - end >= 0, "the end of " + duration, duration.plus(duration));
+    }
+
     private void runUntil(BooleanSupplier done, String what, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

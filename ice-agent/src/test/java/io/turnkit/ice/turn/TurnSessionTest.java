@@ -182,6 +182,35 @@ class TurnSessionTest {
     }
 
     @Test
+    void shouldFailTheTransactionOnAnUnknownComprehensionRequiredAttribute() {
+        session.start(T0);
+        input(server.challenge(request(), StunErrorCode.UNAUTHENTICATED, NONCE), T0);
+
+        // RFC 8489 §6.3.3: a success response with such an attribute fails the transaction.
+        input(server.success(request(), MD5_KEY, e -> e.addAddress(StunAttributeType.XOR_RELAYED_ADDRESS, RELAYED)
+                .addUint32(StunAttributeType.LIFETIME, 600)
+                .addBytes(0x7F00, new byte[4])), T0);
+
+        TurnEvent.Failed failed = assertInstanceOf(TurnEvent.Failed.class, events().get(0));
+        assertEquals(StunMethod.ALLOCATE, failed.method());
+        assertEquals(TurnSession.State.FAILED, session.state());
+    }
+
+    @Test
+    void shouldStopAtOnceWhenClosedBeforeTheAllocation() {
+        session.start(T0);
+        StunMessage allocate = request();
+
+        session.close(T0);
+
+        assertEquals(List.of(new TurnEvent.Closed()), events());
+        assertNull(session.pollTransmit());
+        assertEquals(OptionalLong.empty(), session.pollTimeout(), "no retransmission");
+        assertFalse(input(server.allocated(allocate, 600), T0), "a late answer belongs to no transaction");
+        assertEquals(TurnSession.State.CLOSED, session.state());
+    }
+
+    @Test
     void shouldRefreshTheAllocationAMinuteBeforeItExpires() {
         allocate();
         long due = T0 + TimeUnit.SECONDS.toNanos(540);

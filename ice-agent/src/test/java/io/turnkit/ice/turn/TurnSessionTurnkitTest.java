@@ -20,8 +20,9 @@ import io.turnkit.stun.PasswordAlgorithm;
 /** The session against turnkit's own server, in-process on loopback, over UDP and TCP. */
 class TurnSessionTurnkitTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** Bounds the requests sent while waiting for the nonce to go stale. */
-    private static final int MAX_REQUESTS = 2_000;
+    /** Between the requests sent while waiting for the nonce to go stale; they are bounded in number too. */
+    private static final Duration PACE = Duration.ofMillis(20);
+    private static final int MAX_REQUESTS = 500;
 
     @TempDir
     Path dir;
@@ -57,12 +58,14 @@ class TurnSessionTurnkitTest {
             String firstNonce = credentials.nonce();
 
             // The nonce goes stale after a second of the server's own time; until then every request is answered
-            // with it. Each CreatePermission waits for its answer; one of them meets the 438 and is retried.
+            // with it. Each CreatePermission waits for its answer, and the driver reads on for a pace; one of them
+            // meets the 438 and is retried.
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             for (int i = 0; i < MAX_REQUESTS && credentials.nonce().equals(firstNonce)
                     && System.nanoTime() - deadline < 0; i++) {
                 session.createPermission(InetAddress.getLoopbackAddress(), driver.now());
                 driver.awaitIdle(Duration.ofSeconds(60), TIMEOUT);
+                driver.runFor(PACE);
             }
 
             assertNotEquals(firstNonce, credentials.nonce(), "a 438 brought a new nonce");
