@@ -1,5 +1,7 @@
 package io.turnkit.server;
 
+import io.turnkit.server.link.TcpClientLink;
+
 /**
  * Guards against clients that hold resources without using them.
  *
@@ -7,6 +9,6 @@ package io.turnkit.server;
  * @param tcpIdleSeconds    a TCP client stalled mid-frame is closed after this long; one that never
  *                          allocates, after {@link TcpClientLink#IDLE_PERIODS_WITHOUT_ALLOCATION} times this
  */
-record Limits(int maxTcpConnections, int tcpIdleSeconds) {
-    static final Limits DEFAULT = new Limits(10_000, 10);
+public record Limits(int maxTcpConnections, int tcpIdleSeconds) {
+    public static final Limits DEFAULT = new Limits(10_000, 10);
 }

@@ -29,6 +29,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.DatagramReceiver;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.nativeudp.DatagramSendQueue;
+import io.turnkit.server.transport.nativeudp.NativeDatagramLibrary;
+import io.turnkit.server.transport.nativeudp.NativeDatagramSocket;
 
 /**
  * Our socket when the kernel's send buffer is full (sendmmsg's EAGAIN): what it cannot send yet waits for
