@@ -24,6 +24,8 @@ import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.AttributeIterator;
 import io.turnkit.stun.ChannelData;
 import io.turnkit.stun.ChannelDataValidation;
+import io.turnkit.stun.DetectedProtocol;
+import io.turnkit.stun.ProtocolDetector;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunClass;
@@ -68,12 +70,11 @@ public final class TurnProtocol {
             server.counters().increment(ServerCounter.UNKNOWN_PROTOCOL);
             return;
         }
-        int first = frame.getUnsignedByte(offset);
-        // RFC 7983 §7: 0-3 is STUN, 64-79 is TURN ChannelData, and RFC 5766 clients' channels 0x5000-0x7FFF
-        // start with 80-127 (ChannelData.isChannelNumber); nothing else belongs on a TURN port.
-        if (first <= 3) {
+        // RFC 7983 §7: STUN and ChannelData are all that belongs on a TURN client port (DTLS is yet to come).
+        DetectedProtocol protocol = ProtocolDetector.detect(frame.getUnsignedByte(offset));
+        if (protocol == DetectedProtocol.STUN) {
             onStun(frame, offset, length, client);
-        } else if (first >= 64 && first <= 127) {
+        } else if (protocol == DetectedProtocol.CHANNEL_DATA) {
             onChannelData(frame, offset, length, client);
         } else {
             server.counters().increment(ServerCounter.UNKNOWN_PROTOCOL);
