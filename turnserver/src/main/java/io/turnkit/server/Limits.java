@@ -9,6 +9,6 @@ import io.turnkit.server.link.TcpClientLink;
  * @param tcpIdleSeconds    a TCP client stalled mid-frame is closed after this long; one that never
  *                          allocates, after {@link TcpClientLink#IDLE_PERIODS_WITHOUT_ALLOCATION} times this
  */
-public record Limits(int maxTcpConnections, int tcpIdleSeconds) {
-    public static final Limits DEFAULT = new Limits(10_000, 10);
+record Limits(int maxTcpConnections, int tcpIdleSeconds) {
+    static final Limits DEFAULT = new Limits(10_000, 10);
 }

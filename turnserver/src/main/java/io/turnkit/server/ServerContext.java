@@ -13,7 +13,7 @@ import io.turnkit.stun.ValidationCounters;
  *
  * @param oneTimeUser the user made for this run when nobody else may log in, or null
  */
-public record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
+record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
         OneTimeUser oneTimeUser) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
@@ -30,7 +30,7 @@ public record ServerContext(TurnServices services, TcpConnections tcpConnections
         return (int) credentials.users().stream().filter(u -> u.realm().equals(realm)).count();
     }
 
-    public void close() {
+    void close() {
         credentials.close();
     }
 }

@@ -32,15 +32,19 @@ import io.turnkit.stun.PasswordAlgorithm;
 import io.turnkit.stun.ValidationCounters;
 
 /** Builds a server's shared parts from its configuration, and says in one line what it built. */
-public final class ServerContexts {
+final class ServerContexts {
     private ServerContexts() {
     }
 
-    public static ServerContext create(ServerConfig config, Transports transports, Limits limits) {
+    static ServerContext create(ServerConfig config, Transports transports, Limits limits) {
+        return create(config, transports, limits, Clock.systemUTC());
+    }
+
+    /** @param clock the time of nonces and REST API usernames */
+    static ServerContext create(ServerConfig config, Transports transports, Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
         CredentialStore store = credentials(config, oneTimeUser);
         AuthSettings auth = authSettings(config);
-        Clock clock = Clock.systemUTC();
         Authenticator authenticator = new Authenticator(auth, store,
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
                 new AuthRateLimiter(), clock);

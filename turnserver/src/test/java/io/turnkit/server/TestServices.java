@@ -1,5 +1,7 @@
 package io.turnkit.server;
 
+import java.time.Clock;
+
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.transport.Transports;
@@ -9,7 +11,12 @@ public final class TestServices implements AutoCloseable {
     private final ServerContext context;
 
     public TestServices(ServerConfig config) {
-        context = ServerContexts.create(config, Transports.best(), Limits.DEFAULT);
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param clock the time of nonces and REST API usernames */
+    public TestServices(ServerConfig config, Clock clock) {
+        context = ServerContexts.create(config, Transports.best(), Limits.DEFAULT, clock);
     }
 
     public TurnServices services() {
