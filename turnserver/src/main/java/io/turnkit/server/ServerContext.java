@@ -5,7 +5,6 @@ import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.stun.StunValidation;
-import io.turnkit.stun.ValidationCounters;
 
 /**
  * The parts of one server that its links share, as {@link ServerContexts} built them, and what the server
@@ -18,11 +17,7 @@ record ServerContext(TurnServices services, TcpConnections tcpConnections, Crede
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {
-        long sum = 0;
-        for (ValidationCounters counters : services.validation().all()) {
-            sum += counters.get(validation);
-        }
-        return sum;
+        return services.validation().get(validation);
     }
 
     int userCount() {

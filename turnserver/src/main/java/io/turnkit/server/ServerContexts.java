@@ -13,7 +13,7 @@ import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpConnections;
-import io.turnkit.server.metrics.PerThread;
+import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
@@ -29,7 +29,7 @@ import io.turnkit.store.credential.InMemoryCredentialStore;
 import io.turnkit.store.credential.StoreLocation;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.PasswordAlgorithm;
-import io.turnkit.stun.ValidationCounters;
+import io.turnkit.stun.StunValidation;
 
 /** Builds a server's shared parts from its configuration, and says in one line what it built. */
 final class ServerContexts {
@@ -58,7 +58,7 @@ final class ServerContexts {
                 new Quotas(config.userQuota(), config.totalQuota()), counters);
         TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
                 new RelayAddresses(config.relayIps(), config.externalIps()), counters,
-                new PerThread<>(ValidationCounters::new));
+                new Counters<>(StunValidation.class));
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0]);
     }
 

@@ -23,7 +23,7 @@ import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.ClientLink;
-import io.turnkit.server.metrics.PerThread;
+import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.TurnProtocol;
 import io.turnkit.server.protocol.TurnServices;
@@ -43,7 +43,7 @@ import io.turnkit.store.Reservations;
 import io.turnkit.store.TransportProtocol;
 import io.turnkit.store.credential.InMemoryCredentialStore;
 import io.turnkit.stun.ChannelData;
-import io.turnkit.stun.ValidationCounters;
+import io.turnkit.stun.StunValidation;
 
 /**
  * The server's own share of relaying one packet, without the sockets: ChannelData from a client to the
@@ -182,7 +182,7 @@ public class RelayPathBenchmark {
                 new RelayResources(Transports.best(), ports, new Reservations(ports, Reservations.DEFAULT_HOLD_NANOS),
                         new Quotas(config.userQuota(), config.totalQuota()), counters),
                 new RelayAddresses(config.relayIps(), config.externalIps()), counters,
-                new PerThread<>(ValidationCounters::new));
+                new Counters<>(StunValidation.class));
     }
 
     @Benchmark

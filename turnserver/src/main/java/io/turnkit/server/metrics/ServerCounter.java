@@ -9,8 +9,6 @@ public enum ServerCounter {
     NO_PERMISSION("turnkit.dropped.no_permission"),
     NO_CHANNEL("turnkit.dropped.no_channel"),
     PEER_DENIED("turnkit.dropped.peer_denied"),
-    AUTH_FAILURES("turnkit.auth.failures"),
-    AUTH_RATE_LIMITED("turnkit.auth.rate_limited"),
     TCP_REFUSED("turnkit.tcp.refused"),
     TCP_TIMED_OUT("turnkit.tcp.timed_out"),
     TCP_BAD_FRAME("turnkit.tcp.bad_frame"),

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.link.ClientLink;
-import io.turnkit.server.metrics.PerThread;
+import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.relay.RelayAllocation;
@@ -16,7 +16,6 @@ import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMethod;
 import io.turnkit.stun.StunValidation;
-import io.turnkit.stun.ValidationCounters;
 
 /**
  * What the server does with one frame from a client: the first-byte demux (RFC 7983 §7), then STUN
@@ -29,7 +28,7 @@ public final class TurnProtocol {
     private final ClientLink link;
     private final ServerCounters counters;
     private final Authenticator authenticator;
-    private final PerThread<ValidationCounters> validationCounters;
+    private final Counters<StunValidation> validationCounters;
     private final ResponseWriter responses;
     private final BindingHandler binding;
     private final AllocationHandler allocations;
@@ -71,7 +70,7 @@ public final class TurnProtocol {
 
     private void onStun(ByteBuf frame, int offset, int length, InetSocketAddress client) {
         if (message == null) {
-            message = new StunMessage(validationCounters.get());
+            message = new StunMessage(validationCounters.mine());
         }
         StunValidation validation = message.wrap(frame, offset, length).validate();
         if (validation != StunValidation.VALID && validation != StunValidation.UNKNOWN_COMPREHENSION_REQUIRED) {
@@ -149,27 +148,18 @@ public final class TurnProtocol {
         }
     }
 
-    /** Whether the request may go on; if not, it has been answered. */
+    /** Whether the request may go on; if not, it has been answered. The authenticator counted the outcome. */
     private boolean authenticated(InetSocketAddress client, AuthResult auth) {
         switch (auth.outcome()) {
             case OK:
                 return true;
-            case RATE_LIMITED:
-                // Answered, not dropped: a client that gets no answer retransmits and hangs (RFC 8489 §6.2.1).
-                counters.increment(ServerCounter.AUTH_RATE_LIMITED);
-                responses.challenge(message, client, auth);
-                return false;
-            case CHALLENGE:
-            case STALE_NONCE:
-                responses.challenge(message, client, auth);
+            case BAD_REQUEST:
+                responses.error(message, client, auth.errorCode(), auth.reason(), null);
                 return false;
             default:
-                counters.increment(ServerCounter.AUTH_FAILURES);
-                if (auth.outcome() == AuthResult.Outcome.UNAUTHORIZED) {
-                    responses.challenge(message, client, auth);
-                } else {
-                    responses.error(message, client, auth.errorCode(), auth.reason(), null);
-                }
+                // A rate-limited request is answered too, not dropped: a client that gets no answer retransmits
+                // and hangs (RFC 8489 §6.2.1).
+                responses.challenge(message, client, auth);
                 return false;
         }
     }

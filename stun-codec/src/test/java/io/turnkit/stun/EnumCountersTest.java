@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class ValidationCountersTest {
+class EnumCountersTest {
     @Test
     void shouldCountEachResultSeparately() {
-        ValidationCounters counters = new ValidationCounters();
+        EnumCounters<StunValidation> counters = new EnumCounters<>(StunValidation.class);
         counters.increment(StunValidation.BAD_FINGERPRINT);
         counters.increment(StunValidation.BAD_FINGERPRINT);
         counters.increment(StunValidation.NOT_STUN);
@@ -20,7 +20,7 @@ class ValidationCountersTest {
 
     @Test
     void shouldPublishCountsToAnotherThread() throws InterruptedException {
-        ValidationCounters counters = new ValidationCounters();
+        EnumCounters<StunValidation> counters = new EnumCounters<>(StunValidation.class);
         Thread writer = new Thread(() -> {
             for (int i = 0; i < 100_000; i++) {
                 counters.increment(StunValidation.VALID);
