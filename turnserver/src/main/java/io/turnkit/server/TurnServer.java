@@ -80,7 +80,10 @@ public final class TurnServer implements AutoCloseable {
     }
 
     static TurnServer start(ServerConfig config, Limits limits) {
-        Transports transports = Transports.best();
+        return start(config, limits, Transports.best());
+    }
+
+    static TurnServer start(ServerConfig config, Limits limits, Transports transports) {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transports.newEventLoopGroup(threads);
         Listeners listeners = new Listeners();

@@ -65,6 +65,21 @@ public final class Transports {
         return new Transports(Epoll.isAvailable(), NativeDatagramLibrary.isAvailable());
     }
 
+    /** epoll, with UDP through turnkit's own recvmmsg/sendmmsg sockets; where both are available. */
+    public static Transports nativeUdp() {
+        return new Transports(true, true);
+    }
+
+    /** epoll, with UDP through Netty's epoll datagram channels; where epoll is available. */
+    public static Transports epoll() {
+        return new Transports(true, false);
+    }
+
+    /** NIO: the transport everywhere but Linux. */
+    public static Transports nio() {
+        return new Transports(false, false);
+    }
+
     public boolean isEpoll() {
         return epoll;
     }
