@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and counts what comes back, through a peer ({@code -e}/{@code -r}) or from client to client ({@code -y}).
  * Each client is an RTP and an RTCP session; sessions start within 1–6 s of each other.
  */
-final class TurnutilsUclient {
+public final class TurnutilsUclient {
     static final Path PROGRAM = Path.of("/usr/bin/turnutils_uclient");
     /** Exit code of a run stopped by {@link #runFor} before it ended. */
     static final int STILL_RUNNING = -1;
@@ -29,7 +29,7 @@ final class TurnutilsUclient {
     }
 
     /** Runs uclient against {@code server}; fails if it has not finished within 45 s. */
-    static UclientReport run(TurnkitServer server, List<String> options) {
+    public static UclientReport run(TurnkitServer server, List<String> options) {
         try (ExternalProcess uclient = start(server, options)) {
             int exitCode = uclient.awaitExit(TIMEOUT, server::describe);
             return UclientReport.parse(uclient.command(), exitCode, uclient.output());
@@ -40,7 +40,7 @@ final class TurnutilsUclient {
      * Runs uclient for at most {@code limit} and reports what it printed, with exit code {@link #STILL_RUNNING}
      * if it had to be stopped: uclient retransmits forever to a server that stops answering.
      */
-    static UclientReport runFor(TurnkitServer server, List<String> options, Duration limit) {
+    public static UclientReport runFor(TurnkitServer server, List<String> options, Duration limit) {
         try (ExternalProcess uclient = start(server, options)) {
             int exitCode = uclient.waitFor(limit) ? uclient.exitCode() : STILL_RUNNING;
             return UclientReport.parse(uclient.command(), exitCode, uclient.output());

@@ -1,12 +1,12 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 /** Stops what a test class started, every one of them even when one fails to stop. */
-final class Cleanup {
+public final class Cleanup {
     private Cleanup() {
     }
 
     /** Closes each non-null resource in order; the first failure is thrown after all were tried. */
-    static void closeAll(AutoCloseable... resources) {
+    public static void closeAll(AutoCloseable... resources) {
         RuntimeException failure = null;
         for (AutoCloseable resource : resources) {
             if (resource == null) {

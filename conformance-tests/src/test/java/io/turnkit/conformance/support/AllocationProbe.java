@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,14 +21,14 @@ import io.turnkit.stun.StunErrorCode;
  * again and again, enough to reach the server's limit of failed logins, after which it waits for answers that
  * do not come.
  */
-final class AllocationProbe {
+public final class AllocationProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private AllocationProbe() {
     }
 
     /** True when the server allocates, false when it answers 401 Unauthorized; anything else fails the test. */
-    static boolean allocates(TurnkitServer server, String username, String password) {
+    public static boolean allocates(TurnkitServer server, String username, String password) {
         InetSocketAddress address = new InetSocketAddress(LoopbackPorts.LOOPBACK, server.port());
         try (TurnClient turn = new TurnClient(
                 new StunClient(StunTransport.open(TransportProtocol.UDP, address, TIMEOUT),

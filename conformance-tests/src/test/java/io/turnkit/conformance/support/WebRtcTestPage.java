@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * The browser test's web server on 127.0.0.1: it serves {@value #PAGE} (a test resource) and takes the one
  * result the page POSTs to {@code /result} as a form.
  */
-final class WebRtcTestPage implements AutoCloseable {
+public final class WebRtcTestPage implements AutoCloseable {
     static final String PAGE = "relay-data-channel.html";
 
     private final HttpServer http;
@@ -38,7 +38,7 @@ final class WebRtcTestPage implements AutoCloseable {
         this.page = page;
     }
 
-    static WebRtcTestPage start() {
+    public static WebRtcTestPage start() {
         byte[] page;
         try (InputStream in = WebRtcTestPage.class.getResourceAsStream(PAGE)) {
             if (in == null) {
@@ -61,7 +61,7 @@ final class WebRtcTestPage implements AutoCloseable {
     }
 
     /** The page's address with {@code query} as its (encoded) query string. */
-    URI uri(Map<String, String> query) {
+    public URI uri(Map<String, String> query) {
         String encoded = query.entrySet().stream()
                 .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
                 .collect(Collectors.joining("&"));
@@ -73,7 +73,7 @@ final class WebRtcTestPage implements AutoCloseable {
      * Waits for the page's result. Fails, with {@code browser}'s output, when the browser exits first or the
      * time runs out.
      */
-    Map<String, String> awaitResult(Duration timeout, ExternalProcess browser) {
+    public Map<String, String> awaitResult(Duration timeout, ExternalProcess browser) {
         try {
             CompletableFuture.anyOf(result, browser.exited()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

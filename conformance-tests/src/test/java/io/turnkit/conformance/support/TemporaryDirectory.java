@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** A fresh directory for one process's files (user database, browser profile), deleted on close. */
-final class TemporaryDirectory implements AutoCloseable {
+public final class TemporaryDirectory implements AutoCloseable {
     private final Path path;
 
     private TemporaryDirectory(Path path) {
         this.path = path;
     }
 
-    static TemporaryDirectory create(String prefix) {
+    public static TemporaryDirectory create(String prefix) {
         try {
             return new TemporaryDirectory(Files.createTempDirectory(prefix));
         } catch (IOException e) {
@@ -24,7 +24,7 @@ final class TemporaryDirectory implements AutoCloseable {
         }
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 

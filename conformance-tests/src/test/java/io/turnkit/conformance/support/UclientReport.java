@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * @param errorLines   lines mentioning an error
  * @param output       everything it printed
  */
-record UclientReport(String command, int exitCode, long sent, long received, long lost, long sendDropped,
+public record UclientReport(String command, int exitCode, long sent, long received, long lost, long sendDropped,
                      List<String> errorLines, String output) {
     private static final Pattern MESSAGES = Pattern.compile("tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)\\s*$");
     private static final Pattern LOSS =
@@ -63,7 +63,7 @@ record UclientReport(String command, int exitCode, long sent, long received, lon
      * Asserts a clean run: exit code 0, {@code expectedMessages} sent and as many received, nothing lost or
      * dropped, no error printed. {@code context} (the server's output) is added to the failure message.
      */
-    void assertAllDelivered(long expectedMessages, String context) {
+    public void assertAllDelivered(long expectedMessages, String context) {
         assertAll(describe() + context,
                 () -> assertEquals(0, exitCode, "exit code"),
                 () -> assertEquals(expectedMessages, sent, "messages sent"),
@@ -74,7 +74,7 @@ record UclientReport(String command, int exitCode, long sent, long received, lon
     }
 
     /** The command and all its output, for failure messages. */
-    String describe() {
+    public String describe() {
         return "\n--- " + command + "\n" + output + "\n---";
     }
 }

@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * what the process said. Every wait has a deadline; {@link #close()} stops the whole process tree, which
  * matters for programs that fork (Chromium starts a dozen helpers).
  */
-final class ExternalProcess implements AutoCloseable {
+public final class ExternalProcess implements AutoCloseable {
     /** Bounds the memory a chatty process can take; the oldest lines go first. */
     private static final int MAX_KEPT_LINES = 20_000;
     /** How many lines a failure message shows. */
@@ -57,7 +57,7 @@ final class ExternalProcess implements AutoCloseable {
     }
 
     /** Starts {@code command}; {@code environment} entries are added to the inherited environment. */
-    static ExternalProcess start(String name, List<String> command, Map<String, String> environment) {
+    public static ExternalProcess start(String name, List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         try {
@@ -67,7 +67,7 @@ final class ExternalProcess implements AutoCloseable {
         }
     }
 
-    static ExternalProcess start(String name, List<String> command) {
+    public static ExternalProcess start(String name, List<String> command) {
         return start(name, command, Map.of());
     }
 
@@ -75,7 +75,7 @@ final class ExternalProcess implements AutoCloseable {
      * {@code command} run through coreutils' stdbuf so that its stdout is line-buffered: C programs fully buffer
      * a pipe, and a process killed on timeout would take its output with it.
      */
-    static List<String> lineBuffered(List<String> command) {
+    public static List<String> lineBuffered(List<String> command) {
         requireExecutable(STDBUF, "coreutils");
         List<String> buffered = new ArrayList<>(List.of(STDBUF.toString(), "-oL", "-eL"));
         buffered.addAll(command);
@@ -83,7 +83,7 @@ final class ExternalProcess implements AutoCloseable {
     }
 
     /** Fails with a message naming the Debian package when a required program is not installed. */
-    static void requireExecutable(Path program, String debianPackage) {
+    public static void requireExecutable(Path program, String debianPackage) {
         if (!Files.isExecutable(program)) {
             fail(program + " is not installed: these tests need the Debian package '" + debianPackage
                     + "' (apt-get install " + debianPackage + ")");
@@ -124,7 +124,7 @@ final class ExternalProcess implements AutoCloseable {
      * Waits for the process to exit and returns its exit code. On timeout, kills it and fails with its output
      * and {@code context} (what a server it talked to printed, say).
      */
-    int awaitExit(Duration timeout, Supplier<String> context) {
+    public int awaitExit(Duration timeout, Supplier<String> context) {
         if (!waitFor(timeout)) {
             close();
             fail(name + " did not finish within " + timeout + " and was killed" + describe() + context.get());
@@ -159,7 +159,7 @@ final class ExternalProcess implements AutoCloseable {
     }
 
     /** Everything the process printed so far (at most the last {@value #MAX_KEPT_LINES} lines). */
-    String output() {
+    public String output() {
         lock.lock();
         try {
             return String.join("\n", lines);
@@ -174,7 +174,7 @@ final class ExternalProcess implements AutoCloseable {
     }
 
     /** The command and the last lines of output, for failure messages. */
-    String describe() {
+    public String describe() {
         lock.lock();
         try {
             List<String> tail = new ArrayList<>(lines);

@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,7 +18,7 @@ import java.util.List;
  * coturn's {@code turnutils_peer}: a UDP echo server, the peer behind the relay for turnutils_uclient. It
  * listens on a port and the next one (RTP and RTCP). It prints nothing when ready, so readiness is an echo.
  */
-final class TurnutilsPeer implements AutoCloseable {
+public final class TurnutilsPeer implements AutoCloseable {
     static final Path PROGRAM = Path.of("/usr/bin/turnutils_peer");
     private static final Duration READY = Duration.ofSeconds(20);
     private static final int PROBE_TIMEOUT_MILLIS = 200;
@@ -31,7 +31,7 @@ final class TurnutilsPeer implements AutoCloseable {
         this.process = process;
     }
 
-    static TurnutilsPeer start() {
+    public static TurnutilsPeer start() {
         ExternalProcess.requireExecutable(PROGRAM, "coturn");
         int port = LoopbackPorts.freeUdpPortPair();
         ExternalProcess process = ExternalProcess.start("turnutils_peer", ExternalProcess.lineBuffered(
@@ -48,7 +48,7 @@ final class TurnutilsPeer implements AutoCloseable {
     }
 
     /** The RTP port; the RTCP port is the next one. */
-    int port() {
+    public int port() {
         return port;
     }
 

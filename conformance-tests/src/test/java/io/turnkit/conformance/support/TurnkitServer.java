@@ -1,8 +1,8 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.turnkit.conformance.LoopbackPorts.PortRange;
+import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +15,8 @@ import java.util.List;
  * allowing loopback peers (which a production server refuses). It is ready once it prints
  * {@value #READY}, which it does when all its listeners are bound.
  */
-final class TurnkitServer implements AutoCloseable {
-    static final String REALM = "conformance.turnkit.io";
+public final class TurnkitServer implements AutoCloseable {
+    public static final String REALM = "conformance.turnkit.io";
     private static final String READY = "turnkit serving";
     /** A JVM start on a busy two-core machine; generous, since a slow start is not what is tested here. */
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -32,17 +32,17 @@ final class TurnkitServer implements AutoCloseable {
     }
 
     /** A server with long-term credentials (RFC 8489 §9.2) for one user. */
-    static TurnkitServer withLongTermCredentials(String username, String password) {
+    public static TurnkitServer withLongTermCredentials(String username, String password) {
         return onJava(testsJava(), username, password);
     }
 
     /** The same, run by the {@code java} program given rather than the tests' own. */
-    static TurnkitServer onJava(Path java, String username, String password) {
+    public static TurnkitServer onJava(Path java, String username, String password) {
         return start(java, List.of("--lt-cred-mech", "--user", username + ":" + password));
     }
 
     /** A server with TURN REST API credentials: passwords are HMACs of the username under a shared secret. */
-    static TurnkitServer withAuthSecret(String secret) {
+    public static TurnkitServer withAuthSecret(String secret) {
         return start(testsJava(), List.of("--use-auth-secret", "--static-auth-secret", secret));
     }
 
@@ -50,7 +50,7 @@ final class TurnkitServer implements AutoCloseable {
      * A server whose users or REST API secrets are in {@code userdb}, as {@code turnkit user} and {@code turnkit
      * secret} edit it; {@code authentication} is {@code --lt-cred-mech} or {@code --use-auth-secret}.
      */
-    static TurnkitServer withUserDatabase(Path userdb, String authentication) {
+    public static TurnkitServer withUserDatabase(Path userdb, String authentication) {
         // Named after the harness's own --userdb, this one wins: the last value of an option is kept.
         return start(testsJava(), List.of(authentication, "--userdb", userdb.toString()));
     }
@@ -98,17 +98,17 @@ final class TurnkitServer implements AutoCloseable {
     }
 
     /** The UDP and TCP port the server listens on, on 127.0.0.1. */
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Everything the server printed so far. */
-    String output() {
+    public String output() {
         return process.output();
     }
 
     /** The server's command and its last lines of output, for failure messages. */
-    String describe() {
+    public String describe() {
         return process.describe();
     }
 

@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.Map;
  * WebDriver): the page reports to the test's own HTTP server. Its helpers (zygotes, renderers, GPU and network
  * processes) are stopped with it as one process tree.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     static final Path PROGRAM = Path.of("/usr/bin/chromium");
 
     private final TemporaryDirectory home;
@@ -21,7 +21,7 @@ final class Chromium implements AutoCloseable {
         this.process = process;
     }
 
-    static Chromium open(URI page) {
+    public static Chromium open(URI page) {
         ExternalProcess.requireExecutable(PROGRAM, "chromium");
         TemporaryDirectory home = TemporaryDirectory.create("turnkit-chromium-");
         List<String> command = List.of(PROGRAM.toString(),
@@ -52,7 +52,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** The running browser, for waiting on its exit and showing its output. */
-    ExternalProcess process() {
+    public ExternalProcess process() {
         return process;
     }
 

@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@value #RELAY_FIRST}–{@value #RELAY_LAST}, below the ephemeral range (Linux: 32768–60999), so that the
  * kernel does not hand one of them to some client socket while a server owns the range.
  */
-final class LoopbackPorts {
+public final class LoopbackPorts {
     /** IPv4 on purpose: the server is started with {@code --listening-ip 127.0.0.1}. */
-    static final String LOOPBACK_IP = "127.0.0.1";
+    public static final String LOOPBACK_IP = "127.0.0.1";
     static final InetAddress LOOPBACK = new InetSocketAddress(LOOPBACK_IP, 0).getAddress();
 
     static final int RELAY_RANGE_SIZE = 200;
@@ -41,7 +41,7 @@ final class LoopbackPorts {
     }
 
     /** A port free for both UDP and TCP, as a TURN listener needs (RFC 8656 §4: same port for both). */
-    static int freeUdpAndTcpPort() {
+    public static int freeUdpAndTcpPort() {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
                 int port = udp.getLocalPort();

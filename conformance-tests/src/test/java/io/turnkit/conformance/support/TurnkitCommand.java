@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import java.util.List;
  * @param exitCode the process exit code
  * @param output   what it printed
  */
-record TurnkitCommand(String command, int exitCode, String output) {
+public record TurnkitCommand(String command, int exitCode, String output) {
     /** A JVM start and a file write on a busy two-core machine; the deadline only bounds a hang. */
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -29,7 +29,7 @@ record TurnkitCommand(String command, int exitCode, String output) {
     }
 
     /** Runs the command and returns its output; fails the test when it does not exit with 0. */
-    static String succeed(String... args) {
+    public static String succeed(String... args) {
         TurnkitCommand run = run(args);
         if (run.exitCode() != 0) {
             throw new AssertionError(run.describe());
