@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -84,12 +85,17 @@ public final class TurnServer implements AutoCloseable {
     }
 
     static TurnServer start(ServerConfig config, Limits limits, Transports transports) {
+        return start(config, limits, transports, Clock.systemUTC());
+    }
+
+    /** @param clock the time of nonces and REST API usernames */
+    static TurnServer start(ServerConfig config, Limits limits, Transports transports, Clock clock) {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transports.newEventLoopGroup(threads);
         Listeners listeners = new Listeners();
         ServerContext context;
         try {
-            context = ServerContexts.create(config, transports, limits);
+            context = ServerContexts.create(config, transports, limits, clock);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             for (InetAddress address : addresses) {
                 listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
