@@ -10,8 +10,8 @@ import io.netty.buffer.ByteBuf;
  * runs (a segment size above 0). Bounded, since what waits for a full send buffer would otherwise grow without
  * limit; it starts small and grows, as a relay socket seldom queues more than a burst.
  */
-public final class DatagramSendQueue {
-    public static final int MAX_SENDS = 1024;
+final class DatagramSendQueue {
+    static final int MAX_SENDS = 1024;
     private static final int INITIAL_SENDS = 16;
 
     private ByteBuf[] datagrams = new ByteBuf[INITIAL_SENDS];

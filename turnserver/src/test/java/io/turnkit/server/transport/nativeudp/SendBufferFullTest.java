@@ -1,4 +1,4 @@
-package io.turnkit.server;
+package io.turnkit.server.transport.nativeudp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,9 +34,6 @@ import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.DatagramReceiver;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
-import io.turnkit.server.transport.nativeudp.DatagramSendQueue;
-import io.turnkit.server.transport.nativeudp.NativeDatagramLibrary;
-import io.turnkit.server.transport.nativeudp.NativeDatagramSocket;
 
 /**
  * Our socket when the kernel's send buffer is full (sendmmsg's EAGAIN): what it cannot send yet waits for
