@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.link.TcpClientLink;
+import io.turnkit.server.link.UdpClientLink;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.StreamFrameDecoder;
+import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.stun.StunValidation;
 
 /** A running TURN server (RFC 8656): its listeners, relays and timers. */
@@ -73,13 +81,21 @@ public final class TurnServer implements AutoCloseable {
     }
 
     static TurnServer start(ServerConfig config, Limits limits) {
-        Transports transports = Transports.best();
+        return start(config, limits, Transports.best());
+    }
+
+    static TurnServer start(ServerConfig config, Limits limits, Transports transports) {
+        return start(config, limits, transports, Clock.systemUTC());
+    }
+
+    /** @param clock the time of nonces and REST API usernames */
+    static TurnServer start(ServerConfig config, Limits limits, Transports transports, Clock clock) {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transports.newEventLoopGroup(threads);
         Listeners listeners = new Listeners();
         ServerContext context;
         try {
-            context = ServerContexts.create(config, transports, limits);
+            context = ServerContexts.create(config, transports, limits, clock);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             for (InetAddress address : addresses) {
                 listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
@@ -90,7 +106,7 @@ public final class TurnServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        group.next().scheduleAtFixedRate(() -> context.reservations.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         TurnServer server = new TurnServer(group, context, listeners);
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
@@ -98,8 +114,8 @@ public final class TurnServer implements AutoCloseable {
         }
         LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
                 ServerContexts.describe(config, context));
-        if (context.oneTimeUser != null) {
-            context.oneTimeUser.print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
+        if (context.oneTimeUser() != null) {
+            context.oneTimeUser().print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
                     : server.listeningAddresses(true));
         }
         return server;
@@ -119,8 +135,8 @@ public final class TurnServer implements AutoCloseable {
                 int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
                 for (int i = 0; i < sockets; i++) {
                     Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
-                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context),
-                            context.counters);
+                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context.services(), transports.udpSegmentation()),
+                            context.services().counters());
                     UdpSocket udp = bind("udp", next, binding).getNow();
                     bound.udp().add(udp);
                     next = udp.localAddress();
@@ -151,9 +167,9 @@ public final class TurnServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        StreamFrameDecoder decoder = new StreamFrameDecoder(context.counters);
+                        StreamFrameDecoder decoder = new StreamFrameDecoder(context.services().counters());
                         channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0),
-                                decoder, new TcpClientLink(context, decoder).handler());
+                                decoder, new TcpClientLink(context.services(), context.tcpConnections(), decoder).handler());
                     }
                 });
     }
@@ -161,7 +177,7 @@ public final class TurnServer implements AutoCloseable {
     private static <F extends Future<?>> F bind(String transport, InetSocketAddress local, F future) {
         future.awaitUninterruptibly();
         if (!future.isSuccess()) {
-            throw new ServerStartException("cannot listen on " + transport + " " + format(local) + ": "
+            throw new ServerStartException("cannot listen on " + transport + " " + TransportAddresses.format(local) + ": "
                     + future.cause().getMessage());
         }
         return future;
@@ -204,22 +220,17 @@ public final class TurnServer implements AutoCloseable {
     private String describeListeners() {
         List<String> names = new ArrayList<>();
         for (InetSocketAddress address : listeningAddresses(true)) {
-            names.add("udp " + format(address));
+            names.add("udp " + TransportAddresses.format(address));
         }
         for (InetSocketAddress address : listeningAddresses(false)) {
-            names.add("tcp " + format(address));
+            names.add("tcp " + TransportAddresses.format(address));
         }
         return String.join(", ", names.stream().distinct().toList());
     }
 
-    static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
     /** This server's counters, for metrics and tests. */
     public ServerCounters counters() {
-        return context.counters;
+        return context.services().counters();
     }
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.store.credential.FileCredentialStore;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.StunMethod;
