@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.IceHarness.SelectedPair;
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.CoturnServer;
+import io.turnkit.conformance.support.IceHarness;
+import io.turnkit.conformance.support.IceHarness.SelectedPair;
+import io.turnkit.conformance.support.LoopbackPorts;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;

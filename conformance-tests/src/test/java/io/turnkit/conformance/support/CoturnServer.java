@@ -1,6 +1,6 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
-import io.turnkit.conformance.LoopbackPorts.PortRange;
+import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * credentials for one user, loopback peers allowed. Its database, pid file and log stay in a temporary
  * directory. It prints nothing reliable when its UDP listener is up, so readiness is a STUN Binding answered.
  */
-final class CoturnServer implements AutoCloseable {
-    static final Path PROGRAM = Path.of("/usr/bin/turnserver");
-    static final String REALM = "interop.turnkit.io";
+public final class CoturnServer implements AutoCloseable {
+    public static final Path PROGRAM = Path.of("/usr/bin/turnserver");
+    public static final String REALM = "interop.turnkit.io";
     private static final Duration READY = Duration.ofSeconds(20);
     /** RFC 8489 §5: type, length, magic cookie, 96-bit transaction ID. */
     private static final int HEADER_SIZE = 20;
@@ -34,7 +34,7 @@ final class CoturnServer implements AutoCloseable {
         this.process = process;
     }
 
-    static CoturnServer withUser(String username, String password) {
+    public static CoturnServer withUser(String username, String password) {
         ExternalProcess.requireExecutable(PROGRAM, "coturn");
         int port = LoopbackPorts.freeUdpAndTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
@@ -59,11 +59,11 @@ final class CoturnServer implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port}, as the harnesses' {@code --turn} takes it. */
-    String address() {
+    public String address() {
         return LoopbackPorts.LOOPBACK_IP + ":" + port;
     }
 
-    String describe() {
+    public String describe() {
         return process.describe();
     }
 

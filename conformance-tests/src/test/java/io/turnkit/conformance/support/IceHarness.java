@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,7 +25,7 @@ import java.util.List;
  * <p>Two agents are here: libnice (a C harness compiled from the test resources on first use) and Python's
  * aioice (a script run by Debian's {@code /usr/bin/python3}, which is where {@code python3-aioice} installs).
  */
-final class IceHarness implements AutoCloseable {
+public final class IceHarness implements AutoCloseable {
     /** The agents give up with exit 3 after this; the test's own waits are longer, so the harness says why. */
     private static final Duration HARNESS_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration WAIT = HARNESS_TIMEOUT.plusSeconds(10);
@@ -49,22 +49,22 @@ final class IceHarness implements AutoCloseable {
     }
 
     /** libnice's agent (NICE_COMPATIBILITY_RFC5245) with the protocol's options. */
-    static IceHarness libnice(List<String> options) {
+    public static IceHarness libnice(List<String> options) {
         return libnice(options, HARNESS_TIMEOUT);
     }
 
     /** The same, giving up after {@code timeout} without a selected pair. */
-    static IceHarness libnice(List<String> options, Duration timeout) {
+    public static IceHarness libnice(List<String> options, Duration timeout) {
         return start("libnice", List.of(libniceProgram().toString()), options, timeout);
     }
 
     /** aioice's agent with the protocol's options. */
-    static IceHarness aioice(List<String> options) {
+    public static IceHarness aioice(List<String> options) {
         return aioice(options, HARNESS_TIMEOUT);
     }
 
     /** The same, giving up after {@code timeout} without a selected pair. */
-    static IceHarness aioice(List<String> options, Duration timeout) {
+    public static IceHarness aioice(List<String> options, Duration timeout) {
         ExternalProcess.requireExecutable(PYTHON, "python3");
         if (!Files.isDirectory(AIOICE_MODULE)) {
             fail(AIOICE_MODULE + " is missing: these tests need the Debian package 'python3-aioice'");
@@ -81,7 +81,7 @@ final class IceHarness implements AutoCloseable {
     }
 
     /** Its local description: the {@code a=} lines up to and including {@code a=end-of-candidates}. */
-    List<String> localDescription() {
+    public List<String> localDescription() {
         process.awaitLine(END_OF_CANDIDATES::equals, "'" + END_OF_CANDIDATES + "'", WAIT);
         List<String> description = new ArrayList<>();
         for (String line : process.output().split("\n")) {
@@ -96,43 +96,43 @@ final class IceHarness implements AutoCloseable {
     }
 
     /** Gives it the peer's description, as signalling would. */
-    void addRemoteDescription(List<String> description) {
+    public void addRemoteDescription(List<String> description) {
         description.forEach(process::writeLine);
     }
 
     /** Waits for the selected pair and returns it. */
-    SelectedPair awaitSelected() {
+    public SelectedPair awaitSelected() {
         String line = process.awaitLine(text -> text.startsWith(SELECTED), "'" + SELECTED + "'", WAIT);
         return SelectedPair.parse(line.substring(SELECTED.length()), describe());
     }
 
     /** Sends {@code text} as one datagram on the selected pair. */
-    void send(String text) {
+    public void send(String text) {
         process.writeLine(text);
     }
 
     /** Waits until it printed that it received {@code text} as one datagram. */
-    void awaitData(String text) {
+    public void awaitData(String text) {
         process.awaitLine((DATA + text)::equals, "'" + DATA + text + "'", WAIT);
     }
 
     /** Closes its stdin and asserts that it ends with exit 0, as EOF asks. */
-    void finish() {
+    public void finish() {
         process.closeInput();
         assertEquals(0, awaitExit(), () -> name + "'s exit code" + describe());
     }
 
     /** Waits for it to end on its own and returns its exit code. */
-    int awaitExit() {
+    public int awaitExit() {
         return process.awaitExit(WAIT, () -> "");
     }
 
     /** Everything it printed, stdout and stderr. */
-    String output() {
+    public String output() {
         return process.output();
     }
 
-    String describe() {
+    public String describe() {
         return process.describe();
     }
 
@@ -145,7 +145,7 @@ final class IceHarness implements AutoCloseable {
      * The two candidates of a {@code selected:} line, each as RFC 8839 §5.1 writes an {@code a=candidate} value:
      * {@code candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> ...}.
      */
-    record SelectedPair(Candidate local, Candidate remote) {
+    public record SelectedPair(Candidate local, Candidate remote) {
         private static final int FIELDS_BEFORE_TYPE = 8;
 
         static SelectedPair parse(String text, String context) {
@@ -167,7 +167,7 @@ final class IceHarness implements AutoCloseable {
     }
 
     /** The fields of a candidate the tests look at. */
-    record Candidate(String address, int port, String type) {
+    public record Candidate(String address, int port, String type) {
         static Candidate parse(String[] fields, String context) {
             if (fields.length < 8 || !fields[6].equals("typ")) {
                 fail("not a candidate: " + String.join(" ", fields) + context);
@@ -176,7 +176,7 @@ final class IceHarness implements AutoCloseable {
         }
 
         /** {@code address:port}, the transport address that a peer sees. */
-        String transportAddress() {
+        public String transportAddress() {
             return address + ":" + port;
         }
     }

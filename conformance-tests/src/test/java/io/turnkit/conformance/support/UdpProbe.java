@@ -1,4 +1,4 @@
-package io.turnkit.conformance;
+package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Readiness of a UDP server a test started, for servers that print nothing reliable when they listen: a probe
  * datagram sent to it again and again until the expected answer comes back.
  */
-final class UdpProbe {
+public final class UdpProbe {
     private static final int PROBE_TIMEOUT_MILLIS = 200;
     private static final int MAX_ANSWER = 1500;
 
@@ -28,7 +28,7 @@ final class UdpProbe {
      * Sends {@code probe} to {@code port} on 127.0.0.1 until an answer for which {@code expected} (given the probe
      * and the answer's bytes) holds arrives; fails with {@code context} after {@code timeout}.
      */
-    static void awaitAnswer(String server, int port, byte[] probe, BiPredicate<byte[], byte[]> expected,
+    public static void awaitAnswer(String server, int port, byte[] probe, BiPredicate<byte[], byte[]> expected,
             Duration timeout, Supplier<String> context) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LoopbackPorts.LOOPBACK, 0))) {
