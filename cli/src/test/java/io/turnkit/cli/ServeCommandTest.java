@@ -22,8 +22,6 @@ import io.turnkit.server.policy.AddressRange;
 import picocli.CommandLine;
 
 class ServeCommandTest {
-    private static final String SLF4J_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
-
     @TempDir
     Path dir;
 
@@ -53,10 +51,10 @@ class ServeCommandTest {
 
     @Test
     void shouldRejectAnUnknownFlagWithTheUsage() {
-        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--mobility");
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--mobilty");
 
         assertEquals(2, exit);
-        assertTrue(err.toString().startsWith("turnkit: Unknown option: '--mobility'" + System.lineSeparator()
+        assertTrue(err.toString().startsWith("turnkit: Unknown option: '--mobilty'" + System.lineSeparator()
                 + "Usage: turnkit serve "), err.toString());
     }
 
@@ -70,13 +68,13 @@ class ServeCommandTest {
 
     @Test
     void shouldRejectAnUnknownOptionInTheFileNamingItsLine() throws IOException {
-        Path conf = file("realm=example.org", "# MICE", "mobility");
+        Path conf = file("realm=example.org", "# MICE", "mobilty");
         FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
 
         int exit = run(launcher, "serve", "-c", conf.toString());
 
         assertEquals(2, exit);
-        assertEquals("turnkit: " + conf + ":3: unknown option 'mobility' (turnkit serve --help lists the options)"
+        assertEquals("turnkit: " + conf + ":3: unknown option 'mobilty' (turnkit serve --help lists the options)"
                 + System.lineSeparator(), err.toString());
         assertEquals(List.of(), launcher.launched);
     }
@@ -100,7 +98,7 @@ class ServeCommandTest {
         int exit = run(launcher, "serve", "-c", conf.toString());
 
         assertEquals(0, exit);
-        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet admin interface"
+        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet or web admin interface yet"
                 + System.lineSeparator(), err.toString());
         assertEquals(1, launcher.launched.size());
     }
@@ -187,19 +185,8 @@ class ServeCommandTest {
     @Test
     void shouldAddTheStackTraceWhenVerbose() {
         FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
-        String logLevel = System.getProperty(SLF4J_LEVEL);
 
-        int exit;
-        try {
-            exit = run(launcher, "serve", "-r", "r", "--verbose");
-        } finally {
-            // --verbose sets the log level for the whole JVM; other tests run in it too.
-            if (logLevel == null) {
-                System.clearProperty(SLF4J_LEVEL);
-            } else {
-                System.setProperty(SLF4J_LEVEL, logLevel);
-            }
-        }
+        int exit = run(launcher, "serve", "-r", "r", "--verbose");
 
         assertEquals(1, exit);
         assertTrue(err.toString().contains("java.lang.IllegalStateException: cannot listen on udp 0.0.0.0:3478"
