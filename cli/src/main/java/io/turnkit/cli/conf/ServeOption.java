@@ -182,6 +182,19 @@ public enum ServeOption {
         return BY_FILE_KEY.get(key);
     }
 
+    /**
+     * False for an option turnkit reads and checks but whose setting the server does not act on yet: serve warns
+     * when one is set, and docs/configuration.md says so.
+     */
+    public boolean inEffect() {
+        return this != NO_UDP_RELAY && this != KEEP_ADDRESS_FAMILY && this != ALLOCATION_DEFAULT_ADDRESS_FAMILY;
+    }
+
+    /** Every name, long ones with their dashes: {@code --listening-ip}, {@code -L}. */
+    public List<String> names() {
+        return List.of(names);
+    }
+
     /** The first and longest name, {@code --max-allocate-lifetime}: what messages call the option. */
     public String longName() {
         return names[0];
