@@ -99,6 +99,16 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldAcceptDebiansStockTurnserverConf() throws Exception {
+        Path conf = Path.of(ConfigCommandTest.class.getResource("conf/debian-turnserver.conf").toURI());
+
+        TurnkitRun run = check(conf);
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertTrue(run.out().contains("syslog = on" + System.lineSeparator()), run.describe());
+    }
+
+    @Test
     void shouldExitWith1WhenTheFileCannotBeRead() {
         Path missing = dir.resolve("missing.conf");
 

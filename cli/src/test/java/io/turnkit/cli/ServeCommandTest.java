@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.cli.log.LogSetup;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import picocli.CommandLine;
@@ -27,6 +29,12 @@ class ServeCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    /** serve sets the whole JVM's logging (level, syslog…); other tests run in it too. */
+    @AfterEach
+    void restoreLogging() {
+        LogSetup.applyDefaults();
+    }
 
     @Test
     void shouldRejectABadPortInOneLineWithExitCode2() {
@@ -152,6 +160,122 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldTakeCoturnsDashCapitalVAsVerboseNotAsTheVersion() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-V");
+
+        assertTrue(config.verbose());
+    }
+
+    @Test
+    void shouldReadCoturnsOtherShortFlags() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-l", "stdout", "-C", "-", "-A", "ipv6", "-K");
+
+        assertEquals("stdout", config.logFile());
+        assertEquals('-', config.restApiSeparator());
+        assertTrue(config.keepAddressFamily());
+    }
+
+    @Test
+    void shouldWarnAboutAnIgnoredCoturnFlagOnTheCommandLineAndStart() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-r", "r", "-o", "--cert", "/etc/turn.pem");
+
+        assertEquals(0, exit);
+        assertEquals(List.of("turnkit: warning: ignoring '--cert': turnkit serve has no TLS or DTLS listener yet",
+                "turnkit: warning: ignoring '-o': turnkit stays in the foreground: run it under systemd, or "
+                        + "start-stop-daemon --background"), err.toString().lines().toList());
+        assertEquals(1, launcher.launched.size());
+    }
+
+    @Test
+    void shouldRefuseACoturnFlagItCannotHonourSayingWhatToUseInstead() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-r", "r", "--proc-user", "turnserver");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: '--proc-user' is not supported: turnkit does not change its user or group; instead: "
+                + "run turnkit under systemd's User= and Group=" + System.lineSeparator(), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldWarnThatAnOptionIsReadButNotInEffectYet() throws Exception {
+        serverConfig("serve", "-r", "r", "--keep-address-family");
+
+        assertEquals("turnkit: warning: 'keep-address-family' is read and checked, but the server does not act on "
+                + "it yet" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldAcceptDebiansStockTurnserverConfWithTheSystemdUnitsFlags() throws Exception {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        // /lib/systemd/system/coturn.service: turnserver -c /etc/turnserver.conf --pidfile=
+        int exit = run(launcher, "serve", "-c", debianConf(), "--pidfile=");
+
+        assertEquals(0, exit, err::toString);
+        assertEquals(1, launcher.launched.size());
+        assertEquals(null, launcher.launched.get(0).pidfile());
+        assertTrue(launcher.launched.get(0).syslog());
+        assertTrue(err.toString().contains("ignoring 'no-stun-backward-compatibility'"), err.toString());
+    }
+
+    @Test
+    void shouldAcceptTheDebianInitScriptsDefaultFlags() throws Exception {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        // /etc/init.d/coturn: DAEMON_ARGS="-c /etc/turnserver.conf -o -v"
+        int exit = run(launcher, "serve", "-c", debianConf(), "-o", "-v");
+
+        assertEquals(0, exit, err::toString);
+        assertTrue(launcher.launched.get(0).verbose());
+    }
+
+    @Test
+    void shouldReadNoFileWithDashN() throws Exception {
+        ServerConfig config = serverConfig("serve", "-n", "-c", file("realm=from-the-file").toString(), "-r", "r");
+
+        assertEquals("r", config.realm());
+    }
+
+    @Test
+    void shouldWriteThePidFileWhileServingAndRemoveItAfter() throws Exception {
+        Path pidfile = dir.resolve("turnserver.pid");
+        List<String> seen = new java.util.ArrayList<>();
+        FakeLauncher fake = FakeLauncher.stoppingAtOnce();
+        CommandLine commandLine = Turnkit.commandLine(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ServeCommand.class ? type.cast(new ServeCommand(config -> {
+                    seen.add(read(pidfile));
+                    return fake.launch(config);
+                })) : CommandLine.defaultFactory().create(type);
+            }
+        });
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("serve", "-r", "r", "--pidfile", pidfile.toString());
+
+        assertEquals(0, exit, err::toString);
+        assertEquals(List.of(ProcessHandle.current().pid() + "\n"), seen);
+        assertFalse(Files.exists(pidfile));
+    }
+
+    @Test
+    void shouldExitWith1WhenThePidFileCannotBeWritten() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+        Path pidfile = dir.resolve("no-such-dir").resolve("turnserver.pid");
+
+        int exit = run(launcher, "serve", "-r", "r", "--pidfile", pidfile.toString());
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().startsWith("turnkit: cannot write pid file " + pidfile), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
     void shouldWarnWhenADeniedRangeHidesAnAllowedOne() {
         int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "-r", "r", "--allowed-peer-ip", "83.166.68.45",
                 "--denied-peer-ip", "83.166.64.0-83.166.95.255");
@@ -243,6 +367,10 @@ class ServeCommandTest {
         ServerConfig config = serve.serverConfig();
         assertFalse(err.toString().contains("error"), err.toString());
         return config;
+    }
+
+    private static String debianConf() throws Exception {
+        return Path.of(ServeCommandTest.class.getResource("conf/debian-turnserver.conf").toURI()).toString();
     }
 
     private Path file(String... lines) throws IOException {

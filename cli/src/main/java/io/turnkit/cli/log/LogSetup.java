@@ -57,6 +57,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         apply(Settings.of(config));
     }
 
+    /** Back to the defaults: stderr, info and above, text. */
+    public static void applyDefaults() {
+        apply(Settings.DEFAULT);
+    }
+
     static void apply(Settings settings) {
         configure((LoggerContext) LoggerFactory.getILoggerFactory(), settings);
     }
