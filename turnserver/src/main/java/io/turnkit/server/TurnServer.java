@@ -22,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.StunValidation;
@@ -100,7 +101,7 @@ public final class TurnServer implements AutoCloseable {
                 ServerContexts.describe(config, context));
         if (context.oneTimeUser != null) {
             context.oneTimeUser.print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
-                    : server.listeningAddresses(true));
+                    : server.listeningAddresses(true), config);
         }
         return server;
     }
@@ -213,7 +214,8 @@ public final class TurnServer implements AutoCloseable {
     }
 
     static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
+        // RFC 5952's short form (::1), not the JDK's eight groups (0:0:0:0:0:0:0:1).
+        String host = NetUtil.toAddressString(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 

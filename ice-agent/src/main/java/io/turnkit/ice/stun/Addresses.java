@@ -3,6 +3,8 @@ package io.turnkit.ice.stun;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
+import io.netty.util.NetUtil;
+
 /** Transport addresses as people write them: {@code 192.0.2.1:3478}, {@code [2001:db8::1]:3478}. */
 public final class Addresses {
     private Addresses() {
@@ -13,7 +15,8 @@ public final class Addresses {
         if (address.isUnresolved()) {
             return address.getHostString() + ':' + address.getPort();
         }
-        String ip = address.getAddress().getHostAddress();
+        // RFC 5952's short form (::1), not the JDK's eight groups (0:0:0:0:0:0:0:1).
+        String ip = NetUtil.toAddressString(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? '[' + ip + ']' : ip) + ':' + address.getPort();
     }
 }
