@@ -149,6 +149,11 @@ final class ExternalProcess implements AutoCloseable {
         }
     }
 
+    /** The process id, for signals. */
+    long pid() {
+        return process.pid();
+    }
+
     int exitCode() {
         return process.exitValue();
     }

@@ -55,6 +55,11 @@ final class TurnkitServer implements AutoCloseable {
         return start(testsJava(), List.of(authentication, "--userdb", userdb.toString()));
     }
 
+    /** A server with more of serve's options ({@code --verbose}, {@code --no-tcp}…) and its own credentials. */
+    static TurnkitServer withOptions(List<String> options) {
+        return start(testsJava(), options);
+    }
+
     private static Path testsJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
@@ -100,6 +105,16 @@ final class TurnkitServer implements AutoCloseable {
     /** The UDP and TCP port the server listens on, on 127.0.0.1. */
     int port() {
         return port;
+    }
+
+    /** The server's process id, for signals. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the server has printed a line holding {@code marker}; fails the test after {@code timeout}. */
+    void awaitLineContaining(String marker, Duration timeout) {
+        process.awaitLineContaining(marker, timeout);
     }
 
     /** Everything the server printed so far. */
