@@ -87,6 +87,21 @@ class CoturnOperatorTest {
         }
     }
 
+    @Test
+    void shouldRunTheJarThroughTheLauncherAsTheReadmeDoes() throws Exception {
+        Path launcher = TurnkitServer.turnkitJar().toAbsolutePath().getParent().getParent().getParent()
+                .resolve("bin").resolve("turnkit");
+        assertTrue(Files.isExecutable(launcher), launcher + " is executable");
+
+        try (ExternalProcess run = ExternalProcess.start("bin/turnkit",
+                List.of(launcher.toString(), "config", "check", debianConf().toString()))) {
+            int exit = run.awaitExit(WAIT, () -> "");
+
+            assertEquals(0, exit, run::describe);
+            assertTrue(run.output().contains("syslog = on"), run::describe);
+        }
+    }
+
     /** The iceServers line a server with no users prints, started with {@code options}. */
     private static String iceServersEntry(List<String> options) {
         List<String> arguments = new ArrayList<>(List.of("--lt-cred-mech"));
