@@ -3,16 +3,13 @@ package io.turnkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.turnkit.cli.log.CapturedConsole;
 
 /** The slips a new operator makes, named by the server as it starts (its log goes to stderr). */
 class ServeStartWarningsTest {
@@ -22,19 +19,8 @@ class ServeStartWarningsTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureStderr() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStderr() {
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     @Test
     void shouldNameTheRealmOfTheUsersWhenNoneIsOfTheServersRealm() {
@@ -45,7 +31,7 @@ class ServeStartWarningsTest {
 
         server.start(dir, config -> config.ltCredMech(true));
 
-        String log = stderr.toString(StandardCharsets.UTF_8);
+        String log = console.err();
         assertTrue(log.contains("has users of realm other.example but none of this server's realm turnkit.test: "
                 + "start serve with --realm other.example"), log);
     }
@@ -54,7 +40,7 @@ class ServeStartWarningsTest {
     void shouldWarnAboutTheRestApiWithoutASecret() {
         server.start(dir, config -> config.useAuthSecret(true));
 
-        String log = stderr.toString(StandardCharsets.UTF_8);
+        String log = console.err();
         assertTrue(log.contains("use-auth-secret without a secret: no static-auth-secret, and none for realm "
                 + "turnkit.test in "), log);
     }
@@ -63,6 +49,6 @@ class ServeStartWarningsTest {
     void shouldNotWarnAboutTheRestApiWithAStaticSecret() {
         server.start(dir, config -> config.useAuthSecret(true).addStaticAuthSecret("north"));
 
-        assertTrue(!stderr.toString(StandardCharsets.UTF_8).contains("without a secret"), stderr::toString);
+        assertTrue(!console.err().contains("without a secret"), console::err);
     }
 }

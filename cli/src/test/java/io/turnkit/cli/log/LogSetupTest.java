@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -15,9 +13,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,25 +27,8 @@ class LogSetupTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureConsole() {
-        originalErr = System.err;
-        originalOut = System.out;
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(originalErr);
-        System.setOut(originalOut);
-        LogSetup.apply(LogSetup.Settings.DEFAULT);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     @Test
     void shouldStartEachLineWithAnIso8601TimestampByDefault() {
@@ -56,7 +36,7 @@ class LogSetupTest {
 
         LOG.info("allocation made");
 
-        String line = stderr.toString(StandardCharsets.UTF_8);
+        String line = console.err();
         assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  "
                 + "allocation made\\R"), line);
         assertFalse(LOG.isDebugEnabled());
@@ -69,7 +49,7 @@ class LogSetupTest {
         LogSetup.apply(settings(true, null, false, false, false, LogFormat.TEXT));
         LOG.debug("checking a nonce");
 
-        assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("DEBUG checking a nonce"), stderr::toString);
+        assertTrue(console.err().contains("DEBUG checking a nonce"), console::err);
     }
 
     @Test
@@ -78,7 +58,7 @@ class LogSetupTest {
 
         LOG.info("allocation made");
 
-        String line = stderr.toString(StandardCharsets.UTF_8).strip();
+        String line = console.err().strip();
         assertTrue(line.startsWith("{") && line.endsWith("}") && !line.contains("\n"), line);
         assertTrue(line.contains("\"level\":\"INFO\"") && line.contains("\"message\":\"allocation made\""), line);
     }
@@ -91,7 +71,7 @@ class LogSetupTest {
         LOG.info("into the file");
 
         assertTrue(Files.readString(file).contains("INFO  into the file"));
-        assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("into the file"));
+        assertTrue(console.err().contains("into the file"));
     }
 
     @Test
@@ -113,7 +93,7 @@ class LogSetupTest {
         LOG.info("file only");
 
         assertTrue(Files.readString(file).contains("file only"));
-        assertEquals("", stderr.toString(StandardCharsets.UTF_8) + stdout.toString(StandardCharsets.UTF_8));
+        assertEquals("", console.err() + console.out());
     }
 
     @Test
@@ -122,8 +102,8 @@ class LogSetupTest {
 
         LOG.info("on stdout");
 
-        assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("INFO  on stdout"));
-        assertEquals("", stderr.toString(StandardCharsets.UTF_8));
+        assertTrue(console.out().contains("INFO  on stdout"));
+        assertEquals("", console.err());
     }
 
     @Test

@@ -3,16 +3,12 @@ package io.turnkit.cli.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.store.credential.CredentialStore;
@@ -30,20 +26,8 @@ class RedisOutageLogTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureStderr() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        LogSetup.applyDefaults();
-    }
-
-    @AfterEach
-    void restoreStderr() {
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     @Test
     void shouldLogOneLineWhenRedisGoesAndOneWhenItComesBack() throws Exception {
@@ -75,7 +59,7 @@ class RedisOutageLogTest {
     }
 
     private String log() {
-        return stderr.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 
     private static int count(String text, String part) {
