@@ -37,6 +37,7 @@ public final class Turnkit implements Callable<Integer> {
     /** As {@link #commandLine()}, with subcommands made by {@code factory} (tests start no real server). */
     static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine commandLine = new CommandLine(new Turnkit(), factory);
+        commandLine.setHelpFactory(new SpaceWrappedHelp());
         // One line names the problem. An unknown command or option, or a missing one, is followed by the
         // command's usage in short; a bad value needs only its line, which names the expected form.
         commandLine.setParameterExceptionHandler((error, args) -> {
