@@ -133,7 +133,8 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("turnkit: cannot write pid file " + config.pidfile() + ": " + CommandFailure.reason(e));
             return 1;
         }
-        try {
+        // Handlers first: a SIGHUP that comes as soon as the server says it is serving must find them in place.
+        try (StopSignals signals = StopSignals.install()) {
             LOG.info("turnkit {} starting as {} (pid {})", ManifestVersion.version(), config.serverName(),
                     ProcessHandle.current().pid());
             Running server;
@@ -147,7 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 return 1;
             }
-            return serve(server);
+            return serve(server, signals);
         } finally {
             pidFile.close();
         }
@@ -233,9 +234,9 @@ public final class ServeCommand implements Callable<Integer> {
      * would then exit with 128 + the signal (143) however cleanly the server stopped, so once serve has
      * seen the server closed the hook halts with 0, the exit service managers expect of a clean stop.
      */
-    private int serve(Running server) throws InterruptedException {
+    private int serve(Running server, StopSignals signals) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        StopSignals signals = StopSignals.install(server);
+        signals.stop(server);
         Thread hook = new Thread(() -> {
             server.close();
             try {

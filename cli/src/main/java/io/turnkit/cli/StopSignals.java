@@ -21,19 +21,20 @@ final class StopSignals implements AutoCloseable {
 
     private final List<Object> signals = new ArrayList<>();
     private final List<Object> previous = new ArrayList<>();
-    private volatile String reason;
+    private String reason;
+    private ServeCommand.Running server;
 
     private StopSignals() {
     }
 
-    /** Handles SIGTERM, SIGINT and SIGHUP for {@code server} until {@link #close()}. */
-    static StopSignals install(ServeCommand.Running server) {
+    /**
+     * Handles SIGTERM, SIGINT and SIGHUP until {@link #close()}; a SIGTERM or SIGINT before {@link #stop} names
+     * the server stops it as soon as it is named.
+     */
+    static StopSignals install() {
         StopSignals handlers = new StopSignals();
         for (String name : List.of("TERM", "INT")) {
-            handlers.handle(name, () -> {
-                handlers.reason = "SIG" + name;
-                server.close();
-            });
+            handlers.handle(name, () -> handlers.stopBecause("SIG" + name));
         }
         handlers.handle("HUP", () -> LOG.info("SIGHUP: reloading the configuration is not supported yet; "
                 + "still serving with the settings it started with"));
@@ -68,8 +69,23 @@ final class StopSignals implements AutoCloseable {
         return signalType.getMethod("handle", signalType, Class.forName("sun.misc.SignalHandler"));
     }
 
+    /** The server SIGTERM and SIGINT stop; closed at once if one of them came already. */
+    synchronized void stop(ServeCommand.Running running) {
+        server = running;
+        if (reason != null) {
+            server.close();
+        }
+    }
+
+    private synchronized void stopBecause(String signal) {
+        reason = signal;
+        if (server != null) {
+            server.close();
+        }
+    }
+
     /** The signal that stopped the server, or null when none did. */
-    String reason() {
+    synchronized String reason() {
         return reason;
     }
 

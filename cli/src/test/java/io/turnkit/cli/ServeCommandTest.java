@@ -234,6 +234,37 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldListenOnTheAddressesOfTheListeningDevice() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-d", "lo");
+
+        assertTrue(config.listeningIps().contains(java.net.InetAddress.getByName("127.0.0.1")), config::toString);
+        assertEquals("lo", config.listeningDevice());
+    }
+
+    @Test
+    void shouldRefuseAListeningDeviceThatDoesNotExist() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "-r", "r", "--listening-device", "nosuch0");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: --listening-device: no network interface 'nosuch0' ('ip link' lists them)"
+                + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldLetNoLoopbackPeersUndoAllowLoopbackPeersOfTheFile() throws Exception {
+        ServerConfig config = serverConfig("serve", "-c", file("realm=r", "allow-loopback-peers").toString(),
+                "--no-loopback-peers");
+
+        assertFalse(config.allowLoopbackPeers());
+    }
+
+    @Test
+    void shouldNameTheServerAfterItsRealmUnlessServerNameIsGiven() throws Exception {
+        assertEquals("r", serverConfig("serve", "-r", "r").serverName());
+        assertEquals("turn-1", serverConfig("serve", "-r", "r", "--server-name", "turn-1").serverName());
+    }
+
+    @Test
     void shouldReadNoFileWithDashN() throws Exception {
         ServerConfig config = serverConfig("serve", "-n", "-c", file("realm=from-the-file").toString(), "-r", "r");
 
