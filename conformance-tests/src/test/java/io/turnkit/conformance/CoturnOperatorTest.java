@@ -78,7 +78,7 @@ class CoturnOperatorTest {
 
     @Test
     void shouldKeepServingAfterSighup() throws Exception {
-        try (TurnkitServer server = TurnkitServer.withOptions(List.of("--user", "alice:wonderland"))) {
+        try (TurnkitServer server = TurnkitServer.withDefaultSighup(List.of("--user", "alice:wonderland"))) {
             Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).inheritIO().start();
             assertEquals(0, kill.waitFor(), "kill -HUP");
 

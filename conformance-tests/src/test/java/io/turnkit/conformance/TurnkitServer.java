@@ -60,16 +60,29 @@ final class TurnkitServer implements AutoCloseable {
         return start(testsJava(), options);
     }
 
+    /**
+     * As {@link #withOptions(List)}, with SIGHUP at its default disposition: a process inherits an ignored SIGHUP from
+     * a test run started under nohup, and the JVM then keeps it ignored whatever handler the program installs.
+     */
+    static TurnkitServer withDefaultSighup(List<String> options) {
+        return start(List.of("/usr/bin/env", "--default-signal=HUP"), testsJava(), options);
+    }
+
     private static Path testsJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     private static TurnkitServer start(Path java, List<String> authentication) {
+        return start(List.of(), java, authentication);
+    }
+
+    private static TurnkitServer start(List<String> launcher, Path java, List<String> authentication) {
         Path jar = turnkitJar();
         int port = LoopbackPorts.freeUdpAndTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
         TemporaryDirectory directory = TemporaryDirectory.create("turnkit-conformance-");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(
                 java.toString(), "-jar", jar.toString(), "serve",
                 "--listening-ip", LoopbackPorts.LOOPBACK_IP, "--listening-port", Integer.toString(port),
                 "--relay-ip", LoopbackPorts.LOOPBACK_IP,
