@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.turnkit.server.auth.AuthRateLimiter;
 import io.turnkit.server.auth.AuthSettings;
 import io.turnkit.server.auth.Authenticator;
@@ -33,6 +36,8 @@ import io.turnkit.stun.StunValidation;
 
 /** Builds a server's shared parts from its configuration, and says in one line what it built. */
 final class ServerContexts {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerContexts.class);
+
     private ServerContexts() {
     }
 
@@ -102,8 +107,23 @@ final class ServerContexts {
             throw new ServerStartException(e.getMessage(), e);
         }
         boolean anyUser = store.users().stream().anyMatch(u -> u.realm().equals(realm));
-        if (config.useAuthSecret() || anyUser) {
+        if (config.useAuthSecret()) {
+            if (config.staticAuthSecrets().isEmpty() && store.secrets(realm).isEmpty()) {
+                // Not an error: secrets added to the store later are used at once. But nobody gets in until then.
+                LOG.warn("use-auth-secret without a secret: no static-auth-secret, and none for realm {} in {} "
+                        + "(add one with: turnkit secret add --realm {})", realm, location.describe(), realm);
+            }
             return store;
+        }
+        if (anyUser) {
+            return store;
+        }
+        List<String> otherRealms = store.users().stream().map(UserKeys::realm).distinct().sorted().toList();
+        if (!otherRealms.isEmpty()) {
+            // The usual slip: users added under the host name's realm, serve started with --realm (or the reverse).
+            LOG.warn("{} has users of realm {} but none of this server's realm {}: start serve with --realm {}, or "
+                    + "add users with turnkit user add --realm {}", location.describe(), String.join(", ", otherRealms),
+                    realm, otherRealms.get(0), realm);
         }
         oneTimeUser[0] = new OneTimeUser(realm, location.describe());
         return oneTimeUser[0].over(store);

@@ -116,7 +116,7 @@ public final class TurnServer implements AutoCloseable {
                 ServerContexts.describe(config, context));
         if (context.oneTimeUser() != null) {
             context.oneTimeUser().print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
-                    : server.listeningAddresses(true));
+                    : server.listeningAddresses(true), config);
         }
         return server;
     }

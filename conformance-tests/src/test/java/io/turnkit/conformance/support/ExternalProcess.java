@@ -97,7 +97,7 @@ public final class ExternalProcess implements AutoCloseable {
      * Waits until a line of output contains {@code marker}. Fails, showing the output, when the process exits
      * first or the time runs out (the process is then left running for {@link #close()} to stop).
      */
-    void awaitLineContaining(String marker, Duration timeout) {
+    public void awaitLineContaining(String marker, Duration timeout) {
         awaitLine(line -> line.contains(marker), "'" + marker + "'", timeout);
     }
 
@@ -105,7 +105,7 @@ public final class ExternalProcess implements AutoCloseable {
      * Waits until a line of output matches {@code wanted} (described as {@code what} in failures) and returns the
      * first such line. Fails, showing the output, when the process exits first or the time runs out.
      */
-    String awaitLine(Predicate<String> wanted, String what, Duration timeout) {
+    public String awaitLine(Predicate<String> wanted, String what, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
@@ -132,7 +132,7 @@ public final class ExternalProcess implements AutoCloseable {
     }
 
     /** Writes {@code line} and a newline to the process's stdin, at once (not buffered). */
-    void writeLine(String line) {
+    public void writeLine(String line) {
         try {
             BufferedWriter input = process.outputWriter(StandardCharsets.UTF_8);
             input.write(line);
@@ -144,7 +144,7 @@ public final class ExternalProcess implements AutoCloseable {
     }
 
     /** Closes the process's stdin: it reads end of file. */
-    void closeInput() {
+    public void closeInput() {
         try {
             process.outputWriter(StandardCharsets.UTF_8).close();
         } catch (IOException e) {
@@ -168,7 +168,7 @@ public final class ExternalProcess implements AutoCloseable {
      * Waits at most {@code timeout} for the process to exit, then for the rest of its output (which follows the
      * exit unless a grandchild holds the pipe); tells whether it exited.
      */
-    boolean waitFor(Duration timeout) {
+    public boolean waitFor(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return false;
@@ -181,12 +181,17 @@ public final class ExternalProcess implements AutoCloseable {
         }
     }
 
-    int exitCode() {
+    /** The process id, for signals. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public int exitCode() {
         return process.exitValue();
     }
 
     /** Completes when the process exits. */
-    CompletableFuture<Process> exited() {
+    public CompletableFuture<Process> exited() {
         return process.onExit();
     }
 
@@ -201,7 +206,7 @@ public final class ExternalProcess implements AutoCloseable {
     }
 
     /** The command line, as one string. */
-    String command() {
+    public String command() {
         return String.join(" ", command);
     }
 

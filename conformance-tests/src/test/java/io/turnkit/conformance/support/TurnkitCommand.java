@@ -17,7 +17,7 @@ public record TurnkitCommand(String command, int exitCode, String output) {
     /** A JVM start and a file write on a busy two-core machine; the deadline only bounds a hang. */
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    static TurnkitCommand run(String... args) {
+    public static TurnkitCommand run(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", TurnkitServer.turnkitJar().toString()));
@@ -37,7 +37,7 @@ public record TurnkitCommand(String command, int exitCode, String output) {
         return run.output();
     }
 
-    String describe() {
+    public String describe() {
         return "\n--- " + command + "\n--- exit " + exitCode + ":\n" + output + "\n---";
     }
 }

@@ -55,16 +55,34 @@ public final class TurnkitServer implements AutoCloseable {
         return start(testsJava(), List.of(authentication, "--userdb", userdb.toString()));
     }
 
+    /** A server with more of serve's options ({@code --verbose}, {@code --no-tcp}…) and its own credentials. */
+    public static TurnkitServer withOptions(List<String> options) {
+        return start(testsJava(), options);
+    }
+
+    /**
+     * As {@link #withOptions(List)}, with SIGHUP at its default disposition: a process inherits an ignored SIGHUP from
+     * a test run started under nohup, and the JVM then keeps it ignored whatever handler the program installs.
+     */
+    public static TurnkitServer withDefaultSighup(List<String> options) {
+        return start(List.of("/usr/bin/env", "--default-signal=HUP"), testsJava(), options);
+    }
+
     private static Path testsJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     private static TurnkitServer start(Path java, List<String> authentication) {
+        return start(List.of(), java, authentication);
+    }
+
+    private static TurnkitServer start(List<String> launcher, Path java, List<String> authentication) {
         Path jar = turnkitJar();
         int port = LoopbackPorts.freeUdpAndTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
         TemporaryDirectory directory = TemporaryDirectory.create("turnkit-conformance-");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(
                 java.toString(), "-jar", jar.toString(), "serve",
                 "--listening-ip", LoopbackPorts.LOOPBACK_IP, "--listening-port", Integer.toString(port),
                 "--relay-ip", LoopbackPorts.LOOPBACK_IP,
@@ -84,7 +102,7 @@ public final class TurnkitServer implements AutoCloseable {
         return server;
     }
 
-    static Path turnkitJar() {
+    public static Path turnkitJar() {
         String property = System.getProperty("turnkit.jar");
         if (property == null) {
             fail("system property turnkit.jar is not set: run these tests through Maven "
@@ -100,6 +118,16 @@ public final class TurnkitServer implements AutoCloseable {
     /** The UDP and TCP port the server listens on, on 127.0.0.1. */
     public int port() {
         return port;
+    }
+
+    /** The server's process id, for signals. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the server has printed a line holding {@code marker}; fails the test after {@code timeout}. */
+    public void awaitLineContaining(String marker, Duration timeout) {
+        process.awaitLineContaining(marker, timeout);
     }
 
     /** Everything the server printed so far. */

@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.UserKeys;
@@ -98,21 +100,37 @@ public final class OneTimeUser {
         return keys.realm().equals(realm);
     }
 
-    /** Prints the user and an iceServers entry naming an address the server listens on, IPv4 and not loopback if it can. */
-    public void print(List<InetSocketAddress> listening) {
+    /** Prints the user and an iceServers entry naming an address the server listens on ({@link #text}). */
+    public void print(List<InetSocketAddress> listening, ServerConfig config) {
+        System.out.println(text(listening, config));
+    }
+
+    /**
+     * The user and an iceServers entry: an address the server listens on, IPv4 and not loopback if it can, or the
+     * public address an {@code external-ip} maps it to; a URL per transport the server listens on.
+     */
+    public String text(List<InetSocketAddress> listening, ServerConfig config) {
         InetSocketAddress shown = listening.stream()
                 .filter(a -> a.getAddress() instanceof Inet4Address && !a.getAddress().isLoopbackAddress())
                 .findFirst().orElse(listening.isEmpty() ? null : listening.get(0));
-        String url = "turn:" + (shown == null ? "YOUR_SERVER_ADDRESS:3478" : TransportAddresses.format(shown));
-        System.out.println("""
+        String url = "turn:" + (shown == null ? "YOUR_SERVER_ADDRESS:3478"
+                : TransportAddresses.format(new RelayAddresses(List.of(), config.externalIps()).advertised(shown)));
+        List<String> urls = new ArrayList<>();
+        if (!config.noUdp()) {
+            urls.add("\"" + url + "?transport=udp\"");
+        }
+        if (!config.noTcp()) {
+            urls.add("\"" + url + "?transport=tcp\"");
+        }
+        return """
                 No users in %s for realm %s: this run also accepts a one-time user.
                   username: %s
                   password: %s
                 Paste into your WebRTC app (use the address your clients reach):
-                  iceServers: [{ "urls": ["%s?transport=udp", "%s?transport=tcp"], "username": "%s", "credential": "%s" }]
+                  iceServers: [{ "urls": [%s], "username": "%s", "credential": "%s" }]
                 Add lasting users with: turnkit user add --realm %s -u NAME
-                """.formatted(where, keys.realm(), keys.username(), password, url, url, keys.username(), password,
-                keys.realm()));
+                """.formatted(where, keys.realm(), keys.username(), password, String.join(", ", urls),
+                keys.username(), password, keys.realm());
     }
 
     private static byte[] bytes(SecureRandom random, int length) {
