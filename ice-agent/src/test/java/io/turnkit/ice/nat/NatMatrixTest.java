@@ -1,0 +1,249 @@
+package io.turnkit.ice.nat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.turnkit.ice.LocalTurnServer;
+import io.turnkit.ice.agent.CandidateType;
+import io.turnkit.ice.agent.IceConnectionState;
+import io.turnkit.ice.agent.IceEvent;
+import io.turnkit.ice.agent.IceRole;
+import io.turnkit.ice.sim.Host;
+import io.turnkit.ice.sim.NatConfiguration;
+import io.turnkit.ice.sim.NatRouter;
+import io.turnkit.ice.sim.Router;
+import io.turnkit.ice.stun.NatBehavior.Type;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The NAT matrix: two agents, the controlling "a" and the controlled "b", each behind one kind of NAT of RFC 4787
+ * (or none, or a UDP-blocking firewall), on the simulator; each has a STUN server on the simulated internet and
+ * a TURN allocation on turnkit's own server, in-process on loopback, behind a {@link TurnGateway}. Each case
+ * asserts whether the agents connect, which candidate types each selects, and how long it took in simulated
+ * time.
+ *
+ * <p>The relay path is relay to relay: the simulated public addresses are in RFC 5737's documentation ranges,
+ * which the server's peer policy refuses, and loopback peers are allowed, so the only peers the real server
+ * relays to are the other agent's relayed address, on loopback. A pair of a relayed candidate with a host or
+ * server-reflexive one therefore never succeeds here (it would on a real network), and where no direct path
+ * exists both sides select relay/relay. Nothing leaves the machine.
+ *
+ * <p>The expected results are RFC 4787's theory, worked out in {@link #expected}: a check gets in through a
+ * mapping only if the filtering admits its source, and a symmetric (address-and-port-dependent) mapping gives a
+ * new public address for every new destination, which the other side learns as peer-reflexive.
+ */
+class NatMatrixTest {
+    /** Between one agent's candidate (or credentials) and the other's learning of it. */
+    private static final Duration SIGNALLING_DELAY = Duration.ofMillis(50);
+    /**
+     * Simulated time a direct connection may take: the checks themselves take a few Ta and round trips, nomination
+     * waits up to 500 ms, and simulated time runs at real speed while the real TURN server is answering (the
+     * allocations during gathering), which a loaded machine slows. Far above what the theory needs, far below
+     * a failure's time (an unanswered check is given up after 39.5 s).
+     */
+    private static final Duration DIRECT_BOUND = Duration.ofSeconds(10);
+    /** A relayed connection waits on the real server for every check as well. */
+    private static final Duration RELAYED_BOUND = Duration.ofSeconds(20);
+    /**
+     * Failure comes once the blocked side knows it has no candidate that works: its STUN and TURN transactions
+     * give up at 39.5 s (RFC 8489 §6.2.1), and its checks, sent from the start, fail by then too. Not before.
+     */
+    private static final Duration GIVE_UP = Duration.ofMillis(39_500);
+    private static final Duration FAILURE_BOUND = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    private static LocalTurnServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    /** Where an agent sits: its name in the RFC's words and the old "cone" names. */
+    enum Placement {
+        NO_NAT(null),
+        FULL_CONE(NatConfiguration.of(Type.ENDPOINT_INDEPENDENT, Type.ENDPOINT_INDEPENDENT)),
+        RESTRICTED_CONE(NatConfiguration.of(Type.ENDPOINT_INDEPENDENT, Type.ADDRESS_DEPENDENT)),
+        PORT_RESTRICTED_CONE(NatConfiguration.of(Type.ENDPOINT_INDEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT)),
+        SYMMETRIC(NatConfiguration.of(Type.ADDRESS_AND_PORT_DEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT)),
+        UDP_BLOCKING_FIREWALL(NatConfiguration.udpBlockingFirewall());
+
+        final NatConfiguration nat;
+
+        Placement(NatConfiguration nat) {
+            this.nat = nat;
+        }
+
+        /** The type of the candidate this side's checks come from, as the other side sees it. */
+        CandidateType reflexive() {
+            if (this == NO_NAT) {
+                return CandidateType.HOST;
+            }
+            return nat.mapping() == Type.ENDPOINT_INDEPENDENT ? CandidateType.SERVER_REFLEXIVE
+                    : CandidateType.PEER_REFLEXIVE;
+        }
+    }
+
+    /** What a side selects: its local and the remote candidate's type; null when it must fail. */
+    record Selection(CandidateType local, CandidateType remote) {
+        static final Selection RELAYED = new Selection(CandidateType.RELAYED, CandidateType.RELAYED);
+
+        @Override
+        public String toString() {
+            return local.sdpName() + "/" + remote.sdpName();
+        }
+    }
+
+    record Expected(Selection a, Selection b) {
+        static final Expected FAILS = new Expected(null, null);
+        static final Expected RELAYED = new Expected(Selection.RELAYED, Selection.RELAYED);
+
+        boolean connects() {
+            return a != null;
+        }
+
+        @Override
+        public String toString() {
+            return connects() ? "a " + a + ", b " + b : "fails";
+        }
+    }
+
+    /**
+     * RFC 4787's theory for two agents behind different NATs. A firewall blocking UDP leaves no path (TCP, which
+     * would reach the TURN server, is not simulated). A symmetric NAT sends each check from a new port, so a check
+     * to it only gets in where its own filtering admits any port of the sender's address... which an
+     * address-and-port-dependent filter never does for a new port; and the symmetric side's checks get into the
+     * other side's mapping only if that side filters on the address alone or not at all. Hence symmetric against
+     * port-restricted or symmetric needs the relay; every other pair connects directly, each side seeing the other
+     * as host (no NAT), server-reflexive (endpoint-independent mapping) or peer-reflexive (symmetric).
+     */
+    static Expected expected(Placement a, Placement b) {
+        if (a == Placement.UDP_BLOCKING_FIREWALL || b == Placement.UDP_BLOCKING_FIREWALL) {
+            return Expected.FAILS;
+        }
+        if (needsRelay(a, b) || needsRelay(b, a)) {
+            return Expected.RELAYED;
+        }
+        return new Expected(new Selection(a.reflexive(), b.reflexive()), new Selection(b.reflexive(), a.reflexive()));
+    }
+
+    private static boolean needsRelay(Placement one, Placement other) {
+        return one == Placement.SYMMETRIC
+                && (other == Placement.PORT_RESTRICTED_CONE || other == Placement.SYMMETRIC);
+    }
+
+    static Stream<Arguments> pairsOfPlacements() {
+        List<Arguments> cases = new ArrayList<>();
+        Placement[] all = Placement.values();
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i; j < all.length; j++) {
+                cases.add(Arguments.of(all[i], all[j], expected(all[i], all[j])));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "a behind {0}, b behind {1}: {2}")
+    @MethodSource("pairsOfPlacements")
+    void shouldConnectAsTheTheoryOfTheirNatsSays(Placement a, Placement b, Expected expected) throws IOException {
+        try (IceSimulation sim = new IceSimulation(server.udp(), SIGNALLING_DELAY)) {
+            Host hostA = place(sim.network.internet(), "a", a, 1);
+            Host hostB = place(sim.network.internet(), "b", b, 2);
+            run(sim, hostA, hostB, expected);
+        }
+    }
+
+    /** The shared NAT's kinds where hairpinning decides: endpoint-independent mapping, and symmetric. */
+    static Stream<Arguments> sharedNats() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Placement shared : List.of(Placement.FULL_CONE, Placement.PORT_RESTRICTED_CONE, Placement.SYMMETRIC)) {
+            for (boolean hairpinning : List.of(true, false)) {
+                Expected expected = hairpinning && shared != Placement.SYMMETRIC
+                        ? new Expected(new Selection(CandidateType.SERVER_REFLEXIVE, CandidateType.SERVER_REFLEXIVE),
+                                new Selection(CandidateType.SERVER_REFLEXIVE, CandidateType.SERVER_REFLEXIVE))
+                        : Expected.RELAYED;
+                cases.add(Arguments.of(shared, hairpinning, expected));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Both agents behind one NAT, each host behind a 1:1 NAT of its own on that NAT's LAN (as a container or a VM
+     * is), so their host candidates cannot reach each other: only the shared NAT's hairpinning (RFC 4787 §6)
+     * joins their server-reflexive addresses, and a symmetric NAT's new mapping for the hairpinned check meets
+     * the other side's address-and-port-dependent filter.
+     */
+    @ParameterizedTest(name = "both behind one {0}, hairpinning {1}: {2}")
+    @MethodSource("sharedNats")
+    void shouldConnectBehindOneNatAsItsHairpinningAllows(Placement shared, boolean hairpinning, Expected expected)
+            throws IOException {
+        try (IceSimulation sim = new IceSimulation(server.udp(), SIGNALLING_DELAY)) {
+            NatRouter nat = sim.network.internet().addNat("shared", "203.0.113.1",
+                    shared.nat.withHairpinning(hairpinning));
+            Host hostA = nat.addNat("a-box", "192.168.1.2", NatConfiguration.oneToOneNat()).addHost("a", "10.0.1.2");
+            Host hostB = nat.addNat("b-box", "192.168.1.3", NatConfiguration.oneToOneNat()).addHost("b", "10.0.2.2");
+            run(sim, hostA, hostB, expected);
+        }
+    }
+
+    /** A host on the internet (no NAT), or behind a NAT of the placement's kind, with addresses by {@code n}. */
+    private static Host place(Router internet, String name, Placement placement, int n) {
+        if (placement == Placement.NO_NAT) {
+            return internet.addHost(name, "198.51.100." + (10 + n));
+        }
+        return internet.addNat(name + "-nat", "203.0.113." + n, placement.nat).addHost(name, "10.0." + n + ".2");
+    }
+
+    private static void run(IceSimulation sim, Host hostA, Host hostB, Expected expected) {
+        SimulatedAgent a = sim.agent("a", hostA, IceRole.CONTROLLING, LocalTurnServer.USER, LocalTurnServer.PASSWORD);
+        SimulatedAgent b = sim.agent("b", hostB, IceRole.CONTROLLED, LocalTurnServer.USER, LocalTurnServer.PASSWORD);
+        long start = sim.clock.now();
+        sim.start(a, b);
+        if (expected.connects()) {
+            Duration bound = expected.a().local() == CandidateType.RELAYED ? RELAYED_BOUND : DIRECT_BOUND;
+            assertTrue(sim.runUntil(() -> a.connectedAt() >= 0 && b.connectedAt() >= 0, bound),
+                    "both connected within " + bound + " of simulated time; a " + a.state() + ", b " + b.state());
+            assertSelected(expected.a(), a);
+            assertSelected(expected.b(), b);
+            long took = Math.max(a.connectedAt(), b.connectedAt()) - start;
+            assertTrue(took >= SIGNALLING_DELAY.toNanos(), "no check can succeed before the credentials arrive");
+            assertTrue(took <= bound.toNanos(), "connected in " + took / 1_000_000 + " ms of simulated time");
+        } else {
+            assertTrue(sim.runUntil(() -> a.state() == IceConnectionState.FAILED
+                    && b.state() == IceConnectionState.FAILED, FAILURE_BOUND),
+                    "both failed within " + FAILURE_BOUND + "; a " + a.state() + ", b " + b.state());
+            long took = sim.clock.now() - start;
+            assertTrue(took >= GIVE_UP.toNanos(), "failed after " + took / 1_000_000 + " ms, not before "
+                    + GIVE_UP.toMillis() + " ms");
+            assertNull(a.selected(), "a never selected a pair");
+            assertNull(b.selected(), "b never selected a pair");
+        }
+    }
+
+    private static void assertSelected(Selection expected, SimulatedAgent agent) {
+        IceEvent.SelectedPairChanged selected = agent.selected();
+        assertNotNull(selected, agent.name + " selected a pair");
+        assertEquals(expected, new Selection(selected.local().type(), selected.remote().type()),
+                agent.name + " selected " + selected.local() + " -> " + selected.remote());
+    }
+}
