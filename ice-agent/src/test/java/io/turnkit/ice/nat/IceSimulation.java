@@ -11,6 +11,8 @@ import io.turnkit.ice.stun.TransportProtocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
@@ -30,6 +32,7 @@ final class IceSimulation implements AutoCloseable {
     static final int STUN_PORT = 3478;
     /** Far more steps than any case takes; the loop is bounded in count as well as in simulated time. */
     private static final int MAX_STEPS = 5_000_000;
+    private static final Duration RELEASE_BOUND = Duration.ofMinutes(1);
 
     final SimulatedClock clock = new SimulatedClock();
     final VirtualNetwork network = new VirtualNetwork(clock, new Random(42));
@@ -38,6 +41,7 @@ final class IceSimulation implements AutoCloseable {
     private final SimulatedStunServer stun;
     private final Duration signallingDelay;
     private final SplittableRandom seeds = new SplittableRandom(15);
+    private final List<SimulatedAgent> agents = new ArrayList<>();
 
     IceSimulation(InetSocketAddress turnServer, Duration signallingDelay) {
         this.turnServer = turnServer;
@@ -52,7 +56,9 @@ final class IceSimulation implements AutoCloseable {
                 .random(new SplittableRandom(seeds.nextLong())).build();
         TurnSession turn = new TurnSession(turnServer, TransportProtocol.UDP, new LongTermCredentials(user, password),
                 TurnSession.Options.DEFAULTS);
-        return new SimulatedAgent(name, host, clock, config, turn, signallingDelay);
+        SimulatedAgent agent = new SimulatedAgent(name, host, clock, config, turn, signallingDelay);
+        agents.add(agent);
+        return agent;
     }
 
     /** Starts both: each signals its credentials and candidates to the other as it gathers them. */
@@ -78,8 +84,17 @@ final class IceSimulation implements AutoCloseable {
         return done.getAsBoolean();
     }
 
+    /**
+     * Closes the agents and waits (bounded: an unanswered Refresh fails after 39.5 s of simulated time) until the
+     * server has deleted their allocations, then closes the gateway's sockets.
+     */
     @Override
     public void close() throws IOException {
+        agents.forEach(SimulatedAgent::close);
+        boolean released = runUntil(() -> agents.stream().allMatch(SimulatedAgent::released), RELEASE_BOUND);
         gateway.close();
+        if (!released) {
+            throw new IllegalStateException("allocations not released within " + RELEASE_BOUND + ": " + agents);
+        }
     }
 }

@@ -222,7 +222,7 @@ class NatMatrixTest {
         if (expected.connects()) {
             Duration bound = expected.a().local() == CandidateType.RELAYED ? RELAYED_BOUND : DIRECT_BOUND;
             assertTrue(sim.runUntil(() -> a.connectedAt() >= 0 && b.connectedAt() >= 0, bound),
-                    "both connected within " + bound + " of simulated time; a " + a.state() + ", b " + b.state());
+                    "both connected within " + bound + " of simulated time; " + a + "; " + b);
             assertSelected(expected.a(), a);
             assertSelected(expected.b(), b);
             long took = Math.max(a.connectedAt(), b.connectedAt()) - start;
@@ -231,7 +231,7 @@ class NatMatrixTest {
         } else {
             assertTrue(sim.runUntil(() -> a.state() == IceConnectionState.FAILED
                     && b.state() == IceConnectionState.FAILED, FAILURE_BOUND),
-                    "both failed within " + FAILURE_BOUND + "; a " + a.state() + ", b " + b.state());
+                    "both failed within " + FAILURE_BOUND + "; " + a + "; " + b);
             long took = sim.clock.now() - start;
             assertTrue(took >= GIVE_UP.toNanos(), "failed after " + took / 1_000_000 + " ms, not before "
                     + GIVE_UP.toMillis() + " ms");

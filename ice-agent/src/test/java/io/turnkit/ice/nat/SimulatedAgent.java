@@ -59,6 +59,7 @@ final class SimulatedAgent {
     private long lastFiring = -1;
     private int firingsAtOneInstant;
     private long connectedAt = -1;
+    private TurnEvent.Failed turnFailure;
 
     SimulatedAgent(String name, Host host, SimulatedClock clock, IceConfig config, TurnSession turn,
             Duration signallingDelay) {
@@ -116,6 +117,29 @@ final class SimulatedAgent {
         return agent.state();
     }
 
+    /**
+     * Closes the agent and deletes the allocation (RFC 8656 §8: a Refresh of lifetime 0), so that no allocation is
+     * left on the server for a 5-tuple that a later stand-in socket, given the same real port, would meet (437).
+     */
+    void close() {
+        turn.close(clock.now());
+        agent.close();
+        service();
+    }
+
+    /** Whether the allocation is gone: deleted, never made, or failed. */
+    boolean released() {
+        return turn.state() == TurnSession.State.CLOSED || turn.state() == TurnSession.State.FAILED;
+    }
+
+    /** For a failure's message: the agent's state, its TURN session's and what the session last failed at. */
+    @Override
+    public String toString() {
+        long candidates = events.stream().filter(IceEvent.LocalCandidate.class::isInstance).count();
+        return name + ": " + agent.state() + ", " + candidates + " local candidates, TURN " + turn.state()
+                + (turnFailure == null ? "" : " (last failure " + turnFailure + ")") + ", permitted " + permitted;
+    }
+
     /** Moves transmits out, events on, and re-arms the timers; again until nothing moves. */
     void service() {
         boolean moved = true;
@@ -169,6 +193,8 @@ final class SimulatedAgent {
             agent.addLocalSocket(LocalSocket.relayed(RELAYED_SOCKET, a.allocation().relayedAddress(), COMPONENT,
                     null), now);
             endLocalSockets();
+        } else if (e instanceof TurnEvent.Failed f) {
+            turnFailure = f;
         } else if (e instanceof TurnEvent.PermissionCreated p) {
             permitted.add(p.peer());
         } else if (e instanceof TurnEvent.PeerData d) {
