@@ -78,28 +78,59 @@ class NatMatrixTest {
         server.close();
     }
 
-    /** Where an agent sits: its name in the RFC's words and the old "cone" names. */
+    /**
+     * Where an agent sits: on the internet (no NAT), behind a NAT of one mapping and one filtering behavior of RFC
+     * 4787 (§4.1, §5; port-preserving), or behind a firewall that blocks UDP.
+     */
     enum Placement {
-        NO_NAT(null),
-        FULL_CONE(NatConfiguration.of(Type.ENDPOINT_INDEPENDENT, Type.ENDPOINT_INDEPENDENT)),
-        RESTRICTED_CONE(NatConfiguration.of(Type.ENDPOINT_INDEPENDENT, Type.ADDRESS_DEPENDENT)),
-        PORT_RESTRICTED_CONE(NatConfiguration.of(Type.ENDPOINT_INDEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT)),
-        SYMMETRIC(NatConfiguration.of(Type.ADDRESS_AND_PORT_DEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT)),
-        UDP_BLOCKING_FIREWALL(NatConfiguration.udpBlockingFirewall());
+        NO_NAT("no NAT", null),
+        EIM_EIF("full cone", Type.ENDPOINT_INDEPENDENT, Type.ENDPOINT_INDEPENDENT),
+        EIM_ADF("restricted cone", Type.ENDPOINT_INDEPENDENT, Type.ADDRESS_DEPENDENT),
+        EIM_APDF("port-restricted cone", Type.ENDPOINT_INDEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT),
+        ADM_EIF("", Type.ADDRESS_DEPENDENT, Type.ENDPOINT_INDEPENDENT),
+        ADM_ADF("", Type.ADDRESS_DEPENDENT, Type.ADDRESS_DEPENDENT),
+        ADM_APDF("", Type.ADDRESS_DEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT),
+        APDM_EIF("", Type.ADDRESS_AND_PORT_DEPENDENT, Type.ENDPOINT_INDEPENDENT),
+        APDM_ADF("", Type.ADDRESS_AND_PORT_DEPENDENT, Type.ADDRESS_DEPENDENT),
+        APDM_APDF("symmetric", Type.ADDRESS_AND_PORT_DEPENDENT, Type.ADDRESS_AND_PORT_DEPENDENT),
+        UDP_BLOCKING_FIREWALL("UDP-blocking firewall", NatConfiguration.udpBlockingFirewall());
 
+        final String label;
         final NatConfiguration nat;
 
-        Placement(NatConfiguration nat) {
+        Placement(String label, NatConfiguration nat) {
+            this.label = label;
             this.nat = nat;
         }
 
-        /** The type of the candidate this side's checks come from, as the other side sees it. */
+        Placement(String label, Type mapping, Type filtering) {
+            this(label, NatConfiguration.of(mapping, filtering));
+        }
+
+        boolean natted() {
+            return nat != null;
+        }
+
+        /** Whether this side sends to every destination from one address: no NAT, or endpoint-independent. */
+        boolean oneAddress() {
+            return !natted() || nat.mapping() == Type.ENDPOINT_INDEPENDENT;
+        }
+
+        /**
+         * The type of this side's address towards the other, as both see it: its host address (no NAT), its
+         * server-reflexive one (endpoint-independent mapping), or a new one, peer-reflexive (any other mapping).
+         */
         CandidateType reflexive() {
-            if (this == NO_NAT) {
+            if (!natted()) {
                 return CandidateType.HOST;
             }
-            return nat.mapping() == Type.ENDPOINT_INDEPENDENT ? CandidateType.SERVER_REFLEXIVE
-                    : CandidateType.PEER_REFLEXIVE;
+            return oneAddress() ? CandidateType.SERVER_REFLEXIVE : CandidateType.PEER_REFLEXIVE;
+        }
+
+        @Override
+        public String toString() {
+            String words = natted() && !nat.udpBlocked() ? name().replace('_', '/') : label;
+            return label.isEmpty() || words.equals(label) ? words : words + " (" + label + ")";
         }
     }
 
@@ -127,35 +158,100 @@ class NatMatrixTest {
         }
     }
 
+    /** What RFC 4787's theory says of the checks one agent starts towards the other. */
+    enum Outcome {
+        /** A check gets through and, at once or after triggered checks back and forth, is answered. */
+        DIRECT,
+        /** No check is ever answered from where it went. */
+        NONE,
+        /**
+         * Every check gets in and every answer comes from a new mapping, each a new peer-reflexive candidate and a
+         * new triggered check, without end: see the README's "NAT matrix" for what the agent does then.
+         */
+        ENDLESS
+    }
+
     /**
      * RFC 4787's theory for two agents behind different NATs. A firewall blocking UDP leaves no path (TCP, which
-     * would reach the TURN server, is not simulated). A symmetric NAT sends each check from a new port, so a check
-     * to it only gets in where its own filtering admits any port of the sender's address... which an
-     * address-and-port-dependent filter never does for a new port; and the symmetric side's checks get into the
-     * other side's mapping only if that side filters on the address alone or not at all. Hence symmetric against
-     * port-restricted or symmetric needs the relay; every other pair connects directly, each side seeing the other
-     * as host (no NAT), server-reflexive (endpoint-independent mapping) or peer-reflexive (symmetric).
+     * would reach the TURN server, is not simulated). Otherwise there is a direct path if the checks from either
+     * side succeed ({@link #checks}), and where there is none the relay carries. Either way each side sees the
+     * other's address as host (no NAT), server-reflexive (endpoint-independent mapping) or peer-reflexive (a new
+     * mapping for the other side).
      */
     static Expected expected(Placement a, Placement b) {
         if (a == Placement.UDP_BLOCKING_FIREWALL || b == Placement.UDP_BLOCKING_FIREWALL) {
             return Expected.FAILS;
         }
-        if (needsRelay(a, b) || needsRelay(b, a)) {
+        if (checks(a, b) != Outcome.DIRECT && checks(b, a) != Outcome.DIRECT) {
             return Expected.RELAYED;
         }
         return new Expected(new Selection(a.reflexive(), b.reflexive()), new Selection(b.reflexive(), a.reflexive()));
     }
 
-    private static boolean needsRelay(Placement one, Placement other) {
-        return one == Placement.SYMMETRIC
-                && (other == Placement.PORT_RESTRICTED_CONE || other == Placement.SYMMETRIC);
+    /**
+     * The checks {@code from} starts towards the public address {@code to} signalled. The first must get in
+     * ({@link #admits}). The answer must come from the address the check went to (RFC 8445 §7.2.5.2.1): the
+     * signalled address is the STUN server's mapping, so only a side with one address for every destination
+     * answers from it. Any other answer is discarded, but the answering side has learnt the check's source as
+     * peer-reflexive and checks it from its new mapping (a triggered check, RFC 8445 §7.3.1.4). That check comes
+     * from the right IP, so it gets into the mapping it is sent to unless that filters by port too; and it is
+     * answered from that mapping unless the side maps by port too, for the new mapping's port is another. If not,
+     * the roles swap again; two sides that both map by port and neither filters by port never stop.
+     */
+    static Outcome checks(Placement from, Placement to) {
+        if (!admits(to, from)) {
+            return Outcome.NONE;
+        }
+        if (to.oneAddress()) {
+            return Outcome.DIRECT;
+        }
+        Placement answering = from;
+        Placement checking = to;
+        for (int turn = 0; turn < 2; turn++) {
+            if (answering.natted() && answering.nat.filtering() == Type.ADDRESS_AND_PORT_DEPENDENT) {
+                return Outcome.NONE;
+            }
+            if (!answering.natted() || answering.nat.mapping() != Type.ADDRESS_AND_PORT_DEPENDENT) {
+                return Outcome.DIRECT;
+            }
+            Placement next = checking;
+            checking = answering;
+            answering = next;
+        }
+        return Outcome.ENDLESS;
     }
 
+    /**
+     * Whether a check from {@code from} gets into {@code to}'s public address, the one {@code to} signalled. With
+     * no NAT, or endpoint-independent filtering, anything gets in. An endpoint-independent mapping is the one
+     * {@code to} sends all its checks through, to {@code from}'s address among others: address-dependent
+     * filtering admits {@code from}'s address; address-and-port-dependent filtering only the very address it
+     * sent to, {@code from}'s signalled one, which the check comes from only if {@code from} uses one address.
+     * Any other mapping of {@code to}'s was made for the STUN server, and only endpoint-independent filtering
+     * admits another source.
+     */
+    private static boolean admits(Placement to, Placement from) {
+        if (!to.natted() || to.nat.filtering() == Type.ENDPOINT_INDEPENDENT) {
+            return true;
+        }
+        if (to.nat.mapping() != Type.ENDPOINT_INDEPENDENT) {
+            return false;
+        }
+        return to.nat.filtering() == Type.ADDRESS_DEPENDENT || from.oneAddress();
+    }
+
+    /**
+     * Every pair of placements, but those whose checks go on without end ({@link Outcome#ENDLESS}): there the
+     * agent never checks its relayed pairs (see the README), which the theory says would carry.
+     */
     static Stream<Arguments> pairsOfPlacements() {
         List<Arguments> cases = new ArrayList<>();
         Placement[] all = Placement.values();
         for (int i = 0; i < all.length; i++) {
             for (int j = i; j < all.length; j++) {
+                if (checks(all[i], all[j]) == Outcome.ENDLESS || checks(all[j], all[i]) == Outcome.ENDLESS) {
+                    continue;
+                }
                 cases.add(Arguments.of(all[i], all[j], expected(all[i], all[j])));
             }
         }
@@ -175,9 +271,9 @@ class NatMatrixTest {
     /** The shared NAT's kinds where hairpinning decides: endpoint-independent mapping, and symmetric. */
     static Stream<Arguments> sharedNats() {
         List<Arguments> cases = new ArrayList<>();
-        for (Placement shared : List.of(Placement.FULL_CONE, Placement.PORT_RESTRICTED_CONE, Placement.SYMMETRIC)) {
+        for (Placement shared : List.of(Placement.EIM_EIF, Placement.EIM_APDF, Placement.APDM_APDF)) {
             for (boolean hairpinning : List.of(true, false)) {
-                Expected expected = hairpinning && shared != Placement.SYMMETRIC
+                Expected expected = hairpinning && shared.oneAddress()
                         ? new Expected(new Selection(CandidateType.SERVER_REFLEXIVE, CandidateType.SERVER_REFLEXIVE),
                                 new Selection(CandidateType.SERVER_REFLEXIVE, CandidateType.SERVER_REFLEXIVE))
                         : Expected.RELAYED;
