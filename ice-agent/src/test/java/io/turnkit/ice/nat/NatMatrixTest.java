@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exists both sides select relay/relay. Nothing leaves the machine.
  *
  * <p>The expected results are RFC 4787's theory, worked out in {@link #expected}: a check gets in through a
- * mapping only if the filtering admits its source, and a symmetric (address-and-port-dependent) mapping gives a
- * new public address for every new destination, which the other side learns as peer-reflexive.
+ * mapping only if the filtering admits its source, and a mapping that depends on the destination gives a new
+ * public address towards the other agent, which that agent learns as peer-reflexive.
  */
 class NatMatrixTest {
     /** Between one agent's candidate (or credentials) and the other's learning of it. */
