@@ -82,6 +82,18 @@ public final class SimulatedClock {
         return ran;
     }
 
+    /**
+     * The time of the earliest event still to run, or {@link Long#MAX_VALUE} when none is: what a driver that
+     * also waits on something outside the simulation (a real socket) needs, to know how long it may wait.
+     * Cancelled events at the head are discarded on the way.
+     */
+    public long nextEventTime() {
+        while (!events.isEmpty() && events.peek().cancelled) {
+            events.poll();
+        }
+        return events.isEmpty() ? Long.MAX_VALUE : events.peek().time();
+    }
+
     /** Whether no event is scheduled. */
     public boolean isIdle() {
         return events.isEmpty();

@@ -14,6 +14,20 @@ class SimulatedClockTest {
     private final List<String> ran = new ArrayList<>();
 
     @Test
+    void shouldTellTheTimeOfTheEarliestEventStillToRun() {
+        assertEquals(Long.MAX_VALUE, clock.nextEventTime(), "nothing scheduled");
+        SimulatedClock.ScheduledEvent first = clock.schedule(Duration.ofMillis(10), () -> ran.add("a"));
+        clock.schedule(Duration.ofMillis(30), () -> ran.add("b"));
+
+        assertEquals(Duration.ofMillis(10).toNanos(), clock.nextEventTime());
+        first.cancel();
+        assertEquals(Duration.ofMillis(30).toNanos(), clock.nextEventTime(), "a cancelled event is not next");
+        clock.runUntil(Duration.ofMillis(30).toNanos());
+        assertEquals(Long.MAX_VALUE, clock.nextEventTime());
+        assertEquals(List.of("b"), ran);
+    }
+
+    @Test
     void shouldRunEventsInOrderOfTimeAndEqualTimesInOrderOfScheduling() {
         clock.schedule(Duration.ofMillis(20), () -> ran.add("b@20"));
         clock.schedule(Duration.ofMillis(10), () -> ran.add("a@10"));
