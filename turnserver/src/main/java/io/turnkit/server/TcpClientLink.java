@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.store.TransportProtocol;
 
 /**
@@ -21,6 +23,9 @@ final class TcpClientLink extends AbstractClientLink {
     private final StreamFrameDecoder decoder;
     private Channel channel;
     private RelayAllocation allocation;
+    /** The client's address, known at its first frame (after a PROXY protocol header, if any). */
+    private InetSocketAddress client;
+    private TransportProtocol transport = TransportProtocol.TCP;
     private int idlePeriods;
     private boolean counted;
 
@@ -65,7 +70,12 @@ final class TcpClientLink extends AbstractClientLink {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             idlePeriods = 0;
-            read(frame, (InetSocketAddress) channel.remoteAddress());
+            if (client == null) {
+                client = ProxyHeaderReader.clientAddress(channel);
+                transport = channel.pipeline().get(SslHandler.class) != null ? TransportProtocol.TLS
+                        : TransportProtocol.TCP;
+            }
+            read(frame, client);
         }
 
         @Override
@@ -111,7 +121,7 @@ final class TcpClientLink extends AbstractClientLink {
 
     @Override
     public TransportProtocol transport() {
-        return TransportProtocol.TCP;
+        return transport;
     }
 
     @Override
