@@ -16,7 +16,7 @@ public enum IgnoredOption {
     LOGGING("turnkit logs to stderr; redirect it, or let the service manager keep it", "log-file", "simple-log",
             "no-stdout-log", "syslog", "new-log-timestamp"),
     PIDFILE("turnkit writes no pid file; the service manager tracks the process", "pidfile"),
-    NO_TLS("turnkit serve starts no TLS or DTLS listener", "no-tls", "no-dtls"),
+    NO_DTLS("turnkit serve starts no DTLS listener", "no-dtls"),
     OLD_TLS("turnkit never offers SSL 3, TLS 1.0 or TLS 1.1", "no-sslv2", "no-sslv3", "no-tlsv1", "no-tlsv1_1"),
     NO_RFC5780("turnkit serve does no RFC 5780 NAT behaviour discovery", "no-rfc5780"),
     NO_LOOPBACK_PEERS("loopback peers are denied unless allow-loopback-peers is set", "no-loopback-peers"),
