@@ -5,7 +5,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -60,7 +62,41 @@ public final class PemFiles {
         if (key == null) {
             throw new IllegalArgumentException("pkey " + keyFile + " holds no PEM private key");
         }
+        if (!matches(key, chain.get(0))) {
+            throw new IllegalArgumentException("pkey " + keyFile + " is not the key of cert " + certFile
+                    + " (renewed files are read once both are written)");
+        }
         return new CertifiedKey(key, chain);
+    }
+
+    /**
+     * Whether {@code key} signs what the certificate's public key verifies. The TLS provider does not check,
+     * and a mismatched pair would fail every handshake.
+     */
+    private static boolean matches(PrivateKey key, X509Certificate certificate) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            // A key type the JDK signs only with parameters (RSASSA-PSS): the handshake will tell.
+            return true;
+        }
+        byte[] probe = {'t', 'u', 'r', 'n'};
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static List<Object> items(Path file) {

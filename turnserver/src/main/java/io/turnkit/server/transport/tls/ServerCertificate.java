@@ -41,7 +41,8 @@ public final class ServerCertificate {
     private final String password;
     private final List<String> ciphers;
     private volatile SslContext context;
-    private volatile X509Identity identity;
+    private volatile CertifiedKey current;
+    private X509Identity identity;
     private FileTime certModified;
     private FileTime keyModified;
 
@@ -92,11 +93,6 @@ public final class ServerCertificate {
         return context.newHandler(allocator);
     }
 
-    /** The subject and serial number of the certificate new connections get, for logs and tests. */
-    public String describe() {
-        return identity.toString();
-    }
-
     /**
      * Loads the files again if either changed since they were last read. Called every few seconds from one
      * scheduler, never per connection. A pair that cannot be used (certbot writes the two files one after
@@ -135,6 +131,12 @@ public final class ServerCertificate {
                     + "context: " + e.getMessage());
         }
         identity = X509Identity.of(key);
+        current = key;
+    }
+
+    /** The key and chain new connections get. */
+    CertifiedKey current() {
+        return current;
     }
 
     /**
