@@ -149,6 +149,13 @@ final class TcpClientLink extends AbstractClientLink {
             server.counters.increment(ServerCounter.CLIENT_BACKLOG_DROPPED);
             return;
         }
+        if (transport == TransportProtocol.TLS) {
+            // One TLS record per STUN or ChannelData message: some clients (coturn's among them) take one message
+            // from each record and lose the rest. The flush ends the record; a FlushConsolidationHandler under the
+            // SslHandler still leaves the records of a read batch in one write to the socket.
+            channel.writeAndFlush(frame, channel.voidPromise());
+            return;
+        }
         channel.write(frame, channel.voidPromise());
     }
 
