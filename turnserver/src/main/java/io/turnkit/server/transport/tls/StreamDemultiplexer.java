@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.turnkit.server.ServerCounter;
 import io.turnkit.server.ServerCounters;
@@ -47,6 +48,9 @@ public final class StreamDemultiplexer extends ByteToMessageDecoder {
                 }
                 ctx.pipeline().addAfter(ctx.name(), null, new HandshakeOutcome(counters));
                 ctx.pipeline().addAfter(ctx.name(), null, certificate.newHandler(ctx.alloc()));
+                // The link flushes each message into a record of its own; the socket gets them a batch at a time.
+                ctx.pipeline().addAfter(ctx.name(), null, new FlushConsolidationHandler(
+                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                 ctx.pipeline().remove(this);
                 return;
             default:
