@@ -106,7 +106,8 @@ public final class PemFiles {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 items.add(item);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // BouncyCastle reports bad base64 with unchecked exceptions: a half-written file is no crash either.
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
         return items;

@@ -112,7 +112,8 @@ public final class ServerCertificate {
             certModified = cert;
             keyModified = key;
             LOG.info("TLS certificate reloaded from {}: {}", certFile, identity);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // Whatever the files hold, the poller must live on to see the next change.
             LOG.warn("TLS certificate not reloaded, the previous one stays: {}", e.getMessage());
         }
     }

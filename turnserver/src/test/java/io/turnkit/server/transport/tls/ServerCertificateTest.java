@@ -97,7 +97,7 @@ class ServerCertificateTest {
         Openssl.selfSigned(cert, key, "kept");
         ServerCertificate certificate = ServerCertificate.of(ServerConfig.builder().realm("r").cert(cert).pkey(key)
                 .build(), List.of());
-        Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nMIIB");
+        Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nMIIB*!\n-----END CERTIFICATE-----\n");
         Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
         certificate.reloadIfChanged();
         assertEquals("CN=kept", subject(certificate));
