@@ -54,7 +54,8 @@ public final class StreamDemultiplexer extends ByteToMessageDecoder {
                 ctx.pipeline().remove(this);
                 return;
             default:
-                refuse(ctx, in, ServerCounter.UNKNOWN_PROTOCOL);
+                // Counted as the frame decoder counts a stream it cannot cut: the same garbage, one counter.
+                refuse(ctx, in, ServerCounter.TCP_BAD_FRAME);
         }
     }
 

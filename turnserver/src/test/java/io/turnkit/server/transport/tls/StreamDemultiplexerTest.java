@@ -121,7 +121,7 @@ class StreamDemultiplexerTest {
         ssh.writeInbound(Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII));
         assertFalse(ssh.isActive());
         assertNull(ssh.readInbound());
-        assertEquals(1, counters.get(ServerCounter.UNKNOWN_PROTOCOL));
+        assertEquals(1, counters.get(ServerCounter.TCP_BAD_FRAME));
     }
 
     @Test
