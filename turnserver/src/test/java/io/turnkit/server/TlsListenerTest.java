@@ -180,6 +180,14 @@ class TlsListenerTest {
     }
 
     @Test
+    void shouldNotStartWithACertificateFileItCannotRead() {
+        Path missing = temp.resolve("missing.pem");
+        ServerStartException e = assertThrows(ServerStartException.class,
+                () -> start(b -> b.cert(missing).pkey(missing)));
+        assertTrue(e.getMessage().startsWith("cannot read " + missing), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseTlsWithNoTls() throws Exception {
         InetSocketAddress port = start(b -> b.noTls(true)).listeningAddresses(false).get(0);
         assertTrue(server.tlsListeningAddresses().isEmpty());
