@@ -83,7 +83,7 @@ static void put_address(char *at, const struct sockaddr_storage *from) {
  * One recvmmsg(MSG_DONTWAIT) for up to count datagrams, datagram i into [first + i * stride, + stride).
  * Returns how many were read, 0 when none was ready (EAGAIN), or -errno.
  */
-JNIEXPORT jint JNICALL Java_io_turnkit_server_NativeDatagramSocket_recvmmsg(JNIEnv *env, jclass clazz, jint fd,
+JNIEXPORT jint JNICALL Java_io_turnkit_server_transport_nativeudp_NativeDatagramSocket_recvmmsg(JNIEnv *env, jclass clazz, jint fd,
         jlong first, jint stride, jint count, jlong meta) {
     struct mmsghdr messages[CHUNK];
     struct iovec vectors[CHUNK];
@@ -151,7 +151,7 @@ static socklen_t get_address(char *at, jboolean ipv6, struct sockaddr_storage *t
  * sendmmsg reports an error only for the first message of a call (sendmmsg(2)), so a call that stopped short
  * is followed by one starting at the message that failed.
  */
-JNIEXPORT jint JNICALL Java_io_turnkit_server_NativeDatagramSocket_sendmmsg(JNIEnv *env, jclass clazz, jint fd,
+JNIEXPORT jint JNICALL Java_io_turnkit_server_transport_nativeudp_NativeDatagramSocket_sendmmsg(JNIEnv *env, jclass clazz, jint fd,
         jboolean ipv6, jlong table, jint count) {
     struct mmsghdr messages[CHUNK];
     struct iovec vectors[CHUNK];

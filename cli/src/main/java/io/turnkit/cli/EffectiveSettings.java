@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import io.turnkit.cli.conf.ServeOption;
@@ -72,6 +73,19 @@ final class EffectiveSettings {
             case REDIS_PASSWORD -> config.credentialStore().redisPassword() == null ? NONE : SET;
             case REDIS_TLS -> onOff(config.credentialStore().redisTls());
             case VERBOSE -> onOff(config.verbose());
+            case LISTENING_DEVICE -> config.listeningDevice() == null ? NONE : config.listeningDevice();
+            case NO_LOOPBACK_PEERS -> onOff(!config.allowLoopbackPeers());
+            case NO_UDP_RELAY -> onOff(config.noUdpRelay());
+            case NO_TCP_RELAY -> onOff(config.noTcpRelay());
+            case KEEP_ADDRESS_FAMILY -> onOff(config.keepAddressFamily());
+            case ALLOCATION_DEFAULT_ADDRESS_FAMILY -> config.allocationDefaultAddressFamily().toString();
+            case SERVER_NAME -> config.serverName();
+            case PIDFILE -> config.pidfile() == null ? NONE : config.pidfile().toString();
+            case LOG_FILE -> config.logFile() == null ? "(stderr)" : config.logFile();
+            case SIMPLE_LOG -> onOff(config.simpleLog());
+            case SYSLOG -> onOff(config.syslog());
+            case NO_STDOUT_LOG -> onOff(config.noStdoutLog());
+            case LOG_FORMAT -> config.logFormat().name().toLowerCase(Locale.ROOT);
         };
     }
 

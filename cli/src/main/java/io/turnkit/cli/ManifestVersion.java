@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class ManifestVersion implements IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"turnkit " + version()};
+    }
+
+    /** The jar's version, or "development build" when run from classes. */
+    static String version() {
         String version = Turnkit.class.getPackage().getImplementationVersion();
-        return new String[] {"turnkit " + (version == null ? "development build" : version)};
+        return version == null ? "development build" : version;
     }
 }

@@ -33,6 +33,11 @@ final class RealmOption {
         return realm;
     }
 
+    /** True when {@code --realm} was given, rather than left to its default. */
+    boolean given() {
+        return realm != null;
+    }
+
     /** The host name, as serve takes it for its default realm: asked of ServerConfig so both agree. */
     static String hostName() {
         return ServerConfig.builder().build().realm();

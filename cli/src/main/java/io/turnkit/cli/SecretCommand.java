@@ -2,6 +2,7 @@ package io.turnkit.cli;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 import io.turnkit.store.credential.CredentialStore;
 import picocli.CommandLine.Command;
@@ -84,8 +85,16 @@ public final class SecretCommand extends CommandGroup {
         @Override
         public Integer call() {
             String realmName = realm.realm();
-            try (CredentialStore credentials = store.open()) {
-                credentials.secrets(realmName).forEach(this::println);
+            List<String> secrets;
+            try (CredentialStore credentials = store.openExisting()) {
+                secrets = credentials.secrets(realmName);
+            }
+            secrets.forEach(this::println);
+            if (secrets.isEmpty()) {
+                // Said on stderr, so that stdout stays the list; the usual cause is a realm left to its default.
+                spec.commandLine().getErr().println("turnkit: realm " + realmName + " has no secrets in "
+                        + store.describe() + (realm.given() ? "" : " (the realm defaults to the host name; "
+                        + "--realm names another)"));
             }
             return 0;
         }

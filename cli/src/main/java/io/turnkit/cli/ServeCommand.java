@@ -11,11 +11,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.netty.util.ResourceLeakDetector;
 import io.turnkit.cli.conf.ConfigEntry;
 import io.turnkit.cli.conf.ConfigException;
 import io.turnkit.cli.conf.ConfigFile;
 import io.turnkit.cli.conf.ServeOption;
+import io.turnkit.cli.conf.UnsupportedOption;
+import io.turnkit.cli.log.LogSetup;
 import io.turnkit.server.TurnServer;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
@@ -40,22 +45,33 @@ import picocli.CommandLine.Spec;
  * trace of a failed start.
  */
 @Command(name = "serve",
-        mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         sortOptions = false,
         modelTransformer = ServeCommand.Options.class,
         description = "Run the TURN server. Options and defaults are coturn's; a turnserver.conf (-c) takes the "
-                + "same names without the dashes, and the command line wins over it.")
+                + "same names without the dashes, and the command line wins over it. coturn's other options are "
+                + "accepted with a warning or refused with what to use instead (docs/configuration.md).")
 public final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /** How long the shutdown hook waits for serve to see the server closed before the JVM's own exit. */
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    // coturn's -V is --Verbose, so the version has its long name only.
+    @Option(names = "--version", versionHelp = true, description = "Print version information and exit.")
+    boolean version;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "coturn-style turnserver.conf to read; command-line options win over it.")
     Path configFile;
+
+    @Option(names = "-n", description = "Read no config file, even with -c (coturn's -n).")
+    boolean noConfigFile;
 
     private final Launcher launcher;
 
@@ -88,6 +104,9 @@ public final class ServeCommand implements Callable<Integer> {
             for (ServeOption option : ServeOption.values()) {
                 command.addOption(option.toOptionSpec());
             }
+            for (UnsupportedOption option : UnsupportedOption.values()) {
+                option.names().forEach(name -> command.addOption(option.toOptionSpec(name)));
+            }
             // As in coturn and in the file, naming an option twice keeps the last value.
             command.parser().overwrittenOptionsAllowed(true);
             return command;
@@ -106,20 +125,33 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("turnkit: cannot read " + configFile + ": " + CommandFailure.reason(e));
             return 1;
         }
-        if (config.verbose()) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
-        Running server;
+        LogSetup.apply(config);
+        PidFile pidFile;
         try {
-            server = launcher.launch(config);
-        } catch (RuntimeException e) {
-            err.println("turnkit: " + e.getMessage());
-            if (config.verbose()) {
-                e.printStackTrace(err);
-            }
+            pidFile = PidFile.write(config.pidfile());
+        } catch (IOException e) {
+            err.println("turnkit: cannot write pid file " + config.pidfile() + ": " + CommandFailure.reason(e));
             return 1;
         }
-        return serve(server);
+        // Handlers first: a SIGHUP that comes as soon as the server says it is serving must find them in place.
+        try (StopSignals signals = StopSignals.install()) {
+            LOG.info("turnkit {} starting as {} (pid {})", ManifestVersion.version(), config.serverName(),
+                    ProcessHandle.current().pid());
+            Running server;
+            try {
+                server = launcher.launch(config);
+            } catch (RuntimeException e) {
+                LOG.info("turnkit stopped: cannot start: {}", e.getMessage());
+                err.println("turnkit: " + e.getMessage());
+                if (config.verbose()) {
+                    e.printStackTrace(err);
+                }
+                return 1;
+            }
+            return serve(server, signals);
+        } finally {
+            pidFile.close();
+        }
     }
 
     /**
@@ -133,8 +165,9 @@ public final class ServeCommand implements Callable<Integer> {
         List<ConfigEntry> fromCommandLine = commandLineEntries(spec.commandLine().getParseResult());
         Set<ServeOption> named = EnumSet.noneOf(ServeOption.class);
         fromCommandLine.forEach(entry -> named.add(entry.option()));
+        warnAboutUnsupportedOptions(spec.commandLine().getParseResult());
         List<ConfigEntry> entries = new ArrayList<>();
-        if (configFile != null) {
+        if (configFile != null && !noConfigFile) {
             ConfigFile file = ConfigFile.read(configFile);
             file.warnings().forEach(this::warn);
             for (ConfigEntry entry : file.entries()) {
@@ -144,6 +177,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         entries.addAll(fromCommandLine);
+        entries.stream().map(ConfigEntry::option).filter(option -> !option.inEffect()).distinct()
+                .forEach(option -> warn("'" + option.longName().substring(2) + "' is read and checked, but the "
+                        + "server does not act on it yet"));
         ServerConfig config = ServeOption.toServerConfig(entries);
         warnAboutShadowedAllowances(config);
         return config;
@@ -160,6 +196,21 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return entries;
+    }
+
+    /** coturn's options turnkit does not have: a warning for an ignored one, the error for a refused one. */
+    private void warnAboutUnsupportedOptions(ParseResult parsed) throws ConfigException {
+        for (UnsupportedOption option : UnsupportedOption.values()) {
+            for (String name : option.names()) {
+                if (parsed.matchedOption(name) == null) {
+                    continue;
+                }
+                if (option.refused()) {
+                    throw new ConfigException(option.message(name));
+                }
+                warn(option.message(name));
+            }
+        }
     }
 
     /** coturn lets an allowed range win over a denied one; turnkit does not, so say where that matters. */
@@ -183,8 +234,9 @@ public final class ServeCommand implements Callable<Integer> {
      * would then exit with 128 + the signal (143) however cleanly the server stopped, so once serve has
      * seen the server closed the hook halts with 0, the exit service managers expect of a clean stop.
      */
-    private int serve(Running server) throws InterruptedException {
+    private int serve(Running server, StopSignals signals) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
+        signals.stop(server);
         Thread hook = new Thread(() -> {
             server.close();
             try {
@@ -199,6 +251,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server.awaitClose();
         } finally {
+            signals.close();
+            LOG.info("turnkit stopped: {}", signals.reason() != null ? signals.reason() : "the server closed");
             closed.countDown();
         }
         try {

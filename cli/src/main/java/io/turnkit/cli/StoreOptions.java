@@ -1,6 +1,7 @@
 package io.turnkit.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.turnkit.cli.conf.ServeOption;
@@ -53,6 +54,19 @@ final class StoreOptions {
             // The message names the store and the reason already.
             throw CommandFailure.because("cannot open user database", e);
         }
+    }
+
+    /**
+     * Opens the store for a command that only reads it. A {@code --userdb} file that does not exist is then a
+     * mistake (a typo in the path), not an empty database: listing it would print nothing and exit 0.
+     *
+     * @throws CommandFailure naming the file
+     */
+    CredentialStore openExisting() {
+        if (userdb != null && redisUserdb == null && !Files.exists(userdb)) {
+            throw new CommandFailure("no user database file " + userdb + " ('turnkit user add' creates one)");
+        }
+        return open();
     }
 
     /** Runs a change of the store and returns its result; an I/O error becomes the line that names the store. */

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code turnkit} command. Without a subcommand it prints usage, as git does.
+ * The {@code turnkit} command. Without a subcommand it prints usage on stderr and exits 2, as git does: a
+ * script that forgot the command must not pass for one that ran.
  */
 @Command(name = "turnkit",
         mixinStandardHelpOptions = true,
@@ -24,8 +25,8 @@ public final class Turnkit implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return spec.exitCodeOnInvalidInput();
     }
 
     /** Builds the command line with the exit-code mapping every entry point shares. */
@@ -36,12 +37,17 @@ public final class Turnkit implements Callable<Integer> {
     /** As {@link #commandLine()}, with subcommands made by {@code factory} (tests start no real server). */
     static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine commandLine = new CommandLine(new Turnkit(), factory);
+        commandLine.setHelpFactory(new SpaceWrappedHelp());
         // One line names the problem. An unknown command or option, or a missing one, is followed by the
         // command's usage in short; a bad value needs only its line, which names the expected form.
         commandLine.setParameterExceptionHandler((error, args) -> {
             CommandLine failed = error.getCommandLine();
             PrintWriter err = failed.getErr();
             err.println("turnkit: " + error.getMessage());
+            if (error instanceof CommandLine.UnmatchedArgumentException unmatched) {
+                // "Did you mean": picocli's nearest command or option names.
+                CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, err);
+            }
             if (error instanceof CommandLine.UnmatchedArgumentException
                     || error instanceof CommandLine.MissingParameterException) {
                 err.print("Usage: " + failed.getHelp().abbreviatedSynopsis());

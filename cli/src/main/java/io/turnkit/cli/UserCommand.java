@@ -178,7 +178,7 @@ public final class UserCommand extends CommandGroup {
         public Integer call() {
             List<List<String>> rows = new ArrayList<>();
             rows.add(HEADINGS);
-            try (CredentialStore credentials = store.open()) {
+            try (CredentialStore credentials = store.openExisting()) {
                 credentials.users().stream()
                         .filter(user -> realm == null || user.realm().equals(realm))
                         .sorted(Comparator.comparing(UserKeys::realm).thenComparing(UserKeys::username))

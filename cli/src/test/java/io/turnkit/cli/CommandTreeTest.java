@@ -66,8 +66,8 @@ class CommandTreeTest {
         // A command with a required option names that first; the error line, then the usage in short, exit 2.
         String command = "turnkit" + (path.isEmpty() ? "" : " " + String.join(" ", path));
         assertEquals(2, run.exitCode(), run.describe());
-        assertEquals(3, run.err().lines().count(), run.describe());
         assertTrue(run.err().matches("turnkit: (Unknown option: '--no-such-flag'|Missing required )[^\\n]*\\R"
+                + "(Possible solutions: [^\\n]*\\R)?"
                 + "Usage: " + command + " [^\\n]*\\R"
                 + "Try '" + command + " --help' for more information\\.\\R"), run.describe());
     }
@@ -82,10 +82,26 @@ class CommandTreeTest {
     }
 
     @Test
-    void shouldPrintUsageWithoutACommand() {
+    void shouldSuggestTheCommandMeantByATypo() {
+        TurnkitRun run = TurnkitRun.run("users");
+
+        assertTrue(run.err().contains("Did you mean: turnkit user or "), run.describe());
+    }
+
+    @Test
+    void shouldSuggestTheOptionMeantByATypo() {
+        TurnkitRun run = TurnkitRun.run("serve", "--verbos");
+
+        assertEquals(2, run.exitCode(), run.describe());
+        assertTrue(run.err().matches("(?s).*Possible solutions: [^\\n]*--verbose\\b.*"), run.describe());
+    }
+
+    @Test
+    void shouldPrintUsageOnStderrAndExit2WithoutACommand() {
         TurnkitRun run = TurnkitRun.run();
 
-        assertEquals(0, run.exitCode(), run.describe());
-        assertTrue(run.out().contains("credentials"), run.describe());
+        assertEquals(2, run.exitCode(), run.describe());
+        assertTrue(run.err().startsWith("Usage: turnkit") && run.err().contains("credentials"), run.describe());
+        assertEquals("", run.out());
     }
 }

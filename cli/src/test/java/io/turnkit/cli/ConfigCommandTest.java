@@ -70,12 +70,12 @@ class ConfigCommandTest {
 
     @Test
     void shouldExitWith2ForAnUnknownOption() throws IOException {
-        Path conf = file("mobility");
+        Path conf = file("mobilty");
 
         TurnkitRun run = check(conf);
 
         assertEquals(2, run.exitCode(), run.describe());
-        assertEquals("turnkit: " + conf + ":1: unknown option 'mobility' (turnkit serve --help lists the options)"
+        assertEquals("turnkit: " + conf + ":1: unknown option 'mobilty' (turnkit serve --help lists the options)"
                 + System.lineSeparator(), run.err());
     }
 
@@ -94,8 +94,18 @@ class ConfigCommandTest {
         TurnkitRun run = check(conf);
 
         assertEquals(0, run.exitCode(), run.describe());
-        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet admin interface"
+        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet or web admin interface yet"
                 + System.lineSeparator(), run.err());
+    }
+
+    @Test
+    void shouldAcceptDebiansStockTurnserverConf() throws Exception {
+        Path conf = Path.of(ConfigCommandTest.class.getResource("conf/debian-turnserver.conf").toURI());
+
+        TurnkitRun run = check(conf);
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertTrue(run.out().contains("syslog = on" + System.lineSeparator()), run.describe());
     }
 
     @Test

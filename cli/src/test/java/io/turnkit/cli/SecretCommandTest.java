@@ -83,6 +83,29 @@ class SecretCommandTest {
     }
 
     @Test
+    void shouldSayOnStderrThatTheDefaultRealmHasNoSecrets() {
+        secret("add");
+
+        TurnkitRun run = TurnkitRun.run("secret", "list", "--userdb", userdb().toString());
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("", run.out());
+        assertTrue(run.err().startsWith("turnkit: realm " + RealmOption.hostName() + " has no secrets in user database "
+                + "file " + userdb() + " (the realm defaults to the host name; --realm names another)"), run.describe());
+    }
+
+    @Test
+    void shouldFailToListAUserDatabaseThatDoesNotExist() {
+        Path typo = dir.resolve("typo");
+
+        TurnkitRun run = TurnkitRun.run("secret", "list", "--userdb", typo.toString(), "--realm", REALM);
+
+        assertEquals(1, run.exitCode(), run.describe());
+        assertEquals("turnkit: no user database file " + typo + " ('turnkit user add' creates one)"
+                + System.lineSeparator(), run.err());
+    }
+
+    @Test
     void shouldDeleteASecret() throws IOException {
         secret("add", "first");
         secret("add", "second");

@@ -14,21 +14,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.cli.log.LogSetup;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import picocli.CommandLine;
 
 class ServeCommandTest {
-    private static final String SLF4J_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
-
     @TempDir
     Path dir;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    /** serve sets the whole JVM's logging (level, syslog…); other tests run in it too. */
+    @AfterEach
+    void restoreLogging() {
+        LogSetup.applyDefaults();
+    }
 
     @Test
     void shouldRejectABadPortInOneLineWithExitCode2() {
@@ -53,10 +59,10 @@ class ServeCommandTest {
 
     @Test
     void shouldRejectAnUnknownFlagWithTheUsage() {
-        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--mobility");
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--mobilty");
 
         assertEquals(2, exit);
-        assertTrue(err.toString().startsWith("turnkit: Unknown option: '--mobility'" + System.lineSeparator()
+        assertTrue(err.toString().startsWith("turnkit: Unknown option: '--mobilty'" + System.lineSeparator()
                 + "Usage: turnkit serve "), err.toString());
     }
 
@@ -70,13 +76,13 @@ class ServeCommandTest {
 
     @Test
     void shouldRejectAnUnknownOptionInTheFileNamingItsLine() throws IOException {
-        Path conf = file("realm=example.org", "# MICE", "mobility");
+        Path conf = file("realm=example.org", "# MICE", "mobilty");
         FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
 
         int exit = run(launcher, "serve", "-c", conf.toString());
 
         assertEquals(2, exit);
-        assertEquals("turnkit: " + conf + ":3: unknown option 'mobility' (turnkit serve --help lists the options)"
+        assertEquals("turnkit: " + conf + ":3: unknown option 'mobilty' (turnkit serve --help lists the options)"
                 + System.lineSeparator(), err.toString());
         assertEquals(List.of(), launcher.launched);
     }
@@ -100,7 +106,7 @@ class ServeCommandTest {
         int exit = run(launcher, "serve", "-c", conf.toString());
 
         assertEquals(0, exit);
-        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet admin interface"
+        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet or web admin interface yet"
                 + System.lineSeparator(), err.toString());
         assertEquals(1, launcher.launched.size());
     }
@@ -154,6 +160,153 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldTakeCoturnsDashCapitalVAsVerboseNotAsTheVersion() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-V");
+
+        assertTrue(config.verbose());
+    }
+
+    @Test
+    void shouldReadCoturnsOtherShortFlags() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-l", "stdout", "-C", "-", "-A", "ipv6", "-K");
+
+        assertEquals("stdout", config.logFile());
+        assertEquals('-', config.restApiSeparator());
+        assertTrue(config.keepAddressFamily());
+    }
+
+    @Test
+    void shouldWarnAboutAnIgnoredCoturnFlagOnTheCommandLineAndStart() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-r", "r", "-o", "--cert", "/etc/turn.pem");
+
+        assertEquals(0, exit);
+        assertEquals(List.of("turnkit: warning: ignoring '--cert': turnkit serve has no TLS or DTLS listener yet",
+                "turnkit: warning: ignoring '-o': turnkit stays in the foreground: run it under systemd, or "
+                        + "start-stop-daemon --background"), err.toString().lines().toList());
+        assertEquals(1, launcher.launched.size());
+    }
+
+    @Test
+    void shouldRefuseACoturnFlagItCannotHonourSayingWhatToUseInstead() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-r", "r", "--proc-user", "turnserver");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: '--proc-user' is not supported: turnkit does not change its user or group; instead: "
+                + "run turnkit under systemd's User= and Group=" + System.lineSeparator(), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldWarnThatAnOptionIsReadButNotInEffectYet() throws Exception {
+        serverConfig("serve", "-r", "r", "--keep-address-family");
+
+        assertEquals("turnkit: warning: 'keep-address-family' is read and checked, but the server does not act on "
+                + "it yet" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldAcceptDebiansStockTurnserverConfWithTheSystemdUnitsFlags() throws Exception {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        // /lib/systemd/system/coturn.service: turnserver -c /etc/turnserver.conf --pidfile=
+        int exit = run(launcher, "serve", "-c", debianConf(), "--pidfile=");
+
+        assertEquals(0, exit, err::toString);
+        assertEquals(1, launcher.launched.size());
+        assertEquals(null, launcher.launched.get(0).pidfile());
+        assertTrue(launcher.launched.get(0).syslog());
+        assertTrue(err.toString().contains("ignoring 'no-stun-backward-compatibility'"), err.toString());
+    }
+
+    @Test
+    void shouldAcceptTheDebianInitScriptsDefaultFlags() throws Exception {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        // /etc/init.d/coturn: DAEMON_ARGS="-c /etc/turnserver.conf -o -v"
+        int exit = run(launcher, "serve", "-c", debianConf(), "-o", "-v");
+
+        assertEquals(0, exit, err::toString);
+        assertTrue(launcher.launched.get(0).verbose());
+    }
+
+    @Test
+    void shouldListenOnTheAddressesOfTheListeningDevice() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "-d", "lo");
+
+        assertTrue(config.listeningIps().contains(java.net.InetAddress.getByName("127.0.0.1")), config::toString);
+        assertEquals("lo", config.listeningDevice());
+    }
+
+    @Test
+    void shouldRefuseAListeningDeviceThatDoesNotExist() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "-r", "r", "--listening-device", "nosuch0");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: --listening-device: no network interface 'nosuch0' ('ip link' lists them)"
+                + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void shouldLetNoLoopbackPeersUndoAllowLoopbackPeersOfTheFile() throws Exception {
+        ServerConfig config = serverConfig("serve", "-c", file("realm=r", "allow-loopback-peers").toString(),
+                "--no-loopback-peers");
+
+        assertFalse(config.allowLoopbackPeers());
+    }
+
+    @Test
+    void shouldNameTheServerAfterItsRealmUnlessServerNameIsGiven() throws Exception {
+        assertEquals("r", serverConfig("serve", "-r", "r").serverName());
+        assertEquals("turn-1", serverConfig("serve", "-r", "r", "--server-name", "turn-1").serverName());
+    }
+
+    @Test
+    void shouldReadNoFileWithDashN() throws Exception {
+        ServerConfig config = serverConfig("serve", "-n", "-c", file("realm=from-the-file").toString(), "-r", "r");
+
+        assertEquals("r", config.realm());
+    }
+
+    @Test
+    void shouldWriteThePidFileWhileServingAndRemoveItAfter() throws Exception {
+        Path pidfile = dir.resolve("turnserver.pid");
+        List<String> seen = new java.util.ArrayList<>();
+        FakeLauncher fake = FakeLauncher.stoppingAtOnce();
+        CommandLine commandLine = Turnkit.commandLine(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ServeCommand.class ? type.cast(new ServeCommand(config -> {
+                    seen.add(read(pidfile));
+                    return fake.launch(config);
+                })) : CommandLine.defaultFactory().create(type);
+            }
+        });
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("serve", "-r", "r", "--pidfile", pidfile.toString());
+
+        assertEquals(0, exit, err::toString);
+        assertEquals(List.of(ProcessHandle.current().pid() + "\n"), seen);
+        assertFalse(Files.exists(pidfile));
+    }
+
+    @Test
+    void shouldExitWith1WhenThePidFileCannotBeWritten() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+        Path pidfile = dir.resolve("no-such-dir").resolve("turnserver.pid");
+
+        int exit = run(launcher, "serve", "-r", "r", "--pidfile", pidfile.toString());
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().startsWith("turnkit: cannot write pid file " + pidfile), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
     void shouldWarnWhenADeniedRangeHidesAnAllowedOne() {
         int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "-r", "r", "--allowed-peer-ip", "83.166.68.45",
                 "--denied-peer-ip", "83.166.64.0-83.166.95.255");
@@ -187,19 +340,8 @@ class ServeCommandTest {
     @Test
     void shouldAddTheStackTraceWhenVerbose() {
         FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
-        String logLevel = System.getProperty(SLF4J_LEVEL);
 
-        int exit;
-        try {
-            exit = run(launcher, "serve", "-r", "r", "--verbose");
-        } finally {
-            // --verbose sets the log level for the whole JVM; other tests run in it too.
-            if (logLevel == null) {
-                System.clearProperty(SLF4J_LEVEL);
-            } else {
-                System.setProperty(SLF4J_LEVEL, logLevel);
-            }
-        }
+        int exit = run(launcher, "serve", "-r", "r", "--verbose");
 
         assertEquals(1, exit);
         assertTrue(err.toString().contains("java.lang.IllegalStateException: cannot listen on udp 0.0.0.0:3478"
@@ -256,6 +398,10 @@ class ServeCommandTest {
         ServerConfig config = serve.serverConfig();
         assertFalse(err.toString().contains("error"), err.toString());
         return config;
+    }
+
+    private static String debianConf() throws Exception {
+        return Path.of(ServeCommandTest.class.getResource("conf/debian-turnserver.conf").toURI()).toString();
     }
 
     private Path file(String... lines) throws IOException {

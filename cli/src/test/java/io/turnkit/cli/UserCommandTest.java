@@ -264,11 +264,12 @@ class UserCommandTest {
     }
 
     @Test
-    void shouldListNoUsersOfAStoreThatDoesNotExistYet() {
+    void shouldFailToListAUserDatabaseFileThatDoesNotExist() {
         TurnkitRun run = user("list");
 
-        assertEquals(0, run.exitCode(), run.describe());
-        assertEquals(1, run.out().lines().count(), run.describe());
+        assertEquals(1, run.exitCode(), run.describe());
+        assertEquals("turnkit: no user database file " + userdb + " ('turnkit user add' creates one)"
+                + System.lineSeparator(), run.err());
         assertFalse(Files.exists(userdb), "a listing created the store");
     }
 

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.turnkit.conformance.support.Chromium;
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.WebRtcTestPage;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -1,11 +1,18 @@
 package io.turnkit.conformance;
 
-import static io.turnkit.conformance.LoopbackPorts.LOOPBACK_IP;
-import static io.turnkit.conformance.TurnkitServer.REALM;
+import static io.turnkit.conformance.support.LoopbackPorts.LOOPBACK_IP;
+import static io.turnkit.conformance.support.TurnkitServer.REALM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turnkit.conformance.support.AllocationProbe;
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.TemporaryDirectory;
+import io.turnkit.conformance.support.TurnkitCommand;
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
 
 /**
  * The credential commands against a running {@code turnkit serve}, each a process of its own, as an operator runs

@@ -1,10 +1,13 @@
 package io.turnkit.conformance;
 
-import static io.turnkit.conformance.LoopbackPorts.LOOPBACK_IP;
+import static io.turnkit.conformance.support.LoopbackPorts.LOOPBACK_IP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +17,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
+
 
 /**
  * The server on the newest JDK this machine has beside the one the tests run on (Debian's 17 here, Temurin's 25

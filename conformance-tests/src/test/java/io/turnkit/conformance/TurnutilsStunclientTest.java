@@ -1,11 +1,15 @@
 package io.turnkit.conformance;
 
-import static io.turnkit.conformance.LoopbackPorts.LOOPBACK_IP;
+import static io.turnkit.conformance.support.LoopbackPorts.LOOPBACK_IP;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.ExternalProcess;
+import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.TurnkitServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,16 @@
 package io.turnkit.conformance;
 
-import static io.turnkit.conformance.LoopbackPorts.LOOPBACK_IP;
+import static io.turnkit.conformance.support.LoopbackPorts.LOOPBACK_IP;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
+import io.turnkit.conformance.support.UclientReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.turnkit.stun;
 
 import io.netty.buffer.ByteBuf;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -37,6 +38,11 @@ public final class AddressAttribute {
     public static final int ADDRESS_OFFSET = PORT_OFFSET + 2;
     public static final int IPV4_VALUE_LENGTH = ADDRESS_OFFSET - StunAttributes.VALUE_OFFSET + IPV4_LENGTH;
     public static final int IPV6_VALUE_LENGTH = ADDRESS_OFFSET - StunAttributes.VALUE_OFFSET + IPV6_LENGTH;
+
+    /** The RFC 8489 §14.1 family number of {@code address}. */
+    public static int familyOf(InetAddress address) {
+        return address instanceof Inet6Address ? FAMILY_IPV6 : FAMILY_IPV4;
+    }
 
     /** The XOR key starts at the magic cookie (RFC 8489 §14.2). */
     static final int XOR_KEY_OFFSET = StunMessage.MAGIC_COOKIE_OFFSET;

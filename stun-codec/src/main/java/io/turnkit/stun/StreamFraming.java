@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Frames STUN and ChannelData messages on a stream (TCP, TLS): RFC 8656 §12.5 and RFC 6062 carry
- * them back to back, told apart by the first two bits (RFC 8489 §6: 0b00 for STUN; RFC 8656 §12:
- * 0b01 for ChannelData), with ChannelData padded to 4 bytes.
+ * them back to back, told apart by their first byte as on a datagram port ({@link ProtocolDetector}),
+ * with ChannelData padded to 4 bytes.
  */
 public final class StreamFraming {
     /** Not enough bytes yet to know the frame, or the frame is not complete. */
@@ -15,8 +15,6 @@ public final class StreamFraming {
 
     /** The bytes of a STUN header needed to check the magic cookie. */
     private static final int STUN_PREFIX = StunMessage.MAGIC_COOKIE_OFFSET + 4;
-    private static final int FIRST_TWO_BITS = 0xC0;
-    private static final int CHANNEL_DATA_BITS = 0x40;
 
     private StreamFraming() {
     }
@@ -24,16 +22,16 @@ public final class StreamFraming {
     /**
      * The total length (padding included) of the frame at {@code offset} when all of it is among
      * the {@code readable} bytes; {@link #NEED_MORE} when not yet; {@link #INVALID} when the bytes
-     * are neither STUN (magic cookie, length a multiple of 4) nor ChannelData (channel
+     * are neither STUN (first byte 0–3, magic cookie, length a multiple of 4) nor ChannelData (channel
      * 0x4000–0x7FFF, see {@link ChannelData#isChannelNumber}), or the frame would exceed {@code maxFrame}.
      */
     public static int frameLength(ByteBuf buffer, int offset, int readable, int maxFrame) {
         if (readable < ChannelData.HEADER_LENGTH) {
             return NEED_MORE;
         }
-        int first = buffer.getUnsignedByte(offset) & FIRST_TWO_BITS;
+        DetectedProtocol protocol = ProtocolDetector.detect(buffer.getUnsignedByte(offset));
         int frame;
-        if (first == 0) {
+        if (protocol == DetectedProtocol.STUN) {
             if (readable < STUN_PREFIX) {
                 return NEED_MORE;
             }
@@ -43,10 +41,7 @@ public final class StreamFraming {
                 return INVALID;
             }
             frame = StunMessage.HEADER_LENGTH + messageLength;
-        } else if (first == CHANNEL_DATA_BITS) {
-            if (!ChannelData.isChannelNumber(buffer.getUnsignedShort(offset))) {
-                return INVALID;
-            }
+        } else if (protocol == DetectedProtocol.CHANNEL_DATA) {
             frame = ChannelData.paddedLength(buffer.getUnsignedShort(offset + ChannelData.LENGTH_OFFSET));
         } else {
             return INVALID;

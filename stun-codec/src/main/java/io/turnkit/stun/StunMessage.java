@@ -48,7 +48,7 @@ public final class StunMessage {
     /** RFC 8489 §6: the two most significant bits of every STUN message are zero. */
     private static final int LEADING_BITS_MASK = 0xC0;
 
-    private final ValidationCounters counters;
+    private final EnumCounters<StunValidation> counters;
     private final int[] unknownAttributes = new int[MAX_UNKNOWN_ATTRIBUTES];
 
     private ByteBuf buffer;
@@ -60,13 +60,13 @@ public final class StunMessage {
     private int integritySha256Offset;
     private int fingerprintOffset;
 
-    /** A flyweight counting its validation results in its own {@link ValidationCounters}. */
+    /** A flyweight counting its validation results in its own {@link EnumCounters}. */
     public StunMessage() {
-        this(new ValidationCounters());
+        this(new EnumCounters<>(StunValidation.class));
     }
 
     /** A flyweight counting its validation results in {@code counters} (one per thread). */
-    public StunMessage(ValidationCounters counters) {
+    public StunMessage(EnumCounters<StunValidation> counters) {
         this.counters = counters;
     }
 
@@ -88,7 +88,7 @@ public final class StunMessage {
     }
 
     /** The counters this flyweight's results go to. */
-    public ValidationCounters counters() {
+    public EnumCounters<StunValidation> counters() {
         return counters;
     }
 

@@ -2,7 +2,7 @@ package io.turnkit.stun;
 
 /**
  * The result of {@link StunMessage#validate()}: one code per way a datagram can fail to be a STUN
- * message (RFC 8489 §6.3 and §14). Counted per thread by {@link ValidationCounters}.
+ * message (RFC 8489 §6.3 and §14). Counted per thread in {@link EnumCounters}.
  */
 public enum StunValidation {
     /** A well-formed message; FINGERPRINT, when present, matched. */

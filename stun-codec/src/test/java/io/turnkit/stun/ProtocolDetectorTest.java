@@ -19,11 +19,19 @@ class ProtocolDetectorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0, 3, STUN", "4, 15, OTHER", "16, 19, ZRTP", "20, 63, DTLS", "64, 79, CHANNEL_DATA",
-        "80, 127, OTHER", "128, 191, RTP", "192, 255, OTHER"})
+    @CsvSource({"0, 3, STUN", "4, 15, OTHER", "16, 19, ZRTP", "20, 63, DTLS", "64, 127, CHANNEL_DATA",
+        "128, 191, RTP", "192, 255, OTHER"})
     void shouldClassifyEveryFirstByteOfADatagram(int from, int to, DetectedProtocol expected) {
         for (int first = from; first <= to; first++) {
             assertEquals(expected, detect(false, first, 0, 0), "first byte " + first);
+        }
+    }
+
+    @Test
+    void shouldSayChannelDataExactlyWhereChannelDataTakesTheChannelNumber() {
+        for (int number = 0; number <= 0xFFFF; number++) {
+            boolean channelData = ProtocolDetector.detect(number >>> 8) == DetectedProtocol.CHANNEL_DATA;
+            assertEquals(ChannelData.isChannelNumber(number), channelData, "channel number " + number);
         }
     }
 

@@ -62,6 +62,16 @@ class StreamFramingTest {
     }
 
     @Test
+    void shouldRejectWhatTheDemuxCallsDtlsEvenWithAMagicCookie() {
+        // RFC 7983 §7: a first byte of 20-63 is DTLS, whatever follows; STUN starts with 0-3.
+        ByteBuf b = Unpooled.buffer().writeShort(0x1401).writeShort(0).writeInt(StunMessage.MAGIC_COOKIE)
+                .writeZero(StunMessage.TRANSACTION_ID_LENGTH);
+        assertEquals(StreamFraming.INVALID, frameLength(b, b.writerIndex()));
+        b.setShort(0, 0x0001);
+        assertEquals(StunMessage.HEADER_LENGTH, frameLength(b, b.writerIndex()));
+    }
+
+    @Test
     void shouldAcceptRfc5766ChannelNumbersAndNothingBeyond() {
         assertEquals(4, frameLength(Unpooled.buffer().writeShort(0x7FFF).writeShort(0), 4));
         assertEquals(StreamFraming.INVALID, frameLength(Unpooled.buffer().writeShort(0x8000).writeShort(0), 4));

@@ -16,7 +16,7 @@ class StunMessageValidationTest {
     private static final int UNKNOWN_REQUIRED = 0x7F01;
     private static final int UNKNOWN_OPTIONAL = 0xFF01;
 
-    private final ValidationCounters counters = new ValidationCounters();
+    private final EnumCounters<StunValidation> counters = new EnumCounters<>(StunValidation.class);
     private final StunMessage message = new StunMessage(counters);
     private final ByteBuf out = Unpooled.buffer();
     private final StunMessageEncoder encoder = new StunMessageEncoder().wrap(out).header(BINDING_REQUEST, TRANSACTION_ID);

@@ -1,5 +1,7 @@
 package io.turnkit.server;
 
+import io.turnkit.server.link.TcpClientLink;
+
 /**
  * Guards against clients that hold resources without using them.
  *

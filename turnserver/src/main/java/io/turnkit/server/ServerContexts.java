@@ -6,11 +6,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.turnkit.server.auth.AuthRateLimiter;
 import io.turnkit.server.auth.AuthSettings;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.auth.NonceService;
+import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.link.TcpConnections;
+import io.turnkit.server.metrics.Counters;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.protocol.TurnServices;
+import io.turnkit.server.protocol.TurnSettings;
+import io.turnkit.server.relay.RelayAddresses;
+import io.turnkit.server.relay.RelayResources;
+import io.turnkit.server.transport.Transports;
 import io.turnkit.store.Quotas;
 import io.turnkit.store.RelayPortPool;
 import io.turnkit.store.Reservations;
@@ -20,29 +32,39 @@ import io.turnkit.store.credential.InMemoryCredentialStore;
 import io.turnkit.store.credential.StoreLocation;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.PasswordAlgorithm;
+import io.turnkit.stun.StunValidation;
 
 /** Builds a server's shared parts from its configuration, and says in one line what it built. */
 final class ServerContexts {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerContexts.class);
+
     private ServerContexts() {
     }
 
     static ServerContext create(ServerConfig config, Transports transports, Limits limits) {
+        return create(config, transports, limits, Clock.systemUTC());
+    }
+
+    /** @param clock the time of nonces and REST API usernames */
+    static ServerContext create(ServerConfig config, Transports transports, Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
         CredentialStore store = credentials(config, oneTimeUser);
         AuthSettings auth = authSettings(config);
-        Clock clock = Clock.systemUTC();
         Authenticator authenticator = new Authenticator(auth, store,
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
                 new AuthRateLimiter(), clock);
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
-        ServerContext.Settings settings = new ServerContext.Settings(config.realm(), config.softwareAttribute(),
-                config.relayIps(), config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
-                config.channelLifetime().toSeconds(), config.maxBps(), limits.maxTcpConnections());
-        return new ServerContext(settings, transports,
-                config.peerPolicy(),
-                authenticator, store, pool, new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
-                new Quotas(config.userQuota(), config.totalQuota()), new ExternalAddresses(config.externalIps()),
-                oneTimeUser[0]);
+        TurnSettings settings = new TurnSettings(config.realm(), config.softwareAttribute(),
+                config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
+                config.channelLifetime().toSeconds(), config.maxBps());
+        ServerCounters counters = new ServerCounters();
+        RelayResources relays = new RelayResources(transports, pool,
+                new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
+                new Quotas(config.userQuota(), config.totalQuota()), counters);
+        TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
+                new RelayAddresses(config.relayIps(), config.externalIps()), counters,
+                new Counters<>(StunValidation.class));
+        return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0]);
     }
 
     private static AuthSettings authSettings(ServerConfig config) {
@@ -85,8 +107,23 @@ final class ServerContexts {
             throw new ServerStartException(e.getMessage(), e);
         }
         boolean anyUser = store.users().stream().anyMatch(u -> u.realm().equals(realm));
-        if (config.useAuthSecret() || anyUser) {
+        if (config.useAuthSecret()) {
+            if (config.staticAuthSecrets().isEmpty() && store.secrets(realm).isEmpty()) {
+                // Not an error: secrets added to the store later are used at once. But nobody gets in until then.
+                LOG.warn("use-auth-secret without a secret: no static-auth-secret, and none for realm {} in {} "
+                        + "(add one with: turnkit secret add --realm {})", realm, location.describe(), realm);
+            }
             return store;
+        }
+        if (anyUser) {
+            return store;
+        }
+        List<String> otherRealms = store.users().stream().map(UserKeys::realm).distinct().sorted().toList();
+        if (!otherRealms.isEmpty()) {
+            // The usual slip: users added under the host name's realm, serve started with --realm (or the reverse).
+            LOG.warn("{} has users of realm {} but none of this server's realm {}: start serve with --realm {}, or "
+                    + "add users with turnkit user add --realm {}", location.describe(), String.join(", ", otherRealms),
+                    realm, otherRealms.get(0), realm);
         }
         oneTimeUser[0] = new OneTimeUser(realm, location.describe());
         return oneTimeUser[0].over(store);

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.link.TcpClientLink;
+import io.turnkit.server.link.UdpClientLink;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.StreamFrameDecoder;
+import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.server.transport.tls.ServerCertificate;
 import io.turnkit.server.transport.tls.StreamDemultiplexer;
@@ -80,14 +88,22 @@ public final class TurnServer implements AutoCloseable {
     }
 
     static TurnServer start(ServerConfig config, Limits limits) {
-        Transports transports = Transports.best();
+        return start(config, limits, Transports.best());
+    }
+
+    static TurnServer start(ServerConfig config, Limits limits, Transports transports) {
+        return start(config, limits, transports, Clock.systemUTC());
+    }
+
+    /** @param clock the time of nonces and REST API usernames */
+    static TurnServer start(ServerConfig config, Limits limits, Transports transports, Clock clock) {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transports.newEventLoopGroup(threads);
         Listeners listeners = new Listeners();
         ServerContext context;
         ServerCertificate certificate;
         try {
-            context = ServerContexts.create(config, transports, limits);
+            context = ServerContexts.create(config, transports, limits, clock);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             certificate = config.noTls() ? null : serverCertificate(config, addresses);
             ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
@@ -105,7 +121,7 @@ public final class TurnServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        group.next().scheduleAtFixedRate(() -> context.reservations.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         if (certificate != null) {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
@@ -117,9 +133,9 @@ public final class TurnServer implements AutoCloseable {
         }
         LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
                 ServerContexts.describe(config, context));
-        if (context.oneTimeUser != null) {
-            context.oneTimeUser.print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
-                    : server.listeningAddresses(true));
+        if (context.oneTimeUser() != null) {
+            context.oneTimeUser().print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
+                    : server.listeningAddresses(true), config);
         }
         return server;
     }
@@ -138,8 +154,8 @@ public final class TurnServer implements AutoCloseable {
                 int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
                 for (int i = 0; i < sockets; i++) {
                     Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
-                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context),
-                            context.counters);
+                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context.services(), transports.udpSegmentation()),
+                            context.services().counters());
                     UdpSocket udp = bind("udp", next, binding).getNow();
                     bound.udp().add(udp);
                     next = udp.localAddress();
@@ -182,13 +198,14 @@ public final class TurnServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        StreamFrameDecoder decoder = new StreamFrameDecoder(context.counters);
+                        ServerCounters counters = context.services().counters();
+                        StreamFrameDecoder decoder = new StreamFrameDecoder(counters);
                         channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0));
                         if (proxyProtocol) {
-                            channel.pipeline().addLast(new ProxyHeaderReader(context.counters));
+                            channel.pipeline().addLast(new ProxyHeaderReader(counters));
                         }
-                        channel.pipeline().addLast(new StreamDemultiplexer(certificate, context.counters),
-                                decoder, new TcpClientLink(context, decoder).handler());
+                        channel.pipeline().addLast(new StreamDemultiplexer(certificate, counters), decoder,
+                                new TcpClientLink(context.services(), context.tcpConnections(), decoder).handler());
                     }
                 });
     }
@@ -196,7 +213,7 @@ public final class TurnServer implements AutoCloseable {
     private static <F extends Future<?>> F bind(String transport, InetSocketAddress local, F future) {
         future.awaitUninterruptibly();
         if (!future.isSuccess()) {
-            throw new ServerStartException("cannot listen on " + transport + " " + format(local) + ": "
+            throw new ServerStartException("cannot listen on " + transport + " " + TransportAddresses.format(local) + ": "
                     + future.cause().getMessage());
         }
         return future;
@@ -239,25 +256,20 @@ public final class TurnServer implements AutoCloseable {
     private String describeListeners() {
         List<String> names = new ArrayList<>();
         for (InetSocketAddress address : listeningAddresses(true)) {
-            names.add("udp " + format(address));
+            names.add("udp " + TransportAddresses.format(address));
         }
         for (InetSocketAddress address : listeningAddresses(false)) {
-            names.add("tcp " + format(address));
+            names.add("tcp " + TransportAddresses.format(address));
         }
         for (InetSocketAddress address : tlsListeningAddresses()) {
-            names.add("tls " + format(address));
+            names.add("tls " + TransportAddresses.format(address));
         }
         return String.join(", ", names.stream().distinct().toList());
     }
 
-    static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
     /** This server's counters, for metrics and tests. */
     public ServerCounters counters() {
-        return context.counters;
+        return context.services().counters();
     }
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */

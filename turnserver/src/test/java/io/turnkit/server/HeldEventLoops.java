@@ -11,12 +11,12 @@ import io.netty.util.concurrent.EventExecutor;
  * server then reads them in batches, as it does under load. Without it a fast server may read a client's
  * burst one datagram at a time, and a test of what a batch does (GSO runs) would depend on timing.
  */
-final class HeldEventLoops {
+public final class HeldEventLoops {
     /** A held loop is let go after this even if the test never releases it. */
     private static final long LIMIT_SECONDS = 10;
     private final CountDownLatch release = new CountDownLatch(1);
 
-    HeldEventLoops(EventLoopGroup group) throws InterruptedException {
+    public HeldEventLoops(EventLoopGroup group) throws InterruptedException {
         int loops = 0;
         for (EventExecutor ignored : group) {
             loops++;
@@ -38,7 +38,7 @@ final class HeldEventLoops {
         }
     }
 
-    void release() {
+    public void release() {
         release.countDown();
     }
 }

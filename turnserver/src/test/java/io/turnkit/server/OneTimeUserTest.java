@@ -7,12 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.server.auth.OneTimeUser;
+import io.turnkit.server.config.ExternalIp;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.store.credential.FileCredentialStore;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.StunMethod;
@@ -45,6 +49,40 @@ class OneTimeUserTest {
             assertTrue(response.isSuccess(), "alice, added after start, allocates: " + response);
             assertEquals(1, server.counters().get(ServerCounter.ALLOCATIONS_CREATED));
         }
+    }
+
+    @Test
+    void shouldListOnlyTheTransportsTheServerListensOn() {
+        InetSocketAddress listening = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
+        OneTimeUser user = new OneTimeUser(REALM, "userdb");
+
+        String udpOnly = user.text(List.of(listening), ServerConfig.builder().realm(REALM).noTcp(true).build());
+        String tcpOnly = user.text(List.of(listening), ServerConfig.builder().realm(REALM).noUdp(true).build());
+
+        assertTrue(udpOnly.contains("\"urls\": [\"turn:127.0.0.1:3478?transport=udp\"]"), udpOnly);
+        assertTrue(tcpOnly.contains("\"urls\": [\"turn:127.0.0.1:3478?transport=tcp\"]"), tcpOnly);
+    }
+
+    @Test
+    void shouldGiveThePublicAddressOfAnExternalIp() throws Exception {
+        InetSocketAddress listening = new InetSocketAddress(InetAddress.getByName("10.0.0.5"), 3478);
+        ServerConfig config = ServerConfig.builder().realm(REALM)
+                .addExternalIp(ExternalIp.parse("203.0.113.10/10.0.0.5")).build();
+
+        String text = new OneTimeUser(REALM, "userdb").text(List.of(listening), config);
+
+        assertTrue(text.contains("[\"turn:203.0.113.10:3478?transport=udp\", \"turn:203.0.113.10:3478?transport=tcp\"]"),
+                text);
+    }
+
+    @Test
+    void shouldWriteIpv6InItsShortForm() {
+        InetSocketAddress ipv6 = new InetSocketAddress("::1", 3478);
+
+        String text = new OneTimeUser(REALM, "userdb").text(List.of(ipv6),
+                ServerConfig.builder().realm(REALM).noTcp(true).build());
+
+        assertTrue(text.contains("\"turn:[::1]:3478?transport=udp\""), text);
     }
 
     /** A quarter second between tries keeps the refused ones under the authentication rate limit. */

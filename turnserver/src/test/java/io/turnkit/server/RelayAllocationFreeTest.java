@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.netty.util.ResourceLeakDetector;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.nativeudp.NativeDatagramLibrary;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunMethod;
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.stun.StunMethod;
 
 /** TCP clients that send garbage, stall mid-frame or open too many connections lose only themselves. */

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.LongTermKey;
 import io.turnkit.stun.MessageIntegrity;
 import io.turnkit.stun.StunAttributeType;

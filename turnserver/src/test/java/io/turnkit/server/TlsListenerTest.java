@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.transport.tls.Openssl;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunMessageEncoder;

@@ -1,6 +1,7 @@
 package io.turnkit.store.credential;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -179,6 +182,7 @@ public final class RedisCredentialStore implements CredentialStore {
             client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
             throw new IOException("cannot reach " + location.describe() + ": " + reason(e), e);
         }
+        client.addListener(store.new Outage());
         try {
             store.follow(reloadInterval);
             return store;
@@ -322,6 +326,30 @@ public final class RedisCredentialStore implements CredentialStore {
         closed = true;
         loader.shutdownNow();
         client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * One line when the connection to Redis goes and one when it is back, whatever the number of reconnection
+     * attempts between them (Lettuce's own lines for each attempt are for debugging, not for operators).
+     */
+    private final class Outage implements RedisConnectionStateListener {
+        private boolean down;
+
+        @Override
+        public synchronized void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (!down && !closed) {
+                down = true;
+                LOG.warn("Lost the connection to {}; reconnecting", location);
+            }
+        }
+
+        @Override
+        public synchronized void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (down) {
+                down = false;
+                LOG.info("Connected to {} again", location);
+            }
+        }
     }
 
     /** Subscribes to changes, then loads (so no change falls between the two), then loads on a timer. */

@@ -49,7 +49,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server keeping its files in {@code dir}; {@code options} are added to its command line. */
     public static RedisServer start(Path dir, String... options) {
-        return start(dir, false, options);
+        return start(dir, false, 0, options);
+    }
+
+    /** Starts a server on {@code port}, where one stopped before: Redis back after an outage. */
+    public static RedisServer startOn(Path dir, int port) {
+        return start(dir, false, port);
     }
 
     /**
@@ -57,16 +62,16 @@ public final class RedisServer implements AutoCloseable {
      * {@link #tlsLocation()} names it.
      */
     public static RedisServer startWithTls(Path dir, Path certificate, Path privateKey) {
-        return start(dir, true, "--tls-cert-file", certificate.toString(), "--tls-key-file", privateKey.toString(),
+        return start(dir, true, 0, "--tls-cert-file", certificate.toString(), "--tls-key-file", privateKey.toString(),
                 "--tls-auth-clients", "no");
     }
 
-    private static RedisServer start(Path dir, boolean tls, String... options) {
+    private static RedisServer start(Path dir, boolean tls, int fixedPort, String... options) {
         Path executable = executable();
         AssertionError lastFailure = null;
         // A free port can be taken by someone else before redis-server binds it: then try another.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = unusedPort();
+            int port = fixedPort != 0 ? fixedPort : unusedPort();
             int tlsPort = tls ? unusedPort() : 0;
             Path log = dir.resolve("redis-" + port + ".log");
             List<String> command = new ArrayList<>(List.of(executable.toString(), "--port", Integer.toString(port),

@@ -21,8 +21,8 @@ import java.util.List;
  * user="alice:wonder land"
  * </pre>
  *
- * Options coturn has and turnkit safely ignores ({@link IgnoredOption}) become warnings; any other unknown
- * name is an error naming the file and line.
+ * Options coturn has and turnkit safely ignores ({@link UnsupportedOption}) become warnings; a refused one, or
+ * a name coturn does not have either, is an error naming the file and line.
  */
 public final class ConfigFile {
     private final List<ConfigEntry> entries;
@@ -62,11 +62,13 @@ public final class ConfigFile {
             String value = unquote(skipSeparators(key, end));
             key = key.substring(0, end);
             ServeOption option = ServeOption.forFileKey(key);
-            IgnoredOption ignored = option == null ? IgnoredOption.forFileKey(key) : null;
+            UnsupportedOption unsupported = option == null ? UnsupportedOption.forFileKey(key) : null;
             if (option != null) {
                 entries.add(new ConfigEntry(option, value, where + ": " + key));
-            } else if (ignored != null) {
-                warnings.add(where + ": ignoring '" + key + "': " + ignored.reason());
+            } else if (unsupported != null && unsupported.refused()) {
+                throw new ConfigException(where + ": " + unsupported.message(key));
+            } else if (unsupported != null) {
+                warnings.add(where + ": " + unsupported.message(key));
             } else {
                 throw new ConfigException(where + ": unknown option '" + key
                         + "' (turnkit serve --help lists the options)");

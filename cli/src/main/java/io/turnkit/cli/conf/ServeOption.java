@@ -1,5 +1,8 @@
 package io.turnkit.cli.conf;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,7 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ExternalIp;
+import io.turnkit.server.config.LogFormat;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.IpLiteral;
@@ -22,6 +27,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * without its dashes.
  */
 public enum ServeOption {
+    LISTENING_DEVICE(Kind.VALUE, "DEVICE", "Listen on the addresses of this network interface (eth0), as "
+            + "--listening-ip with each of them.", ServeOption::listeningDevice, "--listening-device", "-d"),
     LISTENING_IP(Kind.LIST, "ADDRESS", "Address to listen on for UDP and TCP (repeatable). Default: every "
             + "interface.", (config, value) -> config.addListeningIp(IpLiteral.parse(value)),
             "--listening-ip", "-L"),
@@ -63,9 +70,15 @@ public enum ServeOption {
     STATIC_AUTH_SECRET(Kind.LIST, "SECRET", "REST API shared secret (repeatable, to rotate secrets).",
             ServerConfig.Builder::addStaticAuthSecret, "--static-auth-secret"),
     REST_API_SEPARATOR(Kind.VALUE, "CHAR", "Separator between expiry and id in REST API user names. Default: ':'.",
-            (config, value) -> config.restApiSeparator(character(value)), "--rest-api-separator"),
+            (config, value) -> config.restApiSeparator(character(value)), "--rest-api-separator", "-C"),
     ALLOW_LOOPBACK_PEERS(Kind.FLAG, "", "Relay to 127.0.0.0/8 and ::1 (tests only, never in production).",
             flag(ServerConfig.Builder::allowLoopbackPeers), "--allow-loopback-peers"),
+    NO_LOOPBACK_PEERS(Kind.FLAG, "", "Deny loopback peers (the default); it undoes --allow-loopback-peers.",
+            flag((config, on) -> {
+                if (on) {
+                    config.allowLoopbackPeers(false);
+                }
+            }), "--no-loopback-peers"),
     ALLOWED_PEER_IP(Kind.LIST, "RANGE", "Open a special-purpose peer range: ADDRESS, CIDR or FIRST-LAST "
             + "(repeatable).", (config, value) -> config.addAllowedPeerRange(AddressRange.parse(value)),
             "--allowed-peer-ip"),
@@ -90,6 +103,16 @@ public enum ServeOption {
             (config, value) -> config.staleNonce(seconds(value)), "--stale-nonce"),
     NO_UDP(Kind.FLAG, "", "Start no UDP listener.", flag(ServerConfig.Builder::noUdp), "--no-udp"),
     NO_TCP(Kind.FLAG, "", "Start no TCP listener.", flag(ServerConfig.Builder::noTcp), "--no-tcp"),
+    NO_UDP_RELAY(Kind.FLAG, "", "Refuse UDP relayed transports (RFC 8656 §7.2: 442).",
+            flag(ServerConfig.Builder::noUdpRelay), "--no-udp-relay"),
+    NO_TCP_RELAY(Kind.FLAG, "", "Refuse TCP relayed transports (RFC 6062); turnkit has no TCP relay yet, so none "
+            + "is offered either way.", flag(ServerConfig.Builder::noTcpRelay), "--no-tcp-relay"),
+    KEEP_ADDRESS_FAMILY(Kind.FLAG, "", "An Allocate that names no address family gets the family the client "
+            + "reached the server on.", flag(ServerConfig.Builder::keepAddressFamily), "--keep-address-family", "-K"),
+    ALLOCATION_DEFAULT_ADDRESS_FAMILY(Kind.VALUE, "ipv4|ipv6|keep", "Relayed address family of an Allocate that "
+            + "names none. Default: ipv4.",
+            (config, value) -> config.allocationDefaultAddressFamily(AddressFamily.parse(value)),
+            "--allocation-default-address-family", "-A"),
     SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
             + "TEXT defaults to turnkit/VERSION. Default: no SOFTWARE attribute.",
             ServerConfig.Builder::softwareAttribute, "--software-attribute"),
@@ -106,8 +129,24 @@ public enum ServeOption {
             "--redis-password"),
     REDIS_TLS(Kind.FLAG, "", "Reach the Redis server over TLS, as rediss:// does.",
             flag(ServerConfig.Builder::redisTls), "--redis-tls"),
+    SERVER_NAME(Kind.VALUE, "NAME", "The server's name in its start and stop lines. Default: the realm.",
+            ServerConfig.Builder::serverName, "--server-name"),
+    PIDFILE(Kind.OPTIONAL_VALUE, "FILE", "Write the process id to FILE while running; empty: no pid file. "
+            + "Default: none.", (config, value) -> config.pidfile(Path.of(value)), "--pidfile"),
+    LOG_FILE(Kind.VALUE, "FILE", "Log to FILE (a new file each day, FILE with the date before its extension, "
+            + "unless --simple-log), or to stdout or syslog. Default: stderr.", ServerConfig.Builder::logFile,
+            "--log-file", "-l"),
+    SIMPLE_LOG(Kind.FLAG, "", "Write the log file under the name given, without a daily rollover.",
+            flag(ServerConfig.Builder::simpleLog), "--simple-log"),
+    SYSLOG(Kind.FLAG, "", "Log to the local syslog as well (UDP to localhost:514, where rsyslog takes it).", flag(ServerConfig.Builder::syslog),
+            "--syslog"),
+    NO_STDOUT_LOG(Kind.FLAG, "", "No log lines on the console, only in the log file or syslog.",
+            flag(ServerConfig.Builder::noStdoutLog), "--no-stdout-log"),
+    LOG_FORMAT(Kind.VALUE, "text|json", "Log lines for a person (ISO-8601 time, level, message) or one JSON "
+            + "object a line. Default: text.", (config, value) -> config.logFormat(logFormat(value)),
+            "--log-format"),
     VERBOSE(Kind.FLAG, "", "Debug logging, and stack traces with errors.", flag(ServerConfig.Builder::verbose),
-            "--verbose", "--Verbose", "-v");
+            "--verbose", "--Verbose", "-v", "-V");
 
     /** How an option takes its value, on the command line and in the file. */
     private enum Kind {
@@ -159,6 +198,19 @@ public enum ServeOption {
         return BY_FILE_KEY.get(key);
     }
 
+    /**
+     * False for an option turnkit reads and checks but whose setting the server does not act on yet: serve warns
+     * when one is set, and docs/configuration.md says so.
+     */
+    public boolean inEffect() {
+        return this != NO_UDP_RELAY && this != KEEP_ADDRESS_FAMILY && this != ALLOCATION_DEFAULT_ADDRESS_FAMILY;
+    }
+
+    /** Every name, long ones with their dashes: {@code --listening-ip}, {@code -L}. */
+    public List<String> names() {
+        return List.of(names);
+    }
+
     /** The first and longest name, {@code --max-allocate-lifetime}: what messages call the option. */
     public String longName() {
         return names[0];
@@ -185,8 +237,12 @@ public enum ServeOption {
             case FLAG:
                 return "on";
             case OPTIONAL_VALUE:
-                return this == STALE_NONCE ? String.valueOf(ServerConfig.DEFAULT_STALE_NONCE.toSeconds())
-                        : ServerConfig.defaultSoftwareAttribute();
+                return switch (this) {
+                    case STALE_NONCE -> String.valueOf(ServerConfig.DEFAULT_STALE_NONCE.toSeconds());
+                    // coturn: an empty pidfile writes none (Debian's unit says --pidfile=).
+                    case PIDFILE -> "";
+                    default -> ServerConfig.defaultSoftwareAttribute();
+                };
             default:
                 return null;
         }
@@ -263,6 +319,39 @@ public enum ServeOption {
 
     private static Duration seconds(String value) {
         return Duration.ofSeconds(number(value, 1, Integer.MAX_VALUE, "a lifetime in seconds, 1 or more"));
+    }
+
+    /**
+     * coturn binds its listeners to the device (SO_BINDTODEVICE, which needs CAP_NET_RAW); turnkit listens on the
+     * device's addresses, which reaches the same clients without the privilege.
+     */
+    private static void listeningDevice(ServerConfig.Builder config, String device) {
+        config.listeningDevice(device);
+        NetworkInterface nic;
+        try {
+            nic = NetworkInterface.getByName(device);
+        } catch (SocketException e) {
+            throw new IllegalArgumentException("cannot list the network interfaces: " + e.getMessage());
+        }
+        if (nic == null) {
+            throw new IllegalArgumentException("no network interface '" + device + "' ('ip link' lists them)");
+        }
+        List<InetAddress> addresses = nic.inetAddresses().filter(address -> !address.isLinkLocalAddress()).toList();
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("network interface '" + device + "' has no address to listen on");
+        }
+        addresses.forEach(config::addListeningIp);
+    }
+
+    private static LogFormat logFormat(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "text":
+                return LogFormat.TEXT;
+            case "json":
+                return LogFormat.JSON;
+            default:
+                throw new IllegalArgumentException("expected text or json, got '" + value + "'");
+        }
     }
 
     private static char character(String value) {

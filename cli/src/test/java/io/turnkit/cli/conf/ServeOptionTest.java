@@ -30,9 +30,9 @@ class ServeOptionTest {
     }
 
     @Test
-    void shouldNotIgnoreAnOptionTurnkitReads() {
+    void shouldNotCallAnOptionTurnkitReadsUnsupported() {
         for (ServeOption option : ServeOption.values()) {
-            assertNull(IgnoredOption.forFileKey(option.longName().substring(2)), option.longName());
+            assertNull(UnsupportedOption.forFileKey(option.longName().substring(2)), option.longName());
         }
     }
 

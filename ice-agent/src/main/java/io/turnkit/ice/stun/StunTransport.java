@@ -31,18 +31,22 @@ public abstract sealed class StunTransport implements Closeable permits Datagram
      * Opens a transport to {@code server}: a UDP socket, or a TCP connection made within {@code connectTimeout}.
      *
      * @throws IOException when the socket cannot be opened or the connection is refused or times out
+     * @throws IllegalArgumentException for TLS, which only the sans-I/O session's drivers carry
      */
     public static StunTransport open(TransportProtocol protocol, InetSocketAddress server, Duration connectTimeout)
             throws IOException {
-        return protocol == TransportProtocol.UDP ? DatagramStunTransport.open(server)
-                : TcpStunTransport.open(server, connectTimeout);
+        return switch (protocol) {
+            case UDP -> DatagramStunTransport.open(server);
+            case TCP -> TcpStunTransport.open(server, connectTimeout);
+            case TLS -> throw new IllegalArgumentException("the blocking STUN transports do not speak TLS");
+        };
     }
 
     public abstract TransportProtocol protocol();
 
     /** RFC 8489 §6.2.2: over a reliable transport requests are not retransmitted. */
     public final boolean isReliable() {
-        return protocol() == TransportProtocol.TCP;
+        return protocol().isStream();
     }
 
     /** The server this transport was opened to. */

@@ -5,18 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.turnkit.stun.StreamFraming;
 
 /**
- * STUN over TCP: STUN messages and ChannelData back to back on one connection, told apart and cut by
- * {@link StreamFraming} (RFC 8656 §12.5; ChannelData is padded to 4 bytes). Bytes of a frame not yet complete when
+ * STUN over TCP: STUN messages and ChannelData back to back on one connection, told apart and cut by a
+ * {@link StreamFrameReader} (RFC 8656 §12.5; ChannelData is padded to 4 bytes). Bytes of a frame not yet complete when
  * a receive times out stay buffered for the next one.
  */
 public final class TcpStunTransport extends StunTransport {
@@ -26,7 +23,7 @@ public final class TcpStunTransport extends StunTransport {
     private final InputStream in;
     private final OutputStream out;
     private final InetSocketAddress localAddress;
-    private final ByteBuf inbound = Unpooled.buffer(READ_CHUNK, MAX_FRAME + READ_CHUNK);
+    private final StreamFrameReader frames = new StreamFrameReader();
 
     private TcpStunTransport(InetSocketAddress server, Socket socket) throws IOException {
         super(server);
@@ -69,25 +66,18 @@ public final class TcpStunTransport extends StunTransport {
 
     @Override
     public boolean receive(ReceivedFrame into, long deadlineNanos) throws IOException {
-        // The frame handed out last time has been used: its bytes can go.
-        inbound.discardReadBytes();
         while (true) {
-            int frame = StreamFraming.frameLength(inbound, inbound.readerIndex(), inbound.readableBytes(), MAX_FRAME);
-            if (frame == StreamFraming.INVALID) {
-                throw new ProtocolException("the server sent bytes that are neither STUN nor ChannelData");
-            }
-            if (frame > 0) {
-                into.set(inbound, inbound.readerIndex(), frame, server(), System.nanoTime());
-                inbound.skipBytes(frame);
+            ByteBuf frame = frames.next();
+            if (frame != null) {
+                into.set(frame, frame.readerIndex(), frame.readableBytes(), server(), System.nanoTime());
                 return true;
             }
             if (deadlineNanos - System.nanoTime() <= 0) {
                 return false;
             }
             socket.setSoTimeout(timeoutMillis(deadlineNanos));
-            inbound.ensureWritable(READ_CHUNK);
             try {
-                if (inbound.writeBytes(in, READ_CHUNK) < 0) {
+                if (frames.readFrom(in, READ_CHUNK) < 0) {
                     throw new EOFException("the server closed the connection");
                 }
             } catch (SocketTimeoutException e) {

@@ -28,6 +28,18 @@ public record TransactionTimers(Duration rto, int maxRequests, Duration timeout)
         }
     }
 
+    /**
+     * Timers from RFC 8489 §6.2.1's three parameters: the request goes out {@code rc} times, and the transaction
+     * fails {@code rm} RTOs after the last one.
+     */
+    public static TransactionTimers of(Duration rto, int rc, int rm) {
+        if (rc < 1 || rm < 1) {
+            throw new IllegalArgumentException("Rc and Rm must be at least 1: " + rc + ", " + rm);
+        }
+        long rtos = (1L << Math.min(rc - 1, 40)) - 1 + rm;
+        return new TransactionTimers(rto, rc, rto.multipliedBy(rtos));
+    }
+
     /** These timers with another transaction timeout. */
     public TransactionTimers withTimeout(Duration newTimeout) {
         return new TransactionTimers(rto, maxRequests, newTimeout);
@@ -39,7 +51,7 @@ public record TransactionTimers(Duration rto, int maxRequests, Duration timeout)
     }
 
     /** Nanoseconds from the first request to the next retransmission once {@code sent} requests are out. */
-    long retransmissionNanos(int sent) {
+    public long retransmissionNanos(int sent) {
         // RFC 8489 §6.2.1: the interval doubles after each retransmission: RTO × (2^sent − 1) from the start.
         return rto.toNanos() * ((1L << Math.min(sent, 40)) - 1);
     }

@@ -12,6 +12,7 @@ import io.turnkit.stun.OpaqueString;
 import io.turnkit.stun.PasswordAlgorithm;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
+import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 
@@ -31,6 +32,8 @@ public final class LongTermCredentials {
     private static final int FEATURES_CHARS = 4;
     /** RFC 8489 §18.1: "Password algorithms" is bit 0 of the 24, the most significant. */
     private static final int FEATURE_PASSWORD_ALGORITHMS = 1 << 23;
+    /** How often one request is sent with new credentials: unsigned, signed after its 401, once more after a 438. */
+    public static final int MAX_ATTEMPTS = 3;
 
     private final String username;
     private final String password;
@@ -81,9 +84,13 @@ public final class LongTermCredentials {
      *         without a PASSWORD-ALGORITHMS this client supports (§9.2.5: the client must not retry)
      */
     public boolean learn(StunResponse challenge) {
-        StunMessage m = challenge.message();
-        String newRealm = challenge.string(StunAttributeType.REALM);
-        String newNonce = challenge.string(StunAttributeType.NONCE);
+        return learn(challenge.message());
+    }
+
+    /** As {@link #learn(StunResponse)}, from a validated error response {@code m}. */
+    public boolean learn(StunMessage m) {
+        String newRealm = StunAttributes.string(m, m.findAttribute(StunAttributeType.REALM));
+        String newNonce = StunAttributes.string(m, m.findAttribute(StunAttributeType.NONCE));
         if (newRealm == null || newNonce == null || newRealm.isEmpty()) {
             return false;
         }
@@ -111,6 +118,15 @@ public final class LongTermCredentials {
         passwordAlgorithm = algorithm;
         key = newKey;
         return true;
+    }
+
+    /**
+     * Whether an error response asks for the request again with what it teaches (RFC 8489 §9.2.5): a 401 to an
+     * unsigned request brings REALM and NONCE, a 438 a fresh NONCE. A 401 to a signed request means the credentials
+     * are wrong: no retry.
+     */
+    public static boolean isChallenge(int errorCode, boolean signed) {
+        return errorCode == StunErrorCode.STALE_NONCE || errorCode == StunErrorCode.UNAUTHENTICATED && !signed;
     }
 
     /**

@@ -15,12 +15,8 @@ import io.turnkit.ice.stun.ErrorResponseException;
 import io.turnkit.ice.stun.ReceivedFrame;
 import io.turnkit.ice.stun.StunClient;
 import io.turnkit.ice.stun.StunResponse;
-import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.ChannelData;
-import io.turnkit.stun.ChannelDataValidation;
 import io.turnkit.stun.StunAttributeType;
-import io.turnkit.stun.StunAttributes;
-import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
@@ -41,18 +37,13 @@ public final class TurnClient implements Closeable {
         void onData(InetSocketAddress peer, ByteBuf data, int offset, int length, long receivedNanos);
     }
 
-    /** RFC 8656 §18.6: the protocol number of UDP in REQUESTED-TRANSPORT. */
-    private static final int PROTOCOL_UDP = 17;
-    /** An unauthenticated first request, a signed retry after its 401, one more after a 438. */
-    private static final int MAX_ATTEMPTS = 3;
     private static final int CHANNELS = ChannelData.MAX_CHANNEL - ChannelData.MIN_CHANNEL + 1;
 
     private final StunClient stun;
     private final LongTermCredentials credentials;
     private final InetSocketAddress[] channelPeers = new InetSocketAddress[CHANNELS];
-    private final ChannelData channelData = new ChannelData();
+    private final PeerDataReader peerData = new PeerDataReader();
     private final StunMessage indication = new StunMessage();
-    private final AddressAttribute peerAddress = new AddressAttribute();
     private final ByteBuf out = Unpooled.buffer(2048);
     private PeerDataHandler handler = (peer, data, offset, length, receivedNanos) -> { };
 
@@ -82,19 +73,13 @@ public final class TurnClient implements Closeable {
      * @throws ErrorResponseException when the server refuses (401 wrong credentials, 437, 486 quota, 508…)
      */
     public TurnAllocation allocate(Duration lifetime) throws IOException {
-        StunResponse response = transact(StunMethod.ALLOCATE, request -> {
-            request.addRequestedTransport(PROTOCOL_UDP);
-            if (lifetime != null) {
-                request.addUint32(StunAttributeType.LIFETIME, lifetime.toSeconds());
-            }
-        });
-        InetSocketAddress relayed = response.address(StunAttributeType.XOR_RELAYED_ADDRESS);
-        long seconds = response.uint32(StunAttributeType.LIFETIME);
-        if (relayed == null || seconds < 0) {
+        StunResponse response = transact(StunMethod.ALLOCATE, request -> TurnMessages.allocate(request,
+                lifetime == null ? TurnMessages.DEFAULT_LIFETIME : lifetime.toSeconds()));
+        TurnAllocation allocation = TurnMessages.allocation(response.message());
+        if (allocation == null) {
             throw new ProtocolException("Allocate success response without XOR-RELAYED-ADDRESS or LIFETIME");
         }
-        return new TurnAllocation(relayed, response.address(StunAttributeType.XOR_MAPPED_ADDRESS),
-                Duration.ofSeconds(seconds));
+        return allocation;
     }
 
     /** RFC 8656 §8.1: refreshes the allocation for {@code lifetime} (0 deletes it); returns the lifetime granted. */
@@ -110,14 +95,11 @@ public final class TurnClient implements Closeable {
         Arrays.fill(channelPeers, null);
     }
 
-    /**
-     * RFC 8656 §10.1: installs or refreshes permissions for {@code peers}, all in one request. Permissions are per IP
-     * address: the port of XOR-PEER-ADDRESS is ignored (§9), so 0 is sent.
-     */
+    /** RFC 8656 §10.1: installs or refreshes permissions for {@code peers}, all in one request. */
     public void createPermission(InetAddress... peers) throws IOException {
         transact(StunMethod.CREATE_PERMISSION, request -> {
             for (InetAddress peer : peers) {
-                request.addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer.getAddress(), 0);
+                TurnMessages.permission(request, peer);
             }
         });
     }
@@ -130,27 +112,20 @@ public final class TurnClient implements Closeable {
         if (!ChannelData.isValidChannelNumber(channelNumber)) {
             throw new IllegalArgumentException("a channel number is 0x4000-0x4FFF: " + channelNumber);
         }
-        transact(StunMethod.CHANNEL_BIND, request -> request.addChannelNumber(channelNumber)
-                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer));
+        transact(StunMethod.CHANNEL_BIND, request -> TurnMessages.channelBind(request, channelNumber, peer));
         channelPeers[channelNumber - ChannelData.MIN_CHANNEL] = peer;
     }
 
     /** RFC 8656 §12.5: sends {@code data[offset, offset + length)} on a bound channel, padded to 4 bytes over TCP. */
     public void sendChannelData(int channelNumber, byte[] data, int offset, int length) throws IOException {
         out.clear();
-        ChannelData.writeHeader(out, channelNumber, length);
-        out.writeBytes(data, offset, length);
-        if (stun.transport().isReliable()) {
-            out.writeZero(ChannelData.paddedLength(length) - ChannelData.HEADER_LENGTH - length);
-        }
+        TurnMessages.channelData(out, channelNumber, data, offset, length, stun.transport().isReliable());
         stun.transport().send(out);
     }
 
     /** RFC 8656 §11.1: sends {@code data[offset, offset + length)} to {@code peer} in a Send indication. */
     public void sendIndication(InetSocketAddress peer, byte[] data, int offset, int length) throws IOException {
-        stun.indicate(StunMethod.SEND, send -> send
-                .addAddress(StunAttributeType.XOR_PEER_ADDRESS, peer)
-                .addBytes(StunAttributeType.DATA, Unpooled.wrappedBuffer(data), offset, length));
+        stun.indicate(StunMethod.SEND, send -> TurnMessages.send(send, peer, data, offset, length));
     }
 
     /** Reads until {@code deadlineNanos} ({@link System#nanoTime()}), handing peer data to the handler. */
@@ -165,13 +140,12 @@ public final class TurnClient implements Closeable {
      */
     private StunResponse transact(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
         StunResponse response = null;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 0; attempt < LongTermCredentials.MAX_ATTEMPTS; attempt++) {
             boolean signed = credentials.isReady();
             response = stun.request(method, signed ? attributes.andThen(credentials::sign) : attributes,
                     stun.transport().server(), credentials::verifies);
-            int code = response.errorCode();
-            boolean retry = code == StunErrorCode.STALE_NONCE || code == StunErrorCode.UNAUTHENTICATED && !signed;
-            if (response.isSuccess() || !retry || !credentials.learn(response)) {
+            if (response.isSuccess() || !LongTermCredentials.isChallenge(response.errorCode(), signed)
+                    || !credentials.learn(response)) {
                 break;
             }
         }
@@ -184,40 +158,31 @@ public final class TurnClient implements Closeable {
     /** A frame that answers no transaction: ChannelData or a Data indication from a peer, else not used. */
     private boolean onFrame(ReceivedFrame frame) {
         int first = frame.firstByte();
-        // RFC 7983 §7: 64-79 is ChannelData, 0-3 STUN.
-        if (first >= 64 && first <= 79) {
-            return onChannelData(frame);
-        }
-        return first >= 0 && first <= 3 && onDataIndication(frame);
-    }
-
-    private boolean onChannelData(ReceivedFrame frame) {
-        if (channelData.wrap(frame.buffer(), frame.offset(), frame.length())
-                .validate(stun.transport().isReliable()) != ChannelDataValidation.VALID) {
+        PeerDataReader.Result result;
+        if (PeerDataReader.isChannelData(first)) {
+            result = peerData.channelData(frame.buffer(), frame.offset(), frame.length(),
+                    stun.transport().isReliable(), this::channelPeer);
+        } else if (PeerDataReader.isStun(first) && isDataIndication(frame)) {
+            result = peerData.dataIndication(indication);
+        } else {
             return false;
         }
-        InetSocketAddress peer = channelPeers[channelData.channelNumber() - ChannelData.MIN_CHANNEL];
-        if (peer == null) {
+        if (result != PeerDataReader.Result.DATA) {
             return false;
         }
-        handler.onData(peer, frame.buffer(), channelData.dataOffset(), channelData.dataLength(),
+        handler.onData(peerData.peer(), frame.buffer(), peerData.dataOffset(), peerData.dataLength(),
                 frame.receivedNanos());
         return true;
     }
 
-    private boolean onDataIndication(ReceivedFrame frame) {
-        if (indication.wrap(frame.buffer(), frame.offset(), frame.length()).validate() != StunValidation.VALID
-                || !indication.isIndication() || indication.method() != StunMethod.DATA) {
-            return false;
-        }
-        int peer = indication.findAttribute(StunAttributeType.XOR_PEER_ADDRESS);
-        int data = indication.findAttribute(StunAttributeType.DATA);
-        if (data < 0 || !peerAddress.wrap(indication, peer).isValid()) {
-            return false;
-        }
-        handler.onData(peerAddress.toSocketAddress(), frame.buffer(), StunAttributes.valueOffset(data),
-                StunAttributes.valueLength(indication, data), frame.receivedNanos());
-        return true;
+    private boolean isDataIndication(ReceivedFrame frame) {
+        return indication.wrap(frame.buffer(), frame.offset(), frame.length()).validate() == StunValidation.VALID
+                && indication.isIndication() && indication.method() == StunMethod.DATA;
+    }
+
+    private InetSocketAddress channelPeer(int channelNumber) {
+        return ChannelData.isValidChannelNumber(channelNumber)
+                ? channelPeers[channelNumber - ChannelData.MIN_CHANNEL] : null;
     }
 
     @Override

@@ -3,11 +3,11 @@ package io.turnkit.perf.load;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
-import io.turnkit.server.DatagramBurst;
-import io.turnkit.server.DatagramReceiver;
-import io.turnkit.server.ServerCounter;
-import io.turnkit.server.ServerCounters;
-import io.turnkit.server.UdpSocket;
+import io.turnkit.server.transport.DatagramBurst;
+import io.turnkit.server.transport.DatagramReceiver;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.UdpSocket;
 
 /**
  * A UDP echo peer: every datagram goes back, unchanged, to the address it came from (the relayed address of an

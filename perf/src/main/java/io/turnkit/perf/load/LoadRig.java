@@ -36,8 +36,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import io.turnkit.server.ServerCounters;
-import io.turnkit.server.UdpSocket;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.UdpSocket;
 
 /**
  * The load generator's sockets and threads: client sockets connected to the server, UDP echo peers,

@@ -18,8 +18,8 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.turnkit.server.ServerCounters;
-import io.turnkit.server.UdpSocket;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.UdpSocket;
 
 /** An echo peer on the server's sockets, against plain java.net sockets standing in for two relayed addresses. */
 class EchoPeerTest {

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
+import io.turnkit.server.metrics.Counters;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.LongTermKey;
@@ -65,7 +65,7 @@ public final class Authenticator {
     private final byte[] realmUtf8;
     private final int[] offeredAlgorithms;
     private final int securityFeatures;
-    private final LongAdder[] counts = new LongAdder[AuthEvent.values().length];
+    private final Counters<AuthEvent> counts = new Counters<>(AuthEvent.class);
 
     public Authenticator(AuthSettings settings, CredentialStore store, NonceService nonces, AuthRateLimiter limiter,
             Clock clock) {
@@ -78,9 +78,6 @@ public final class Authenticator {
         this.realmUtf8 = settings.realm().getBytes(StandardCharsets.UTF_8);
         this.offeredAlgorithms = settings.passwordAlgorithms().stream().mapToInt(Integer::intValue).toArray();
         this.securityFeatures = settings.securityFeatures();
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = new LongAdder();
-        }
     }
 
     /**
@@ -89,13 +86,13 @@ public final class Authenticator {
      */
     public AuthResult authenticate(StunMessage request, InetSocketAddress client) {
         AuthResult result = decide(request, client);
-        counts[result.event().ordinal()].increment();
+        counts.increment(result.event());
         return result;
     }
 
     /** How many authentications ended with {@code event} so far. */
     public long count(AuthEvent event) {
-        return counts[event.ordinal()].sum();
+        return counts.get(event);
     }
 
     private AuthResult decide(StunMessage request, InetSocketAddress client) {

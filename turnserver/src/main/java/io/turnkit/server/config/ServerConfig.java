@@ -92,6 +92,18 @@ public final class ServerConfig {
     private final StoreLocation credentialStore;
     private final boolean verbose;
     private final PeerPolicy peerPolicy;
+    private final Path pidfile;
+    private final String logFile;
+    private final boolean simpleLog;
+    private final boolean syslog;
+    private final boolean noStdoutLog;
+    private final LogFormat logFormat;
+    private final String serverName;
+    private final String listeningDevice;
+    private final boolean noUdpRelay;
+    private final boolean noTcpRelay;
+    private final boolean keepAddressFamily;
+    private final AddressFamily allocationDefaultAddressFamily;
 
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
@@ -136,6 +148,18 @@ public final class ServerConfig {
         this.credentialStore = credentialStore;
         this.verbose = builder.verbose;
         this.peerPolicy = new PeerPolicy(allowLoopbackPeers, allowedPeerRanges, deniedPeerRanges);
+        this.pidfile = builder.pidfile;
+        this.logFile = builder.logFile;
+        this.simpleLog = builder.simpleLog;
+        this.syslog = builder.syslog;
+        this.noStdoutLog = builder.noStdoutLog;
+        this.logFormat = builder.logFormat;
+        this.serverName = builder.serverName;
+        this.listeningDevice = builder.listeningDevice;
+        this.noUdpRelay = builder.noUdpRelay;
+        this.noTcpRelay = builder.noTcpRelay;
+        this.keepAddressFamily = builder.keepAddressFamily;
+        this.allocationDefaultAddressFamily = builder.allocationDefaultAddressFamily;
     }
 
     /** A builder holding every default. */
@@ -372,6 +396,69 @@ public final class ServerConfig {
         return verbose;
     }
 
+    /** {@code pidfile}: the file the process writes its id to while it runs, or null for none. */
+    public Path pidfile() {
+        return pidfile;
+    }
+
+    /**
+     * {@code log-file}: a file to log to, or coturn's words {@code stdout} and {@code syslog}; null logs to
+     * stderr only.
+     */
+    public String logFile() {
+        return logFile;
+    }
+
+    /** {@code simple-log}: write the log file under its name as given, without a daily rollover. */
+    public boolean simpleLog() {
+        return simpleLog;
+    }
+
+    /** {@code syslog}: log to the local syslog as well. */
+    public boolean syslog() {
+        return syslog;
+    }
+
+    /** {@code no-stdout-log}: no log lines on the console (stdout or stderr). */
+    public boolean noStdoutLog() {
+        return noStdoutLog;
+    }
+
+    /** {@code log-format}: lines for a person or JSON for a log pipeline. */
+    public LogFormat logFormat() {
+        return logFormat;
+    }
+
+    /** {@code server-name}: the name the server's log lines and start line give it; the realm by default. */
+    public String serverName() {
+        return serverName != null ? serverName : realm;
+    }
+
+    /** {@code listening-device}: the network interface whose addresses are among {@link #listeningIps()}, or null. */
+    public String listeningDevice() {
+        return listeningDevice;
+    }
+
+    /** {@code no-udp-relay}: refuse allocations with a UDP relayed transport. */
+    public boolean noUdpRelay() {
+        return noUdpRelay;
+    }
+
+    /** {@code no-tcp-relay}: refuse allocations with a TCP relayed transport (RFC 6062). */
+    public boolean noTcpRelay() {
+        return noTcpRelay;
+    }
+
+    /** {@code keep-address-family}: an Allocate without REQUESTED-ADDRESS-FAMILY keeps the client's family. */
+    public boolean keepAddressFamily() {
+        return keepAddressFamily;
+    }
+
+    /** {@code allocation-default-address-family}: the relayed family an Allocate gets when it asks for none. */
+    public AddressFamily allocationDefaultAddressFamily() {
+        return keepAddressFamily ? AddressFamily.KEEP : allocationDefaultAddressFamily;
+    }
+
     /** The peer policy these settings make, built once. */
     public PeerPolicy peerPolicy() {
         return peerPolicy;
@@ -395,7 +482,11 @@ public final class ServerConfig {
                 + ", channelLifetime=" + channelLifetime.toSeconds() + "s"
                 + ", staleNonce=" + staleNonce.toSeconds() + "s, noUdp=" + noUdp + ", noTcp=" + noTcp
                 + ", softwareAttribute=" + softwareAttribute + ", credentialStore=" + credentialStore
-                + ", verbose=" + verbose + "}";
+                + ", verbose=" + verbose + ", pidfile=" + pidfile + ", logFile=" + logFile + ", simpleLog=" + simpleLog
+                + ", syslog=" + syslog + ", noStdoutLog=" + noStdoutLog + ", logFormat=" + logFormat
+                + ", serverName=" + serverName + ", listeningDevice=" + listeningDevice + ", noUdpRelay=" + noUdpRelay
+                + ", noTcpRelay=" + noTcpRelay + ", allocationDefaultAddressFamily=" + allocationDefaultAddressFamily()
+                + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -448,6 +539,18 @@ public final class ServerConfig {
         private String redisPassword;
         private boolean redisTls;
         private boolean verbose;
+        private Path pidfile;
+        private String logFile;
+        private boolean simpleLog;
+        private boolean syslog;
+        private boolean noStdoutLog;
+        private LogFormat logFormat = LogFormat.TEXT;
+        private String serverName;
+        private String listeningDevice;
+        private boolean noUdpRelay;
+        private boolean noTcpRelay;
+        private boolean keepAddressFamily;
+        private AddressFamily allocationDefaultAddressFamily = AddressFamily.IPV4;
 
         private Builder() {
         }
@@ -760,6 +863,78 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Sets the pid file; null or coturn's empty value ({@code --pidfile=}) writes none. */
+        public Builder pidfile(Path file) {
+            pidfile = file == null || file.toString().isEmpty() ? null : file;
+            return this;
+        }
+
+        /** Sets the log file, or {@code stdout} or {@code syslog}; null or empty logs to stderr only. */
+        public Builder logFile(String file) {
+            logFile = file == null || file.isEmpty() ? null : file;
+            return this;
+        }
+
+        /** Writes the log file under its name as given, without a daily rollover, when on. */
+        public Builder simpleLog(boolean on) {
+            simpleLog = on;
+            return this;
+        }
+
+        /** Logs to the local syslog as well when on. */
+        public Builder syslog(boolean on) {
+            syslog = on;
+            return this;
+        }
+
+        /** Writes no log line to the console when on. */
+        public Builder noStdoutLog(boolean on) {
+            noStdoutLog = on;
+            return this;
+        }
+
+        /** Sets the form of log lines. */
+        public Builder logFormat(LogFormat format) {
+            logFormat = required(format, "a log format");
+            return this;
+        }
+
+        /** Sets the server's name. */
+        public Builder serverName(String name) {
+            serverName = text(name, "a server name");
+            return this;
+        }
+
+        /** Names the network interface whose addresses the caller adds as listening addresses. */
+        public Builder listeningDevice(String device) {
+            listeningDevice = text(device, "a network interface name");
+            return this;
+        }
+
+        /** Refuses UDP relayed transports when on. */
+        public Builder noUdpRelay(boolean on) {
+            noUdpRelay = on;
+            return this;
+        }
+
+        /** Refuses TCP relayed transports when on. */
+        public Builder noTcpRelay(boolean on) {
+            noTcpRelay = on;
+            return this;
+        }
+
+        /** Gives an Allocate without REQUESTED-ADDRESS-FAMILY the family the client reached the server on. */
+        public Builder keepAddressFamily(boolean on) {
+            keepAddressFamily = on;
+            return this;
+        }
+
+        /** Sets the relayed family an Allocate gets when it asks for none. */
+        public Builder allocationDefaultAddressFamily(AddressFamily family) {
+            allocationDefaultAddressFamily = required(family, "an address family");
+            return this;
+        }
+
         /**
          * Checks the settings against each other and makes the configuration. Without a realm, the realm is
          * the host name.
@@ -775,6 +950,9 @@ public final class ServerConfig {
             }
             if ((cert == null) != (pkey == null)) {
                 throw new IllegalArgumentException(cert == null ? "pkey needs cert" : "cert needs pkey");
+            }
+            if (noStdoutLog && logFile == null && !syslog) {
+                throw new IllegalArgumentException("no-stdout-log without log-file or syslog leaves nowhere to log");
             }
             checkExternalIps();
             checkRelayIps();

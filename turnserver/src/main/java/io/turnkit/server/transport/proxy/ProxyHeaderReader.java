@@ -18,8 +18,8 @@ import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
-import io.turnkit.server.ServerCounter;
-import io.turnkit.server.ServerCounters;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 
 /**
  * The first handler of a TCP connection behind a load balancer that speaks the PROXY protocol (HAProxy's

@@ -8,8 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.turnkit.server.ServerCounter;
-import io.turnkit.server.ServerCounters;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.stun.DetectedProtocol;
 import io.turnkit.stun.ProtocolDetector;
 

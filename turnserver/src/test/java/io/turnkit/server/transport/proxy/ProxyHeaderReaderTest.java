@@ -17,8 +17,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.turnkit.server.ServerCounter;
-import io.turnkit.server.ServerCounters;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.ClosingOnError;
 
 /** PROXY protocol headers (HAProxy's proxy-protocol.txt) in front of a TURN connection, good and hostile. */

@@ -22,8 +22,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.turnkit.server.ServerCounter;
-import io.turnkit.server.ServerCounters;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.ClosingOnError;
 import io.turnkit.server.config.ServerConfig;
 

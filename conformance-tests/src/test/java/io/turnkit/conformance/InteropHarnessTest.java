@@ -1,0 +1,194 @@
+package io.turnkit.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.CoturnServer;
+import io.turnkit.conformance.support.IceHarness;
+import io.turnkit.conformance.support.IceHarness.SelectedPair;
+import io.turnkit.conformance.support.LoopbackPorts;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The interop harnesses against each other: libnice and aioice, two independent ICE agents (RFC 8445), connect
+ * on loopback through the line protocol that {@code turnkit ice} speaks, each way round, directly and through
+ * coturn's TURN relay. This proves the harnesses (their candidate lines, selection and data lines) before they
+ * are pointed at turnkit's own agent.
+ */
+class InteropHarnessTest {
+    private static final String TURN_USER = "interop";
+    private static final String TURN_PASSWORD = "interop-password";
+    private static final int DATAGRAMS = 3;
+    /** Long enough for a harness to start and read its input, short enough to keep the test quick. */
+    private static final Duration GIVE_UP = Duration.ofSeconds(2);
+
+    @Test
+    void shouldConnectLibniceControllingToAioiceControlled() {
+        connectDirectly(IceHarness::libnice, IceHarness::aioice);
+    }
+
+    @Test
+    void shouldConnectAioiceControllingToLibniceControlled() {
+        connectDirectly(IceHarness::aioice, IceHarness::libnice);
+    }
+
+    @Test
+    void shouldRelayLibniceControllingThroughCoturnToAioice() {
+        connectThroughRelay(IceHarness::libnice, IceHarness::aioice);
+    }
+
+    @Test
+    void shouldRelayAioiceControllingThroughCoturnToLibnice() {
+        connectThroughRelay(IceHarness::aioice, IceHarness::libnice);
+    }
+
+    /**
+     * {@code --stun}: aioice asks coturn for its server-reflexive address (RFC 8445 §5.1.1.1), which on loopback is
+     * the host candidate's own address. (libnice drops such a candidate as redundant, RFC 8445 §5.1.3, so only
+     * aioice shows it.)
+     */
+    @Test
+    void shouldGatherAServerReflexiveCandidateFromAStunServer() {
+        CoturnServer coturn = null;
+        IceHarness aioice = null;
+        try {
+            coturn = CoturnServer.withUser(TURN_USER, TURN_PASSWORD);
+            aioice = IceHarness.aioice(List.of("--controlling", "--stun", coturn.address()));
+            List<String> description = aioice.localDescription();
+            String context = aioice.describe() + coturn.describe();
+            String host = description.stream().filter(line -> line.endsWith(" typ host")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no host candidate" + context));
+            String hostAddress = String.join(" ", List.of(host.split(" ")).subList(4, 6));
+            assertTrue(description.stream().anyMatch(line -> line.contains(" " + hostAddress + " typ srflx raddr ")),
+                    () -> "a server-reflexive candidate at " + hostAddress + context);
+        } finally {
+            Cleanup.closeAll(aioice, coturn);
+        }
+    }
+
+    /** A peer that never sends its description: each harness gives up after its timeout with exit 3, saying why. */
+    @ParameterizedTest
+    @ValueSource(strings = {"libnice", "aioice"})
+    void shouldGiveUpWithExitThreeWhenNoPairIsSelected(String agent) {
+        try (IceHarness harness = harness(agent, List.of("--controlling"), GIVE_UP)) {
+            harness.localDescription();
+            assertEquals(3, harness.awaitExit(), harness::describe);
+            assertTrue(harness.output().contains("error: no candidate pair selected"), harness::describe);
+        }
+    }
+
+    /** A malformed candidate line is refused: one error line naming it, exit 1, nothing half-applied. */
+    @ParameterizedTest
+    @ValueSource(strings = {"libnice", "aioice"})
+    void shouldRefuseAMalformedCandidateLine(String agent) {
+        try (IceHarness harness = harness(agent, List.of("--controlled"), GIVE_UP)) {
+            harness.addRemoteDescription(List.of("a=candidate:1 1 UDP not-a-priority"));
+            assertEquals(1, harness.awaitExit(), harness::describe);
+            assertTrue(harness.output().contains("error: malformed candidate line"), harness::describe);
+        }
+    }
+
+    /** A bad command line: one error line naming the problem, exit 2, before anything is gathered. */
+    @ParameterizedTest
+    @ValueSource(strings = {"libnice", "aioice"})
+    void shouldRefuseRelayOnlyWithoutATurnServer(String agent) {
+        try (IceHarness harness = harness(agent, List.of("--controlled", "--relay-only"), GIVE_UP)) {
+            assertEquals(2, harness.awaitExit(), harness::describe);
+            String[] lines = harness.output().split("\n");
+            assertEquals(1, lines.length, harness::describe);
+            assertTrue(lines[0].startsWith("error: --relay-only needs --turn"), harness::describe);
+        }
+    }
+
+    private static IceHarness harness(String agent, List<String> options, Duration timeout) {
+        return agent.equals("libnice") ? IceHarness.libnice(options, timeout) : IceHarness.aioice(options, timeout);
+    }
+
+    /** Host candidates on 127.0.0.1 on both sides: the selected pair is host to host. */
+    private static void connectDirectly(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent) {
+        IceHarness controlling = null;
+        IceHarness controlled = null;
+        try {
+            controlling = controllingAgent.apply(List.of("--controlling"));
+            controlled = controlledAgent.apply(List.of("--controlled"));
+            Connected pairs = connect(controlling, controlled);
+            String context = controlling.describe() + controlled.describe();
+            assertAll(context,
+                    () -> assertEquals("host", pairs.controlling().local().type(), "controlling local type"),
+                    () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
+                    () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlling().local().address()),
+                    () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlled().local().address()));
+        } finally {
+            Cleanup.closeAll(controlling, controlled);
+        }
+    }
+
+    /**
+     * The controlling agent is relay-only through coturn (RFC 8656), the controlled one offers its host
+     * candidate: the controlling side's selected local candidate is its relayed one, and the controlled side
+     * selected that relayed address as its remote.
+     */
+    private static void connectThroughRelay(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent) {
+        CoturnServer coturn = null;
+        IceHarness controlling = null;
+        IceHarness controlled = null;
+        try {
+            coturn = CoturnServer.withUser(TURN_USER, TURN_PASSWORD);
+            controlling = controllingAgent.apply(List.of("--controlling", "--relay-only",
+                    "--turn", coturn.address(), "-u", TURN_USER, "-p", TURN_PASSWORD));
+            controlled = controlledAgent.apply(List.of("--controlled"));
+            Connected pairs = connect(controlling, controlled);
+            String context = controlling.describe() + controlled.describe() + coturn.describe();
+            assertAll(context,
+                    () -> assertEquals("relay", pairs.controlling().local().type(), "controlling local type"),
+                    () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
+                    () -> assertEquals("relay", pairs.controlled().remote().type(), "controlled remote type"));
+        } finally {
+            Cleanup.closeAll(controlling, controlled, coturn);
+        }
+    }
+
+    private record Connected(SelectedPair controlling, SelectedPair controlled) {
+    }
+
+    /**
+     * Signals each side's description to the other, waits for both selected pairs, checks that they are the same
+     * pair seen from each end, sends datagrams both ways and sees each arrive, then ends both with EOF.
+     */
+    private static Connected connect(IceHarness controlling, IceHarness controlled) {
+        List<String> controllingDescription = controlling.localDescription();
+        List<String> controlledDescription = controlled.localDescription();
+        controlling.addRemoteDescription(controlledDescription);
+        controlled.addRemoteDescription(controllingDescription);
+
+        SelectedPair controllingPair = controlling.awaitSelected();
+        SelectedPair controlledPair = controlled.awaitSelected();
+        String context = controlling.describe() + controlled.describe();
+        assertAll(context,
+                () -> assertEquals(controllingPair.local().transportAddress(),
+                        controlledPair.remote().transportAddress(), "the controlled side's remote"),
+                () -> assertEquals(controlledPair.local().transportAddress(),
+                        controllingPair.remote().transportAddress(), "the controlling side's remote"));
+
+        for (int i = 1; i <= DATAGRAMS; i++) {
+            controlling.send("to the controlled agent " + i);
+            controlled.send("to the controlling agent " + i);
+        }
+        for (int i = 1; i <= DATAGRAMS; i++) {
+            controlled.awaitData("to the controlled agent " + i);
+            controlling.awaitData("to the controlling agent " + i);
+        }
+        controlling.finish();
+        controlled.finish();
+        return new Connected(controllingPair, controlledPair);
+    }
+}

@@ -1,0 +1,69 @@
+package io.turnkit.conformance.support;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Debian's Chromium, headless, with a fresh profile, opening one page. It is driven by the page itself (no
+ * WebDriver): the page reports to the test's own HTTP server. Its helpers (zygotes, renderers, GPU and network
+ * processes) are stopped with it as one process tree.
+ */
+public final class Chromium implements AutoCloseable {
+    static final Path PROGRAM = Path.of("/usr/bin/chromium");
+
+    private final TemporaryDirectory home;
+    private final ExternalProcess process;
+
+    private Chromium(TemporaryDirectory home, ExternalProcess process) {
+        this.home = home;
+        this.process = process;
+    }
+
+    public static Chromium open(URI page) {
+        ExternalProcess.requireExecutable(PROGRAM, "chromium");
+        TemporaryDirectory home = TemporaryDirectory.create("turnkit-chromium-");
+        List<String> command = List.of(PROGRAM.toString(),
+                // turns: to a server with a test certificate, which no authority signed.
+                "--ignore-certificate-errors",
+                "--headless=new",
+                // Tests often run as root in containers, where Chromium's sandbox cannot start.
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                // Nothing but 127.0.0.1: no update, sync, proxy auto-detection or other background traffic.
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-proxy-server",
+                // WebRTC leaves loopback interfaces out of its network list; on a host with no other interface
+                // it then has no socket to reach a TURN server on 127.0.0.1 and gathers no candidate at all.
+                "--allow-loopback-in-peer-connection",
+                "--user-data-dir=" + home.path().resolve("profile"),
+                page.toString());
+        // Chromium's crash handler and caches follow $HOME and XDG directories, not --user-data-dir, and its
+        // shared memory files go to $TMPDIR when /dev/shm is small (Debian's launcher checks).
+        Map<String, String> environment = Map.of(
+                "HOME", home.path().toString(),
+                "TMPDIR", home.path().toString(),
+                "XDG_CONFIG_HOME", home.path().resolve("config").toString(),
+                "XDG_CACHE_HOME", home.path().resolve("cache").toString());
+        return new Chromium(home, ExternalProcess.start("chromium", command, environment));
+    }
+
+    /** The running browser, for waiting on its exit and showing its output. */
+    public ExternalProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.close();
+        } finally {
+            home.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.turnkit.conformance.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The browser test's web server on 127.0.0.1: it serves {@value #PAGE} (a test resource) and takes the one
+ * result the page POSTs to {@code /result} as a form.
+ */
+public final class WebRtcTestPage implements AutoCloseable {
+    static final String PAGE = "relay-data-channel.html";
+
+    private final HttpServer http;
+    private final byte[] page;
+    private final CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
+
+    private WebRtcTestPage(HttpServer http, byte[] page) {
+        this.http = http;
+        this.page = page;
+    }
+
+    public static WebRtcTestPage start() {
+        byte[] page;
+        try (InputStream in = WebRtcTestPage.class.getResourceAsStream(PAGE)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + PAGE + " is missing");
+            }
+            page = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(LoopbackPorts.LOOPBACK, 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test page's HTTP server", e);
+        }
+        WebRtcTestPage testPage = new WebRtcTestPage(http, page);
+        http.createContext("/", testPage::handle);
+        http.start();
+        return testPage;
+    }
+
+    /** The page's address with {@code query} as its (encoded) query string. */
+    public URI uri(Map<String, String> query) {
+        String encoded = query.entrySet().stream()
+                .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
+                .collect(Collectors.joining("&"));
+        return URI.create("http://" + LoopbackPorts.LOOPBACK_IP + ":" + http.getAddress().getPort() + "/" + PAGE
+                + "?" + encoded);
+    }
+
+    /**
+     * Waits for the page's result. Fails, with {@code browser}'s output, when the browser exits first or the
+     * time runs out.
+     */
+    public Map<String, String> awaitResult(Duration timeout, ExternalProcess browser) {
+        try {
+            CompletableFuture.anyOf(result, browser.exited()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            fail("the page reported no result within " + timeout + browser.describe());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the page", e);
+        }
+        if (!result.isDone()) {
+            fail("the browser exited before the page reported a result" + browser.describe());
+        }
+        return result.join();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/" + PAGE) && exchange.getRequestMethod().equals("GET")) {
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                try (OutputStream body = exchange.getResponseBody()) {
+                    body.write(page);
+                }
+            } else if (path.equals("/result") && exchange.getRequestMethod().equals("POST")) {
+                String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                result.complete(parseForm(form));
+                exchange.sendResponseHeaders(204, -1);
+            } else {
+                exchange.sendResponseHeaders(404, -1);
+            }
+        }
+    }
+
+    private static Map<String, String> parseForm(String form) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : form.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                fields.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+    }
+}

@@ -1,0 +1,37 @@
+package io.turnkit.ice.agent;
+
+/** The four candidate types of RFC 8445 §5.1.1, with their SDP names (RFC 8839 §5.1) and type preferences. */
+public enum CandidateType {
+    HOST("host", 126),
+    PEER_REFLEXIVE("prflx", 110),
+    SERVER_REFLEXIVE("srflx", 100),
+    RELAYED("relay", 0);
+
+    private final String sdpName;
+    private final int typePreference;
+
+    CandidateType(String sdpName, int typePreference) {
+        this.sdpName = sdpName;
+        this.typePreference = typePreference;
+    }
+
+    /** The name after {@code typ} in an {@code a=candidate} line. */
+    public String sdpName() {
+        return sdpName;
+    }
+
+    /** RFC 8445 §5.1.2.2: the recommended type preferences, 126 for host down to 0 for relayed. */
+    public int typePreference() {
+        return typePreference;
+    }
+
+    /** The type named {@code typ} in SDP, or null for a name RFC 8839 does not define. */
+    public static CandidateType fromSdpName(String name) {
+        for (CandidateType type : values()) {
+            if (type.sdpName.equals(name)) {
+                return type;
+            }
+        }
+        return null;
+    }
+}

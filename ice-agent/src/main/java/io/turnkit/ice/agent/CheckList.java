@@ -1,0 +1,251 @@
+package io.turnkit.ice.agent;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The check list of one data stream (RFC 8445 §6.1.2) and its triggered-check queue (§6.1.4.1). It decides which
+ * pair is checked next; the agent sends the checks. At most a few hundred pairs, so lookups are plain scans,
+ * which allocate nothing.
+ */
+final class CheckList {
+    private final List<CandidatePair> pairs = new ArrayList<>();
+    private final ArrayDeque<CandidatePair> triggered = new ArrayDeque<>();
+    private final int maxPairs;
+
+    CheckList(int maxPairs) {
+        this.maxPairs = maxPairs;
+    }
+
+    List<CandidatePair> pairs() {
+        return pairs;
+    }
+
+    /** The pair from {@code socketId} to {@code remote}, or null. */
+    CandidatePair find(int socketId, InetSocketAddress remote) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.socketId() == socketId && p.remote.address().equals(remote)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds a pair, prioritised for {@code role}. RFC 8445 §6.1.2.4: a pair with the same base and remote candidate
+     * as one already listed is redundant and only the higher priority stays. §6.1.2.5: beyond the limit the lowest
+     * priority pair goes. The new pair is Waiting when no pair of its foundation is Waiting or In-Progress, Frozen
+     * otherwise (§6.1.2.6, and RFC 8838 §10 for pairs formed while checks run). Returns the pair kept, or null.
+     */
+    CandidatePair add(CandidatePair pair, IceRole role) {
+        pair.prioritise(role);
+        CandidatePair existing = find(pair.socketId(), pair.remote.address());
+        if (existing != null) {
+            return existing;
+        }
+        if (pairs.size() >= maxPairs) {
+            CandidatePair lowest = lowestPending();
+            if (lowest == null || Long.compareUnsigned(lowest.priority, pair.priority) >= 0) {
+                return null;
+            }
+            pairs.remove(lowest);
+            triggered.remove(lowest);
+        }
+        pair.state = hasActive(pair.foundation) ? CandidatePairState.FROZEN : CandidatePairState.WAITING;
+        pairs.add(pair);
+        return pair;
+    }
+
+    private CandidatePair lowestPending() {
+        CandidatePair lowest = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if ((p.state == CandidatePairState.FROZEN || p.state == CandidatePairState.WAITING)
+                && (lowest == null || Long.compareUnsigned(p.priority, lowest.priority) < 0)) {
+                lowest = p;
+            }
+        }
+        return lowest;
+    }
+
+    private boolean hasActive(String foundation) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if ((p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS)
+                && p.foundation.equals(foundation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 8445 §7.3.1.4: the pair goes to Waiting and to the back of the triggered-check queue. */
+    void trigger(CandidatePair pair) {
+        pair.state = CandidatePairState.WAITING;
+        if (!pair.triggered) {
+            pair.triggered = true;
+            triggered.addLast(pair);
+        }
+    }
+
+    /**
+     * RFC 8445 §6.1.4.2: the pair to check now: the head of the triggered queue, else the highest-priority Waiting
+     * pair, else — when nothing waits — one Frozen pair per foundation that has nothing Waiting or In-Progress is
+     * unfrozen first. Null when nothing is left to check.
+     */
+    CandidatePair next() {
+        CandidatePair head = triggered.pollFirst();
+        if (head != null) {
+            head.triggered = false;
+            return head;
+        }
+        CandidatePair waiting = highest(CandidatePairState.WAITING);
+        if (waiting != null) {
+            return waiting;
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.state == CandidatePairState.FROZEN && !hasActive(p.foundation)) {
+                highestFrozen(p.foundation).state = CandidatePairState.WAITING;
+            }
+        }
+        return highest(CandidatePairState.WAITING);
+    }
+
+    /**
+     * Whether {@link #next()} would give a pair: something triggered or Waiting, or a Frozen pair whose foundation
+     * has nothing Waiting or In-Progress.
+     */
+    boolean hasWork() {
+        if (!triggered.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.state == CandidatePairState.WAITING
+                || (p.state == CandidatePairState.FROZEN && !hasActive(p.foundation))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CandidatePair highest(CandidatePairState state) {
+        CandidatePair best = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.state == state && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** §6.1.2.6: of a foundation's Frozen pairs, the lowest component id first, then the highest priority. */
+    private CandidatePair highestFrozen(String foundation) {
+        CandidatePair best = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.state == CandidatePairState.FROZEN && p.foundation.equals(foundation)
+                && (best == null || p.componentId() < best.componentId()
+                    || (p.componentId() == best.componentId()
+                        && Long.compareUnsigned(p.priority, best.priority) > 0))) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** RFC 8445 §7.2.5.3.3: a success unfreezes the other pairs of its foundation. */
+    void unfreeze(String foundation) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.state == CandidatePairState.FROZEN && p.foundation.equals(foundation)) {
+                p.state = CandidatePairState.WAITING;
+            }
+        }
+    }
+
+    /** The highest-priority valid pair of a component, or null. */
+    CandidatePair bestValid(int componentId) {
+        CandidatePair best = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.componentId() == componentId && p.isValid()
+                && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** The highest-priority nominated valid pair of a component (RFC 8445 §8.1.1's selected pair), or null. */
+    CandidatePair bestNominated(int componentId) {
+        CandidatePair best = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.componentId() == componentId && p.isValid() && p.nominated
+                && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** Whether a pair of the component with a priority above {@code priority} may still succeed. */
+    boolean hasPendingAbove(int componentId, long priority) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.componentId() == componentId && p.isPending() && Long.compareUnsigned(p.priority, priority) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any pair is still Frozen, Waiting or In-Progress, or a triggered check is queued. */
+    boolean hasPending() {
+        if (!triggered.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.isPending()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * RFC 8445 §8.1.2: once a component's pair is nominated, its Frozen and Waiting pairs are no longer checked.
+     * In-Progress checks finish on their own.
+     */
+    void stopChecks(int componentId) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p.componentId() == componentId
+                && (p.state == CandidatePairState.FROZEN || p.state == CandidatePairState.WAITING)) {
+                p.state = CandidatePairState.FAILED;
+                p.triggered = false;
+            }
+        }
+        triggered.removeIf(p -> p.componentId() == componentId);
+    }
+
+    /** RFC 8445 §7.3.1.1: after a role change every pair priority is computed again. */
+    void prioritise(IceRole role) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            p.prioritise(role);
+        }
+    }
+
+    void clear() {
+        pairs.clear();
+        triggered.clear();
+    }
+}

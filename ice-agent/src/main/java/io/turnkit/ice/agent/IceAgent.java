@@ -1,0 +1,1144 @@
+package io.turnkit.ice.agent;
+
+import io.netty.buffer.ByteBuf;
+import io.turnkit.ice.stun.TransportProtocol;
+import io.turnkit.stun.AddressAttribute;
+import io.turnkit.stun.MessageIntegrity;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunErrorCode;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+import io.turnkit.stun.StunMethod;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A sans-I/O ICE agent (RFC 8445) for one data stream of one or more components, with trickle (RFC 8838) and consent
+ * freshness (RFC 7675). It owns no socket, thread or clock: the driver feeds it datagrams
+ * ({@link #handleDatagram}), the time ({@code nowNanos} on every call, from any monotonic clock) and timer ticks
+ * ({@link #handleTimeout} at {@link #pollTimeout()}), and drains what it produces: datagrams to send
+ * ({@link #pollTransmit()}) and events ({@link #pollEvent()}).
+ *
+ * <pre>{@code
+ * IceAgent agent = IceAgent.create(IceConfig.builder().role(IceRole.CONTROLLING).build());
+ * agent.addLocalSocket(LocalSocket.host(0, new InetSocketAddress("192.0.2.1", 50000), 1), now);
+ * agent.addStunServer(stunServer, now);
+ * agent.endOfLocalSockets();
+ * // signal agent.localCredentials() and each IceEvent.LocalCandidate; feed the peer's to
+ * // setRemoteCredentials / addRemoteCandidate / endOfRemoteCandidates. Then, on the driver's thread:
+ * //   datagram in:  agent.handleDatagram(socketId, from, buf, now)
+ * //   timer fired:  agent.handleTimeout(now)
+ * //   after either: drain pollTransmit() and pollEvent(), re-arm the timer at pollTimeout()
+ * }</pre>
+ *
+ * <p>Threading: the caller owns the thread. An agent is not thread-safe; every call comes from one thread (or is
+ * handed to it), typically the event loop that owns the agent's sockets. Hostile input never throws out of
+ * {@link #handleDatagram}: it is counted ({@link #dropped(DropReason)}) and dropped. Wrong arguments from the
+ * application throw {@link IllegalArgumentException}.
+ */
+public final class IceAgent {
+    private static final int BINDING_REQUEST = StunMessageType.of(StunMethod.BINDING, StunClass.REQUEST);
+    private static final int BINDING_SUCCESS = StunMessageType.of(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE);
+    private static final int BINDING_ERROR = StunMessageType.of(StunMethod.BINDING, StunClass.ERROR_RESPONSE);
+    private static final int BINDING_INDICATION = StunMessageType.of(StunMethod.BINDING, StunClass.INDICATION);
+    /** RFC 7983 §7: a first byte of 0 to 3 is STUN. */
+    private static final int MAX_STUN_FIRST_BYTE = 3;
+    /** The room a check or a response needs, so that the encoder never grows its buffer. */
+    private static final int STUN_BUFFER_SIZE = 256;
+    /** RFC 7675 §5.1: the interval is randomised to 0.8 to 1.2 times its value. */
+    private static final double CONSENT_JITTER = 0.2;
+
+    private final IceConfig config;
+    private final long taNanos;
+    private final StunMessage message = new StunMessage();
+    private final StunMessageEncoder encoder = new StunMessageEncoder();
+    private final AddressAttribute address = new AddressAttribute();
+    private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
+    private final ArrayDeque<IceEvent> events = new ArrayDeque<>();
+    private final long[] drops = new long[DropReason.values().length];
+
+    private final List<LocalSocket> sockets = new ArrayList<>();
+    private final List<InetAddress> baseAddresses = new ArrayList<>();
+    private final List<LocalCandidate> localCandidates = new ArrayList<>();
+    private final List<Candidate> remoteCandidates = new ArrayList<>();
+    private final List<InetSocketAddress> stunServers = new ArrayList<>();
+    private final List<Gathering> gatherings = new ArrayList<>();
+    private final Map<String, String> foundations = new HashMap<>();
+    private final CheckList checkList;
+    /** Per component (index = component id): the pair carrying data, from this or an earlier generation. */
+    private final CandidatePair[] selected;
+    /** Per component: when regular nomination stops waiting for better pairs; MAX_VALUE when not waiting. */
+    private final long[] nominationDueNanos;
+
+    private IceRole role;
+    private Generation generation;
+    private boolean remoteLite;
+    private boolean localSocketsComplete;
+    private boolean gatheringComplete;
+    private boolean remoteCandidatesComplete;
+    private boolean consentLost;
+    private boolean closed;
+    private int remotePeerReflexive;
+    private long nextPacingNanos = Long.MIN_VALUE;
+    private IceConnectionState state = IceConnectionState.NEW;
+
+    private IceAgent(IceConfig config) {
+        this.config = config;
+        taNanos = config.ta().toNanos();
+        role = config.role();
+        generation = new Generation(config.credentials());
+        checkList = new CheckList(config.maxPairs());
+        selected = new CandidatePair[config.components() + 1];
+        nominationDueNanos = new long[config.components() + 1];
+        Arrays.fill(nominationDueNanos, Long.MAX_VALUE);
+    }
+
+    /** A new agent in state {@link IceConnectionState#NEW}, with no socket yet. */
+    public static IceAgent create(IceConfig config) {
+        return new IceAgent(Objects.requireNonNull(config, "config"));
+    }
+
+    // ---------------------------------------------------------------- local side
+
+    /** The credentials to signal as {@code a=ice-ufrag} and {@code a=ice-pwd} (new ones after {@link #restart}). */
+    public IceCredentials localCredentials() {
+        return generation.local;
+    }
+
+    /** The current role; it changes after a role conflict (RFC 8445 §7.3.1.1) or against an ICE-lite peer. */
+    public IceRole role() {
+        return role;
+    }
+
+    /** Whether this agent is ICE-lite (RFC 8445 §2.5): signal {@code a=ice-lite}. */
+    public boolean isLite() {
+        return config.lite();
+    }
+
+    /**
+     * Adds a socket of the driver's: a host candidate (or a relayed one, see {@link LocalSocket}) is signalled at
+     * once (trickle, RFC 8838), and each STUN server added gets a Binding request from it (RFC 8445 §5.1.1.2).
+     *
+     * @throws IllegalArgumentException when the id is taken or the component is beyond {@link IceConfig#components()}
+     */
+    public void addLocalSocket(LocalSocket socket, long nowNanos) {
+        Objects.requireNonNull(socket, "socket");
+        if (socket(socket.id()) != null) {
+            throw new IllegalArgumentException("socket id " + socket.id() + " is already added");
+        }
+        if (socket.componentId() > config.components()) {
+            throw new IllegalArgumentException("component " + socket.componentId() + " of socket " + socket.id()
+                + " is beyond the " + config.components() + " configured");
+        }
+        sockets.add(socket);
+        if (!baseAddresses.contains(socket.address().getAddress())) {
+            baseAddresses.add(socket.address().getAddress());
+        }
+        Candidate candidate = Candidate.udp(
+            foundation(socket.type(), socket.address().getAddress(), null), socket.componentId(),
+            Candidate.priority(socket.type(), localPreference(socket), socket.componentId()), socket.address(),
+            socket.type(), socket.relatedAddress());
+        addLocalCandidate(new LocalCandidate(candidate, socket));
+        if (socket.type() == CandidateType.HOST && !config.lite()) {
+            for (int i = 0; i < stunServers.size(); i++) {
+                InetSocketAddress server = stunServers.get(i);
+                gather(socket, server);
+            }
+        }
+        updateState(nowNanos);
+    }
+
+    /**
+     * Adds a STUN server: each UDP host socket of the same address family sends it a Binding request, paced by Ta and
+     * retransmitted as {@link IceConfig#transactionTimers()} say; its XOR-MAPPED-ADDRESS becomes a
+     * server-reflexive candidate. Ignored in ICE-lite mode, which only has host candidates.
+     */
+    public void addStunServer(InetSocketAddress server, long nowNanos) {
+        Objects.requireNonNull(server, "server");
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("resolve the STUN server's name first: " + server);
+        }
+        if (config.lite() || stunServers.contains(server)) {
+            return;
+        }
+        stunServers.add(server);
+        for (int i = 0; i < sockets.size(); i++) {
+            LocalSocket socket = sockets.get(i);
+            if (socket.type() == CandidateType.HOST) {
+                gather(socket, server);
+            }
+        }
+        updateState(nowNanos);
+    }
+
+    /**
+     * Says that every socket, relayed ones included, has been added: once the STUN servers have answered or timed
+     * out, {@link IceEvent.GatheringComplete} follows (RFC 8838 §4: end-of-candidates).
+     */
+    public void endOfLocalSockets() {
+        localSocketsComplete = true;
+        checkGatheringComplete();
+    }
+
+    private void gather(LocalSocket socket, InetSocketAddress server) {
+        if ((socket.address().getAddress() instanceof Inet4Address) == (server.getAddress() instanceof Inet4Address)) {
+            gatherings.add(new Gathering(socket, server));
+        }
+    }
+
+    /** RFC 8445 §5.1.2.1: one preference per base IP address, in the order they were added. */
+    private int localPreference(LocalSocket socket) {
+        return Math.max(0, Candidate.MAX_LOCAL_PREFERENCE - baseAddresses.indexOf(socket.address().getAddress()));
+    }
+
+    /**
+     * RFC 8445 §5.1.1.3: candidates share a foundation when they have the same type, base IP address, server and
+     * transport (UDP only here). Foundations are short numbers.
+     */
+    private String foundation(CandidateType type, InetAddress base, InetSocketAddress server) {
+        String key = type.sdpName() + ' ' + base.getHostAddress() + ' ' + (server == null ? "" : server.toString());
+        return foundations.computeIfAbsent(key, k -> Integer.toString(foundations.size() + 1));
+    }
+
+    private void addLocalCandidate(LocalCandidate local) {
+        localCandidates.add(local);
+        if (local.candidate().type() != CandidateType.PEER_REFLEXIVE) {
+            events.add(new IceEvent.LocalCandidate(local.candidate()));
+        }
+        if (local.candidate().type() == CandidateType.HOST || local.candidate().type() == CandidateType.RELAYED) {
+            for (int i = 0; i < remoteCandidates.size(); i++) {
+                Candidate remote = remoteCandidates.get(i);
+                pair(local, remote);
+            }
+        }
+    }
+
+    private void checkGatheringComplete() {
+        if (gatheringComplete || !localSocketsComplete) {
+            return;
+        }
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
+            if (!g.done) {
+                return;
+            }
+        }
+        gatheringComplete = true;
+        events.add(new IceEvent.GatheringComplete());
+    }
+
+    // ---------------------------------------------------------------- remote side
+
+    /**
+     * The peer's {@code a=ice-ufrag} and {@code a=ice-pwd}. Checks start once these are known. New values while the
+     * agent already has others mean the peer restarted ICE: the agent restarts too (RFC 8445 §9).
+     */
+    public void setRemoteCredentials(String ufrag, String password, long nowNanos) {
+        IceCredentials remote = new IceCredentials(ufrag, password);
+        if (generation.hasRemote() && !generation.remote.equals(remote)) {
+            restart(nowNanos);
+        }
+        generation.remote(remote);
+        updateState(nowNanos);
+    }
+
+    /**
+     * The peer signalled {@code a=ice-lite} (RFC 8445 §6.1.1): a full agent then always controls, and the peer
+     * never checks.
+     */
+    public void setRemoteLite(boolean lite, long nowNanos) {
+        remoteLite = lite;
+        if (lite && !config.lite() && role != IceRole.CONTROLLING) {
+            switchRole(IceRole.CONTROLLING);
+        }
+        updateState(nowNanos);
+    }
+
+    /**
+     * Adds a candidate the peer signalled, at any time (trickle, RFC 8838 §11): it is paired with the local
+     * candidates of its component and address family. Returns false when it cannot be used here (a component beyond
+     * the configured ones, TCP, a name not resolved) or is already known.
+     */
+    public boolean addRemoteCandidate(Candidate candidate, long nowNanos) {
+        Objects.requireNonNull(candidate, "candidate");
+        if (candidate.componentId() > config.components() || candidate.transport() != TransportProtocol.UDP
+            || candidate.address().isUnresolved() || candidate.address().getPort() == 0 || closed) {
+            return false;
+        }
+        for (int i = 0; i < remoteCandidates.size(); i++) {
+            Candidate known = remoteCandidates.get(i);
+            if (known.componentId() == candidate.componentId() && known.address().equals(candidate.address())) {
+                if (known.type() != CandidateType.PEER_REFLEXIVE || candidate.type() == CandidateType.PEER_REFLEXIVE) {
+                    return false;
+                }
+                // RFC 8838 §11.4: a peer-reflexive candidate signalled later takes the signalled type and priority.
+                Candidate replaced = known.withSignalled(candidate);
+                remoteCandidates.set(i, replaced);
+                for (int j = 0; j < checkList.pairs().size(); j++) {
+                    CandidatePair p = checkList.pairs().get(j);
+                    if (p.remote == known) {
+                        p.remote(replaced);
+                    }
+                }
+                checkList.prioritise(role);
+                updateState(nowNanos);
+                return true;
+            }
+        }
+        remoteCandidates.add(candidate);
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
+            CandidateType type = local.candidate().type();
+            if (type == CandidateType.HOST || type == CandidateType.RELAYED) {
+                pair(local, candidate);
+            }
+        }
+        updateState(nowNanos);
+        return true;
+    }
+
+    /** The peer signalled {@code a=end-of-candidates} (RFC 8838 §13): failure can now be declared. */
+    public void endOfRemoteCandidates(long nowNanos) {
+        remoteCandidatesComplete = true;
+        updateState(nowNanos);
+    }
+
+    /** RFC 8445 §6.1.2.2: pairs of the same component and address family. */
+    private CandidatePair pair(LocalCandidate local, Candidate remote) {
+        if (local.candidate().componentId() != remote.componentId()
+            || (local.candidate().address().getAddress() instanceof Inet4Address)
+                != (remote.address().getAddress() instanceof Inet4Address)) {
+            return null;
+        }
+        return checkList.add(new CandidatePair(local, remote, generation), role);
+    }
+
+    // ---------------------------------------------------------------- restart, send, close
+
+    /**
+     * ICE restart (RFC 8445 §9): new local credentials ({@link IceEvent.LocalCredentialsChanged}), the remote
+     * credentials and candidates forgotten until the peer signals its new ones, the local candidates signalled again.
+     * The selected pairs keep carrying data, and their consent checks go on with the old credentials, until new pairs
+     * are selected.
+     */
+    public void restart(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        generation = new Generation(IceCredentials.generate(config.random()));
+        checkList.clear();
+        remoteCandidates.clear();
+        remoteCandidatesComplete = false;
+        consentLost = false;
+        Arrays.fill(nominationDueNanos, Long.MAX_VALUE);
+        events.add(new IceEvent.LocalCredentialsChanged(generation.local.ufrag(), generation.local.password()));
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
+            if (local.candidate().type() != CandidateType.PEER_REFLEXIVE) {
+                events.add(new IceEvent.LocalCandidate(local.candidate()));
+            }
+        }
+        if (gatheringComplete) {
+            events.add(new IceEvent.GatheringComplete());
+        }
+        updateState(nowNanos);
+    }
+
+    /**
+     * Sends application data on the component's selected pair. True when a {@link Transmit} carrying {@code data}
+     * was queued (it then belongs to the transmit); false when no pair is selected or consent is lost (RFC 7675
+     * §5.1: no data without consent), and the caller keeps {@code data}.
+     */
+    public boolean send(int componentId, ByteBuf data, long nowNanos) {
+        if (closed || consentLost || componentId < 1 || componentId >= selected.length) {
+            return false;
+        }
+        CandidatePair pair = selected[componentId];
+        if (pair == null) {
+            return false;
+        }
+        transmits.add(new Transmit(pair.socketId(), pair.remote.address(), data));
+        pair.lastSentNanos = nowNanos;
+        return true;
+    }
+
+    /** Stops everything: state {@link IceConnectionState#CLOSED}, queued datagrams released, nothing more sent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Transmit t = transmits.poll(); t != null; t = transmits.poll()) {
+            t.content().release();
+        }
+        setState(IceConnectionState.CLOSED);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** The next datagram to send, or null. */
+    public Transmit pollTransmit() {
+        return transmits.poll();
+    }
+
+    /** The next event, or null. */
+    public IceEvent pollEvent() {
+        return events.poll();
+    }
+
+    /**
+     * When {@link #handleTimeout} must next be called, on the {@code nowNanos} scale: a deadline at or before now
+     * means at once ({@link Long#MIN_VALUE} before the first call), {@link Long#MAX_VALUE} means never.
+     */
+    public long pollTimeout() {
+        if (closed) {
+            return Long.MAX_VALUE;
+        }
+        long deadline = Long.MAX_VALUE;
+        if (hasTransactionToStart()) {
+            deadline = nextPacingNanos;
+        }
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
+            deadline = Math.min(deadline, g.transaction.deadline());
+        }
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
+            deadline = Math.min(deadline, p.check.deadline());
+        }
+        for (int c = 1; c < selected.length; c++) {
+            CandidatePair p = selected[c];
+            if (p != null && sendsConsent() && !consentLost) {
+                deadline = Math.min(deadline, Math.min(p.nextConsentNanos, consentStateDeadline(p)));
+            }
+            if (p != null && !consentLost) {
+                deadline = Math.min(deadline, p.lastSentNanos + config.keepaliveInterval().toNanos());
+            }
+            deadline = Math.min(deadline, nominationDueNanos[c]);
+        }
+        return deadline;
+    }
+
+    /** When the pair goes disconnected, or, once it is, when its consent expires. */
+    private long consentStateDeadline(CandidatePair p) {
+        Duration after = p.disconnected ? config.consentTimeout() : config.disconnectedTimeout();
+        return p.lastConsentNanos + after.toNanos();
+    }
+
+    /** How many datagrams were dropped for {@code reason}. */
+    public long dropped(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    /** The current connection state. */
+    public IceConnectionState state() {
+        return state;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Runs what is due at {@code nowNanos}: retransmissions, timeouts, the next paced check, consent checks. */
+    public void handleTimeout(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
+            switch (g.transaction.poll(nowNanos)) {
+                case RETRANSMIT -> sendGatheringRequest(g);
+                case TIMEOUT -> {
+                    g.done = true;
+                    checkGatheringComplete();
+                }
+                default -> { }
+            }
+        }
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
+            switch (p.check.poll(nowNanos)) {
+                case RETRANSMIT -> sendCheck(p);
+                case TIMEOUT -> checkFailed(p);
+                default -> { }
+            }
+        }
+        if (nowNanos >= nextPacingNanos && startTransaction(nowNanos)) {
+            // RFC 8445 §14.2: a new transaction at most every Ta; retransmissions are not paced.
+            nextPacingNanos = nowNanos + taNanos;
+        }
+        nominate(nowNanos);
+        refreshConsent(nowNanos);
+        keepAlive(nowNanos);
+        updateState(nowNanos);
+    }
+
+    /** RFC 8445 §11: a Binding indication on a selected pair that has carried nothing for Tr. */
+    private void keepAlive(long nowNanos) {
+        for (int c = 1; c < selected.length; c++) {
+            CandidatePair p = selected[c];
+            if (p != null && !consentLost && nowNanos - p.lastSentNanos >= config.keepaliveInterval().toNanos()) {
+                ByteBuf out = config.allocator().buffer(StunMessage.HEADER_LENGTH + 8);
+                encoder.wrap(out).header(BINDING_INDICATION, config.random().nextLong(), config.random().nextInt())
+                    .addFingerprint().finish();
+                transmits.add(new Transmit(p.socketId(), p.remote.address(), out));
+                p.lastSentNanos = nowNanos;
+            }
+        }
+    }
+
+    private boolean hasTransactionToStart() {
+        if (config.lite()) {
+            return false;
+        }
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
+            if (!g.started) {
+                return true;
+            }
+        }
+        return generation.hasRemote() && checkList.hasWork();
+    }
+
+    /** Starts one transaction: a triggered check, else a gathering request, else an ordinary check (§6.1.4.2). */
+    private boolean startTransaction(long nowNanos) {
+        if (config.lite()) {
+            return false;
+        }
+        if (generation.hasRemote()) {
+            CandidatePair triggered = checkList.next();
+            if (triggered != null) {
+                startCheck(triggered, nowNanos);
+                return true;
+            }
+        }
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
+            if (!g.started) {
+                g.started = true;
+                g.transaction.start(config.random(), config.transactionTimers(),
+                    config.transactionTimers().rto().toNanos(), nowNanos);
+                sendGatheringRequest(g);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void startCheck(CandidatePair p, long nowNanos) {
+        p.state = CandidatePairState.IN_PROGRESS;
+        p.checkRole = role;
+        p.checkUsedCandidate = role == IceRole.CONTROLLING && (config.aggressiveNomination() || p.nominating);
+        // The PRIORITY a peer-reflexive candidate learnt from this check would have (RFC 8445 §7.1.1).
+        p.checkPriority = Candidate.priority(CandidateType.PEER_REFLEXIVE.typePreference(),
+            (int) ((p.local.candidate().priority() >> 8) & 0xFFFF), p.componentId());
+        p.check.start(config.random(), config.transactionTimers(), checkRtoNanos(), nowNanos);
+        sendCheck(p);
+    }
+
+    /** RFC 8445 §14.3: RTO = MAX(500 ms, Ta × (Waiting + In-Progress pairs)), the floor being the configured RTO. */
+    private long checkRtoNanos() {
+        int active = 0;
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
+            if (p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS) {
+                active++;
+            }
+        }
+        return Math.max(config.transactionTimers().rto().toNanos(), taNanos * active);
+    }
+
+    private void checkFailed(CandidatePair p) {
+        p.state = CandidatePairState.FAILED;
+        p.nominating = false;
+    }
+
+    /**
+     * RFC 8445 §8.1.1, regular nomination: for each component without a nominated pair, the controlling agent
+     * nominates its best valid pair once no better pair can still succeed, or after the nomination delay.
+     */
+    private void nominate(long nowNanos) {
+        if (role != IceRole.CONTROLLING || config.aggressiveNomination() || config.lite()) {
+            Arrays.fill(nominationDueNanos, Long.MAX_VALUE); // a role switch may leave one armed
+            return;
+        }
+        for (int c = 1; c < selected.length; c++) {
+            boolean due = nowNanos >= nominationDueNanos[c];
+            if (due) {
+                nominationDueNanos[c] = Long.MAX_VALUE;
+            }
+            CandidatePair best = checkList.bestValid(c);
+            if (best == null || isNominatedInThisGeneration(c)) {
+                continue;
+            }
+            if (due || !checkList.hasPendingAbove(c, best.priority)) {
+                nominationDueNanos[c] = Long.MAX_VALUE;
+                best.nominating = true;
+                checkList.trigger(best);
+            }
+        }
+    }
+
+    private boolean isNominatedInThisGeneration(int componentId) {
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
+            if (p.componentId() == componentId && (p.nominated || (p.nominating && p.isPending()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 7675 §5.1: a consent check on each selected pair every 5 s ±20%; consent expires after 30 s. */
+    private void refreshConsent(long nowNanos) {
+        if (!sendsConsent()) {
+            return;
+        }
+        for (int c = 1; c < selected.length; c++) {
+            CandidatePair p = selected[c];
+            if (p == null) {
+                continue;
+            }
+            if (nowNanos - p.lastConsentNanos >= config.consentTimeout().toNanos()) {
+                consentLost = true;
+            }
+            p.disconnected = nowNanos - p.lastConsentNanos >= config.disconnectedTimeout().toNanos();
+            if (nowNanos >= p.nextConsentNanos && !consentLost) {
+                p.consent.startOnce(config.random(), nowNanos);
+                sendRequest(p, p.consent, false, p.checkPriority);
+                p.lastSentNanos = nowNanos;
+                p.nextConsentNanos = nowNanos + consentIntervalNanos();
+            }
+        }
+    }
+
+    private boolean sendsConsent() {
+        return !config.lite();
+    }
+
+    private long consentIntervalNanos() {
+        double factor = 1 - CONSENT_JITTER + 2 * CONSENT_JITTER * config.random().nextDouble();
+        return (long) (config.consentInterval().toNanos() * factor);
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /**
+     * A datagram that arrived on the driver's socket {@code socketId} from {@code from}. The agent reads it and
+     * leaves {@code datagram} (its indexes included) to the caller. STUN (first byte 0–3, RFC 7983) is the agent's;
+     * anything else is application data, taken from a valid pair only.
+     */
+    public Received handleDatagram(int socketId, InetSocketAddress from, ByteBuf datagram, long nowNanos) {
+        if (closed) {
+            return drop(DropReason.CLOSED);
+        }
+        LocalSocket socket = socket(socketId);
+        if (socket == null) {
+            return drop(DropReason.UNKNOWN_SOCKET);
+        }
+        int length = datagram.readableBytes();
+        if (length == 0 || datagram.getUnsignedByte(datagram.readerIndex()) > MAX_STUN_FIRST_BYTE) {
+            return applicationData(socket, from, datagram);
+        }
+        if (!message.wrap(datagram, datagram.readerIndex(), length).validate().isWellFormed()) {
+            return drop(DropReason.MALFORMED_STUN);
+        }
+        if (message.method() != StunMethod.BINDING) {
+            return drop(DropReason.NOT_BINDING);
+        }
+        Received result;
+        if (message.isRequest()) {
+            result = handleRequest(socket, from, nowNanos);
+        } else if (message.isIndication()) {
+            result = Received.STUN; // RFC 8445 §11: a keepalive; nothing to do
+        } else {
+            result = handleResponse(socket, from, nowNanos);
+            nominate(nowNanos);
+        }
+        updateState(nowNanos);
+        return result;
+    }
+
+    private Received applicationData(LocalSocket socket, InetSocketAddress from, ByteBuf datagram) {
+        CandidatePair pair = checkList.find(socket.id(), from);
+        if (pair == null || !pair.isValid()) {
+            pair = selected[socket.componentId()];
+            if (pair == null || pair.socketId() != socket.id() || !pair.remote.address().equals(from)) {
+                return drop(DropReason.UNKNOWN_PEER);
+            }
+        }
+        byte[] data = new byte[datagram.readableBytes()];
+        datagram.getBytes(datagram.readerIndex(), data);
+        events.add(new IceEvent.ApplicationData(socket.componentId(), socket.id(), from, data));
+        return Received.APPLICATION_DATA;
+    }
+
+    /** RFC 8445 §7.3: a connectivity check (or a consent check) from the peer. */
+    private Received handleRequest(LocalSocket socket, InetSocketAddress from, long nowNanos) {
+        int username = message.findAttribute(StunAttributeType.USERNAME);
+        int priorityAttr = message.findAttribute(StunAttributeType.PRIORITY);
+        // RFC 8445 §7.2.2: a check carries USERNAME, PRIORITY, MESSAGE-INTEGRITY and FINGERPRINT.
+        if (username < 0 || !message.hasAttribute(StunAttributeType.MESSAGE_INTEGRITY) || priorityAttr < 0
+            || !message.hasAttribute(StunAttributeType.FINGERPRINT)
+            || StunAttributes.uint32(message, priorityAttr) <= 0) {
+            respondError(socket, from, StunErrorCode.BAD_REQUEST, null);
+            drop(DropReason.BAD_REQUEST);
+            return Received.DROPPED;
+        }
+        Generation gen = generationFor(username);
+        if (gen == null || !MessageIntegrity.check(message, gen.localKey)) {
+            respondError(socket, from, StunErrorCode.UNAUTHENTICATED, null);
+            drop(DropReason.UNAUTHENTICATED);
+            return Received.DROPPED;
+        }
+        if (message.unknownAttributeCount() > 0) {
+            respondError(socket, from, StunErrorCode.UNKNOWN_ATTRIBUTE, gen);
+            return Received.STUN;
+        }
+        if (gen == generation && hasRoleConflict()) {
+            respondError(socket, from, StunErrorCode.ROLE_CONFLICT, gen);
+            return Received.STUN;
+        }
+        respondSuccess(socket, from, gen);
+        if (gen != generation) {
+            return Received.STUN; // a consent check on a pair selected before a restart
+        }
+        boolean useCandidate = message.hasAttribute(StunAttributeType.USE_CANDIDATE);
+        long remotePriority = StunAttributes.uint32(message, priorityAttr);
+        CandidatePair pair = checkList.find(socket.id(), from);
+        if (pair == null) {
+            pair = pairPeerReflexive(socket, from, remotePriority);
+            if (pair == null) {
+                return Received.STUN;
+            }
+        }
+        if (config.lite()) {
+            // RFC 8445 §2.5: a lite agent never checks; an authenticated check makes the pair valid.
+            pair.state = CandidatePairState.SUCCEEDED;
+            if (useCandidate) {
+                pair.nominated = true;
+                select(pair.componentId(), nowNanos);
+            }
+            return Received.STUN;
+        }
+        if (useCandidate && role == IceRole.CONTROLLED) {
+            // RFC 8445 §7.3.1.5: nominated now if valid, else when the triggered check succeeds.
+            if (pair.isValid()) {
+                pair.nominated = true;
+                select(pair.componentId(), nowNanos);
+            } else {
+                pair.nominating = true;
+            }
+        }
+        // RFC 8445 §7.3.1.4: a triggered check, unless one is under way or the pair is already valid.
+        if (pair.state != CandidatePairState.SUCCEEDED && pair.state != CandidatePairState.IN_PROGRESS) {
+            checkList.trigger(pair);
+        }
+        return Received.STUN;
+    }
+
+    /** RFC 8445 §7.3.1.3: a check from an unknown address makes a peer-reflexive remote candidate. */
+    private CandidatePair pairPeerReflexive(LocalSocket socket, InetSocketAddress from, long priority) {
+        Candidate remote = null;
+        for (int i = 0; i < remoteCandidates.size(); i++) {
+            Candidate c = remoteCandidates.get(i);
+            if (c.componentId() == socket.componentId() && c.address().equals(from)) {
+                remote = c;
+            }
+        }
+        if (remote == null) {
+            remote = Candidate.udp("p" + (++remotePeerReflexive), socket.componentId(), priority, from,
+                CandidateType.PEER_REFLEXIVE, null);
+            remoteCandidates.add(remote);
+        }
+        LocalCandidate local = baseCandidateOf(socket);
+        return local == null ? null : pair(local, remote);
+    }
+
+    private LocalCandidate baseCandidateOf(LocalSocket socket) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
+            if (local.base() == socket && local.candidate().type() == socket.type()) {
+                return local;
+            }
+        }
+        return null;
+    }
+
+    /** The generation whose ufrag opens USERNAME: the current one, or one whose pair still carries data. */
+    private Generation generationFor(int username) {
+        if (startsWith(username, generation.usernamePrefix)) {
+            return generation;
+        }
+        for (int c = 1; c < selected.length; c++) {
+            Generation old = selected[c] == null ? null : selected[c].generation;
+            if (old != null && old != generation && startsWith(username, old.usernamePrefix)) {
+                return old;
+            }
+        }
+        return null;
+    }
+
+    private boolean startsWith(int attr, byte[] prefix) {
+        if (StunAttributes.valueLength(message, attr) <= prefix.length) {
+            return false;
+        }
+        ByteBuf b = message.buffer();
+        int value = StunAttributes.valueOffset(attr);
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.getByte(value + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * RFC 8445 §7.3.1.1: both sides claim the same role. The larger tie-breaker keeps its role; when it is ours, the
+     * peer is told 487 (true); otherwise we switch (false).
+     */
+    private boolean hasRoleConflict() {
+        int controlling = message.findAttribute(StunAttributeType.ICE_CONTROLLING);
+        int controlled = message.findAttribute(StunAttributeType.ICE_CONTROLLED);
+        if (role == IceRole.CONTROLLING && controlling >= 0) {
+            if (Long.compareUnsigned(config.tieBreaker(), StunAttributes.uint64(message, controlling)) >= 0) {
+                return true;
+            }
+            switchRole(IceRole.CONTROLLED);
+        } else if (role == IceRole.CONTROLLED && controlled >= 0) {
+            if (Long.compareUnsigned(config.tieBreaker(), StunAttributes.uint64(message, controlled)) < 0) {
+                return true;
+            }
+            switchRole(IceRole.CONTROLLING);
+        }
+        return false;
+    }
+
+    private void switchRole(IceRole newRole) {
+        role = newRole;
+        checkList.prioritise(role);
+    }
+
+    /** RFC 8445 §7.2.5: a response to a check, a consent check or a gathering request. */
+    private Received handleResponse(LocalSocket socket, InetSocketAddress from, long nowNanos) {
+        for (int i = 0; i < gatherings.size(); i++) {
+            Gathering g = gatherings.get(i);
+            if (g.transaction.matches(message)) {
+                return gatheringResponse(g, from);
+            }
+        }
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            CandidatePair p = checkList.pairs().get(i);
+            if (p.check.matches(message)) {
+                return checkResponse(p, socket, from, nowNanos);
+            }
+        }
+        for (int c = 1; c < selected.length; c++) {
+            CandidatePair p = selected[c];
+            if (p != null && p.consent.matches(message)) {
+                return consentResponse(p, from, nowNanos);
+            }
+        }
+        return drop(DropReason.UNKNOWN_TRANSACTION);
+    }
+
+    private Received gatheringResponse(Gathering g, InetSocketAddress from) {
+        if (!from.equals(g.server)) {
+            return drop(DropReason.UNKNOWN_TRANSACTION);
+        }
+        g.transaction.close();
+        g.done = true;
+        if (message.isSuccessResponse()) {
+            InetSocketAddress mapped = mappedAddress();
+            if (mapped == null) {
+                checkGatheringComplete();
+                return drop(DropReason.BAD_RESPONSE);
+            }
+            addServerReflexive(g, mapped);
+        }
+        checkGatheringComplete();
+        return Received.STUN;
+    }
+
+    /** RFC 8445 §5.1.3: a server-reflexive address equal to the base, or already known, is redundant. */
+    private void addServerReflexive(Gathering g, InetSocketAddress mapped) {
+        if (mapped.equals(g.socket.address())) {
+            return;
+        }
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
+            if (local.base() == g.socket && local.candidate().address().equals(mapped)) {
+                return;
+            }
+        }
+        int component = g.socket.componentId();
+        Candidate srflx = Candidate.udp(foundation(CandidateType.SERVER_REFLEXIVE, g.socket.address().getAddress(),
+                g.server), component,
+            Candidate.priority(CandidateType.SERVER_REFLEXIVE, localPreference(g.socket), component), mapped,
+            CandidateType.SERVER_REFLEXIVE, g.socket.address());
+        addLocalCandidate(new LocalCandidate(srflx, g.socket));
+    }
+
+    private InetSocketAddress mappedAddress() {
+        int attr = message.findAttribute(StunAttributeType.XOR_MAPPED_ADDRESS);
+        return attr < 0 ? null : address.wrap(message, attr).toSocketAddress();
+    }
+
+    private Received checkResponse(CandidatePair p, LocalSocket socket, InetSocketAddress from, long nowNanos) {
+        if (!MessageIntegrity.check(message, p.generation.remoteKey)) {
+            if (message.isErrorResponse() && errorCode() != StunErrorCode.ROLE_CONFLICT) {
+                // RFC 8489 §9.1.4: an error about the credentials need not be signed; the check failed.
+                p.check.close();
+                checkFailed(p);
+                return Received.STUN;
+            }
+            return drop(DropReason.UNAUTHENTICATED);
+        }
+        p.check.close();
+        if (message.isErrorResponse()) {
+            if (errorCode() == StunErrorCode.ROLE_CONFLICT) {
+                // RFC 8445 §7.2.5.1: take the role opposite to the one the check claimed, and check again.
+                if (role == p.checkRole) {
+                    switchRole(p.checkRole.opposite());
+                }
+                checkList.trigger(p);
+            } else {
+                checkFailed(p);
+            }
+            return Received.STUN;
+        }
+        // RFC 8445 §7.2.5.2.1: the response must come from where the check went, to where it came from.
+        if (socket.id() != p.socketId() || !from.equals(p.remote.address())) {
+            checkFailed(p);
+            return Received.STUN;
+        }
+        InetSocketAddress mapped = mappedAddress();
+        if (mapped == null) {
+            checkFailed(p);
+            return drop(DropReason.BAD_RESPONSE);
+        }
+        p.validLocal = localCandidateFor(p, mapped);
+        p.state = CandidatePairState.SUCCEEDED;
+        checkList.unfreeze(p.foundation);
+        int c = p.componentId();
+        if (role == IceRole.CONTROLLING && !config.aggressiveNomination() && !isNominatedInThisGeneration(c)) {
+            nominationDueNanos[c] = Math.min(nominationDueNanos[c], nowNanos + config.nominationDelay().toNanos());
+        }
+        if (p.checkUsedCandidate || (role == IceRole.CONTROLLED && p.nominating)) {
+            p.nominated = true;
+            select(c, nowNanos);
+        }
+        return Received.STUN;
+    }
+
+    /** RFC 8445 §7.2.5.3.1: the local candidate the mapped address names; a new peer-reflexive one when none does. */
+    private LocalCandidate localCandidateFor(CandidatePair p, InetSocketAddress mapped) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
+            if (local.base() == p.local.base() && local.candidate().address().equals(mapped)) {
+                return local;
+            }
+        }
+        Candidate prflx = Candidate.udp(
+            foundation(CandidateType.PEER_REFLEXIVE, p.local.base().address().getAddress(), null),
+            p.componentId(), p.checkPriority, mapped, CandidateType.PEER_REFLEXIVE, p.local.base().address());
+        LocalCandidate local = new LocalCandidate(prflx, p.local.base());
+        addLocalCandidate(local);
+        return local;
+    }
+
+    private Received consentResponse(CandidatePair p, InetSocketAddress from, long nowNanos) {
+        if (!MessageIntegrity.check(message, p.generation.remoteKey) || !from.equals(p.remote.address())) {
+            return drop(DropReason.UNAUTHENTICATED);
+        }
+        p.consent.close();
+        if (message.isSuccessResponse() && !consentLost) {
+            p.lastConsentNanos = nowNanos;
+            p.disconnected = false;
+        }
+        return Received.STUN;
+    }
+
+    private int errorCode() {
+        return StunAttributes.errorCode(message, message.findAttribute(StunAttributeType.ERROR_CODE));
+    }
+
+    /** The selected pair of a component is its best nominated valid pair (RFC 8445 §8.1.1). */
+    private void select(int componentId, long nowNanos) {
+        CandidatePair best = checkList.bestNominated(componentId);
+        if (best == null || best == selected[componentId]) {
+            return;
+        }
+        best.lastConsentNanos = nowNanos;
+        best.disconnected = false;
+        best.nextConsentNanos = nowNanos + consentIntervalNanos();
+        best.lastSentNanos = nowNanos;
+        selected[componentId] = best;
+        if (role == IceRole.CONTROLLING) {
+            checkList.stopChecks(componentId);
+        }
+        events.add(new IceEvent.SelectedPairChanged(componentId, best.reportedLocal(), best.remote));
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private void updateState(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        setState(computeState(nowNanos));
+    }
+
+    private IceConnectionState computeState(long nowNanos) {
+        if (consentLost) {
+            return IceConnectionState.FAILED;
+        }
+        boolean allSelected = true;
+        boolean disconnected = false;
+        boolean selectedInThisGeneration = true;
+        for (int c = 1; c < selected.length; c++) {
+            CandidatePair p = selected[c];
+            if (p == null) {
+                allSelected = false;
+                selectedInThisGeneration = false;
+            } else {
+                selectedInThisGeneration &= p.generation == generation;
+                disconnected |= p.disconnected;
+            }
+        }
+        if (allSelected) {
+            if (disconnected) {
+                return IceConnectionState.DISCONNECTED;
+            }
+            // A lite agent checks nothing, so its pairs never finish: its part is done once a pair is nominated.
+            boolean done = selectedInThisGeneration && (config.lite() || !checkList.hasPending())
+                && remoteCandidatesComplete && gatheringComplete;
+            return done ? IceConnectionState.COMPLETED : IceConnectionState.CONNECTED;
+        }
+        if (remoteCandidatesComplete && gatheringComplete && !checkList.hasPending()
+            && hasComponentWithoutValidPair()) {
+            return IceConnectionState.FAILED;
+        }
+        if (state == IceConnectionState.NEW && !(generation.hasRemote() && !checkList.pairs().isEmpty())) {
+            return IceConnectionState.NEW;
+        }
+        return IceConnectionState.CHECKING;
+    }
+
+    private boolean hasComponentWithoutValidPair() {
+        for (int c = 1; c < selected.length; c++) {
+            if (selected[c] == null && checkList.bestValid(c) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void setState(IceConnectionState newState) {
+        if (newState == IceConnectionState.COMPLETED
+            && (state == IceConnectionState.NEW || state == IceConnectionState.CHECKING)) {
+            // W3C: an application waiting for "connected" sees it on the way to "completed".
+            setState(IceConnectionState.CONNECTED);
+        }
+        if (newState != state) {
+            state = newState;
+            events.add(new IceEvent.ConnectionStateChanged(newState));
+        }
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    private void sendCheck(CandidatePair p) {
+        sendRequest(p, p.check, p.checkUsedCandidate, p.checkPriority);
+    }
+
+    /** RFC 8445 §7.2.2: USERNAME, PRIORITY, the role with the tie-breaker, USE-CANDIDATE, integrity, FINGERPRINT. */
+    private void sendRequest(CandidatePair p, StunTransaction t, boolean useCandidate, long priority) {
+        Generation gen = p.generation;
+        ByteBuf out = config.allocator().buffer(STUN_BUFFER_SIZE);
+        encoder.wrap(out)
+            .header(BINDING_REQUEST, t.idHigh(), t.idLow())
+            .addString(StunAttributeType.USERNAME, gen.username)
+            .addUint32(StunAttributeType.PRIORITY, priority)
+            .addUint64(role == IceRole.CONTROLLING ? StunAttributeType.ICE_CONTROLLING
+                : StunAttributeType.ICE_CONTROLLED, config.tieBreaker());
+        if (useCandidate) {
+            encoder.addEmpty(StunAttributeType.USE_CANDIDATE);
+        }
+        encoder.addMessageIntegrity(gen.remoteKey).addFingerprint().finish();
+        transmits.add(new Transmit(p.socketId(), p.remote.address(), out));
+    }
+
+    private void sendGatheringRequest(Gathering g) {
+        ByteBuf out = config.allocator().buffer(StunMessage.HEADER_LENGTH + 8);
+        encoder.wrap(out).header(BINDING_REQUEST, g.transaction.idHigh(), g.transaction.idLow())
+            .addFingerprint().finish();
+        transmits.add(new Transmit(g.socket.id(), g.server, out));
+    }
+
+    /**
+     * RFC 8445 §7.3.1.2: XOR-MAPPED-ADDRESS is the source of the check, signed with our password. The transaction id
+     * is copied as two numbers: a buffer-to-buffer copy between direct buffers would allocate NIO views.
+     */
+    private void respondSuccess(LocalSocket socket, InetSocketAddress to, Generation gen) {
+        ByteBuf out = config.allocator().buffer(STUN_BUFFER_SIZE);
+        encoder.wrap(out).header(BINDING_SUCCESS, message.transactionIdHigh(), message.transactionIdLow())
+            .addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, to)
+            .addMessageIntegrity(gen.localKey).addFingerprint().finish();
+        transmits.add(new Transmit(socket.id(), to, out));
+    }
+
+    /** An error response; signed when the request was authenticated ({@code gen} not null). */
+    private void respondError(LocalSocket socket, InetSocketAddress to, int code, Generation gen) {
+        ByteBuf out = config.allocator().buffer(STUN_BUFFER_SIZE);
+        encoder.wrap(out).header(BINDING_ERROR, message.transactionIdHigh(), message.transactionIdLow())
+            .addErrorCode(code, StunErrorCode.reason(code));
+        if (code == StunErrorCode.UNKNOWN_ATTRIBUTE) {
+            encoder.addUnknownAttributes(message);
+        }
+        if (gen != null) {
+            encoder.addMessageIntegrity(gen.localKey);
+        }
+        encoder.addFingerprint().finish();
+        transmits.add(new Transmit(socket.id(), to, out));
+    }
+
+    private Received drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+        return Received.DROPPED;
+    }
+
+    private LocalSocket socket(int id) {
+        for (int i = 0; i < sockets.size(); i++) {
+            LocalSocket s = sockets.get(i);
+            if (s.id() == id) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** One server-reflexive gathering transaction: a socket asking a STUN server (RFC 8445 §5.1.1.2). */
+    private static final class Gathering {
+        final LocalSocket socket;
+        final InetSocketAddress server;
+        final StunTransaction transaction = new StunTransaction();
+        boolean started;
+        boolean done;
+
+        Gathering(LocalSocket socket, InetSocketAddress server) {
+            this.socket = socket;
+            this.server = server;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.turnkit.ice.agent;
+
+/**
+ * A local candidate and its base (RFC 8445 §5.1.1.1): the socket checks and data from it leave through.
+ *
+ * @param candidate the candidate as signalled
+ * @param base      the socket whose address is the candidate's base
+ */
+record LocalCandidate(Candidate candidate, LocalSocket base) {
+}

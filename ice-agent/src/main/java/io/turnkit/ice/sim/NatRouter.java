@@ -1,0 +1,218 @@
+package io.turnkit.ice.sim;
+
+import io.turnkit.ice.stun.NatBehavior;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A NAT (RFC 4787): a {@link Router} for a LAN of its own, with one external address on its parent's network.
+ * A datagram from the LAN to anywhere outside it leaves through a mapping (internal address and port to external
+ * port) and comes back in only through a live mapping whose filtering admits its source. Behaviors are chosen by
+ * {@link NatConfiguration}. A NAT can sit in another NAT's LAN: that is a double NAT.
+ */
+public final class NatRouter extends Router implements NetworkNode {
+    /** Random external ports come from above the well-known ones. */
+    private static final int FIRST_RANDOM_PORT = 1024;
+    private static final int PORTS = 65536;
+
+    private final Router parent;
+    private final InetAddress external;
+    private final NatConfiguration configuration;
+    private final Map<MappingKey, Mapping> mappings = new HashMap<>();
+    private final Map<Integer, Mapping> mappingsByExternalPort = new HashMap<>();
+    /** For a 1:1 NAT: the one inside address that the external address stands for. */
+    private InetAddress insideAddress;
+
+    NatRouter(VirtualNetwork network, String name, Router parent, InetAddress external,
+            NatConfiguration configuration) {
+        super(network, name);
+        this.parent = parent;
+        this.external = external;
+        this.configuration = configuration;
+    }
+
+    /** Its address on the parent's network, the source of every mapping. */
+    public InetAddress externalAddress() {
+        return external;
+    }
+
+    public NatConfiguration configuration() {
+        return configuration;
+    }
+
+    /** How many mappings are alive now (expired ones do not count). */
+    public int mappingCount() {
+        long now = network.clock().now();
+        return (int) mappings.values().stream().filter(mapping -> !expired(mapping, now)).count();
+    }
+
+    /** @throws IllegalArgumentException for a second inside address of a 1:1 NAT */
+    @Override
+    public void attach(InetAddress address, NetworkNode node) {
+        if (configuration.oneToOne()) {
+            if (insideAddress != null) {
+                throw new IllegalArgumentException("the 1:1 NAT " + name() + " stands for "
+                        + insideAddress.getHostAddress() + " alone");
+            }
+            insideAddress = address;
+        }
+        super.attach(address, node);
+    }
+
+    /** A datagram from the parent's network for the external address: it crosses this router's link, then in. */
+    @Override
+    public void receive(Datagram datagram) {
+        enter(datagram, this::admit);
+    }
+
+    /** A datagram from the LAN for an address outside it: through a mapping, out to the parent (or hairpinned). */
+    @Override
+    void leave(Datagram datagram) {
+        if (configuration.udpBlocked()) {
+            drop(DropReason.UDP_BLOCKED);
+            return;
+        }
+        boolean hairpin = datagram.destination().getAddress().equals(external);
+        if (hairpin && !configuration.hairpinning()) {
+            drop(DropReason.HAIRPINNING_OFF);
+            return;
+        }
+        Datagram translated = datagram.withSource(outboundSource(datagram));
+        if (hairpin) {
+            // RFC 4787 §6 REQ-9: the hairpinned datagram comes back in with the sender's external address as its
+            // source, through the receiver's mapping and its filtering, as if from outside.
+            admit(translated);
+        } else {
+            parent.inject(translated);
+        }
+    }
+
+    /** The external source for a datagram leaving: its mapping's, made or refreshed (RFC 4787 §4.3 REQ-6). */
+    private InetSocketAddress outboundSource(Datagram datagram) {
+        InetSocketAddress internal = datagram.source();
+        if (configuration.oneToOne()) {
+            return new InetSocketAddress(external, internal.getPort());
+        }
+        long now = network.clock().now();
+        MappingKey key = new MappingKey(internal, scope(datagram.destination()));
+        Mapping mapping = mappings.get(key);
+        if (mapping != null && expired(mapping, now)) {
+            forget(mapping);
+            mapping = null;
+        }
+        if (mapping == null) {
+            mapping = new Mapping(key, new InetSocketAddress(external, externalPort(internal.getPort(), now)));
+            mappings.put(key, mapping);
+            mappingsByExternalPort.put(mapping.external.getPort(), mapping);
+        }
+        mapping.lastOutboundNanos = now;
+        mapping.contacted(datagram.destination());
+        return mapping.external;
+    }
+
+    /** A datagram for the external address: to its inside destination if a live mapping admits its source. */
+    private void admit(Datagram datagram) {
+        if (configuration.udpBlocked()) {
+            drop(DropReason.UDP_BLOCKED);
+            return;
+        }
+        if (configuration.oneToOne()) {
+            if (insideAddress == null) {
+                drop(DropReason.NO_ROUTE);
+            } else {
+                route(datagram.withDestination(
+                        new InetSocketAddress(insideAddress, datagram.destination().getPort())));
+            }
+            return;
+        }
+        Mapping mapping = mappingsByExternalPort.get(datagram.destination().getPort());
+        if (mapping != null && expired(mapping, network.clock().now())) {
+            forget(mapping);
+            mapping = null;
+        }
+        if (mapping == null) {
+            drop(DropReason.NO_MAPPING);
+        } else if (!mapping.admits(datagram.source(), configuration.filtering())) {
+            drop(DropReason.FILTERED);
+        } else {
+            route(datagram.withDestination(mapping.key.internal()));
+        }
+    }
+
+    /** RFC 4787 §4.1: the part of the destination that selects a mapping. */
+    private InetSocketAddress scope(InetSocketAddress destination) {
+        return switch (configuration.mapping()) {
+            case ENDPOINT_INDEPENDENT -> null;
+            case ADDRESS_DEPENDENT -> new InetSocketAddress(destination.getAddress(), 0);
+            case ADDRESS_AND_PORT_DEPENDENT -> destination;
+        };
+    }
+
+    /** RFC 4787 §4.2.1: the internal port when preserving and free, else a random free one. */
+    private int externalPort(int internalPort, long now) {
+        if (configuration.portAssignment() == NatConfiguration.PortAssignment.PRESERVING
+                && portFree(internalPort, now)) {
+            return internalPort;
+        }
+        for (int tried = 0; tried < PORTS; tried++) {
+            int port = FIRST_RANDOM_PORT + network.random().nextInt(PORTS - FIRST_RANDOM_PORT);
+            if (portFree(port, now)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("NAT " + name() + " has no free external port left");
+    }
+
+    private boolean portFree(int port, long now) {
+        Mapping holder = mappingsByExternalPort.get(port);
+        if (holder != null && expired(holder, now)) {
+            forget(holder);
+            holder = null;
+        }
+        return holder == null;
+    }
+
+    private boolean expired(Mapping mapping, long now) {
+        return now - mapping.lastOutboundNanos >= configuration.mappingLifetime().toNanos();
+    }
+
+    private void forget(Mapping mapping) {
+        mappings.remove(mapping.key);
+        mappingsByExternalPort.remove(mapping.external.getPort());
+    }
+
+    /** An internal endpoint and the destination scope it was used for ({@code null}: any destination). */
+    private record MappingKey(InetSocketAddress internal, InetSocketAddress scope) {
+    }
+
+    /** A NAT mapping and the destinations it sent to, which its filtering admits back (RFC 4787 §5). */
+    private static final class Mapping {
+        final MappingKey key;
+        final InetSocketAddress external;
+        final Set<InetAddress> contactedAddresses = new HashSet<>();
+        final Set<InetSocketAddress> contactedEndpoints = new HashSet<>();
+        long lastOutboundNanos;
+
+        Mapping(MappingKey key, InetSocketAddress external) {
+            this.key = key;
+            this.external = external;
+        }
+
+        void contacted(InetSocketAddress destination) {
+            contactedAddresses.add(destination.getAddress());
+            contactedEndpoints.add(destination);
+        }
+
+        boolean admits(InetSocketAddress source, NatBehavior.Type filtering) {
+            return switch (filtering) {
+                case ENDPOINT_INDEPENDENT -> true;
+                case ADDRESS_DEPENDENT -> contactedAddresses.contains(source.getAddress());
+                case ADDRESS_AND_PORT_DEPENDENT -> contactedEndpoints.contains(source);
+            };
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.turnkit.server.protocol;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.turnkit.server.auth.AuthResult;
+import io.turnkit.server.link.ClientLink;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunErrorCode;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+
+/**
+ * Responses to one client link's requests, encoded straight into pooled buffers and queued on the link. The
+ * attributes every response shares are added here: SOFTWARE when the operator asked for it, integrity on
+ * every response to an authenticated request (RFC 8489 §9.2.4), FINGERPRINT when the request had one
+ * (RFC 8489 §14.7). Used from the link's event loop only.
+ */
+final class ResponseWriter {
+    private static final int INITIAL_BYTES = 256;
+
+    private final ClientLink link;
+    private final String software;
+    private final StunMessageEncoder encoder = new StunMessageEncoder();
+
+    ResponseWriter(ClientLink link, String software) {
+        this.link = link;
+        this.software = software;
+    }
+
+    /** Starts a response of {@code stunClass} to {@code request}; the caller adds attributes to {@link #encoder()}. */
+    ByteBuf start(StunMessage request, int stunClass) {
+        ByteBuf out = Transports.ALLOCATOR.directBuffer(INITIAL_BYTES);
+        encoder.wrap(out).header(StunMessageType.of(request.method(), stunClass), request);
+        return out;
+    }
+
+    /** Starts a response to a request that is gone by now, by its method and transaction id. */
+    ByteBuf start(int method, int stunClass, byte[] transactionId) {
+        ByteBuf out = Transports.ALLOCATOR.directBuffer(INITIAL_BYTES);
+        encoder.wrap(out).header(StunMessageType.of(method, stunClass), transactionId);
+        return out;
+    }
+
+    /** The encoder of the response being written. */
+    StunMessageEncoder encoder() {
+        return encoder;
+    }
+
+    /**
+     * Ends the response and queues it to {@code client}. With {@code keep} the caller gets the response back
+     * and owns it (to answer a retransmission with it); else null.
+     */
+    ByteBuf finishAndSend(ByteBuf response, InetSocketAddress client, AuthResult auth, boolean fingerprint,
+            boolean keep) {
+        if (software != null) {
+            encoder.addString(StunAttributeType.SOFTWARE, software);
+        }
+        if (auth != null) {
+            auth.writeIntegrity(encoder);
+        }
+        if (fingerprint) {
+            encoder.addFingerprint();
+        }
+        encoder.finish();
+        link.write(keep ? response.retainedDuplicate() : response, client);
+        link.flush();
+        return keep ? response : null;
+    }
+
+    /** A success response with no attributes of its own, kept to answer a retransmission with. */
+    ByteBuf success(StunMessage request, InetSocketAddress client, AuthResult auth) {
+        ByteBuf response = start(request, StunClass.SUCCESS_RESPONSE);
+        return finishAndSend(response, client, auth, hasFingerprint(request), true);
+    }
+
+    /** An error response with the RFCs' reason phrase for {@code code}. */
+    void error(StunMessage request, InetSocketAddress client, int code, AuthResult auth) {
+        error(request, client, code, StunErrorCode.reason(code), auth);
+    }
+
+    void error(StunMessage request, InetSocketAddress client, int code, String reason, AuthResult auth) {
+        ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
+        encoder.addErrorCode(code, reason);
+        finishAndSend(response, client, auth, hasFingerprint(request), false);
+    }
+
+    /** A 401 or 438 with what the client needs to try again: realm, nonce, password algorithms. */
+    void challenge(StunMessage request, InetSocketAddress client, AuthResult auth) {
+        ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
+        encoder.addErrorCode(auth.errorCode(), auth.reason());
+        auth.writeChallenge(encoder);
+        // A 438 to a request whose integrity verified is signed too; a refused one has no key to sign with.
+        finishAndSend(response, client, auth, hasFingerprint(request), false);
+    }
+
+    /** RFC 8489 §6.3.1.1: a 420 naming the comprehension-required attributes the server does not know. */
+    void unknownAttributes(StunMessage request, InetSocketAddress client, AuthResult auth) {
+        ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
+        encoder.addErrorCode(StunErrorCode.UNKNOWN_ATTRIBUTE, StunErrorCode.reason(StunErrorCode.UNKNOWN_ATTRIBUTE));
+        encoder.addUnknownAttributes(request);
+        finishAndSend(response, client, auth, hasFingerprint(request), false);
+    }
+
+    static boolean hasFingerprint(StunMessage request) {
+        return request.findAttribute(StunAttributeType.FINGERPRINT) >= 0;
+    }
+}

@@ -1,0 +1,20 @@
+package io.turnkit.server.protocol;
+
+import io.turnkit.server.auth.Authenticator;
+import io.turnkit.server.metrics.Counters;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.policy.PeerPolicy;
+import io.turnkit.server.relay.RelayAddresses;
+import io.turnkit.server.relay.RelayResources;
+import io.turnkit.stun.StunValidation;
+
+/**
+ * What request handling uses of the server, each part safe to share between event loops: the settings,
+ * authentication, the peer policy, the relay resources and addresses, and the counters.
+ *
+ * @param validation the results of validating received STUN messages
+ */
+public record TurnServices(TurnSettings settings, Authenticator authenticator, PeerPolicy peerPolicy,
+        RelayResources relays, RelayAddresses relayAddresses, ServerCounters counters,
+        Counters<StunValidation> validation) {
+}

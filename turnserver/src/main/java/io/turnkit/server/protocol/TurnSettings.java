@@ -1,0 +1,13 @@
+package io.turnkit.server.protocol;
+
+/**
+ * The plain values request handling runs with, taken from the configuration once at start.
+ *
+ * @param software the SOFTWARE attribute of responses, or null for none
+ * @param maxBps   the bandwidth of each direction of an allocation, bytes per second; 0 for no limit
+ */
+public record TurnSettings(String realm, String software, long maxAllocateLifetimeSeconds,
+        long permissionLifetimeSeconds, long channelLifetimeSeconds, long maxBps) {
+    /** RFC 8656 §7.2: an allocation lives 600 s unless the client asks otherwise. */
+    public static final long DEFAULT_ALLOCATION_LIFETIME_SECONDS = 600;
+}

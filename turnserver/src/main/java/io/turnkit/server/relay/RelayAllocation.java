@@ -1,0 +1,109 @@
+package io.turnkit.server.relay;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.turnkit.server.link.ClientLink;
+import io.turnkit.server.transport.DatagramBurst;
+import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.store.Allocation;
+import io.turnkit.store.FiveTuple;
+
+/**
+ * An allocation as the server runs it: the store's state plus the relay socket and the client link it
+ * relays between, and the last response, to answer a retransmitted request with the same bytes
+ * (RFC 8656 §7.2, RFC 8489 §6.3.4).
+ */
+public final class RelayAllocation extends Allocation {
+    private final ClientLink link;
+    private final int relayPort;
+    /** coturn treats the two directions of --max-bps separately, and so do we. */
+    private final BandwidthLimit toPeer;
+    private final BandwidthLimit toClient;
+    private UdpSocket relaySocket;
+    /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
+    private DatagramBurst toPeerBurst;
+    private PeerDataHandler fromPeers;
+
+    private long lastTransactionIdHigh;
+    private int lastTransactionIdLow;
+    private ByteBuf lastResponse;
+
+    @SuppressWarnings("this-escape")
+    public RelayAllocation(FiveTuple fiveTuple, String username, String realm, InetSocketAddress relayedAddress,
+            int relayPort, ClientLink link, long lifetimeNanos, long nowNanos, long permissionLifetimeNanos,
+            long channelLifetimeNanos, long maxBytesPerSecond) {
+        super(fiveTuple, username, realm, relayedAddress, lifetimeNanos, nowNanos, permissionLifetimeNanos,
+                channelLifetimeNanos);
+        this.link = link;
+        this.relayPort = relayPort;
+        this.toPeer = new BandwidthLimit(maxBytesPerSecond, nowNanos);
+        this.toClient = new BandwidthLimit(maxBytesPerSecond, nowNanos);
+    }
+
+    /** The client link this allocation was made through, and relays back to. */
+    public ClientLink link() {
+        return link;
+    }
+
+    public int relayPort() {
+        return relayPort;
+    }
+
+    /** Whether {@code bytes} from the client to its peers fit in --max-bps now. */
+    public boolean admitToPeer(int bytes, long nowNanos) {
+        return toPeer.admit(bytes, nowNanos);
+    }
+
+    /** Whether {@code bytes} from peers to the client fit in --max-bps now. */
+    boolean admitToClient(int bytes, long nowNanos) {
+        return toClient.admit(bytes, nowNanos);
+    }
+
+    /** The relay socket is bound: from now on the allocation relays through it. */
+    void relayThrough(UdpSocket relay, DatagramBurst burst, PeerDataHandler peerData) {
+        relaySocket = relay;
+        toPeerBurst = burst;
+        fromPeers = peerData;
+    }
+
+    /** What takes the datagrams peers send to the relayed address. */
+    public PeerDataHandler fromPeers() {
+        return fromPeers;
+    }
+
+    public UdpSocket relaySocket() {
+        return relaySocket;
+    }
+
+    public DatagramBurst peerBurst() {
+        return toPeerBurst;
+    }
+
+    public InetSocketAddress client() {
+        return fiveTuple().client();
+    }
+
+    /** The response remembered for this transaction, or null when the request is not a retransmission. */
+    public ByteBuf cachedResponse(long transactionIdHigh, int transactionIdLow) {
+        if (lastResponse != null && lastTransactionIdHigh == transactionIdHigh
+                && lastTransactionIdLow == transactionIdLow) {
+            return lastResponse;
+        }
+        return null;
+    }
+
+    public void rememberResponse(long transactionIdHigh, int transactionIdLow, ByteBuf response) {
+        releaseCachedResponse();
+        lastTransactionIdHigh = transactionIdHigh;
+        lastTransactionIdLow = transactionIdLow;
+        lastResponse = response;
+    }
+
+    public void releaseCachedResponse() {
+        if (lastResponse != null) {
+            lastResponse.release();
+            lastResponse = null;
+        }
+    }
+}

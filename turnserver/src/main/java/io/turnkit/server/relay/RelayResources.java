@@ -1,0 +1,101 @@
+package io.turnkit.server.relay;
+
+import java.net.InetSocketAddress;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.turnkit.server.metrics.PerThread;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.DatagramBurst;
+import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.store.Quotas;
+import io.turnkit.store.RelayPortPool;
+import io.turnkit.store.Reservations;
+
+/**
+ * What allocations take and give back (RFC 8656 §7.2): relay ports, reservations of the next port, each
+ * user's place in the quotas, relay sockets, and each event loop's table of its allocations. Safe to use
+ * from any event loop.
+ */
+public final class RelayResources {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayResources.class);
+
+    private final Transports transports;
+    private final RelayPortPool ports;
+    private final Reservations reservations;
+    private final Quotas quotas;
+    private final ServerCounters counters;
+    private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
+
+    public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
+            ServerCounters counters) {
+        this.transports = transports;
+        this.ports = ports;
+        this.reservations = reservations;
+        this.quotas = quotas;
+        this.counters = counters;
+    }
+
+    public RelayPortPool ports() {
+        return ports;
+    }
+
+    public Reservations reservations() {
+        return reservations;
+    }
+
+    public Quotas quotas() {
+        return quotas;
+    }
+
+    /** The allocations of the calling event loop, by relayed address. */
+    public LoopRelays loopRelays() {
+        return loopRelays.get();
+    }
+
+    /**
+     * Binds a relay socket on the client link's own event loop, so relaying never changes threads; what peers
+     * send it goes to {@code fromPeers}.
+     */
+    public Future<UdpSocket> bind(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
+        return transports.bindDatagram(loop, address, false, Transports.RELAY_BUFFER_BYTES, fromPeers, counters);
+    }
+
+    /** The relay socket is bound: from now on {@code allocation} relays through it, and this loop knows it. */
+    public void relayThrough(RelayAllocation allocation, UdpSocket relay, PeerDataHandler fromPeers) {
+        allocation.relayThrough(relay, new DatagramBurst(relay, transports.udpSegmentation(), counters,
+                ServerCounter.GSO_BURSTS_TO_PEER), fromPeers);
+        loopRelays().add(allocation);
+    }
+
+    /**
+     * Frees what an allocation holds: its relay socket, then its port, and its place in the quotas. Called on
+     * the allocation's event loop.
+     */
+    public void release(RelayAllocation allocation, ServerCounter reason) {
+        counters.increment(reason);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} of {}", reason.meterName(), TransportAddresses.format(allocation.relayedAddress()),
+                    allocation.fiveTuple());
+        }
+        allocation.releaseCachedResponse();
+        allocation.peerBurst().discard();
+        loopRelays().remove(allocation);
+        quotas.release(allocation.username());
+        allocation.relaySocket().close().addListener(f -> ports.release(allocation.relayPort()));
+    }
+
+    /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
+    public void releasePorts(int port, boolean withNext) {
+        ports.release(port);
+        if (withNext) {
+            ports.release(port + 1);
+        }
+    }
+}
