@@ -137,7 +137,7 @@ COTURN_CMD=(turnserver -n --listening-ip=127.0.0.1 --listening-port=$COTURN_PORT
     --log-file=stdout --simple-log --userdb="$WORK/turndb")
 TURNKIT_CMD=(java $TURNKIT_JAVA_OPTS -jar $TURNKIT_JAR serve --listening-ip=127.0.0.1 --listening-port=$TURNKIT_PORT
     --relay-ip=127.0.0.1 --min-port=$TURNKIT_MIN --max-port=$TURNKIT_MAX --lt-cred-mech
-    --user=$USER_NAME:$PASSWORD --realm=$REALM --allow-loopback-peers --userdb="$WORK/userdb")
+    --user=$USER_NAME:$PASSWORD --realm=$REALM --allow-loopback-peers --no-tls --userdb="$WORK/userdb")
 
 port_of() {
     if [[ $1 == coturn ]]; then echo $COTURN_PORT; else echo $TURNKIT_PORT; fi

@@ -36,6 +36,13 @@ final class EffectiveSettings {
         return switch (option) {
             case LISTENING_IP -> addresses(config.listeningIps(), "(every address)");
             case LISTENING_PORT -> Integer.toString(config.listeningPort());
+            case TLS_LISTENING_PORT -> Integer.toString(config.tlsListeningPort());
+            case NO_TLS -> onOff(config.noTls());
+            case CERT -> config.cert() == null ? "(self-signed, made at start)" : config.cert().toString();
+            case PKEY -> config.pkey() == null ? NONE : config.pkey().toString();
+            case PKEY_PWD -> config.pkeyPwd() == null ? NONE : SET;
+            case CIPHER_LIST -> config.cipherList() == null ? "DEFAULT" : config.cipherList();
+            case PROXY_PROTOCOL -> onOff(config.proxyProtocol());
             case RELAY_IP -> addresses(config.relayIps(), "(the address the client reached)");
             case EXTERNAL_IP -> joined(config.externalIps());
             case MIN_PORT -> Integer.toString(config.minPort());

@@ -21,7 +21,7 @@ final class InProcessServer implements AfterEachCallback {
     void start(Path dir, Consumer<ServerConfig.Builder> settings) {
         ServerConfig.Builder config = ServerConfig.builder()
                 .addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0)
+                .listeningPort(0).tlsListeningPort(0)
                 .realm("turnkit.test")
                 .userdb(dir.resolve("turnuserdb.conf"));
         settings.accept(config);

@@ -179,10 +179,10 @@ class ServeCommandTest {
     void shouldWarnAboutAnIgnoredCoturnFlagOnTheCommandLineAndStart() {
         FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
 
-        int exit = run(launcher, "serve", "-r", "r", "-o", "--cert", "/etc/turn.pem");
+        int exit = run(launcher, "serve", "-r", "r", "-o", "--dh-file", "/etc/dhparam.pem");
 
         assertEquals(0, exit);
-        assertEquals(List.of("turnkit: warning: ignoring '--cert': turnkit serve has no TLS or DTLS listener yet",
+        assertEquals(List.of("turnkit: warning: ignoring '--dh-file': turnkit's TLS key exchanges are the JDK's",
                 "turnkit: warning: ignoring '-o': turnkit stays in the foreground: run it under systemd, or "
                         + "start-stop-daemon --background"), err.toString().lines().toList());
         assertEquals(1, launcher.launched.size());

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A real browser uses turnkit as its TURN server: Chromium's WebRTC stack, restricted to relay candidates,
  * carries a data channel between two peer connections through two allocations, reaching the server over UDP
- * and over TCP ({@code turn:...?transport=}, RFC 7065 §3.1).
+ * over TCP ({@code turn:...?transport=}, RFC 7065 §3.1) and over TLS ({@code turns:}, with the certificate the
+ * server made for itself).
  */
 class ChromiumRelayTest {
     private static final String USER = "alice";
@@ -41,13 +42,20 @@ class ChromiumRelayTest {
         Cleanup.closeAll(server);
     }
 
+    /** The iceServers URI for {@code transport}: TLS is turns: to the TLS port, over TCP (RFC 7065 §3.1). */
+    private static String uri(String transport) {
+        return transport.equals("tls")
+                ? "turns:" + LoopbackPorts.LOOPBACK_IP + ":" + server.tlsPort() + "?transport=tcp"
+                : "turn:" + LoopbackPorts.LOOPBACK_IP + ":" + server.port() + "?transport=" + transport;
+    }
+
     @ParameterizedTest(name = "transport={0}")
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void shouldRelayDataChannelBothWaysBetweenRelayCandidates(String transport) {
         Map<String, String> result;
         try (WebRtcTestPage page = WebRtcTestPage.start();
              Chromium chromium = Chromium.open(page.uri(Map.of(
-                     "turn", "turn:" + LoopbackPorts.LOOPBACK_IP + ":" + server.port() + "?transport=" + transport,
+                     "turn", uri(transport),
                      "username", USER,
                      "credential", PASSWORD,
                      "messages", Integer.toString(MESSAGES),

@@ -76,6 +76,21 @@ class TurnutilsUclientTest {
     }
 
     @Test
+    void shouldRelayChannelDataOverTlsOnTheTlsPortWithoutLoss() {
+        // -S: TLS over the TCP connection (RFC 8656 §3.1), to the port turns: URIs name.
+        TurnutilsUclient.run(longTermServer, longTermServer.tlsPort(),
+                        throughPeer("-t", "-S", "-l", "1001", "-u", USER, "-w", PASSWORD))
+                .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+    }
+
+    @Test
+    void shouldRelayOverTlsOnThePlainPortWithoutLoss() {
+        // One port for turn: and turns:, told apart by the first bytes of each connection.
+        TurnutilsUclient.run(longTermServer, throughPeer("-t", "-S", "-s", "-u", USER, "-w", PASSWORD))
+                .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+    }
+
+    @Test
     void shouldRelayBetweenFortyClientsWithoutLoss() {
         // -y: the relayed addresses talk to each other, 40 sessions in pairs, no peer process involved.
         TurnutilsUclient.run(longTermServer, List.of("-y", "-m", "40", "-n", Integer.toString(MESSAGES),

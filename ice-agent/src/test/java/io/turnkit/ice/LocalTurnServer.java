@@ -24,7 +24,7 @@ public final class LocalTurnServer implements AutoCloseable {
     public static LocalTurnServer start(Path dir, Consumer<ServerConfig.Builder> settings) {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0)
+                .listeningPort(0).tlsListeningPort(0)
                 .realm(REALM)
                 .ltCredMech(true)
                 .user(USER, PASSWORD)

@@ -32,6 +32,9 @@ import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.proxy.ProxyHeaderReader;
+import io.turnkit.server.transport.tls.ServerCertificate;
+import io.turnkit.server.transport.tls.StreamDemultiplexer;
 import io.turnkit.stun.StunValidation;
 
 /** A running TURN server (RFC 8656): its listeners, relays and timers. */
@@ -42,6 +45,8 @@ public final class TurnServer implements AutoCloseable {
 
     private static final int CLOSE_WAIT_SECONDS = 2;
     private static final int ANY_PORT_ATTEMPTS = 5;
+    /** How often the certificate files are checked for a renewal. */
+    private static final int CERTIFICATE_POLL_SECONDS = 2;
 
     private final EventLoopGroup group;
     private final ServerContext context;
@@ -54,20 +59,22 @@ public final class TurnServer implements AutoCloseable {
     }
 
     /** The sockets clients reach the server on. */
-    private record Listeners(List<UdpSocket> udp, List<Channel> tcp) {
+    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<Channel> tls) {
         Listeners() {
-            this(new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         void addAll(Listeners more) {
             udp.addAll(more.udp);
             tcp.addAll(more.tcp);
+            tls.addAll(more.tls);
         }
 
         /** Closes them all, each within {@code seconds}. */
         void close(int seconds) {
             udp.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tcp.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
+            tls.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
         }
     }
 
@@ -94,12 +101,20 @@ public final class TurnServer implements AutoCloseable {
         EventLoopGroup group = transports.newEventLoopGroup(threads);
         Listeners listeners = new Listeners();
         ServerContext context;
+        ServerCertificate certificate;
         try {
             context = ServerContexts.create(config, transports, limits, clock);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
+            certificate = config.noTls() ? null : serverCertificate(config, addresses);
+            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
             for (InetAddress address : addresses) {
                 listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
-                        transports, group, context, limits));
+                        transports, group, context, tcp));
+                if (certificate != null && (config.tlsListeningPort() == 0
+                        || config.tlsListeningPort() != config.listeningPort())) {
+                    InetSocketAddress tls = new InetSocketAddress(address, config.tlsListeningPort());
+                    listeners.tls().add(bind("tls", tls, tcp.bind(tls)).channel());
+                }
             }
         } catch (RuntimeException e) {
             listeners.close(CLOSE_WAIT_SECONDS);
@@ -107,6 +122,10 @@ public final class TurnServer implements AutoCloseable {
             throw e;
         }
         group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        if (certificate != null) {
+            group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
+                    CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
+        }
         TurnServer server = new TurnServer(group, context, listeners);
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
@@ -127,7 +146,7 @@ public final class TurnServer implements AutoCloseable {
      * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
      */
     private static Listeners listen(InetSocketAddress local, ServerConfig config, int threads,
-            Transports transports, EventLoopGroup group, ServerContext context, Limits limits) {
+            Transports transports, EventLoopGroup group, ServerContext context, ServerBootstrap tcp) {
         for (int attempt = 1;; attempt++) {
             Listeners bound = new Listeners();
             InetSocketAddress next = local;
@@ -142,7 +161,7 @@ public final class TurnServer implements AutoCloseable {
                     next = udp.localAddress();
                 }
                 if (!config.noTcp()) {
-                    ChannelFuture binding = tcpBootstrap(group, transports, context, limits).bind(next);
+                    ChannelFuture binding = tcp.bind(next);
                     bound.tcp().add(bind("tcp", next, binding).channel());
                 }
                 return bound;
@@ -155,8 +174,20 @@ public final class TurnServer implements AutoCloseable {
         }
     }
 
+    private static ServerCertificate serverCertificate(ServerConfig config, List<InetAddress> addresses) {
+        try {
+            return ServerCertificate.of(config, addresses);
+        } catch (IllegalArgumentException e) {
+            throw new ServerStartException(e.getMessage());
+        }
+    }
+
+    /**
+     * Every TCP listener's connections: TLS and plain alike ({@link StreamDemultiplexer}), behind a PROXY
+     * protocol header when the configuration says so.
+     */
     private static ServerBootstrap tcpBootstrap(EventLoopGroup group, Transports transports, ServerContext context,
-            Limits limits) {
+            Limits limits, ServerCertificate certificate, boolean proxyProtocol) {
         return new ServerBootstrap()
                 .group(group)
                 .channel(transports.serverSocketChannel())
@@ -167,9 +198,14 @@ public final class TurnServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        StreamFrameDecoder decoder = new StreamFrameDecoder(context.services().counters());
-                        channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0),
-                                decoder, new TcpClientLink(context.services(), context.tcpConnections(), decoder).handler());
+                        ServerCounters counters = context.services().counters();
+                        StreamFrameDecoder decoder = new StreamFrameDecoder(counters);
+                        channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0));
+                        if (proxyProtocol) {
+                            channel.pipeline().addLast(new ProxyHeaderReader(counters));
+                        }
+                        channel.pipeline().addLast(new StreamDemultiplexer(certificate, counters), decoder,
+                                new TcpClientLink(context.services(), context.tcpConnections(), decoder).handler());
                     }
                 });
     }
@@ -225,6 +261,9 @@ public final class TurnServer implements AutoCloseable {
         for (InetSocketAddress address : listeningAddresses(false)) {
             names.add("tcp " + TransportAddresses.format(address));
         }
+        for (InetSocketAddress address : tlsListeningAddresses()) {
+            names.add("tls " + TransportAddresses.format(address));
+        }
         return String.join(", ", names.stream().distinct().toList());
     }
 
@@ -246,6 +285,16 @@ public final class TurnServer implements AutoCloseable {
         } else {
             listeners.tcp().forEach(channel -> addresses.add((InetSocketAddress) channel.localAddress()));
         }
+        return addresses;
+    }
+
+    /**
+     * The addresses of the TLS port's listeners; empty with no-tls, or when the TLS port is the listening port
+     * (every TCP listener takes TLS).
+     */
+    public List<InetSocketAddress> tlsListeningAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        listeners.tls().forEach(channel -> addresses.add((InetSocketAddress) channel.localAddress()));
         return addresses;
     }
 

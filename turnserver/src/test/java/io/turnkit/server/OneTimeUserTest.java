@@ -32,7 +32,7 @@ class OneTimeUserTest {
     void shouldLetInUsersAddedAfterStartAlongsideTheOneTimeUser() throws Exception {
         Path userdb = temp.resolve("userdb");
         int base = RelayPorts.randomBase();
-        ServerConfig config = ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress()).listeningPort(0)
+        ServerConfig config = ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress()).listeningPort(0).tlsListeningPort(0)
                 .realm(REALM).ltCredMech(true).minPort(base).maxPort(base + RelayPorts.SIZE - 1).userdb(userdb).build();
         try (TurnServer server = TurnServer.start(config)) {
             InetSocketAddress address = server.listeningAddresses(true).get(0);

@@ -58,7 +58,7 @@ class RedisCredentialsTest {
         int base = RelayPorts.randomBase();
         server = TurnServer.start(ServerConfig.builder()
                 .addListeningIp(LOOPBACK)
-                .listeningPort(0)
+                .listeningPort(0).tlsListeningPort(0)
                 .noTcp(true)
                 .realm(REALM)
                 .ltCredMech(true)
@@ -85,7 +85,7 @@ class RedisCredentialsTest {
     @Test
     void shouldNotStartWhenRedisCannotBeReached() {
         int closedPort = RedisServer.unusedPort();
-        ServerConfig config = ServerConfig.builder().addListeningIp(LOOPBACK).listeningPort(0).realm(REALM)
+        ServerConfig config = ServerConfig.builder().addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0).realm(REALM)
                 .redisUserdb("redis://127.0.0.1:" + closedPort + "/0").build();
 
         ServerStartException e = assertThrows(ServerStartException.class, () -> server = TurnServer.start(config));

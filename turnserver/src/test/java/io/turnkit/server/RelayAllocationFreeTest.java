@@ -53,7 +53,7 @@ class RelayAllocationFreeTest {
     void shouldAllocateNothingPerRelayedPacket() throws Exception {
         int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
-                .addListeningIp(LOOPBACK).listeningPort(0).realm("turnkit.test").ltCredMech(true)
+                .addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0).realm("turnkit.test").ltCredMech(true)
                 .user("alice", "wonderland").minPort(base).maxPort(base + RelayPorts.SIZE - 1).allowLoopbackPeers(true)
                 .userdb(temp.resolve("userdb")).build();
         DatagramSocket peer = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));

@@ -38,7 +38,7 @@ class TcpHostileInputTest {
         int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
                 .addListeningIp(LOOPBACK)
-                .listeningPort(0)
+                .listeningPort(0).tlsListeningPort(0)
                 .noUdp(true)
                 .realm("turnkit.test")
                 .ltCredMech(true)

@@ -57,9 +57,13 @@ final class TestTurnClient implements AutoCloseable {
     }
 
     static TestTurnClient tcp(InetSocketAddress server, String username, String password) throws IOException {
-        Socket socket = new Socket(server.getAddress(), server.getPort());
-        socket.setSoTimeout(TIMEOUT_MILLIS);
-        return new TestTurnClient(null, socket, username, password);
+        return stream(new Socket(server.getAddress(), server.getPort()), username, password);
+    }
+
+    /** A client over a stream socket already connected: TCP, or TLS on top of it. */
+    static TestTurnClient stream(Socket connected, String username, String password) throws IOException {
+        connected.setSoTimeout(TIMEOUT_MILLIS);
+        return new TestTurnClient(null, connected, username, password);
     }
 
     InetSocketAddress localAddress() {

@@ -81,7 +81,7 @@ abstract class TurnServerTest {
         int base = RelayPorts.randomBase();
         ServerConfig.Builder builder = ServerConfig.builder()
                 .addListeningIp(LOOPBACK)
-                .listeningPort(0)
+                .listeningPort(0).tlsListeningPort(0)
                 .realm("turnkit.test")
                 .ltCredMech(true)
                 .user(USER, PASSWORD)

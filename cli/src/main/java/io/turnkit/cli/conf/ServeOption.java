@@ -34,6 +34,22 @@ public enum ServeOption {
             "--listening-ip", "-L"),
     LISTENING_PORT(Kind.VALUE, "PORT", "UDP and TCP port. Default: 3478.",
             (config, value) -> config.listeningPort(port(value, 0)), "--listening-port", "-p"),
+    TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS port (turns:); every TCP port also takes TLS. Default: "
+            + "5349.", (config, value) -> config.tlsListeningPort(port(value, 0)), "--tls-listening-port"),
+    NO_TLS(Kind.FLAG, "", "No TLS listener, and TLS refused on the TCP ones.", flag(ServerConfig.Builder::noTls),
+            "--no-tls"),
+    CERT(Kind.VALUE, "FILE", "PEM certificate chain for TLS, the server's certificate first; reloaded when it "
+            + "changes. Default: a self-signed certificate made at start.",
+            (config, value) -> config.cert(Path.of(value)), "--cert"),
+    PKEY(Kind.VALUE, "FILE", "PEM private key of --cert (PKCS#8, PKCS#1 or EC, maybe encrypted).",
+            (config, value) -> config.pkey(Path.of(value)), "--pkey"),
+    PKEY_PWD(Kind.VALUE, "PASSWORD", "Password of an encrypted --pkey.", ServerConfig.Builder::pkeyPwd,
+            "--pkey-pwd"),
+    CIPHER_LIST(Kind.VALUE, "SUITES", "TLS cipher suites by their IANA names, separated by ':'. Default: DEFAULT, "
+            + "the JDK's.", ServerConfig.Builder::cipherList, "--cipher-list"),
+    PROXY_PROTOCOL(Kind.FLAG, "", "TCP and TLS connections start with a PROXY protocol v1/v2 header (HAProxy, AWS "
+            + "NLB) giving the client's address; connections without one are closed.",
+            flag(ServerConfig.Builder::proxyProtocol), "--proxy-protocol"),
     RELAY_IP(Kind.LIST, "ADDRESS", "Address relay sockets are bound to (repeatable). Default: the address the "
             + "client reached.", (config, value) -> config.addRelayIp(IpLiteral.parse(value)), "--relay-ip", "-E"),
     EXTERNAL_IP(Kind.LIST, "PUBLIC[/PRIVATE]", "Public address to give clients when behind a 1:1 NAT "

@@ -9,18 +9,18 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * coturn's options that turnkit does not implement, each with its answer. An option is <em>ignored</em>, with a
  * warning saying why, when leaving it out can neither make turnkit less safe nor make it do other than the
- * operator asked in a way that matters (a TLS or metrics setting before turnkit has either, a tuning knob turnkit
+ * operator asked in a way that matters (a metrics setting before turnkit has metrics, a tuning knob turnkit
  * sets itself). It is <em>refused</em>, naming what to use instead, when ignoring it would change what the
  * operator gets: a silently dropped {@code proc-user} or {@code stun-only} would run with more rights or more
  * service than asked. Options coturn does not have either are unknown.
  */
 public enum UnsupportedOption {
-    TLS_VALUES(null, "turnkit serve has no TLS or DTLS listener yet", true, "--tls-listening-port",
-            "--alt-tls-listening-port", "--cert", "--pkey", "--pkey-pwd", "--cipher-list", "--CA-file", "--dh-file",
-            "--ec-curve-name", "--tls-alternate-server"),
-    TLS_FLAGS(null, "turnkit serve has no TLS or DTLS listener yet", false, "--no-tls", "--no-dtls", "--dtls",
-            "--raw-public-keys", "--dh566", "--dh1066", "--tlsv1", "--tlsv1_1", "--no-tlsv1", "--no-tlsv1_1",
-            "--no-tlsv1_2", "--no-sslv2", "--no-sslv3"),
+    TLS_KEY_EXCHANGE(null, "turnkit's TLS key exchanges are the JDK's", true, "--dh-file", "--ec-curve-name"),
+    TLS_KEY_EXCHANGE_FLAGS(null, "turnkit's TLS key exchanges are the JDK's", false, "--dh566", "--dh1066"),
+    OLD_TLS(null, "turnkit never offers SSL 3, TLS 1.0 or TLS 1.1 (RFC 8996)", false, "--tlsv1", "--tlsv1_1",
+            "--no-tlsv1", "--no-tlsv1_1", "--no-sslv2", "--no-sslv3"),
+    DTLS_FLAGS(null, "turnkit serve has no DTLS listener yet", false, "--no-dtls", "--dtls"),
+    RAW_PUBLIC_KEYS(null, "turnkit's TLS presents X.509 certificates only", false, "--raw-public-keys"),
     METRICS_VALUES(null, "turnkit serve has no metrics endpoint yet", true, "--prometheus-port",
             "--prometheus-address", "--prometheus-path", "--prometheus-cert", "--prometheus-key"),
     METRICS_FLAGS(null, "turnkit serve has no metrics endpoint yet", false, "--prometheus",
@@ -30,11 +30,12 @@ public enum UnsupportedOption {
     ADMIN_FLAGS(null, "turnkit has no telnet or web admin interface yet", false, "--no-cli", "--cli", "--web-admin",
             "--web-admin-listen-on-workers"),
     CLUSTER_VALUES(null, "turnkit has no ALTERNATE-SERVER redirection, drain mode or shared statistics yet", true,
-            "--alternate-server", "--udp-alternate-server", "--tcp-alternate-server", "--aux-server",
+            "--alternate-server", "--tls-alternate-server", "--udp-alternate-server", "--tcp-alternate-server", "--aux-server",
             "--drain-min-allocations", "--redis-statsdb", "-O"),
     CLUSTER_FLAGS(null, "turnkit has no ALTERNATE-SERVER redirection, drain mode or shared statistics yet", false,
             "--udp-self-balance"),
-    RFC5780_VALUES(null, "turnkit serve does no RFC 5780 NAT behaviour discovery", true, "--alt-listening-port"),
+    RFC5780_VALUES(null, "turnkit serve does no RFC 5780 NAT behaviour discovery", true, "--alt-listening-port",
+            "--alt-tls-listening-port"),
     RFC5780_FLAGS(null, "turnkit serve does no RFC 5780 NAT behaviour discovery", false, "--no-rfc5780",
             "--rfc5780", "--response-origin-only-with-rfc5780"),
     NO_CLASSIC_STUN(null, "turnkit never speaks RFC 3489's classic STUN", false, "--no-stun-backward-compatibility"),
@@ -71,7 +72,8 @@ public enum UnsupportedOption {
     NONCE_FLAGS(null, "turnkit makes its own nonces; stale-nonce sets their lifetime", false, "--stateless-nonce"),
     NONCE_VALUES(null, "turnkit makes its own nonces; stale-nonce sets their lifetime", true,
             "--stateless-nonce-secret"),
-    PROXY_PROTOCOL(null, "turnkit reads no PROXY protocol header yet", true, "--tcp-proxy-port"),
+    PROXY_PORT(null, "turnkit has no listener of its own for load balancers; --proxy-protocol reads PROXY headers "
+            + "on every TCP and TLS listener", true, "--tcp-proxy-port"),
     MULTIPLEX_FLAGS(null, "turnkit gives each allocation a relay port of its own", false, "--multiplex-peer"),
     MULTIPLEX_VALUES(null, "turnkit gives each allocation a relay port of its own", true, "--multiplex-peer-port",
             "--multiplex-peer-max-peers"),
@@ -101,6 +103,9 @@ public enum UnsupportedOption {
             "--bps-capacity", "-B"),
     CLASSIC_STUN("remove it", "turnkit speaks RFC 5389/8489 STUN only, never RFC 3489's", false,
             "--stun-backward-compatibility", "--rfc3489-compatibility"),
+    CLIENT_CERTIFICATES("remove it: TURN credentials authenticate clients",
+            "turnkit asks TLS clients for no certificate", true, "--CA-file"),
+    NO_TLS_1_2("remove it", "turnkit offers TLS 1.2 and TLS 1.3 both", false, "--no-tlsv1_2"),
     OLD_CHANNELS("remove it", "turnkit takes RFC 8656's channel numbers 0x4000-0x4FFF only", false,
             "--rfc5766-channel-numbers");
 

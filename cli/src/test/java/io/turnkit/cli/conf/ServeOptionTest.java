@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -160,6 +161,41 @@ class ServeOptionTest {
         ConfigException error = assertThrows(ConfigException.class, () -> config("--redis-tls", null));
 
         assertEquals("redis-tls needs redis-userdb", error.getMessage());
+    }
+
+    @Test
+    void shouldReadTheTlsAndProxyOptions() throws Exception {
+        ServerConfig config = ServeOption.toServerConfig(List.of(entry("--realm", "r"),
+                entry("--tls-listening-port", "443"),
+                entry("--cert", "/etc/letsencrypt/live/turn.example.com/fullchain.pem"),
+                entry("--pkey", "/etc/letsencrypt/live/turn.example.com/privkey.pem"),
+                entry("--pkey-pwd", "pw"), entry("--cipher-list", "TLS_AES_128_GCM_SHA256"),
+                entry("--proxy-protocol", null), entry("--no-tls", "off")));
+
+        assertEquals(443, config.tlsListeningPort());
+        assertEquals(Path.of("/etc/letsencrypt/live/turn.example.com/fullchain.pem"), config.cert());
+        assertEquals(Path.of("/etc/letsencrypt/live/turn.example.com/privkey.pem"), config.pkey());
+        assertEquals("pw", config.pkeyPwd());
+        assertEquals("TLS_AES_128_GCM_SHA256", config.cipherList());
+        assertTrue(config.proxyProtocol());
+        assertFalse(config.noTls());
+    }
+
+    @Test
+    void shouldDefaultToTlsOn5349WithoutCertificate() throws Exception {
+        ServerConfig config = ServeOption.toServerConfig(List.of(entry("--realm", "r")));
+
+        assertEquals(5349, config.tlsListeningPort());
+        assertNull(config.cert());
+        assertFalse(config.noTls());
+        assertFalse(config.proxyProtocol());
+    }
+
+    @Test
+    void shouldRefuseACertificateWithoutItsKey() {
+        ConfigException error = assertThrows(ConfigException.class, () -> config("--cert", "/etc/ssl/turn.pem"));
+
+        assertEquals("cert needs pkey", error.getMessage());
     }
 
     private static ServerConfig config(String name, String value) throws ConfigException {

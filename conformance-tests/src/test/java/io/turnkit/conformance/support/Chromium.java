@@ -25,6 +25,8 @@ public final class Chromium implements AutoCloseable {
         ExternalProcess.requireExecutable(PROGRAM, "chromium");
         TemporaryDirectory home = TemporaryDirectory.create("turnkit-chromium-");
         List<String> command = List.of(PROGRAM.toString(),
+                // turns: to a server with a test certificate, which no authority signed.
+                "--ignore-certificate-errors",
                 "--headless=new",
                 // Tests often run as root in containers, where Chromium's sandbox cannot start.
                 "--no-sandbox",

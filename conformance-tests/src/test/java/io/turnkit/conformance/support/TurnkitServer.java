@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * turnkit's TURN server as its users run it: {@code java -jar turnkit.jar serve} with coturn's option names,
- * listening on UDP and TCP on a free port of 127.0.0.1, relaying from its own port range of 127.0.0.1, and
+ * listening on UDP and TCP on a free port of 127.0.0.1 and on TLS on another, relaying from its own port range of 127.0.0.1, and
  * allowing loopback peers (which a production server refuses). It is ready once it prints
  * {@value #READY}, which it does when all its listeners are bound.
  */
@@ -22,11 +22,13 @@ public final class TurnkitServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private final int port;
+    private final int tlsPort;
     private final TemporaryDirectory directory;
     private final ExternalProcess process;
 
-    private TurnkitServer(int port, TemporaryDirectory directory, ExternalProcess process) {
+    private TurnkitServer(int port, int tlsPort, TemporaryDirectory directory, ExternalProcess process) {
         this.port = port;
+        this.tlsPort = tlsPort;
         this.directory = directory;
         this.process = process;
     }
@@ -79,12 +81,15 @@ public final class TurnkitServer implements AutoCloseable {
     private static TurnkitServer start(List<String> launcher, Path java, List<String> authentication) {
         Path jar = turnkitJar();
         int port = LoopbackPorts.freeUdpAndTcpPort();
+        int tlsPort = LoopbackPorts.freeTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
         TemporaryDirectory directory = TemporaryDirectory.create("turnkit-conformance-");
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(
                 java.toString(), "-jar", jar.toString(), "serve",
                 "--listening-ip", LoopbackPorts.LOOPBACK_IP, "--listening-port", Integer.toString(port),
+                // TLS with the certificate the server makes for itself.
+                "--tls-listening-port", Integer.toString(tlsPort),
                 "--relay-ip", LoopbackPorts.LOOPBACK_IP,
                 "--min-port", Integer.toString(relay.min()), "--max-port", Integer.toString(relay.max()),
                 "--realm", REALM, "--allow-loopback-peers",
@@ -92,7 +97,7 @@ public final class TurnkitServer implements AutoCloseable {
                 "--userdb", directory.path().resolve("userdb").toString()));
         command.addAll(authentication);
         ExternalProcess process = ExternalProcess.start("turnkit", command);
-        TurnkitServer server = new TurnkitServer(port, directory, process);
+        TurnkitServer server = new TurnkitServer(port, tlsPort, directory, process);
         try {
             process.awaitLineContaining(READY, STARTUP);
         } catch (RuntimeException | AssertionError e) {
@@ -118,6 +123,11 @@ public final class TurnkitServer implements AutoCloseable {
     /** The UDP and TCP port the server listens on, on 127.0.0.1. */
     public int port() {
         return port;
+    }
+
+    /** The TLS port (turns:) on 127.0.0.1; the UDP and TCP port takes TLS too. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** The server's process id, for signals. */

@@ -30,7 +30,12 @@ public final class TurnutilsUclient {
 
     /** Runs uclient against {@code server}; fails if it has not finished within 45 s. */
     public static UclientReport run(TurnkitServer server, List<String> options) {
-        try (ExternalProcess uclient = start(server, options)) {
+        return run(server, server.port(), options);
+    }
+
+    /** Runs uclient against {@code server}'s {@code port} (its TLS port, say); fails if not done within 45 s. */
+    public static UclientReport run(TurnkitServer server, int port, List<String> options) {
+        try (ExternalProcess uclient = start(server, port, options)) {
             int exitCode = uclient.awaitExit(TIMEOUT, server::describe);
             return UclientReport.parse(uclient.command(), exitCode, uclient.output());
         }
@@ -41,17 +46,17 @@ public final class TurnutilsUclient {
      * if it had to be stopped: uclient retransmits forever to a server that stops answering.
      */
     public static UclientReport runFor(TurnkitServer server, List<String> options, Duration limit) {
-        try (ExternalProcess uclient = start(server, options)) {
+        try (ExternalProcess uclient = start(server, server.port(), options)) {
             int exitCode = uclient.waitFor(limit) ? uclient.exitCode() : STILL_RUNNING;
             return UclientReport.parse(uclient.command(), exitCode, uclient.output());
         }
     }
 
-    private static ExternalProcess start(TurnkitServer server, List<String> options) {
+    private static ExternalProcess start(TurnkitServer server, int port, List<String> options) {
         ExternalProcess.requireExecutable(PROGRAM, "coturn");
         String source = "127.0.0." + (2 + RUNS.getAndIncrement() % 253);
         List<String> command = new ArrayList<>(List.of(PROGRAM.toString(),
-                "-L", source, "-p", Integer.toString(server.port())));
+                "-L", source, "-p", Integer.toString(port)));
         command.addAll(options);
         command.add(LoopbackPorts.LOOPBACK_IP);
         return ExternalProcess.start("turnutils_uclient", ExternalProcess.lineBuffered(command));

@@ -30,6 +30,8 @@ import io.turnkit.store.credential.StoreLocation;
 public final class ServerConfig {
     /** The STUN and TURN port for UDP and TCP (RFC 8489, RFC 8656). */
     public static final int DEFAULT_LISTENING_PORT = 3478;
+    /** RFC 8656 §3.1 and RFC 7065: TURN over TLS listens on 5349. */
+    public static final int DEFAULT_TLS_LISTENING_PORT = 5349;
     /** RFC 8656 §7.2: relayed ports come from the Dynamic and/or Private Port range, 49152-65535. */
     public static final int DEFAULT_MIN_PORT = 49152;
     /** The top of the relay port range. */
@@ -54,6 +56,13 @@ public final class ServerConfig {
 
     private final List<InetAddress> listeningIps;
     private final int listeningPort;
+    private final int tlsListeningPort;
+    private final boolean noTls;
+    private final Path cert;
+    private final Path pkey;
+    private final String pkeyPwd;
+    private final String cipherList;
+    private final boolean proxyProtocol;
     private final List<InetAddress> relayIps;
     private final List<ExternalIp> externalIps;
     private final int minPort;
@@ -99,6 +108,13 @@ public final class ServerConfig {
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
         this.listeningPort = builder.listeningPort;
+        this.tlsListeningPort = builder.tlsListeningPort;
+        this.noTls = builder.noTls;
+        this.cert = builder.cert;
+        this.pkey = builder.pkey;
+        this.pkeyPwd = builder.pkeyPwd;
+        this.cipherList = builder.cipherList;
+        this.proxyProtocol = builder.proxyProtocol;
         this.relayIps = List.copyOf(builder.relayIps);
         this.externalIps = List.copyOf(builder.externalIps);
         this.minPort = builder.minPort;
@@ -175,6 +191,47 @@ public final class ServerConfig {
     /** {@code listening-port}: the UDP and TCP port, 3478 by default. */
     public int listeningPort() {
         return listeningPort;
+    }
+
+    /**
+     * {@code tls-listening-port}: the port of TURN over TLS (RFC 8656 §3.1), 5349 by default. Every TCP
+     * listener, this one and {@link #listeningPort()}'s, takes TLS and plain STUN alike.
+     */
+    public int tlsListeningPort() {
+        return tlsListeningPort;
+    }
+
+    /** {@code no-tls}: no TLS listener, and TCP listeners refuse TLS. */
+    public boolean noTls() {
+        return noTls;
+    }
+
+    /** {@code cert}: the PEM certificate chain, the server's first; null for a self-signed one made at start. */
+    public Path cert() {
+        return cert;
+    }
+
+    /** {@code pkey}: the PEM private key of {@link #cert()} (PKCS#8, PKCS#1 or EC, maybe encrypted). */
+    public Path pkey() {
+        return pkey;
+    }
+
+    /** {@code pkey-pwd}: the password of an encrypted {@link #pkey()}, or null. */
+    public String pkeyPwd() {
+        return pkeyPwd;
+    }
+
+    /** {@code cipher-list}: the TLS cipher suites offered, or null for the TLS provider's defaults. */
+    public String cipherList() {
+        return cipherList;
+    }
+
+    /**
+     * {@code proxy-protocol}: every TCP and TLS connection starts with a PROXY protocol v1 or v2 header (a
+     * load balancer's), whose source address is the client's; a connection without one is closed.
+     */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
     }
 
     /**
@@ -411,6 +468,8 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig{listeningIps=" + addresses(listeningIps) + ", listeningPort=" + listeningPort
+                + ", tlsListeningPort=" + tlsListeningPort + ", noTls=" + noTls + ", cert=" + cert + ", pkey=" + pkey
+                + ", cipherList=" + cipherList + ", proxyProtocol=" + proxyProtocol
                 + ", relayIps=" + addresses(relayIps) + ", externalIps=" + externalIps
                 + ", minPort=" + minPort + ", maxPort=" + maxPort + ", realm=" + realm
                 + ", ltCredMech=" + ltCredMech + ", users=" + users.keySet() + ", userKeys=" + userKeys.keySet()
@@ -443,6 +502,13 @@ public final class ServerConfig {
     public static final class Builder {
         private final Set<InetAddress> listeningIps = new LinkedHashSet<>();
         private int listeningPort = DEFAULT_LISTENING_PORT;
+        private int tlsListeningPort = DEFAULT_TLS_LISTENING_PORT;
+        private boolean noTls;
+        private Path cert;
+        private Path pkey;
+        private String pkeyPwd;
+        private String cipherList;
+        private boolean proxyProtocol;
         private final Set<InetAddress> relayIps = new LinkedHashSet<>();
         private final List<ExternalIp> externalIps = new ArrayList<>();
         private int minPort = DEFAULT_MIN_PORT;
@@ -504,10 +570,62 @@ public final class ServerConfig {
 
         /** Sets the UDP and TCP port; 0 lets the system pick one (tests). */
         public Builder listeningPort(int port) {
+            listeningPort = listeningPortNumber(port);
+            return this;
+        }
+
+        /** Sets the TLS port; 0 lets the system pick one (tests). */
+        public Builder tlsListeningPort(int port) {
+            tlsListeningPort = listeningPortNumber(port);
+            return this;
+        }
+
+        private static int listeningPortNumber(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("expected a port number 1-65535 (0: any free port), got " + port);
             }
-            listeningPort = port;
+            return port;
+        }
+
+        /** Starts no TLS listener, and refuses TLS on the TCP ones, when on. */
+        public Builder noTls(boolean on) {
+            noTls = on;
+            return this;
+        }
+
+        /** Sets the PEM certificate chain file. */
+        public Builder cert(Path file) {
+            cert = required(file, "a file");
+            return this;
+        }
+
+        /** Sets the PEM private key file. */
+        public Builder pkey(Path file) {
+            pkey = required(file, "a file");
+            return this;
+        }
+
+        /** Sets the password of an encrypted private key. */
+        public Builder pkeyPwd(String password) {
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("expected a password, got none");
+            }
+            pkeyPwd = password;
+            return this;
+        }
+
+        /** Sets the TLS cipher suites, separated by ':' or ','; {@code DEFAULT} for the provider's. */
+        public Builder cipherList(String ciphers) {
+            if (ciphers == null || ciphers.isBlank()) {
+                throw new IllegalArgumentException("expected a cipher list, got none");
+            }
+            cipherList = ciphers;
+            return this;
+        }
+
+        /** Expects a PROXY protocol header at the start of every TCP and TLS connection when on. */
+        public Builder proxyProtocol(boolean on) {
+            proxyProtocol = on;
             return this;
         }
 
@@ -829,6 +947,9 @@ public final class ServerConfig {
             }
             if (noUdp && noTcp) {
                 throw new IllegalArgumentException("no-udp and no-tcp together leave nothing to listen on");
+            }
+            if ((cert == null) != (pkey == null)) {
+                throw new IllegalArgumentException(cert == null ? "pkey needs cert" : "cert needs pkey");
             }
             if (noStdoutLog && logFile == null && !syslog) {
                 throw new IllegalArgumentException("no-stdout-log without log-file or syslog leaves nowhere to log");

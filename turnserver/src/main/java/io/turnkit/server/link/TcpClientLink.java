@@ -7,11 +7,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.StreamFrameDecoder;
+import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.store.TransportProtocol;
 
 /**
@@ -26,6 +28,9 @@ public final class TcpClientLink extends AbstractClientLink {
     private final StreamFrameDecoder decoder;
     private Channel channel;
     private RelayAllocation allocation;
+    /** The client's address, known at its first frame (after a PROXY protocol header, if any). */
+    private InetSocketAddress client;
+    private TransportProtocol transport = TransportProtocol.TCP;
     private int idlePeriods;
     private boolean counted;
 
@@ -71,7 +76,12 @@ public final class TcpClientLink extends AbstractClientLink {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             idlePeriods = 0;
-            read(frame, (InetSocketAddress) channel.remoteAddress());
+            if (client == null) {
+                client = ProxyHeaderReader.clientAddress(channel);
+                transport = channel.pipeline().get(SslHandler.class) != null ? TransportProtocol.TLS
+                        : TransportProtocol.TCP;
+            }
+            read(frame, client);
         }
 
         @Override
@@ -117,7 +127,7 @@ public final class TcpClientLink extends AbstractClientLink {
 
     @Override
     public TransportProtocol transport() {
-        return TransportProtocol.TCP;
+        return transport;
     }
 
     @Override
@@ -143,6 +153,13 @@ public final class TcpClientLink extends AbstractClientLink {
             // A client that does not read its connection must not make the server buffer without bound.
             frame.release();
             counters.increment(ServerCounter.CLIENT_BACKLOG_DROPPED);
+            return;
+        }
+        if (transport == TransportProtocol.TLS) {
+            // One TLS record per STUN or ChannelData message: some clients (coturn's among them) take one message
+            // from each record and lose the rest. The flush ends the record; a FlushConsolidationHandler under the
+            // SslHandler still leaves the records of a read batch in one write to the socket.
+            channel.writeAndFlush(frame, channel.voidPromise());
             return;
         }
         channel.write(frame, channel.voidPromise());

@@ -12,6 +12,11 @@ public enum ServerCounter {
     TCP_REFUSED("turnkit.tcp.refused"),
     TCP_TIMED_OUT("turnkit.tcp.timed_out"),
     TCP_BAD_FRAME("turnkit.tcp.bad_frame"),
+    /** TLS ClientHellos on a server with no-tls: the connection is closed. */
+    TLS_REFUSED("turnkit.tls.refused"),
+    TLS_HANDSHAKE_FAILED("turnkit.tls.handshake_failed"),
+    /** Connections closed for a PROXY protocol header that was missing, malformed, too long or never finished. */
+    PROXY_REFUSED("turnkit.proxy.refused"),
     CLIENT_BACKLOG_DROPPED("turnkit.dropped.client_backlog"),
     OVER_BANDWIDTH("turnkit.dropped.over_bandwidth"),
     ALLOCATIONS_CREATED("turnkit.allocations.created"),
