@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -524,6 +526,45 @@ abstract class TurnServerTest {
         }
         assertTrue(allocated.isSuccess(), allocated.toString());
         assertEquals(port, allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort());
+    }
+
+    @Test
+    void shouldRefuseAUdpPortAnotherSocketHolds() throws IOException {
+        try (DatagramSocket holder = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            int port = holder.getLocalPort();
+
+            ServerStartException refused = assertThrows(ServerStartException.class,
+                    () -> start(b -> b.listeningPort(port).noTcp(true)));
+
+            assertEquals("cannot listen on udp 127.0.0.1:" + port + ": address in use", refused.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseTheUdpPortOfAnotherServer() {
+        // Both servers bind with SO_REUSEPORT where the transport has it: the kernel alone would let both in.
+        int port = start(b -> b.noTcp(true)).getPort();
+        TurnServer first = server;
+        try {
+            ServerStartException refused = assertThrows(ServerStartException.class,
+                    () -> start(b -> b.listeningPort(port).noTcp(true)));
+
+            assertEquals("cannot listen on udp 127.0.0.1:" + port + ": address in use", refused.getMessage());
+        } finally {
+            server = first;
+        }
+    }
+
+    @Test
+    void shouldRefuseATcpPortInUseWithTheSameLine() throws IOException {
+        try (ServerSocket holder = new ServerSocket(0, 1, LOOPBACK)) {
+            int port = holder.getLocalPort();
+
+            ServerStartException refused = assertThrows(ServerStartException.class,
+                    () -> start(b -> b.listeningPort(port).noUdp(true)));
+
+            assertEquals("cannot listen on tcp 127.0.0.1:" + port + ": address in use", refused.getMessage());
+        }
     }
 
     @Test
