@@ -1,6 +1,7 @@
 package io.turnkit.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -41,12 +42,12 @@ final class ServerContexts {
     private ServerContexts() {
     }
 
-    static ServerContext create(ServerConfig config, Transports transports, Limits limits) {
-        return create(config, transports, limits, Clock.systemUTC());
-    }
-
-    /** @param clock the time of nonces and REST API usernames */
-    static ServerContext create(ServerConfig config, Transports transports, Limits limits, Clock clock) {
+    /**
+     * @param listening the concrete addresses the server listens on: its relay addresses without --relay-ip
+     * @param clock     the time of nonces and REST API usernames
+     */
+    static ServerContext create(ServerConfig config, List<InetAddress> listening, Transports transports,
+            Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
         CredentialStore store = credentials(config, oneTimeUser);
         AuthSettings auth = authSettings(config);
@@ -62,7 +63,8 @@ final class ServerContexts {
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
                 new Quotas(config.userQuota(), config.totalQuota()), counters);
         TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
-                new RelayAddresses(config.relayIps(), config.externalIps()), counters,
+                new RelayAddresses(config.relayIps(), listening, config.externalIps(),
+                        config.allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class));
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0]);
     }

@@ -98,8 +98,8 @@ public final class TurnServer implements AutoCloseable {
         Listeners listeners = new Listeners();
         ServerContext context;
         try {
-            context = ServerContexts.create(config, transports, limits, clock);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
+            context = ServerContexts.create(config, addresses, transports, limits, clock);
             for (InetAddress address : addresses) {
                 listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
                         transports, group, context, limits));

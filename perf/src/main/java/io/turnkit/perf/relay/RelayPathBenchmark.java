@@ -181,7 +181,8 @@ public class RelayPathBenchmark {
                 authenticator, config.peerPolicy(),
                 new RelayResources(Transports.best(), ports, new Reservations(ports, Reservations.DEFAULT_HOLD_NANOS),
                         new Quotas(config.userQuota(), config.totalQuota()), counters),
-                new RelayAddresses(config.relayIps(), config.externalIps()), counters,
+                new RelayAddresses(config.relayIps(), config.listeningIps(), config.externalIps(),
+                        config.allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class));
     }
 

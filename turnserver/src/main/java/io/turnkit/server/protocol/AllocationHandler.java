@@ -81,23 +81,36 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
         }
-        int family = AddressAttribute.FAMILY_IPV4;
-        if (requestedFamily >= 0) {
-            family = StunAttributes.addressFamily(request, requestedFamily);
-            if (family != AddressAttribute.FAMILY_IPV4 && family != AddressAttribute.FAMILY_IPV6) {
+        InetAddress relayIp;
+        if (token >= 0) {
+            // RFC 8656 §7.2: the token stands for a relayed address reserved earlier; its family is that
+            // address's, not a default for the family the client came over.
+            relayIp = relays.reservations().relayAddress(StunAttributes.reservationToken(request, token));
+            if (relayIp == null) {
+                responses.error(request, client, StunErrorCode.INSUFFICIENT_CAPACITY, auth);
+                return;
+            }
+        } else {
+            // RFC 8656 §7.2: with ADDITIONAL-ADDRESS-FAMILY (IPv6), the first relayed address is IPv4.
+            int family = additionalFamily >= 0 ? AddressAttribute.FAMILY_IPV4
+                    : relayAddresses.defaultFamily(link.localAddress());
+            if (requestedFamily >= 0) {
+                family = StunAttributes.addressFamily(request, requestedFamily);
+                if (family != AddressAttribute.FAMILY_IPV4 && family != AddressAttribute.FAMILY_IPV6) {
+                    responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
+                    return;
+                }
+            }
+            if (additionalFamily >= 0
+                    && StunAttributes.addressFamily(request, additionalFamily) != AddressAttribute.FAMILY_IPV6) {
+                responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
+                return;
+            }
+            relayIp = relayAddresses.relayAddress(family, link.localAddress());
+            if (relayIp == null) {
                 responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
                 return;
             }
-        }
-        if (additionalFamily >= 0
-                && StunAttributes.addressFamily(request, additionalFamily) != AddressAttribute.FAMILY_IPV6) {
-            responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
-            return;
-        }
-        InetAddress relayIp = relayAddresses.relayAddress(family, link.localAddress());
-        if (relayIp == null) {
-            responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
-            return;
         }
         if (relays.quotas().acquire(auth.username()) != Quotas.Verdict.GRANTED) {
             responses.error(request, client, StunErrorCode.ALLOCATION_QUOTA_REACHED, auth);
@@ -193,7 +206,7 @@ final class AllocationHandler {
         encoder.addUint32(StunAttributeType.LIFETIME, pending.lifetimeSeconds);
         if (pending.reserveNext) {
             // RFC 8656 §7.2: R=1 keeps the next port for a later Allocate that presents this token.
-            encoder.addReservationToken(relays.reservations().reserve(pending.port + 1, now));
+            encoder.addReservationToken(relays.reservations().reserve(pending.port + 1, pending.relayIp, now));
         }
         if (pending.additionalFamilyRefused) {
             // RFC 8656 §7.2: the IPv4 allocation stands; the IPv6 one is refused with 440 in ADDRESS-ERROR-CODE.
