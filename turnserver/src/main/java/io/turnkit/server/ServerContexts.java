@@ -19,6 +19,7 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.RelayAddresses;
@@ -65,7 +66,7 @@ final class ServerContexts {
         TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
                 new RelayAddresses(config.relayIps(), listening, config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
-                new Counters<>(StunValidation.class));
+                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0]);
     }
 

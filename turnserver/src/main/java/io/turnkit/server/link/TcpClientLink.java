@@ -10,6 +10,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.protocol.TurnServices;
+import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.store.TransportProtocol;
@@ -62,7 +63,7 @@ public final class TcpClientLink extends AbstractClientLink {
             }
             if (allocation != null) {
                 // RFC 8656 §5: an allocation over TCP lives only as long as its connection.
-                relays.release(allocation, ServerCounter.ALLOCATIONS_DELETED);
+                relays.release(allocation, AllocationEnd.CONNECTION_CLOSED);
                 allocation = null;
             }
             ctx.fireChannelInactive();
@@ -108,7 +109,7 @@ public final class TcpClientLink extends AbstractClientLink {
         }
         long now = System.nanoTime();
         if (allocation.isExpired(now)) {
-            relays.release(allocation, ServerCounter.ALLOCATIONS_EXPIRED);
+            relays.release(allocation, AllocationEnd.EXPIRED);
             allocation = null;
         } else {
             allocation.expireStale(now);
