@@ -20,7 +20,6 @@ import io.turnkit.store.Reservations;
  * from any event loop.
  */
 public final class RelayResources {
-
     private final Transports transports;
     private final RelayPortPool ports;
     private final Reservations reservations;
