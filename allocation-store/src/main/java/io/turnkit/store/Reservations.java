@@ -1,5 +1,6 @@
 package io.turnkit.store;
 
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
@@ -34,22 +35,33 @@ public final class Reservations {
 
     /**
      * Reserves a port the caller holds (in use, or reserved by {@link RelayPortPool#acquireEvenPair})
-     * until {@code nowNanos} plus the hold time.
+     * on {@code relayIp} until {@code nowNanos} plus the hold time.
      *
      * @return the RESERVATION-TOKEN: 8 random bytes
      * @throws IllegalArgumentException when the port is not held from the pool
      */
-    public long reserve(int port, long nowNanos) {
+    public long reserve(int port, InetAddress relayIp, long nowNanos) {
         if (!pool.markReserved(port)) {
             throw new IllegalArgumentException("port " + port + " is not held from the pool");
         }
-        Reservation reservation = new Reservation(port, nowNanos + holdNanos);
+        Reservation reservation = new Reservation(port, Objects.requireNonNull(relayIp, "relayIp"), nowNanos + holdNanos);
         for (;;) {
             long token = random.nextLong();
             if (byToken.putIfAbsent(token, reservation) == null) {
                 return token;
             }
         }
+    }
+
+    /**
+     * The relay address a token reserved its port on, without claiming it: RFC 8656 §7.2 gives the allocation
+     * that presents the token the reserved relayed address, whatever family the client came over.
+     *
+     * @return the address, or null when the token is unknown or already claimed
+     */
+    public InetAddress relayAddress(long token) {
+        Reservation reservation = byToken.get(token);
+        return reservation == null ? null : reservation.relayIp();
     }
 
     /**
@@ -85,7 +97,7 @@ public final class Reservations {
         return byToken.size();
     }
 
-    private record Reservation(int port, long expiresAtNanos) {
+    private record Reservation(int port, InetAddress relayIp, long expiresAtNanos) {
         boolean hasLapsed(long nowNanos) {
             return Deadlines.passed(expiresAtNanos, nowNanos);
         }

@@ -4,6 +4,7 @@ import static io.turnkit.store.TestAddresses.address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,6 +22,7 @@ class AllocationLifecycleTest {
     private static final int RESERVATION_SWEEP_CYCLES = 50;
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final InetSocketAddress SERVER = address("198.51.100.1", 3478);
+    private static final InetAddress RELAY_IP = SERVER.getAddress();
 
     private final RelayPortPool pool = new RelayPortPool(50000, 50255);
     private final Reservations reservations = new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS);
@@ -90,7 +92,7 @@ class AllocationLifecycleTest {
                 int port = pool.acquireEvenPair();
                 if (port != -1) {
                     evenPairs++;
-                    tokens.addLast(reservations.reserve(port + 1, now));
+                    tokens.addLast(reservations.reserve(port + 1, RELAY_IP, now));
                 }
                 return port;
             }

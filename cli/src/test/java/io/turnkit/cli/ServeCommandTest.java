@@ -202,9 +202,9 @@ class ServeCommandTest {
 
     @Test
     void shouldWarnThatAnOptionIsReadButNotInEffectYet() throws Exception {
-        serverConfig("serve", "-r", "r", "--keep-address-family");
+        serverConfig("serve", "-r", "r", "--no-udp-relay");
 
-        assertEquals("turnkit: warning: 'keep-address-family' is read and checked, but the server does not act on "
+        assertEquals("turnkit: warning: 'no-udp-relay' is read and checked, but the server does not act on "
                 + "it yet" + System.lineSeparator(), err.toString());
     }
 

@@ -55,7 +55,7 @@ class CoturnOperatorTest {
                 List.of("--user", "alice:wonderland", "--verbose"))) {
             assertTrue(AllocationProbe.allocates(server, "alice", "wonderland"), server.describe());
 
-            server.awaitLineContaining("DEBUG allocated ", WAIT);
+            server.awaitLineContaining("DEBUG Refresh of ", WAIT);
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,8 @@ class TurnutilsUclientTest {
      * answering a source after repeated failures (turnkit does) leaves it retransmitting forever instead.
      */
     private static final Duration REFUSAL_LIMIT = Duration.ofSeconds(5);
+    /** A busy machine may take a while to log what it did. */
+    private static final Duration CLOSE_LINE = Duration.ofSeconds(30);
 
     private static TurnkitServer longTermServer;
     private static TurnkitServer restApiServer;
@@ -88,6 +91,19 @@ class TurnutilsUclientTest {
         // One port for turn: and turns:, told apart by the first bytes of each connection.
         TurnutilsUclient.run(longTermServer, throughPeer("-t", "-S", "-s", "-u", USER, "-w", PASSWORD))
                 .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+    }
+
+    @Test
+    void shouldLogWhatAnAllocationRelayedEachWayWhenItCloses() {
+        // uclient deletes its allocations (Refresh with LIFETIME 0, RFC 8656 §8) before it exits.
+        TurnutilsUclient.run(longTermServer, throughPeer("-u", USER, "-w", PASSWORD))
+                .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+
+        longTermServer.awaitLineContaining("allocation closed (deleted): user " + USER, CLOSE_LINE);
+        Pattern relayedBothWays = Pattern.compile("(?m)^\\S+ INFO  allocation closed \\(deleted\\): user " + USER
+                + ", client 127\\.0\\.0\\.\\d+:\\d+ over udp, relayed 127\\.0\\.0\\.1:\\d+, lasted \\d+ s, "
+                + "to peers [1-9]\\d* bytes in [1-9]\\d* packets, to the client [1-9]\\d* bytes in [1-9]\\d* packets$");
+        assertTrue(relayedBothWays.matcher(longTermServer.output()).find(), longTermServer.describe());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.turnkit.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,7 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.RelayAddresses;
@@ -41,12 +43,12 @@ final class ServerContexts {
     private ServerContexts() {
     }
 
-    static ServerContext create(ServerConfig config, Transports transports, Limits limits) {
-        return create(config, transports, limits, Clock.systemUTC());
-    }
-
-    /** @param clock the time of nonces and REST API usernames */
-    static ServerContext create(ServerConfig config, Transports transports, Limits limits, Clock clock) {
+    /**
+     * @param listening the concrete addresses the server listens on: its relay addresses without --relay-ip
+     * @param clock     the time of nonces and REST API usernames
+     */
+    static ServerContext create(ServerConfig config, List<InetAddress> listening, Transports transports,
+            Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
         CredentialStore store = credentials(config, oneTimeUser);
         AuthSettings auth = authSettings(config);
@@ -62,8 +64,9 @@ final class ServerContexts {
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
                 new Quotas(config.userQuota(), config.totalQuota()), counters);
         TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
-                new RelayAddresses(config.relayIps(), config.externalIps()), counters,
-                new Counters<>(StunValidation.class));
+                new RelayAddresses(config.relayIps(), listening, config.externalIps(),
+                        config.allocationDefaultAddressFamily()), counters,
+                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0]);
     }
 

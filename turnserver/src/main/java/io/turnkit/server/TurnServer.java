@@ -1,5 +1,7 @@
 package io.turnkit.server;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,6 +33,7 @@ import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpPortClaim;
 import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.server.transport.tls.ServerCertificate;
@@ -103,8 +106,8 @@ public final class TurnServer implements AutoCloseable {
         ServerContext context;
         ServerCertificate certificate;
         try {
-            context = ServerContexts.create(config, transports, limits, clock);
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
+            context = ServerContexts.create(config, addresses, transports, limits, clock);
             certificate = config.noTls() ? null : serverCertificate(config, addresses);
             ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
             for (InetAddress address : addresses) {
@@ -152,6 +155,9 @@ public final class TurnServer implements AutoCloseable {
             InetSocketAddress next = local;
             try {
                 int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
+                if (sockets > 0) {
+                    next = claimUdp(next);
+                }
                 for (int i = 0; i < sockets; i++) {
                     Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
                             transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context.services(), transports.udpSegmentation()),
@@ -213,10 +219,26 @@ public final class TurnServer implements AutoCloseable {
     private static <F extends Future<?>> F bind(String transport, InetSocketAddress local, F future) {
         future.awaitUninterruptibly();
         if (!future.isSuccess()) {
-            throw new ServerStartException("cannot listen on " + transport + " " + TransportAddresses.format(local) + ": "
-                    + future.cause().getMessage());
+            throw cannotListen(transport, local, future.cause());
         }
         return future;
+    }
+
+    /** Our UDP listeners share their port among themselves (SO_REUSEPORT), never with another process. */
+    private static InetSocketAddress claimUdp(InetSocketAddress local) {
+        try {
+            return UdpPortClaim.claim(local);
+        } catch (IOException e) {
+            throw cannotListen("udp", local, e);
+        }
+    }
+
+    private static ServerStartException cannotListen(String transport, InetSocketAddress local, Throwable cause) {
+        // Netty's native and NIO binds word EADDRINUSE differently; the operator gets one line for both.
+        String reason = cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
+                ? "address in use" : cause.getMessage();
+        return new ServerStartException("cannot listen on " + transport + " " + TransportAddresses.format(local)
+                + ": " + reason);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +34,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.turnkit.server.auth.TestClock;
+import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.transport.ChannelDataHeadroomTest;
 import io.turnkit.server.transport.Transports;
+import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunClass;
@@ -51,6 +55,7 @@ import io.turnkit.stun.StunValidation;
  */
 abstract class TurnServerTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final InetAddress IPV6_LOOPBACK = new InetSocketAddress("::1", 0).getAddress();
     private static final String USER = "alice";
     private static final String PASSWORD = "wonderland";
     /** Frames sent back to back: enough that the server reads several in one batch. */
@@ -213,8 +218,7 @@ abstract class TurnServerTest {
         assertTrue(even.isSuccess(), even.toString());
         int port = even.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort();
         assertEquals(0, port % 2, "RFC 8656 §7.2: EVEN-PORT gives an even port");
-        long token = StunAttributes.reservationToken(even.message,
-                even.message.findAttribute(StunAttributeType.RESERVATION_TOKEN));
+        long token = reservationToken(even);
 
         TestTurnClient second = udpClient(address, PASSWORD);
         TestTurnClient.Response reserved = second.authenticated(StunMethod.ALLOCATE,
@@ -228,6 +232,87 @@ abstract class TurnServerTest {
         assertEquals(400, third.authenticated(StunMethod.ALLOCATE,
                 e -> e.addRequestedTransport(17).addReservationToken(token).addEvenPort(false)).errorCode(),
                 "RESERVATION-TOKEN with EVEN-PORT is a bad request");
+    }
+
+    @Test
+    void shouldGiveAClientOverIpv6AnIpv4RelayByDefault() throws IOException {
+        TestTurnClient client = udpClient(startDualStack(b -> { }), PASSWORD);
+
+        TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, udpTransport());
+
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        assertEquals(LOOPBACK, allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getAddress(),
+                "RFC 8656 §7.1: IPv4 unless the client asks for another family");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keep-address-family", "allocation-default-address-family=keep"})
+    void shouldKeepTheFamilyOfAClientOverIpv6WhenConfigured(String option) throws IOException {
+        TestTurnClient client = udpClient(startDualStack(option.startsWith("keep")
+                ? b -> b.keepAddressFamily(true) : b -> b.allocationDefaultAddressFamily(AddressFamily.KEEP)),
+                PASSWORD);
+
+        TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, udpTransport());
+
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        assertEquals(IPV6_LOOPBACK, allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getAddress());
+    }
+
+    @Test
+    void shouldGiveAnIpv4ClientAnIpv6RelayWhenItAsksForOne() throws IOException {
+        start(b -> b.addListeningIp(IPV6_LOOPBACK));
+        InetSocketAddress overIpv4 = server.listeningAddresses(true).stream()
+                .filter(a -> a.getAddress().equals(LOOPBACK)).findFirst().orElseThrow();
+        TestTurnClient client = udpClient(overIpv4, PASSWORD);
+
+        TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)
+                .addAddressFamily(StunAttributeType.REQUESTED_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6));
+
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        assertEquals(IPV6_LOOPBACK, allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getAddress());
+    }
+
+    @Test
+    void shouldRefuseAFamilyWithoutARelayAddressWith440() throws IOException {
+        TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
+
+        assertEquals(440, client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)
+                .addAddressFamily(StunAttributeType.REQUESTED_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6))
+                .errorCode(), "an IPv4-only server has no IPv6 relay address");
+    }
+
+    @Test
+    void shouldTakeTheFamilyOfAReservationTokenFromTheReservedRelay() throws IOException {
+        InetSocketAddress overIpv6 = startDualStack(b -> { });
+        TestTurnClient first = udpClient(overIpv6, PASSWORD);
+        TestTurnClient.Response even = first.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)
+                .addEvenPort(true)
+                .addAddressFamily(StunAttributeType.REQUESTED_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6));
+        assertTrue(even.isSuccess(), even.toString());
+        InetSocketAddress relayed = even.address(StunAttributeType.XOR_RELAYED_ADDRESS);
+        long token = reservationToken(even);
+
+        // RFC 8656 §7.2: RESERVATION-TOKEN comes without REQUESTED-ADDRESS-FAMILY; the default (IPv4) must not
+        // be applied before the token is looked up.
+        TestTurnClient second = udpClient(overIpv6, PASSWORD);
+        TestTurnClient.Response reserved = second.authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(17).addReservationToken(token));
+
+        assertTrue(reserved.isSuccess(), reserved.toString());
+        assertEquals(new InetSocketAddress(IPV6_LOOPBACK, relayed.getPort() + 1),
+                reserved.address(StunAttributeType.XOR_RELAYED_ADDRESS));
+    }
+
+    private static long reservationToken(TestTurnClient.Response allocated) {
+        return StunAttributes.reservationToken(allocated.message,
+                allocated.message.findAttribute(StunAttributeType.RESERVATION_TOKEN));
+    }
+
+    /** A server on 127.0.0.1 and ::1, with no relay IP: it relays from both; returns its IPv6 UDP address. */
+    private InetSocketAddress startDualStack(Consumer<ServerConfig.Builder> settings) {
+        start(settings.andThen(b -> b.addListeningIp(IPV6_LOOPBACK)));
+        return server.listeningAddresses(true).stream().filter(a -> a.getAddress().equals(IPV6_LOOPBACK))
+                .findFirst().orElseThrow();
     }
 
     @Test
@@ -524,6 +609,45 @@ abstract class TurnServerTest {
         }
         assertTrue(allocated.isSuccess(), allocated.toString());
         assertEquals(port, allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort());
+    }
+
+    @Test
+    void shouldRefuseAUdpPortAnotherSocketHolds() throws IOException {
+        try (DatagramSocket holder = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            int port = holder.getLocalPort();
+
+            ServerStartException refused = assertThrows(ServerStartException.class,
+                    () -> start(b -> b.listeningPort(port).noTcp(true)));
+
+            assertEquals("cannot listen on udp 127.0.0.1:" + port + ": address in use", refused.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseTheUdpPortOfAnotherServer() {
+        // Both servers bind with SO_REUSEPORT where the transport has it: the kernel alone would let both in.
+        int port = start(b -> b.noTcp(true)).getPort();
+        TurnServer first = server;
+        try {
+            ServerStartException refused = assertThrows(ServerStartException.class,
+                    () -> start(b -> b.listeningPort(port).noTcp(true)));
+
+            assertEquals("cannot listen on udp 127.0.0.1:" + port + ": address in use", refused.getMessage());
+        } finally {
+            server = first;
+        }
+    }
+
+    @Test
+    void shouldRefuseATcpPortInUseWithTheSameLine() throws IOException {
+        try (ServerSocket holder = new ServerSocket(0, 1, LOOPBACK)) {
+            int port = holder.getLocalPort();
+
+            ServerStartException refused = assertThrows(ServerStartException.class,
+                    () -> start(b -> b.listeningPort(port).noUdp(true)));
+
+            assertEquals("cannot listen on tcp 127.0.0.1:" + port + ": address in use", refused.getMessage());
+        }
     }
 
     @Test

@@ -108,7 +108,7 @@ public enum ServeOption {
     NO_TCP_RELAY(Kind.FLAG, "", "Refuse TCP relayed transports (RFC 6062); turnkit has no TCP relay yet, so none "
             + "is offered either way.", flag(ServerConfig.Builder::noTcpRelay), "--no-tcp-relay"),
     KEEP_ADDRESS_FAMILY(Kind.FLAG, "", "An Allocate that names no address family gets the family the client "
-            + "reached the server on.", flag(ServerConfig.Builder::keepAddressFamily), "--keep-address-family", "-K"),
+            + "reached the server on (as --allocation-default-address-family keep).", flag(ServerConfig.Builder::keepAddressFamily), "--keep-address-family", "-K"),
     ALLOCATION_DEFAULT_ADDRESS_FAMILY(Kind.VALUE, "ipv4|ipv6|keep", "Relayed address family of an Allocate that "
             + "names none. Default: ipv4.",
             (config, value) -> config.allocationDefaultAddressFamily(AddressFamily.parse(value)),
@@ -203,7 +203,7 @@ public enum ServeOption {
      * when one is set, and docs/configuration.md says so.
      */
     public boolean inEffect() {
-        return this != NO_UDP_RELAY && this != KEEP_ADDRESS_FAMILY && this != ALLOCATION_DEFAULT_ADDRESS_FAMILY;
+        return this != NO_UDP_RELAY;
     }
 
     /** Every name, long ones with their dashes: {@code --listening-ip}, {@code -L}. */

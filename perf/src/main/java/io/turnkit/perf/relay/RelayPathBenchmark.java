@@ -26,6 +26,7 @@ import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.TurnProtocol;
+import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.PeerDataHandler;
@@ -181,8 +182,9 @@ public class RelayPathBenchmark {
                 authenticator, config.peerPolicy(),
                 new RelayResources(Transports.best(), ports, new Reservations(ports, Reservations.DEFAULT_HOLD_NANOS),
                         new Quotas(config.userQuota(), config.totalQuota()), counters),
-                new RelayAddresses(config.relayIps(), config.externalIps()), counters,
-                new Counters<>(StunValidation.class));
+                new RelayAddresses(config.relayIps(), config.listeningIps(), config.externalIps(),
+                        config.allocationDefaultAddressFamily()), counters,
+                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
     }
 
     @Benchmark

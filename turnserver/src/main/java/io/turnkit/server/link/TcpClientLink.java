@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.protocol.TurnServices;
+import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
@@ -67,7 +68,7 @@ public final class TcpClientLink extends AbstractClientLink {
             }
             if (allocation != null) {
                 // RFC 8656 §5: an allocation over TCP lives only as long as its connection.
-                relays.release(allocation, ServerCounter.ALLOCATIONS_DELETED);
+                relays.release(allocation, AllocationEnd.CONNECTION_CLOSED);
                 allocation = null;
             }
             ctx.fireChannelInactive();
@@ -118,7 +119,7 @@ public final class TcpClientLink extends AbstractClientLink {
         }
         long now = System.nanoTime();
         if (allocation.isExpired(now)) {
-            relays.release(allocation, ServerCounter.ALLOCATIONS_EXPIRED);
+            relays.release(allocation, AllocationEnd.EXPIRED);
             allocation = null;
         } else {
             allocation.expireStale(now);

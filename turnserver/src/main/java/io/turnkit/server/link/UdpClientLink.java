@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import io.netty.buffer.ByteBuf;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.protocol.TurnServices;
+import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.ChannelDataHeadroom;
 import io.turnkit.server.transport.DatagramBurst;
@@ -52,12 +53,12 @@ public final class UdpClientLink extends AbstractClientLink implements DatagramR
     public void closed() {
         stopServing();
         toClient.discard();
-        allocations.forEach(a -> relays.release(a, ServerCounter.ALLOCATIONS_DELETED));
+        allocations.forEach(a -> relays.release(a, AllocationEnd.SERVER_STOPPED));
     }
 
     @Override
     void expire() {
-        allocations.expire(System.nanoTime(), a -> relays.release(a, ServerCounter.ALLOCATIONS_EXPIRED));
+        allocations.expire(System.nanoTime(), a -> relays.release(a, AllocationEnd.EXPIRED));
     }
 
     @Override

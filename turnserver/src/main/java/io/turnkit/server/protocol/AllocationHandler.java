@@ -13,6 +13,8 @@ import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.relay.AllocationEnd;
+import io.turnkit.server.relay.AllocationLog;
 import io.turnkit.server.relay.PeerDataHandler;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayAllocation;
@@ -45,6 +47,7 @@ final class AllocationHandler {
     private final RelayResources relays;
     private final RelayAddresses relayAddresses;
     private final ServerCounters counters;
+    private final RefusalLog refusals;
 
     AllocationHandler(ClientLink link, ResponseWriter responses, TurnServices server) {
         this.link = link;
@@ -53,6 +56,7 @@ final class AllocationHandler {
         this.relays = server.relays();
         this.relayAddresses = server.relayAddresses();
         this.counters = server.counters();
+        this.refusals = server.refusals();
     }
 
     /** RFC 8656 §7.2: receiving an Allocate request. */
@@ -81,25 +85,41 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
         }
-        int family = AddressAttribute.FAMILY_IPV4;
-        if (requestedFamily >= 0) {
-            family = StunAttributes.addressFamily(request, requestedFamily);
-            if (family != AddressAttribute.FAMILY_IPV4 && family != AddressAttribute.FAMILY_IPV6) {
+        InetAddress relayIp;
+        if (token >= 0) {
+            // RFC 8656 §7.2: the token stands for a relayed address reserved earlier; its family is that
+            // address's, not a default for the family the client came over.
+            relayIp = relays.reservations().relayAddress(StunAttributes.reservationToken(request, token));
+            if (relayIp == null) {
+                responses.error(request, client, StunErrorCode.INSUFFICIENT_CAPACITY, auth);
+                return;
+            }
+        } else {
+            // RFC 8656 §7.2: with ADDITIONAL-ADDRESS-FAMILY (IPv6), the first relayed address is IPv4.
+            int family = additionalFamily >= 0 ? AddressAttribute.FAMILY_IPV4
+                    : relayAddresses.defaultFamily(link.localAddress());
+            if (requestedFamily >= 0) {
+                family = StunAttributes.addressFamily(request, requestedFamily);
+                if (family != AddressAttribute.FAMILY_IPV4 && family != AddressAttribute.FAMILY_IPV6) {
+                    responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
+                    return;
+                }
+            }
+            if (additionalFamily >= 0
+                    && StunAttributes.addressFamily(request, additionalFamily) != AddressAttribute.FAMILY_IPV6) {
+                responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
+                return;
+            }
+            relayIp = relayAddresses.relayAddress(family, link.localAddress());
+            if (relayIp == null) {
                 responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
                 return;
             }
         }
-        if (additionalFamily >= 0
-                && StunAttributes.addressFamily(request, additionalFamily) != AddressAttribute.FAMILY_IPV6) {
-            responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
-            return;
-        }
-        InetAddress relayIp = relayAddresses.relayAddress(family, link.localAddress());
-        if (relayIp == null) {
-            responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
-            return;
-        }
-        if (relays.quotas().acquire(auth.username()) != Quotas.Verdict.GRANTED) {
+        Quotas.Verdict quota = relays.quotas().acquire(auth.username());
+        if (quota != Quotas.Verdict.GRANTED) {
+            refusals.log(RefusalLog.Kind.QUOTA, "486 allocation refused ({}): user {}, client {}", quota,
+                    auth.username(), TransportAddresses.format(client));
             responses.error(request, client, StunErrorCode.ALLOCATION_QUOTA_REACHED, auth);
             return;
         }
@@ -182,10 +202,7 @@ final class AllocationHandler {
         relays.relayThrough(allocation, relay, fromPeers);
         link.add(allocation);
         counters.increment(ServerCounter.ALLOCATIONS_CREATED);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("allocated {} for {} ({}, {} s)", TransportAddresses.format(relayed), allocation.fiveTuple(),
-                    allocation.username(), pending.lifetimeSeconds);
-        }
+        AllocationLog.created(allocation, pending.lifetimeSeconds);
 
         ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, pending.transactionId);
         StunMessageEncoder encoder = responses.encoder();
@@ -193,7 +210,7 @@ final class AllocationHandler {
         encoder.addUint32(StunAttributeType.LIFETIME, pending.lifetimeSeconds);
         if (pending.reserveNext) {
             // RFC 8656 §7.2: R=1 keeps the next port for a later Allocate that presents this token.
-            encoder.addReservationToken(relays.reservations().reserve(pending.port + 1, now));
+            encoder.addReservationToken(relays.reservations().reserve(pending.port + 1, pending.relayIp, now));
         }
         if (pending.additionalFamilyRefused) {
             // RFC 8656 §7.2: the IPv4 allocation stands; the IPv6 one is refused with 440 in ADDRESS-ERROR-CODE.
@@ -216,12 +233,16 @@ final class AllocationHandler {
         int lifetimeAttribute = request.findAttribute(StunAttributeType.LIFETIME);
         boolean delete = lifetimeAttribute >= 0 && StunAttributes.uint32(request, lifetimeAttribute) == 0;
         long lifetime = delete ? 0 : lifetimeSeconds(request);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Refresh of {} by {}: lifetime {} s", TransportAddresses.format(allocation.relayedAddress()),
+                    TransportAddresses.format(client), lifetime);
+        }
         ByteBuf response = responses.start(request, StunClass.SUCCESS_RESPONSE);
         responses.encoder().addUint32(StunAttributeType.LIFETIME, lifetime);
         ByteBuf sent = responses.finishAndSend(response, client, auth, ResponseWriter.hasFingerprint(request), !delete);
         if (delete) {
             link.remove(allocation);
-            relays.release(allocation, ServerCounter.ALLOCATIONS_DELETED);
+            relays.release(allocation, AllocationEnd.DELETED);
         } else {
             allocation.refresh(seconds(lifetime), System.nanoTime());
             allocation.rememberResponse(request.transactionIdHigh(), request.transactionIdLow(), sent);

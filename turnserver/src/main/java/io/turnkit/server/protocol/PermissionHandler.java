@@ -7,6 +7,7 @@ import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.server.relay.RelayAllocation;
+import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.store.ChannelBindResult;
 import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.AttributeIterator;
@@ -27,13 +28,15 @@ final class PermissionHandler {
     private final ResponseWriter responses;
     private final ServerCounters counters;
     private final PeerPolicy peerPolicy;
+    private final RefusalLog refusals;
     private final AddressAttribute address = new AddressAttribute();
     private final AttributeIterator attributes = new AttributeIterator();
 
-    PermissionHandler(ResponseWriter responses, ServerCounters counters, PeerPolicy peerPolicy) {
+    PermissionHandler(ResponseWriter responses, ServerCounters counters, PeerPolicy peerPolicy, RefusalLog refusals) {
         this.responses = responses;
         this.counters = counters;
         this.peerPolicy = peerPolicy;
+        this.refusals = refusals;
     }
 
     /** RFC 8656 §10.2: every XOR-PEER-ADDRESS must pass before any permission is installed. */
@@ -102,6 +105,9 @@ final class PermissionHandler {
         }
         if (!peerPolicy.isAllowed(address.toSocketAddress().getAddress())) {
             counters.increment(ServerCounter.PEER_DENIED);
+            refusals.log(RefusalLog.Kind.FORBIDDEN_PEER, "403 peer {} refused: user {}, relayed {}",
+                    TransportAddresses.format(address.toSocketAddress()), allocation.username(),
+                    TransportAddresses.format(allocation.relayedAddress()));
             return StunErrorCode.FORBIDDEN;
         }
         return PEER_OK;

@@ -1,6 +1,7 @@
 package io.turnkit.server.protocol;
 
 import java.net.InetSocketAddress;
+import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
 import io.turnkit.server.auth.AuthResult;
@@ -10,8 +11,11 @@ import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.relay.RelayAllocation;
+import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.stun.DetectedProtocol;
 import io.turnkit.stun.ProtocolDetector;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMethod;
@@ -34,6 +38,7 @@ public final class TurnProtocol {
     private final AllocationHandler allocations;
     private final PermissionHandler permissions;
     private final DataHandler data;
+    private final RefusalLog refusals;
     /** Made on the event loop at the first STUN frame, so it counts into that loop's validation counters. */
     private StunMessage message;
 
@@ -45,7 +50,8 @@ public final class TurnProtocol {
         this.responses = new ResponseWriter(link, server.settings().software());
         this.binding = new BindingHandler(responses, counters);
         this.allocations = new AllocationHandler(link, responses, server);
-        this.permissions = new PermissionHandler(responses, counters, server.peerPolicy());
+        this.permissions = new PermissionHandler(responses, counters, server.peerPolicy(), server.refusals());
+        this.refusals = server.refusals();
         this.data = new DataHandler(link, counters, server.peerPolicy());
     }
 
@@ -148,6 +154,15 @@ public final class TurnProtocol {
         }
     }
 
+    /**
+     * The USERNAME a refused request claims, for the log: hostile text, so control characters (a forged log
+     * line) are replaced; "-" for a request with USERHASH or none (RFC 8489 §14.4).
+     */
+    private String claimedUsername() {
+        int username = message.findAttribute(StunAttributeType.USERNAME);
+        return username < 0 ? "-" : StunAttributes.string(message, username).replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** Whether the request may go on; if not, it has been answered. The authenticator counted the outcome. */
     private boolean authenticated(InetSocketAddress client, AuthResult auth) {
         switch (auth.outcome()) {
@@ -156,7 +171,14 @@ public final class TurnProtocol {
             case BAD_REQUEST:
                 responses.error(message, client, auth.errorCode(), auth.reason(), null);
                 return false;
+            case CHALLENGE:
+                // RFC 8489 §9.2.4: the first request of every client; nothing refused yet.
+                responses.challenge(message, client, auth);
+                return false;
             default:
+                refusals.log(RefusalLog.Kind.AUTHENTICATION, "{} ({}): user {}, client {} over {}", auth.errorCode(),
+                        auth.event().tag(), claimedUsername(), TransportAddresses.format(client),
+                        link.transport().name().toLowerCase(Locale.ROOT));
                 // A rate-limited request is answered too, not dropped: a client that gets no answer retransmits
                 // and hangs (RFC 8489 §6.2.1).
                 responses.challenge(message, client, auth);

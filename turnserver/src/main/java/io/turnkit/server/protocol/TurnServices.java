@@ -10,11 +10,12 @@ import io.turnkit.stun.StunValidation;
 
 /**
  * What request handling uses of the server, each part safe to share between event loops: the settings,
- * authentication, the peer policy, the relay resources and addresses, and the counters.
+ * authentication, the peer policy, the relay resources and addresses, the counters and the log of refusals.
  *
  * @param validation the results of validating received STUN messages
+ * @param refusals   the rate-limited log of refused requests
  */
 public record TurnServices(TurnSettings settings, Authenticator authenticator, PeerPolicy peerPolicy,
         RelayResources relays, RelayAddresses relayAddresses, ServerCounters counters,
-        Counters<StunValidation> validation) {
+        Counters<StunValidation> validation, RefusalLog refusals) {
 }

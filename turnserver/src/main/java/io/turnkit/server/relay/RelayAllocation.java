@@ -20,6 +20,7 @@ public final class RelayAllocation extends Allocation {
     /** coturn treats the two directions of --max-bps separately, and so do we. */
     private final BandwidthLimit toPeer;
     private final BandwidthLimit toClient;
+    private final long createdAt;
     private UdpSocket relaySocket;
     /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
     private DatagramBurst toPeerBurst;
@@ -39,6 +40,7 @@ public final class RelayAllocation extends Allocation {
         this.relayPort = relayPort;
         this.toPeer = new BandwidthLimit(maxBytesPerSecond, nowNanos);
         this.toClient = new BandwidthLimit(maxBytesPerSecond, nowNanos);
+        this.createdAt = nowNanos;
     }
 
     /** The client link this allocation was made through, and relays back to. */
@@ -58,6 +60,29 @@ public final class RelayAllocation extends Allocation {
     /** Whether {@code bytes} from peers to the client fit in --max-bps now. */
     boolean admitToClient(int bytes, long nowNanos) {
         return toClient.admit(bytes, nowNanos);
+    }
+
+    /** The {@link System#nanoTime()} instant the allocation was made. */
+    long createdAt() {
+        return createdAt;
+    }
+
+    /** The bytes relayed from the client to its peers so far. */
+    long bytesToPeers() {
+        return toPeer.bytes();
+    }
+
+    long packetsToPeers() {
+        return toPeer.packets();
+    }
+
+    /** The bytes relayed from peers to the client so far. */
+    long bytesToClient() {
+        return toClient.bytes();
+    }
+
+    long packetsToClient() {
+        return toClient.packets();
     }
 
     /** The relay socket is bound: from now on the allocation relays through it. */

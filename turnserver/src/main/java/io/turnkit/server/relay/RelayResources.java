@@ -2,16 +2,12 @@ package io.turnkit.server.relay;
 
 import java.net.InetSocketAddress;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.metrics.PerThread;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.DatagramBurst;
-import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.store.Quotas;
@@ -24,8 +20,6 @@ import io.turnkit.store.Reservations;
  * from any event loop.
  */
 public final class RelayResources {
-    private static final Logger LOG = LoggerFactory.getLogger(RelayResources.class);
-
     private final Transports transports;
     private final RelayPortPool ports;
     private final Reservations reservations;
@@ -78,12 +72,9 @@ public final class RelayResources {
      * Frees what an allocation holds: its relay socket, then its port, and its place in the quotas. Called on
      * the allocation's event loop.
      */
-    public void release(RelayAllocation allocation, ServerCounter reason) {
-        counters.increment(reason);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} of {}", reason.meterName(), TransportAddresses.format(allocation.relayedAddress()),
-                    allocation.fiveTuple());
-        }
+    public void release(RelayAllocation allocation, AllocationEnd end) {
+        counters.increment(end.counter());
+        AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
         allocation.peerBurst().discard();
         loopRelays().remove(allocation);

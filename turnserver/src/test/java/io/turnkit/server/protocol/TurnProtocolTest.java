@@ -19,11 +19,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.turnkit.server.TestServices;
 import io.turnkit.server.auth.TestClock;
+import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.store.FiveTuple;
 import io.turnkit.store.Quotas;
 import io.turnkit.store.TransportProtocol;
+import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.LongTermKey;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
@@ -133,6 +135,33 @@ class TurnProtocolTest {
     }
 
     @Test
+    void shouldAnswerAnAllocateForAFamilyWithoutRelayAddressWith440() {
+        assertEquals(StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, errorOf(authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP)
+                        .addAddressFamily(StunAttributeType.REQUESTED_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6))));
+    }
+
+    @Test
+    void shouldApplyTheConfiguredDefaultFamilyWith440WhenItHasNoRelayAddress() {
+        try (TestServices ipv6Default = new TestServices(ServerConfig.builder()
+                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
+                .minPort(PORT).maxPort(PORT + 1).allocationDefaultAddressFamily(AddressFamily.IPV6).build(), clock)) {
+            TurnProtocol ipv6Protocol = new TurnProtocol(ipv6Default.services(), link);
+
+            assertEquals(StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, errorOf(authenticated(ipv6Protocol,
+                    StunMethod.ALLOCATE, e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP))));
+        }
+    }
+
+    @Test
+    void shouldAnswerAnAllocateWithAnUnknownReservationTokenWith508() {
+        assertEquals(StunErrorCode.INSUFFICIENT_CAPACITY, errorOf(authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP).addReservationToken(42L))));
+        assertEquals(Quotas.Verdict.GRANTED, server.services().relays().quotas().acquire(USER),
+                "no quota taken for it");
+    }
+
+    @Test
     void shouldAnswerAnAllocateOverTheUserQuotaWith486() {
         server.services().relays().quotas().acquire(USER);
         assertEquals(StunErrorCode.ALLOCATION_QUOTA_REACHED, errorOf(authenticated(StunMethod.ALLOCATE,
@@ -174,17 +203,27 @@ class TurnProtocolTest {
 
     /** A request with long-term credentials, after the 401 that gives the nonce when there is none yet. */
     private ByteBuf authenticated(int method, Consumer<StunMessageEncoder> attributes) {
+        return authenticated(protocol, method, attributes);
+    }
+
+    /** The same, handled by {@code handler}. */
+    private ByteBuf authenticated(TurnProtocol handler, int method, Consumer<StunMessageEncoder> attributes) {
         if (nonce == null) {
-            ByteBuf challenge = request(method, null, attributes);
+            ByteBuf challenge = request(handler, method, null, attributes);
             StunMessage message = parse(challenge);
             nonce = StunAttributes.string(message, message.findAttribute(StunAttributeType.NONCE));
             challenge.release();
         }
-        return request(method, nonce, attributes);
+        return request(handler, method, nonce, attributes);
     }
 
     /** Hands the request to the protocol and returns its one response; signed when {@code withNonce} is given. */
     private ByteBuf request(int method, String withNonce, Consumer<StunMessageEncoder> attributes) {
+        return request(protocol, method, withNonce, attributes);
+    }
+
+    private ByteBuf request(TurnProtocol handler, int method, String withNonce,
+            Consumer<StunMessageEncoder> attributes) {
         byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
         ThreadLocalRandom.current().nextBytes(transactionId);
         ByteBuf request = Unpooled.buffer();
@@ -195,7 +234,7 @@ class TurnProtocolTest {
                     .addString(StunAttributeType.NONCE, withNonce).addMessageIntegrity(key);
         }
         encoder.finish();
-        protocol.onFrame(request, CLIENT);
+        handler.onFrame(request, CLIENT);
         request.release();
         List<ByteBuf> sent = link.takeSent();
         assertEquals(1, sent.size(), "one response");

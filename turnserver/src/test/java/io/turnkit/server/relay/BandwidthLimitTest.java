@@ -1,5 +1,6 @@
 package io.turnkit.server.relay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,17 @@ class BandwidthLimitTest {
         for (int i = 0; i < 1000; i++) {
             assertTrue(limit.admit(65_535, i));
         }
+    }
+
+    @Test
+    void shouldTotalWhatItLetsThroughOnly() {
+        BandwidthLimit limit = new BandwidthLimit(1000, 0);
+        limit.admit(600, 0);
+        limit.admit(600, 0);
+        limit.admit(400, 0);
+
+        assertEquals(1000, limit.bytes(), "the 600 bytes over the limit were dropped");
+        assertEquals(2, limit.packets());
     }
 
     @Test
