@@ -177,9 +177,6 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         entries.addAll(fromCommandLine);
-        entries.stream().map(ConfigEntry::option).filter(option -> !option.inEffect()).distinct()
-                .forEach(option -> warn("'" + option.longName().substring(2) + "' is read and checked, but the "
-                        + "server does not act on it yet"));
         ServerConfig config = ServeOption.toServerConfig(entries);
         warnAboutShadowedAllowances(config);
         return config;

@@ -201,14 +201,6 @@ class ServeCommandTest {
     }
 
     @Test
-    void shouldWarnThatAnOptionIsReadButNotInEffectYet() throws Exception {
-        serverConfig("serve", "-r", "r", "--no-udp-relay");
-
-        assertEquals("turnkit: warning: 'no-udp-relay' is read and checked, but the server does not act on "
-                + "it yet" + System.lineSeparator(), err.toString());
-    }
-
-    @Test
     void shouldAcceptDebiansStockTurnserverConfWithTheSystemdUnitsFlags() throws Exception {
         FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
 

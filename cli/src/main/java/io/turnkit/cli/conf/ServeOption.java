@@ -198,13 +198,6 @@ public enum ServeOption {
         return BY_FILE_KEY.get(key);
     }
 
-    /**
-     * False for an option turnkit reads and checks but whose setting the server does not act on yet: serve warns
-     * when one is set, and docs/configuration.md says so.
-     */
-    public boolean inEffect() {
-        return this != NO_UDP_RELAY;
-    }
 
     /** Every name, long ones with their dashes: {@code --listening-ip}, {@code -L}. */
     public List<String> names() {

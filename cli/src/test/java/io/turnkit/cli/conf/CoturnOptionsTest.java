@@ -79,7 +79,7 @@ class CoturnOptionsTest {
         StringBuilder table = new StringBuilder("| Option | turnkit |\n|---|---|\n");
         for (ServeOption option : ServeOption.values()) {
             table.append("| ").append(names(option.names())).append(" | ")
-                    .append(option.inEffect() ? "implemented" : "read and checked; not in effect yet (a warning says so)")
+                    .append("implemented")
                     .append(" |\n");
         }
         for (UnsupportedOption option : UnsupportedOption.values()) {

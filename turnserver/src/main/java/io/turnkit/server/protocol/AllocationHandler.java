@@ -70,7 +70,9 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
         }
-        if (StunAttributes.requestedTransport(request, transport) != StunAttributes.TRANSPORT_UDP) {
+        // RFC 8656 §7.2: 442 for a transport the server does not relay; UDP is the only one, unless turned off.
+        if (StunAttributes.requestedTransport(request, transport) != StunAttributes.TRANSPORT_UDP
+                || !settings.udpRelay()) {
             responses.error(request, client, StunErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, auth);
             return;
         }

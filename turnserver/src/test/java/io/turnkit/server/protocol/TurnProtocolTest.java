@@ -126,6 +126,18 @@ class TurnProtocolTest {
     }
 
     @Test
+    void shouldAnswerAUdpAllocationWith442UnderNoUdpRelay() {
+        try (TestServices noUdpRelay = new TestServices(ServerConfig.builder()
+                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
+                .minPort(PORT).maxPort(PORT + 1).noUdpRelay(true).build(), clock)) {
+            TurnProtocol refusing = new TurnProtocol(noUdpRelay.services(), link);
+
+            assertEquals(StunErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, errorOf(authenticated(refusing,
+                    StunMethod.ALLOCATE, e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP))));
+        }
+    }
+
+    @Test
     void shouldAnswerAPeerOfTheOtherFamilyWith443() {
         allocate(USER, RecordingLink.LOCAL.getAddress());
         assertEquals(StunErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, errorOf(authenticated(StunMethod.CHANNEL_BIND,
