@@ -1,10 +1,8 @@
 package io.turnkit.conformance;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.IceHarness.SelectedPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -21,7 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class InteropHarnessTest {
     private static final String TURN_USER = "interop";
     private static final String TURN_PASSWORD = "interop-password";
-    private static final int DATAGRAMS = 3;
     /** Long enough for a harness to start and read its input, short enough to keep the test quick. */
     private static final Duration GIVE_UP = Duration.ofSeconds(2);
 
@@ -115,13 +112,8 @@ class InteropHarnessTest {
         try {
             controlling = controllingAgent.apply(List.of("--controlling"));
             controlled = controlledAgent.apply(List.of("--controlled"));
-            Connected pairs = connect(controlling, controlled);
-            String context = controlling.describe() + controlled.describe();
-            assertAll(context,
-                    () -> assertEquals("host", pairs.controlling().local().type(), "controlling local type"),
-                    () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
-                    () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlling().local().address()),
-                    () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlled().local().address()));
+            IceInterop.Connected pairs = IceInterop.connect(controlling, controlled);
+            IceInterop.assertHostToHost(pairs, controlling.describe() + controlled.describe());
         } finally {
             Cleanup.closeAll(controlling, controlled);
         }
@@ -142,49 +134,11 @@ class InteropHarnessTest {
             controlling = controllingAgent.apply(List.of("--controlling", "--relay-only",
                     "--turn", coturn.address(), "-u", TURN_USER, "-p", TURN_PASSWORD));
             controlled = controlledAgent.apply(List.of("--controlled"));
-            Connected pairs = connect(controlling, controlled);
-            String context = controlling.describe() + controlled.describe() + coturn.describe();
-            assertAll(context,
-                    () -> assertEquals("relay", pairs.controlling().local().type(), "controlling local type"),
-                    () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
-                    () -> assertEquals("relay", pairs.controlled().remote().type(), "controlled remote type"));
+            IceInterop.Connected pairs = IceInterop.connect(controlling, controlled);
+            IceInterop.assertRelayed(pairs.controlling(), pairs.controlled(),
+                    controlling.describe() + controlled.describe() + coturn.describe());
         } finally {
             Cleanup.closeAll(controlling, controlled, coturn);
         }
-    }
-
-    private record Connected(SelectedPair controlling, SelectedPair controlled) {
-    }
-
-    /**
-     * Signals each side's description to the other, waits for both selected pairs, checks that they are the same
-     * pair seen from each end, sends datagrams both ways and sees each arrive, then ends both with EOF.
-     */
-    private static Connected connect(IceHarness controlling, IceHarness controlled) {
-        List<String> controllingDescription = controlling.localDescription();
-        List<String> controlledDescription = controlled.localDescription();
-        controlling.addRemoteDescription(controlledDescription);
-        controlled.addRemoteDescription(controllingDescription);
-
-        SelectedPair controllingPair = controlling.awaitSelected();
-        SelectedPair controlledPair = controlled.awaitSelected();
-        String context = controlling.describe() + controlled.describe();
-        assertAll(context,
-                () -> assertEquals(controllingPair.local().transportAddress(),
-                        controlledPair.remote().transportAddress(), "the controlled side's remote"),
-                () -> assertEquals(controlledPair.local().transportAddress(),
-                        controllingPair.remote().transportAddress(), "the controlling side's remote"));
-
-        for (int i = 1; i <= DATAGRAMS; i++) {
-            controlling.send("to the controlled agent " + i);
-            controlled.send("to the controlling agent " + i);
-        }
-        for (int i = 1; i <= DATAGRAMS; i++) {
-            controlled.awaitData("to the controlled agent " + i);
-            controlling.awaitData("to the controlling agent " + i);
-        }
-        controlling.finish();
-        controlled.finish();
-        return new Connected(controllingPair, controlledPair);
     }
 }
