@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.turnkit.conformance.IceHarness.SelectedPair;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Two agents of the interop line protocol connected through the test: each one's description given to the other,
@@ -52,8 +53,21 @@ final class IceInterop {
         return new Connected(controllingPair, controlledPair);
     }
 
-    /** Host candidates on 127.0.0.1 on both sides: the selected pair is host to host. */
-    static void assertHostToHost(Connected pairs, String context) {
+    /** Host candidates on 127.0.0.1 on both sides: the selected pair is host to host, and data crosses. */
+    static void connectDirectly(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent) {
+        IceHarness controlling = null;
+        IceHarness controlled = null;
+        try {
+            controlling = controllingAgent.apply(List.of("--controlling"));
+            controlled = controlledAgent.apply(List.of("--controlled"));
+            assertHostToHost(connect(controlling, controlled), controlling.describe() + controlled.describe());
+        } finally {
+            Cleanup.closeAll(controlling, controlled);
+        }
+    }
+
+    private static void assertHostToHost(Connected pairs, String context) {
         assertAll(context,
                 () -> assertEquals("host", pairs.controlling().local().type(), "controlling local type"),
                 () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),

@@ -24,12 +24,12 @@ class InteropHarnessTest {
 
     @Test
     void shouldConnectLibniceControllingToAioiceControlled() {
-        connectDirectly(IceHarness::libnice, IceHarness::aioice);
+        IceInterop.connectDirectly(IceHarness::libnice, IceHarness::aioice);
     }
 
     @Test
     void shouldConnectAioiceControllingToLibniceControlled() {
-        connectDirectly(IceHarness::aioice, IceHarness::libnice);
+        IceInterop.connectDirectly(IceHarness::aioice, IceHarness::libnice);
     }
 
     @Test
@@ -102,21 +102,6 @@ class InteropHarnessTest {
 
     private static IceHarness harness(String agent, List<String> options, Duration timeout) {
         return agent.equals("libnice") ? IceHarness.libnice(options, timeout) : IceHarness.aioice(options, timeout);
-    }
-
-    /** Host candidates on 127.0.0.1 on both sides: the selected pair is host to host. */
-    private static void connectDirectly(Function<List<String>, IceHarness> controllingAgent,
-            Function<List<String>, IceHarness> controlledAgent) {
-        IceHarness controlling = null;
-        IceHarness controlled = null;
-        try {
-            controlling = controllingAgent.apply(List.of("--controlling"));
-            controlled = controlledAgent.apply(List.of("--controlled"));
-            IceInterop.Connected pairs = IceInterop.connect(controlling, controlled);
-            IceInterop.assertHostToHost(pairs, controlling.describe() + controlled.describe());
-        } finally {
-            Cleanup.closeAll(controlling, controlled);
-        }
     }
 
     /**

@@ -23,22 +23,22 @@ class TurnkitIceInteropTest {
 
     @Test
     void shouldConnectTurnkitControllingToLibnice() {
-        connectDirectly(IceHarness::turnkit, IceHarness::libnice);
+        IceInterop.connectDirectly(IceHarness::turnkit, IceHarness::libnice);
     }
 
     @Test
     void shouldConnectLibniceControllingToTurnkit() {
-        connectDirectly(IceHarness::libnice, IceHarness::turnkit);
+        IceInterop.connectDirectly(IceHarness::libnice, IceHarness::turnkit);
     }
 
     @Test
     void shouldConnectTurnkitControllingToAioice() {
-        connectDirectly(IceHarness::turnkit, IceHarness::aioice);
+        IceInterop.connectDirectly(IceHarness::turnkit, IceHarness::aioice);
     }
 
     @Test
     void shouldConnectAioiceControllingToTurnkit() {
-        connectDirectly(IceHarness::aioice, IceHarness::turnkit);
+        IceInterop.connectDirectly(IceHarness::aioice, IceHarness::turnkit);
     }
 
     @Test
@@ -89,20 +89,6 @@ class TurnkitIceInteropTest {
             String[] lines = turnkit.output().split("\n");
             assertEquals(1, lines.length, turnkit::describe);
             assertEquals("turnkit: --relay-only needs --turn", lines[0], turnkit::describe);
-        }
-    }
-
-    private static void connectDirectly(Function<List<String>, IceHarness> controllingAgent,
-            Function<List<String>, IceHarness> controlledAgent) {
-        IceHarness controlling = null;
-        IceHarness controlled = null;
-        try {
-            controlling = controllingAgent.apply(List.of("--controlling"));
-            controlled = controlledAgent.apply(List.of("--controlled"));
-            IceInterop.Connected pairs = IceInterop.connect(controlling, controlled);
-            IceInterop.assertHostToHost(pairs, controlling.describe() + controlled.describe());
-        } finally {
-            Cleanup.closeAll(controlling, controlled);
         }
     }
 
