@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
             "0:End of input.",
             "1:A malformed peer line, or another failure.",
             "2:A wrong command line.",
-            "3:No candidate pair selected within --timeout."})
+            "3:No candidate pair selected (or gathering not done) within --timeout."})
 public final class IceCommand implements Callable<Integer> {
     static final int EXIT_NOT_SELECTED = 3;
     private static final String END_OF_CANDIDATES = "a=end-of-candidates";
@@ -144,11 +144,18 @@ public final class IceCommand implements Callable<Integer> {
             reader.setDaemon(true);
             reader.start();
             long deadline = System.nanoTime() + timeout.toNanos();
-            String line;
-            do {
-                line = session.nextLocalLine(remaining(deadline));
-                print(out, line);
-            } while (!line.equals(END_OF_CANDIDATES));
+            String line = "";
+            while (!line.equals(END_OF_CANDIDATES) && !peer.exit.isDone()) {
+                if (deadline - System.nanoTime() <= 0) {
+                    print(err, "turnkit: error: gathering took longer than " + timeout.toSeconds() + " s");
+                    return EXIT_NOT_SELECTED;
+                }
+                String next = session.nextLocalLine(min(POLL, remaining(deadline)));
+                if (next != null) {
+                    line = next;
+                    print(out, line);
+                }
+            }
             IceEvent.SelectedPairChanged pair = awaitSelected(session, peer, deadline);
             if (pair == null) {
                 if (peer.exit.isDone()) {
@@ -167,9 +174,6 @@ public final class IceCommand implements Callable<Integer> {
             receiver.setDaemon(true);
             receiver.start();
             return exitCode(peer);
-        } catch (TimeoutException e) {
-            print(err, "turnkit: error: " + e.getMessage());
-            return EXIT_NOT_SELECTED;
         }
     }
 

@@ -112,25 +112,28 @@ public final class IceSession implements AutoCloseable {
      * The next line of the local description, as it is gathered (trickle, RFC 8838): {@code a=ice-ufrag},
      * {@code a=ice-pwd} ({@code a=ice-lite}), then {@code a=candidate} lines, {@code a=end-of-candidates} last.
      *
-     * @throws TimeoutException when no line comes within {@code timeout}
+     * @return the line, or null when none comes within {@code timeout}
      */
-    public String nextLocalLine(Duration timeout) throws TimeoutException, InterruptedException {
-        String line = localLines.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (line == null) {
-            throw new TimeoutException("no local candidate within " + timeout.toMillis() + " ms");
-        }
-        return line;
+    public String nextLocalLine(Duration timeout) throws InterruptedException {
+        return localLines.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Every line of the local description, up to and including {@code a=end-of-candidates}. */
+    /**
+     * Every line of the local description, up to and including {@code a=end-of-candidates}.
+     *
+     * @throws TimeoutException when gathering takes longer than {@code timeout}
+     */
     public List<String> localDescription(Duration timeout) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> lines = new ArrayList<>();
-        String line;
-        do {
+        String line = "";
+        while (!line.equals(END_OF_CANDIDATES)) {
             line = nextLocalLine(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (line == null) {
+                throw new TimeoutException("gathering took longer than " + timeout.toMillis() + " ms");
+            }
             lines.add(line);
-        } while (!line.equals(END_OF_CANDIDATES));
+        }
         return lines;
     }
 
