@@ -134,11 +134,7 @@ public final class IceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (IceDriver driver = IceDriver.create(1);
-             IceSession session = IceSession.open(driver, config, sources, line -> {
-                 if (verbose || line.startsWith("warning: ")) {
-                     print(err, "turnkit: " + line);
-                 }
-             })) {
+             IceSession session = open(driver, config, sources, err)) {
             PeerInput peer = new PeerInput(session);
             Thread reader = new Thread(peer, "turnkit-ice-stdin");
             reader.setDaemon(true);
@@ -174,6 +170,18 @@ public final class IceCommand implements Callable<Integer> {
             receiver.setDaemon(true);
             receiver.start();
             return exitCode(peer);
+        }
+    }
+
+    private IceSession open(IceDriver driver, IceConfig config, CandidateSources sources, PrintWriter err) {
+        try {
+            return IceSession.open(driver, config, sources, line -> {
+                if (verbose || line.startsWith("warning: ")) {
+                    print(err, "turnkit: " + line);
+                }
+            });
+        } catch (UnknownHostException e) {
+            throw new CommandFailure("cannot resolve the TURN server " + turn + ": " + e.getMessage());
         }
     }
 
