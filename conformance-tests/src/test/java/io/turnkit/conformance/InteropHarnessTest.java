@@ -1,14 +1,15 @@
 package io.turnkit.conformance;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnkit.conformance.support.Cleanup;
 import io.turnkit.conformance.support.CoturnServer;
-import io.turnkit.conformance.support.IceHarness;
 import io.turnkit.conformance.support.IceHarness.SelectedPair;
+import io.turnkit.conformance.support.IceHarness;
+import io.turnkit.conformance.support.IceInterop;
 import io.turnkit.conformance.support.LoopbackPorts;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -25,18 +26,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class InteropHarnessTest {
     private static final String TURN_USER = "interop";
     private static final String TURN_PASSWORD = "interop-password";
-    private static final int DATAGRAMS = 3;
     /** Long enough for a harness to start and read its input, short enough to keep the test quick. */
     private static final Duration GIVE_UP = Duration.ofSeconds(2);
 
     @Test
     void shouldConnectLibniceControllingToAioiceControlled() {
-        connectDirectly(IceHarness::libnice, IceHarness::aioice);
+        IceInterop.connectDirectly(IceHarness::libnice, IceHarness::aioice);
     }
 
     @Test
     void shouldConnectAioiceControllingToLibniceControlled() {
-        connectDirectly(IceHarness::aioice, IceHarness::libnice);
+        IceInterop.connectDirectly(IceHarness::aioice, IceHarness::libnice);
     }
 
     @Test
@@ -111,26 +111,6 @@ class InteropHarnessTest {
         return agent.equals("libnice") ? IceHarness.libnice(options, timeout) : IceHarness.aioice(options, timeout);
     }
 
-    /** Host candidates on 127.0.0.1 on both sides: the selected pair is host to host. */
-    private static void connectDirectly(Function<List<String>, IceHarness> controllingAgent,
-            Function<List<String>, IceHarness> controlledAgent) {
-        IceHarness controlling = null;
-        IceHarness controlled = null;
-        try {
-            controlling = controllingAgent.apply(List.of("--controlling"));
-            controlled = controlledAgent.apply(List.of("--controlled"));
-            Connected pairs = connect(controlling, controlled);
-            String context = controlling.describe() + controlled.describe();
-            assertAll(context,
-                    () -> assertEquals("host", pairs.controlling().local().type(), "controlling local type"),
-                    () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
-                    () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlling().local().address()),
-                    () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlled().local().address()));
-        } finally {
-            Cleanup.closeAll(controlling, controlled);
-        }
-    }
-
     /**
      * The controlling agent is relay-only through coturn (RFC 8656), the controlled one offers its host
      * candidate: the controlling side's selected local candidate is its relayed one, and the controlled side
@@ -146,49 +126,11 @@ class InteropHarnessTest {
             controlling = controllingAgent.apply(List.of("--controlling", "--relay-only",
                     "--turn", coturn.address(), "-u", TURN_USER, "-p", TURN_PASSWORD));
             controlled = controlledAgent.apply(List.of("--controlled"));
-            Connected pairs = connect(controlling, controlled);
-            String context = controlling.describe() + controlled.describe() + coturn.describe();
-            assertAll(context,
-                    () -> assertEquals("relay", pairs.controlling().local().type(), "controlling local type"),
-                    () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
-                    () -> assertEquals("relay", pairs.controlled().remote().type(), "controlled remote type"));
+            IceInterop.Connected pairs = IceInterop.connect(controlling, controlled);
+            IceInterop.assertRelayed(pairs.controlling(), pairs.controlled(),
+                    controlling.describe() + controlled.describe() + coturn.describe());
         } finally {
             Cleanup.closeAll(controlling, controlled, coturn);
         }
-    }
-
-    private record Connected(SelectedPair controlling, SelectedPair controlled) {
-    }
-
-    /**
-     * Signals each side's description to the other, waits for both selected pairs, checks that they are the same
-     * pair seen from each end, sends datagrams both ways and sees each arrive, then ends both with EOF.
-     */
-    private static Connected connect(IceHarness controlling, IceHarness controlled) {
-        List<String> controllingDescription = controlling.localDescription();
-        List<String> controlledDescription = controlled.localDescription();
-        controlling.addRemoteDescription(controlledDescription);
-        controlled.addRemoteDescription(controllingDescription);
-
-        SelectedPair controllingPair = controlling.awaitSelected();
-        SelectedPair controlledPair = controlled.awaitSelected();
-        String context = controlling.describe() + controlled.describe();
-        assertAll(context,
-                () -> assertEquals(controllingPair.local().transportAddress(),
-                        controlledPair.remote().transportAddress(), "the controlled side's remote"),
-                () -> assertEquals(controlledPair.local().transportAddress(),
-                        controllingPair.remote().transportAddress(), "the controlling side's remote"));
-
-        for (int i = 1; i <= DATAGRAMS; i++) {
-            controlling.send("to the controlled agent " + i);
-            controlled.send("to the controlling agent " + i);
-        }
-        for (int i = 1; i <= DATAGRAMS; i++) {
-            controlled.awaitData("to the controlled agent " + i);
-            controlling.awaitData("to the controlling agent " + i);
-        }
-        controlling.finish();
-        controlled.finish();
-        return new Connected(controllingPair, controlledPair);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * processes) are stopped with it as one process tree.
  */
 public final class Chromium implements AutoCloseable {
-    static final Path PROGRAM = Path.of("/usr/bin/chromium");
+    public static final Path PROGRAM = Path.of("/usr/bin/chromium");
 
     private final TemporaryDirectory home;
     private final ExternalProcess process;
@@ -41,6 +41,9 @@ public final class Chromium implements AutoCloseable {
                 // WebRTC leaves loopback interfaces out of its network list; on a host with no other interface
                 // it then has no socket to reach a TURN server on 127.0.0.1 and gathers no candidate at all.
                 "--allow-loopback-in-peer-connection",
+                // Host candidates with their addresses, not mDNS .local names, which agents outside the
+                // browser would have to resolve (RFC 8445 host candidates; mDNS is not tested here).
+                "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--user-data-dir=" + home.path().resolve("profile"),
                 page.toString());
         // Chromium's crash handler and caches follow $HOME and XDG directories, not --user-data-dir, and its

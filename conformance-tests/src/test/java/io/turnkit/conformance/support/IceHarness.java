@@ -22,8 +22,9 @@ import java.util.List;
  * datagram to the peer and each datagram received is a line {@code data: <text>}. EOF on stdin ends it with
  * exit 0.
  *
- * <p>Two agents are here: libnice (a C harness compiled from the test resources on first use) and Python's
- * aioice (a script run by Debian's {@code /usr/bin/python3}, which is where {@code python3-aioice} installs).
+ * <p>Three agents are here: turnkit's ({@code turnkit ice} from the jar), libnice (a C harness compiled from the
+ * test resources on first use) and Python's aioice (a script run by Debian's {@code /usr/bin/python3}, which is
+ * where {@code python3-aioice} installs).
  */
 public final class IceHarness implements AutoCloseable {
     /** The agents give up with exit 3 after this; the test's own waits are longer, so the harness says why. */
@@ -56,6 +57,18 @@ public final class IceHarness implements AutoCloseable {
     /** The same, giving up after {@code timeout} without a selected pair. */
     public static IceHarness libnice(List<String> options, Duration timeout) {
         return start("libnice", List.of(libniceProgram().toString()), options, timeout);
+    }
+
+    /** turnkit's own agent, {@code turnkit ice} from the jar, with host candidates on 127.0.0.1 only. */
+    public static IceHarness turnkit(List<String> options) {
+        return turnkit(options, HARNESS_TIMEOUT);
+    }
+
+    /** The same, giving up after {@code timeout} without a selected pair. */
+    public static IceHarness turnkit(List<String> options, Duration timeout) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return start("turnkit", List.of(java.toString(), "-jar", TurnkitServer.turnkitJar().toString(), "ice",
+                "--host-ip", LoopbackPorts.LOOPBACK_IP), options, timeout);
     }
 
     /** aioice's agent with the protocol's options. */

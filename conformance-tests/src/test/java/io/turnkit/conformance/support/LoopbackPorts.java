@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoopbackPorts {
     /** IPv4 on purpose: the server is started with {@code --listening-ip 127.0.0.1}. */
     public static final String LOOPBACK_IP = "127.0.0.1";
-    static final InetAddress LOOPBACK = new InetSocketAddress(LOOPBACK_IP, 0).getAddress();
+    public static final InetAddress LOOPBACK = new InetSocketAddress(LOOPBACK_IP, 0).getAddress();
 
-    static final int RELAY_RANGE_SIZE = 200;
+    public static final int RELAY_RANGE_SIZE = 200;
     private static final int RELAY_FIRST = 20_000;
     private static final int RELAY_LAST = 31_999;
     private static final int RELAY_BLOCKS = (RELAY_LAST - RELAY_FIRST + 1) / RELAY_RANGE_SIZE;
@@ -34,7 +34,7 @@ public final class LoopbackPorts {
             new AtomicInteger((int) (ProcessHandle.current().pid() % RELAY_BLOCKS));
 
     /** An inclusive port range, as {@code --min-port}/{@code --max-port} take it. */
-    record PortRange(int min, int max) {
+    public record PortRange(int min, int max) {
     }
 
     private LoopbackPorts() {
@@ -56,7 +56,7 @@ public final class LoopbackPorts {
     }
 
     /** A free TCP port: a TLS listener's. */
-    static int freeTcpPort() {
+    public static int freeTcpPort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(LOOPBACK, 0));
             return socket.getLocalPort();
@@ -66,7 +66,7 @@ public final class LoopbackPorts {
     }
 
     /** Two consecutive free UDP ports {@code p, p + 1}: RTP and RTCP, as turnutils_peer listens. */
-    static int freeUdpPortPair() {
+    public static int freeUdpPortPair() {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (DatagramSocket first = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
                 int port = first.getLocalPort();
@@ -81,7 +81,7 @@ public final class LoopbackPorts {
     }
 
     /** A block of {@value #RELAY_RANGE_SIZE} UDP ports, every one of them free, not handed out before by this JVM. */
-    static PortRange relayPortRange() {
+    public static PortRange relayPortRange() {
         for (int attempt = 0; attempt < RELAY_BLOCKS; attempt++) {
             int min = RELAY_FIRST + Math.floorMod(NEXT_BLOCK.getAndIncrement(), RELAY_BLOCKS) * RELAY_RANGE_SIZE;
             PortRange range = new PortRange(min, min + RELAY_RANGE_SIZE - 1);

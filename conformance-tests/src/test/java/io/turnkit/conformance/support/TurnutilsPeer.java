@@ -11,7 +11,7 @@ import java.util.List;
  * listens on a port and the next one (RTP and RTCP). It prints nothing when ready, so readiness is an echo.
  */
 public final class TurnutilsPeer implements AutoCloseable {
-    static final Path PROGRAM = Path.of("/usr/bin/turnutils_peer");
+    public static final Path PROGRAM = Path.of("/usr/bin/turnutils_peer");
     private static final Duration READY = Duration.ofSeconds(20);
 
     private final int port;
@@ -43,7 +43,7 @@ public final class TurnutilsPeer implements AutoCloseable {
         return port;
     }
 
-    String describe() {
+    public String describe() {
         return process.describe();
     }
 

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Each client is an RTP and an RTCP session; sessions start within 1–6 s of each other.
  */
 public final class TurnutilsUclient {
-    static final Path PROGRAM = Path.of("/usr/bin/turnutils_uclient");
+    public static final Path PROGRAM = Path.of("/usr/bin/turnutils_uclient");
     /** Exit code of a run stopped by {@link #runFor} before it ended. */
-    static final int STILL_RUNNING = -1;
+    public static final int STILL_RUNNING = -1;
     /** A normal run takes under 15 s; a stalled relay fails the test instead of slowing the suite for long. */
     private static final Duration TIMEOUT = Duration.ofSeconds(45);
     /**

@@ -40,7 +40,7 @@ public record UclientReport(String command, int exitCode, long sent, long receiv
     private static final Pattern LOSS =
             Pattern.compile("Total lost packets (\\d+) \\(.*\\), total send dropped (\\d+) ");
 
-    static UclientReport parse(String command, int exitCode, String output) {
+    public static UclientReport parse(String command, int exitCode, String output) {
         long sent = -1;
         long received = -1;
         long lost = -1;

@@ -23,26 +23,37 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * The browser test's web server on 127.0.0.1: it serves {@value #PAGE} (a test resource) and takes the one
- * result the page POSTs to {@code /result} as a form.
+ * The browser test's web server on 127.0.0.1: it serves one page (a test resource, {@value #PAGE} unless
+ * another is named) and takes the one result the page POSTs to {@code /result} as a form. A page that signals
+ * with an agent outside the browser POSTs its session description to {@code /description} and polls
+ * {@code GET /description} for the peer's (204 until the test has given it).
  */
 public final class WebRtcTestPage implements AutoCloseable {
-    static final String PAGE = "relay-data-channel.html";
+    public static final String PAGE = "relay-data-channel.html";
 
     private final HttpServer http;
+    private final String name;
     private final byte[] page;
     private final CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
+    private final CompletableFuture<String> fromPage = new CompletableFuture<>();
+    private final CompletableFuture<String> toPage = new CompletableFuture<>();
 
-    private WebRtcTestPage(HttpServer http, byte[] page) {
+    private WebRtcTestPage(HttpServer http, String name, byte[] page) {
         this.http = http;
+        this.name = name;
         this.page = page;
     }
 
     public static WebRtcTestPage start() {
+        return start(PAGE);
+    }
+
+    /** Serves the test resource {@code name}. */
+    public static WebRtcTestPage start(String name) {
         byte[] page;
-        try (InputStream in = WebRtcTestPage.class.getResourceAsStream(PAGE)) {
+        try (InputStream in = WebRtcTestPage.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("test resource " + PAGE + " is missing");
+                throw new IllegalStateException("test resource " + name + " is missing");
             }
             page = in.readAllBytes();
         } catch (IOException e) {
@@ -54,7 +65,7 @@ public final class WebRtcTestPage implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test page's HTTP server", e);
         }
-        WebRtcTestPage testPage = new WebRtcTestPage(http, page);
+        WebRtcTestPage testPage = new WebRtcTestPage(http, name, page);
         http.createContext("/", testPage::handle);
         http.start();
         return testPage;
@@ -65,7 +76,7 @@ public final class WebRtcTestPage implements AutoCloseable {
         String encoded = query.entrySet().stream()
                 .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
                 .collect(Collectors.joining("&"));
-        return URI.create("http://" + LoopbackPorts.LOOPBACK_IP + ":" + http.getAddress().getPort() + "/" + PAGE
+        return URI.create("http://" + LoopbackPorts.LOOPBACK_IP + ":" + http.getAddress().getPort() + "/" + name
                 + "?" + encoded);
     }
 
@@ -74,26 +85,40 @@ public final class WebRtcTestPage implements AutoCloseable {
      * time runs out.
      */
     public Map<String, String> awaitResult(Duration timeout, ExternalProcess browser) {
+        return await(result, "a result", timeout, browser);
+    }
+
+    /** Waits for the session description the page POSTs, as {@link #awaitResult} waits. */
+    public String awaitDescription(Duration timeout, ExternalProcess browser) {
+        return await(fromPage, "a session description", timeout, browser);
+    }
+
+    /** Gives the page the peer's session description. */
+    public void sendDescription(String sdp) {
+        toPage.complete(sdp);
+    }
+
+    private static <T> T await(CompletableFuture<T> what, String noun, Duration timeout, ExternalProcess browser) {
         try {
-            CompletableFuture.anyOf(result, browser.exited()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(what, browser.exited()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            fail("the page reported no result within " + timeout + browser.describe());
+            fail("the page gave no " + noun + " within " + timeout + browser.describe());
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for the page", e);
         }
-        if (!result.isDone()) {
-            fail("the browser exited before the page reported a result" + browser.describe());
+        if (!what.isDone()) {
+            fail("the browser exited before the page gave " + noun + browser.describe());
         }
-        return result.join();
+        return what.join();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (path.equals("/" + PAGE) && exchange.getRequestMethod().equals("GET")) {
+            if (path.equals("/" + name) && exchange.getRequestMethod().equals("GET")) {
                 exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
                 exchange.sendResponseHeaders(200, page.length);
                 try (OutputStream body = exchange.getResponseBody()) {
@@ -103,6 +128,20 @@ public final class WebRtcTestPage implements AutoCloseable {
                 String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 result.complete(parseForm(form));
                 exchange.sendResponseHeaders(204, -1);
+            } else if (path.equals("/description") && exchange.getRequestMethod().equals("POST")) {
+                fromPage.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(204, -1);
+            } else if (path.equals("/description") && exchange.getRequestMethod().equals("GET")) {
+                if (toPage.isDone()) {
+                    byte[] sdp = toPage.join().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "application/sdp");
+                    exchange.sendResponseHeaders(200, sdp.length);
+                    try (OutputStream body = exchange.getResponseBody()) {
+                        body.write(sdp);
+                    }
+                } else {
+                    exchange.sendResponseHeaders(204, -1);
+                }
             } else {
                 exchange.sendResponseHeaders(404, -1);
             }

@@ -442,6 +442,18 @@ public final class IceAgent {
         return drops[reason.ordinal()];
     }
 
+    /**
+     * The check list (RFC 8445 §6.1.2), one pair a line in priority order, {@code local -> remote (STATE)}: what a
+     * person debugging a connection wants to see.
+     */
+    public List<String> describeCheckList() {
+        List<String> lines = new ArrayList<>(checkList.pairs().size());
+        for (int i = 0; i < checkList.pairs().size(); i++) {
+            lines.add(checkList.pairs().get(i).toString());
+        }
+        return lines;
+    }
+
     /** The current connection state. */
     public IceConnectionState state() {
         return state;

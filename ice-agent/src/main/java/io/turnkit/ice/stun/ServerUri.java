@@ -7,19 +7,23 @@ import java.util.Locale;
 
 /**
  * A STUN or TURN server as {@code stun:HOST[:PORT]} (RFC 7064), {@code turn:HOST[:PORT][?transport=udp|tcp]}
- * (RFC 7065), or just {@code HOST[:PORT]}; an IPv6 literal goes in brackets. The port defaults to 3478; the secure
- * schemes {@code stuns:} and {@code turns:} (TLS) are not supported.
+ * (RFC 7065), or just {@code HOST[:PORT]}; an IPv6 literal goes in brackets. The port defaults to 3478. The secure
+ * scheme {@code turns:} (TLS) is read by {@link #parseTurn} only, for clients that speak TLS; {@code stuns:} is not
+ * supported.
  *
- * @param scheme    {@code stun} or {@code turn}
+ * @param scheme    {@code stun}, {@code turn} or {@code turns}
  * @param host      a host name or an IP literal, without brackets
  * @param port      1..65535
- * @param transport UDP unless {@code ?transport=tcp}
+ * @param transport UDP unless {@code ?transport=tcp}; TLS for {@code turns}
  */
 public record ServerUri(String scheme, String host, int port, TransportProtocol transport) {
     /** RFC 8489 §8: the default port of STUN over UDP and TCP, which TURN shares (RFC 8656). */
     public static final int DEFAULT_PORT = 3478;
     public static final String STUN = "stun";
     public static final String TURN = "turn";
+    public static final String TURNS = "turns";
+    /** RFC 8656 §3.1: the default port of TURN over TLS. */
+    public static final int DEFAULT_TLS_PORT = 5349;
     private static final String TRANSPORT_PARAMETER = "transport=";
 
     /**
@@ -28,6 +32,20 @@ public record ServerUri(String scheme, String host, int port, TransportProtocol 
      * @throws IllegalArgumentException saying what is wrong, in one line
      */
     public static ServerUri parse(String text, String defaultScheme) {
+        return parse(text, defaultScheme, false);
+    }
+
+    /**
+     * Parses a TURN server's URI for an ICE agent (RFC 7065): {@code turn:} over UDP or TCP as {@link #parse} reads
+     * it, or {@code turns:HOST[:PORT]} over TLS, port {@value #DEFAULT_TLS_PORT} unless given.
+     *
+     * @throws IllegalArgumentException saying what is wrong, in one line
+     */
+    public static ServerUri parseTurn(String text) {
+        return parse(text, TURN, true);
+    }
+
+    private static ServerUri parse(String text, String defaultScheme, boolean tls) {
         String rest = text;
         String scheme = defaultScheme;
         int colon = text.indexOf(':');
@@ -35,7 +53,11 @@ public record ServerUri(String scheme, String host, int port, TransportProtocol 
             scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
             rest = text.substring(colon + 1);
         }
-        if (scheme.equals("stuns") || scheme.equals("turns")) {
+        boolean secure = tls && scheme.equals(TURNS);
+        if (secure) {
+            scheme = TURN;
+        }
+        if (scheme.equals("stuns") || scheme.equals(TURNS)) {
             String plain = scheme.substring(0, scheme.length() - 1);
             throw new IllegalArgumentException(scheme + ": (TLS) is not supported; use " + plain + ":");
         }
@@ -68,6 +90,14 @@ public record ServerUri(String scheme, String host, int port, TransportProtocol 
         if (host.isEmpty()) {
             throw new IllegalArgumentException("no host in '" + text + "'");
         }
+        if (secure) {
+            // RFC 7065 §3: turns: is TURN over TLS over TCP; DTLS (transport=udp) is not supported.
+            if (transport == TransportProtocol.UDP && query >= 0) {
+                throw new IllegalArgumentException("turns: runs over TCP; transport=udp (DTLS) is not supported");
+            }
+            return new ServerUri(TURNS, host, port == null ? DEFAULT_TLS_PORT : port(port, text),
+                    TransportProtocol.TLS);
+        }
         return new ServerUri(scheme, host, port == null ? DEFAULT_PORT : port(port, text), transport);
     }
 
@@ -75,7 +105,7 @@ public record ServerUri(String scheme, String host, int port, TransportProtocol 
     private static boolean isScheme(String prefix) {
         String candidate = prefix.toLowerCase(Locale.ROOT);
         return candidate.equals(STUN) || candidate.equals(TURN) || candidate.equals("stuns")
-                || candidate.equals("turns");
+                || candidate.equals(TURNS);
     }
 
     private static TransportProtocol transport(String query, String scheme, String text) {

@@ -63,4 +63,20 @@ class ServerUriTest {
 
         assertEquals("turns: (TLS) is not supported; use turn:", e.getMessage());
     }
+
+    @Test
+    void shouldReadTurnsAsTlsOnPort5349ForAnIceAgent() {
+        ServerUri uri = ServerUri.parseTurn("turns:example.org");
+
+        assertEquals(new ServerUri("turns", "example.org", 5349, TransportProtocol.TLS), uri);
+        assertEquals(TransportProtocol.TCP, ServerUri.parseTurn("turn:example.org?transport=tcp").transport());
+    }
+
+    @Test
+    void shouldRefuseTurnsOverUdp() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerUri.parseTurn("turns:example.org?transport=udp"));
+
+        assertEquals("turns: runs over TCP; transport=udp (DTLS) is not supported", e.getMessage());
+    }
 }

@@ -80,14 +80,19 @@ final class TestCertificate {
 
     /** TLS client sockets that trust this certificate only. */
     SSLSocketFactory clientSocketFactory() throws GeneralSecurityException, IOException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagerFactory().getTrustManagers(), null);
+        return context.getSocketFactory();
+    }
+
+    /** Trust in this certificate only. */
+    TrustManagerFactory trustManagerFactory() throws GeneralSecurityException, IOException {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         trusted.setCertificateEntry("server", certificate);
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return trust;
     }
 
     private static Path pem(Path file, Object object) throws IOException {

@@ -1,0 +1,137 @@
+package io.turnkit.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.IceHarness;
+import io.turnkit.conformance.support.IceInterop;
+import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.TurnkitServer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code turnkit ice} against independent ICE agents (RFC 8445) on loopback, each a real process: libnice and
+ * aioice, each way round (controlling and controlled), host to host and through turnkit's own TURN server run from
+ * the jar (relay-only on turnkit's side in one test, on the other agent's in another). Data lines cross both ways.
+ */
+class TurnkitIceInteropTest {
+    private static final String TURN_USER = "interop";
+    private static final String TURN_PASSWORD = "interop-password";
+    /** Long enough for gathering on a loaded machine, short enough to keep the test quick. */
+    private static final Duration GIVE_UP = Duration.ofSeconds(5);
+
+    @Test
+    void shouldConnectTurnkitControllingToLibnice() {
+        IceInterop.connectDirectly(IceHarness::turnkit, IceHarness::libnice);
+    }
+
+    @Test
+    void shouldConnectLibniceControllingToTurnkit() {
+        IceInterop.connectDirectly(IceHarness::libnice, IceHarness::turnkit);
+    }
+
+    @Test
+    void shouldConnectTurnkitControllingToAioice() {
+        IceInterop.connectDirectly(IceHarness::turnkit, IceHarness::aioice);
+    }
+
+    @Test
+    void shouldConnectAioiceControllingToTurnkit() {
+        IceInterop.connectDirectly(IceHarness::aioice, IceHarness::turnkit);
+    }
+
+    @Test
+    void shouldRelayTurnkitRelayOnlyControllingToLibnice() {
+        connectThroughRelay(IceHarness::turnkit, IceHarness::libnice, true);
+    }
+
+    @Test
+    void shouldRelayLibniceRelayOnlyControllingToTurnkit() {
+        connectThroughRelay(IceHarness::libnice, IceHarness::turnkit, true);
+    }
+
+    @Test
+    void shouldRelayTurnkitRelayOnlyControlledToAioice() {
+        connectThroughRelay(IceHarness::aioice, IceHarness::turnkit, false);
+    }
+
+    @Test
+    void shouldRelayAioiceRelayOnlyControllingToTurnkit() {
+        connectThroughRelay(IceHarness::aioice, IceHarness::turnkit, true);
+    }
+
+    /** A peer that never sends its description: exit 3 after --timeout, saying why. */
+    @Test
+    void shouldGiveUpWithExitThreeWhenNoPairIsSelected() {
+        try (IceHarness turnkit = IceHarness.turnkit(List.of("--controlling"), GIVE_UP)) {
+            turnkit.localDescription();
+            assertEquals(3, turnkit.awaitExit(), turnkit::describe);
+            assertTrue(turnkit.output().contains("error: no candidate pair selected"), turnkit::describe);
+        }
+    }
+
+    /** A malformed candidate line: one error line naming it, exit 1, without waiting for --timeout. */
+    @Test
+    void shouldRefuseAMalformedCandidateLine() {
+        try (IceHarness turnkit = IceHarness.turnkit(List.of("--controlled"))) {
+            turnkit.addRemoteDescription(List.of("a=candidate:1 1 UDP not-a-priority"));
+            assertEquals(1, turnkit.awaitExit(), turnkit::describe);
+            assertTrue(turnkit.output().contains("turnkit: malformed peer line: "), turnkit::describe);
+        }
+    }
+
+    /** A bad command line: one error line naming the problem, exit 2, before anything is gathered. */
+    @Test
+    void shouldRefuseRelayOnlyWithoutATurnServer() {
+        try (IceHarness turnkit = IceHarness.turnkit(List.of("--controlled", "--relay-only"), GIVE_UP)) {
+            assertEquals(2, turnkit.awaitExit(), turnkit::describe);
+            String[] lines = turnkit.output().split("\n");
+            assertEquals(1, lines.length, turnkit::describe);
+            assertEquals("turnkit: --relay-only needs --turn", lines[0], turnkit::describe);
+        }
+    }
+
+    /**
+     * One side is relay-only through turnkit's TURN server (RFC 8656), the other offers its host candidate; which
+     * side is relay-only: the controlling one when {@code controllingRelayOnly}, else the controlled one.
+     */
+    private static void connectThroughRelay(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent, boolean controllingRelayOnly) {
+        TurnkitServer server = null;
+        IceHarness controlling = null;
+        IceHarness controlled = null;
+        try {
+            server = TurnkitServer.withLongTermCredentials(TURN_USER, TURN_PASSWORD);
+            List<String> relayOnly = List.of("--relay-only", "--turn", LoopbackPorts.LOOPBACK_IP + ":" + server.port(),
+                    "-u", TURN_USER, "-p", TURN_PASSWORD);
+            controlling = controllingAgent.apply(options("--controlling", controllingRelayOnly ? relayOnly : null));
+            controlled = controlledAgent.apply(options("--controlled", controllingRelayOnly ? null : relayOnly));
+            IceInterop.Connected pairs = IceInterop.connect(controlling, controlled);
+            String context = controlling.describe() + controlled.describe() + server.describe();
+            if (controllingRelayOnly) {
+                IceInterop.assertRelayed(pairs.controlling(), pairs.controlled(), context);
+            } else {
+                IceInterop.assertRelayed(pairs.controlled(), pairs.controlling(), context);
+            }
+        } finally {
+            Cleanup.closeAll(controlling, controlled, server);
+        }
+    }
+
+    private static List<String> options(String role, List<String> relayOnly) {
+        if (relayOnly == null) {
+            return List.of(role);
+        }
+        List<String> options = new ArrayList<>(List.of(role));
+        options.addAll(relayOnly);
+        return options;
+    }
+}

@@ -1,0 +1,89 @@
+package io.turnkit.conformance.support;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.turnkit.conformance.support.IceHarness.SelectedPair;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Two agents of the interop line protocol connected through the test: each one's description given to the other,
+ * both selected pairs awaited and compared, datagrams sent both ways, both ended with EOF.
+ */
+public final class IceInterop {
+    private static final int DATAGRAMS = 3;
+
+    private IceInterop() {
+    }
+
+    /** The pairs each side selected. */
+    public record Connected(SelectedPair controlling, SelectedPair controlled) {
+    }
+
+    /**
+     * Signals each side's description to the other, waits for both selected pairs, checks that they are the same
+     * pair seen from each end, sends datagrams both ways and sees each arrive, then ends both with EOF.
+     */
+    public static Connected connect(IceHarness controlling, IceHarness controlled) {
+        List<String> controllingDescription = controlling.localDescription();
+        List<String> controlledDescription = controlled.localDescription();
+        controlling.addRemoteDescription(controlledDescription);
+        controlled.addRemoteDescription(controllingDescription);
+
+        SelectedPair controllingPair = controlling.awaitSelected();
+        SelectedPair controlledPair = controlled.awaitSelected();
+        String context = controlling.describe() + controlled.describe();
+        assertAll(context,
+                () -> assertEquals(controllingPair.local().transportAddress(),
+                        controlledPair.remote().transportAddress(), "the controlled side's remote"),
+                () -> assertEquals(controlledPair.local().transportAddress(),
+                        controllingPair.remote().transportAddress(), "the controlling side's remote"));
+
+        for (int i = 1; i <= DATAGRAMS; i++) {
+            controlling.send("to the controlled agent " + i);
+            controlled.send("to the controlling agent " + i);
+        }
+        for (int i = 1; i <= DATAGRAMS; i++) {
+            controlled.awaitData("to the controlled agent " + i);
+            controlling.awaitData("to the controlling agent " + i);
+        }
+        controlling.finish();
+        controlled.finish();
+        return new Connected(controllingPair, controlledPair);
+    }
+
+    /** Host candidates on 127.0.0.1 on both sides: the selected pair is host to host, and data crosses. */
+    public static void connectDirectly(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent) {
+        IceHarness controlling = null;
+        IceHarness controlled = null;
+        try {
+            controlling = controllingAgent.apply(List.of("--controlling"));
+            controlled = controlledAgent.apply(List.of("--controlled"));
+            assertHostToHost(connect(controlling, controlled), controlling.describe() + controlled.describe());
+        } finally {
+            Cleanup.closeAll(controlling, controlled);
+        }
+    }
+
+    private static void assertHostToHost(Connected pairs, String context) {
+        assertAll(context,
+                () -> assertEquals("host", pairs.controlling().local().type(), "controlling local type"),
+                () -> assertEquals("host", pairs.controlled().local().type(), "controlled local type"),
+                () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlling().local().address()),
+                () -> assertEquals(LoopbackPorts.LOOPBACK_IP, pairs.controlled().local().address()));
+    }
+
+    /**
+     * The relay-only side's selected local candidate is its relayed one, and the other side, which offered its host
+     * candidate, selected that relayed address as its remote.
+     */
+    public static void assertRelayed(SelectedPair relayOnly, SelectedPair other, String context) {
+        assertAll(context,
+                () -> assertEquals("relay", relayOnly.local().type(), "the relay-only side's local type"),
+                () -> assertEquals("host", other.local().type(), "the other side's local type"),
+                () -> assertEquals("relay", other.remote().type(), "the other side's remote type"));
+    }
+}

@@ -1,0 +1,60 @@
+package io.turnkit.ice.driver;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where an agent's local candidates come from (RFC 8445 §5.1.1): host addresses, STUN servers for server-reflexive
+ * candidates, TURN servers for relayed ones.
+ *
+ * @param hostAddresses the addresses to bind host sockets on; empty for every address of every interface that is up
+ *                      (loopback and IPv6 link-local left out, {@link HostAddresses})
+ * @param stunServers   STUN servers (RFC 8489) asked from each host socket of the same address family
+ * @param relays        TURN servers, one allocation each
+ * @param relayOnly     only relayed candidates (no host socket, so no host or server-reflexive candidate): the
+ *                      peer never learns this host's addresses
+ */
+public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketAddress> stunServers,
+                               List<RelayServer> relays, boolean relayOnly) {
+    /** Every interface's addresses, no server. */
+    public static final CandidateSources HOST = new CandidateSources(List.of(), List.of(), List.of(), false);
+
+    public CandidateSources {
+        hostAddresses = List.copyOf(hostAddresses);
+        stunServers = List.copyOf(stunServers);
+        relays = List.copyOf(relays);
+        if (relayOnly && relays.isEmpty()) {
+            throw new IllegalArgumentException("relay-only needs a TURN server");
+        }
+        for (InetSocketAddress server : stunServers) {
+            if (server.isUnresolved()) {
+                throw new IllegalArgumentException("resolve the STUN server's name first: " + server);
+            }
+        }
+    }
+
+    /** Host sockets on these addresses only (a test passes 127.0.0.1). */
+    public CandidateSources withHostAddresses(InetAddress... addresses) {
+        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly);
+    }
+
+    public CandidateSources withStunServer(InetSocketAddress server) {
+        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly);
+    }
+
+    public CandidateSources withRelay(RelayServer relay) {
+        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly);
+    }
+
+    public CandidateSources withRelayOnly(boolean value) {
+        return new CandidateSources(hostAddresses, stunServers, relays, value);
+    }
+
+    private static <T> List<T> added(List<T> list, T element) {
+        List<T> copy = new ArrayList<>(list);
+        copy.add(element);
+        return copy;
+    }
+}

@@ -1,0 +1,287 @@
+package io.turnkit.ice.driver;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.turnkit.ice.agent.IceAgent;
+import io.turnkit.ice.agent.IceEvent;
+import io.turnkit.ice.agent.LocalSocket;
+import io.turnkit.ice.agent.Transmit;
+import io.turnkit.ice.sdp.IceDescription;
+import io.turnkit.ice.turn.TurnEvent;
+import io.turnkit.stun.StunMethod;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An {@link IceAgent} running on one Netty event loop: its host sockets (one UDP channel per host address), its
+ * TURN allocations ({@link TurnRelay}), and its timer, all on that loop, so the agent is never touched by two
+ * threads and needs no lock. Made by {@link IceDriver#start}.
+ *
+ * <p>The public methods may be called from any thread: they hand their work to the event loop. The listener is
+ * called on the event loop. {@link #execute} runs code on the loop with the agent itself, for what the methods here
+ * do not cover (restart, reading counters).
+ *
+ * <p>One component (RFC 8445 §2: component 1, as RTP/RTCP-mux and data channels use) per agent.
+ */
+public final class DrivenAgent {
+    /** Bounds the rounds of one {@link #pump()}: each round only runs what the one before produced. */
+    private static final int MAX_PUMP_ROUNDS = 64;
+    private static final int COMPONENT = 1;
+
+    private final EventLoop loop;
+    private final IceAgent agent;
+    private final IceListener listener;
+    private final Map<Integer, Channel> hostSockets = new HashMap<>();
+    private final List<TurnRelay> relays = new ArrayList<>();
+    private int nextSocketId;
+    private int hostSocketsPending;
+    private boolean localSocketsEnded;
+    private ScheduledFuture<?> timer;
+    private long timerDeadline = Long.MAX_VALUE;
+    private boolean closed;
+
+    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener) {
+        this.loop = loop;
+        this.agent = agent;
+        this.listener = listener;
+    }
+
+    /** The event loop the agent lives on. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    /** Runs {@code action} with the agent on its event loop; the agent's output is handled afterwards. */
+    public void execute(Consumer<IceAgent> action) {
+        loop.execute(() -> {
+            if (!closed) {
+                action.accept(agent);
+                pump();
+            }
+        });
+    }
+
+    /** Applies what the peer signalled (credentials, candidates, end-of-candidates), trickled or all at once. */
+    public void addRemoteDescription(IceDescription description) {
+        execute(a -> description.applyTo(a, System.nanoTime()));
+    }
+
+    /**
+     * Sends {@code data} as one datagram on the selected pair. Dropped when no pair is selected or consent is lost
+     * (RFC 7675 §5.1), as UDP would drop it.
+     */
+    public void send(byte[] data) {
+        execute(a -> {
+            ByteBuf buf = Unpooled.wrappedBuffer(data.clone());
+            if (!a.send(COMPONENT, buf, System.nanoTime())) {
+                buf.release();
+            }
+        });
+    }
+
+    /** Closes the agent, deletes its TURN allocations and closes its sockets; the future completes when done. */
+    public Future<Void> close() {
+        Promise<Void> done = loop.newPromise();
+        loop.execute(() -> {
+            if (!closed) {
+                closed = true;
+                agent.close();
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                relays.forEach(TurnRelay::close);
+                hostSockets.values().forEach(Channel::close);
+                for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
+                    listener.onEvent(e);
+                }
+            }
+            done.setSuccess(null);
+        });
+        return done;
+    }
+
+    // ---------------------------------------------------------------- on the event loop
+
+    /** Binds the host sockets and opens the relays; STUN servers are asked from each host socket once bound. */
+    void gather(CandidateSources sources, List<InetAddress> hostAddresses, List<InetSocketAddress> relayServers) {
+        long now = System.nanoTime();
+        for (InetSocketAddress stun : sources.stunServers()) {
+            agent.addStunServer(stun, now);
+        }
+        if (!sources.relayOnly()) {
+            hostSocketsPending = hostAddresses.size();
+            for (InetAddress address : hostAddresses) {
+                bindHostSocket(address);
+            }
+        }
+        for (int i = 0; i < sources.relays().size(); i++) {
+            TurnRelay relay = new TurnRelay(nextSocketId++, this, sources.relays().get(i), relayServers.get(i));
+            relays.add(relay);
+            relay.open(loop);
+        }
+        pump();
+    }
+
+    private void bindHostSocket(InetAddress address) {
+        int id = nextSocketId++;
+        ChannelFuture bound = new Bootstrap().group(loop).channel(NettyTransport.datagramChannel())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        if (!closed) {
+                            agent.handleDatagram(id, packet.sender(), packet.content(), System.nanoTime());
+                            pump();
+                        }
+                    }
+                })
+                .bind(new InetSocketAddress(address, 0));
+        bound.addListener(f -> {
+            hostSocketsPending--;
+            if (closed) {
+                bound.channel().close();
+            } else if (f.isSuccess()) {
+                hostSockets.put(id, bound.channel());
+                agent.addLocalSocket(LocalSocket.host(id, (InetSocketAddress) bound.channel().localAddress(),
+                        COMPONENT), System.nanoTime());
+            } else {
+                listener.onWarning("cannot bind a host socket on " + address.getHostAddress() + ": "
+                        + f.cause().getMessage());
+            }
+            pump();
+        });
+    }
+
+    void relayFailed(TurnRelay relay, String why) {
+        relay.settle();
+        listener.onWarning(why);
+        pump();
+    }
+
+    /**
+     * Runs the agent's and the relays' output until there is none: datagrams out, events to the listener and
+     * between the relays and the agent; then flushes and re-arms the timer at the earliest deadline.
+     */
+    void pump() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean progress = true;
+        for (int round = 0; progress && round < MAX_PUMP_ROUNDS; round++) {
+            progress = false;
+            for (Transmit t = agent.pollTransmit(); t != null; t = agent.pollTransmit()) {
+                progress = true;
+                route(t, now);
+            }
+            for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
+                progress = true;
+                listener.onEvent(e);
+            }
+            for (int i = 0; i < relays.size(); i++) {
+                TurnRelay relay = relays.get(i);
+                progress |= relay.writeTransmits();
+                for (TurnEvent e = relay.session().pollEvent(); e != null; e = relay.session().pollEvent()) {
+                    progress = true;
+                    handle(relay, e, now);
+                }
+            }
+            if (!localSocketsEnded && hostSocketsPending == 0 && relays.stream().allMatch(TurnRelay::settled)) {
+                localSocketsEnded = true;
+                progress = true;
+                agent.endOfLocalSockets();
+            }
+        }
+        hostSockets.values().forEach(Channel::flush);
+        rearmTimer(now);
+    }
+
+    private void route(Transmit t, long now) {
+        Channel host = hostSockets.get(t.socketId());
+        if (host != null) {
+            host.write(new DatagramPacket(t.content(), t.destination()));
+            return;
+        }
+        for (int i = 0; i < relays.size(); i++) {
+            if (relays.get(i).socketId == t.socketId()) {
+                relays.get(i).sendToPeer(t.destination(), t.content(), now);
+                return;
+            }
+        }
+        t.content().release();
+    }
+
+    /** Refreshes, channel bindings and a deletion need nothing from the driver: the session handles them. */
+    private void handle(TurnRelay relay, TurnEvent event, long now) {
+        if (event instanceof TurnEvent.Allocated a) {
+            relay.settle();
+            agent.addLocalSocket(LocalSocket.relayed(relay.socketId, a.allocation().relayedAddress(), COMPONENT,
+                    a.allocation().mappedAddress()), now);
+        } else if (event instanceof TurnEvent.PeerData d) {
+            agent.handleDatagram(relay.socketId, d.peer(), Unpooled.wrappedBuffer(d.data()), now);
+        } else if (event instanceof TurnEvent.PermissionCreated p) {
+            relay.permissionCreated(p.peer());
+        } else if (event instanceof TurnEvent.Failed f) {
+            if (f.method() == StunMethod.CREATE_PERMISSION) {
+                relay.permissionFailed();
+            } else if (!relay.settled() || f.method() == StunMethod.REFRESH) {
+                relayFailed(relay, relay.session().server() + ": " + f);
+            }
+        } else if (event instanceof TurnEvent.AlternateServer alt) {
+            relayFailed(relay, relay.session().server() + ": the server redirects to " + alt.alternateServer()
+                    + " (not followed)");
+        }
+    }
+
+    private void rearmTimer(long now) {
+        long deadline = agent.pollTimeout();
+        for (int i = 0; i < relays.size(); i++) {
+            OptionalLong relayDeadline = relays.get(i).pollTimeout();
+            // Math.min, not a difference: the agent's MIN_VALUE ("at once") and MAX_VALUE ("never") are sentinels.
+            deadline = Math.min(deadline, relayDeadline.orElse(Long.MAX_VALUE));
+        }
+        if (deadline == timerDeadline && timer != null && !timer.isDone()) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        timerDeadline = deadline;
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        long delay = deadline == Long.MIN_VALUE ? 0 : Math.max(0, deadline - now);
+        timer = loop.schedule(this::timeout, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void timeout() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        timer = null;
+        timerDeadline = Long.MAX_VALUE;
+        agent.handleTimeout(now);
+        for (int i = 0; i < relays.size(); i++) {
+            relays.get(i).session().handleTimeout(now);
+        }
+        pump();
+    }
+}

@@ -1,0 +1,56 @@
+package io.turnkit.ice.turn;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.turnkit.ice.agent.CandidateType;
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceEvent;
+import io.turnkit.ice.agent.IceRole;
+import io.turnkit.ice.driver.CandidateSources;
+import io.turnkit.ice.driver.IceDriver;
+import io.turnkit.ice.driver.IceSession;
+import io.turnkit.ice.driver.RelayServer;
+import io.turnkit.ice.stun.ServerUri;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver's relayed candidate over TLS ({@code turns:}, RFC 7065) through Debian's coturn with a test
+ * certificate, which the agent trusts alone: a relay-only agent connects to a host-only one and data crosses.
+ */
+class RelayedIceOverTlsTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldConnectARelayOnlyAgentThroughTurnOverTls() throws Exception {
+        TestCertificate certificate = TestCertificate.create(dir, Coturn.LOOPBACK);
+        try (Coturn coturn = Coturn.start(dir, certificate.certificateFile(), certificate.keyFile());
+             IceDriver driver = IceDriver.create(1)) {
+            RelayServer relay = new RelayServer(ServerUri.parseTurn("turns:127.0.0.1:" + coturn.tlsAddress().getPort()),
+                    Coturn.USER, Coturn.PASSWORD, certificate.trustManagerFactory());
+            try (IceSession relayed = IceSession.open(driver, IceConfig.builder().role(IceRole.CONTROLLING).build(),
+                         CandidateSources.HOST.withRelay(relay).withRelayOnly(true), line -> { });
+                 IceSession host = IceSession.open(driver, IceConfig.builder().role(IceRole.CONTROLLED).build(),
+                         CandidateSources.HOST.withHostAddresses(Coturn.LOOPBACK), line -> { })) {
+                List<String> relayedLines = relayed.localDescription(WAIT);
+                host.addRemoteDescription(relayedLines);
+                relayed.addRemoteDescription(host.localDescription(WAIT));
+
+                IceEvent.SelectedPairChanged pair = relayed.awaitSelected(WAIT);
+                assertEquals(CandidateType.RELAYED, pair.local().type(), relayedLines::toString);
+                assertEquals(pair.local().address(), host.awaitSelected(WAIT).remote().address());
+                byte[] hello = "over TLS to the relay".getBytes(UTF_8);
+                relayed.send(hello);
+                assertArrayEquals(hello, host.receive(WAIT));
+            }
+        }
+    }
+}
