@@ -58,7 +58,8 @@ final class ServerContexts {
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
         TurnSettings settings = new TurnSettings(config.realm(), config.softwareAttribute(),
                 config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
-                config.channelLifetime().toSeconds(), config.maxBps(), !config.noUdpRelay());
+                config.channelLifetime().toSeconds(), config.maxBps(), !config.noUdpRelay(),
+                !config.noTcpRelay());
         ServerCounters counters = new ServerCounters();
         RelayResources relays = new RelayResources(transports, pool,
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),

@@ -1,6 +1,10 @@
 package io.turnkit.server;
 
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+
+import io.turnkit.server.config.ServerConfig;
 
 /**
  * Relay port ranges for tests: 100 ports picked at random below Linux's ephemeral range (32768 and up), so
@@ -14,5 +18,22 @@ final class RelayPorts {
 
     static int randomBase() {
         return 20_000 + ThreadLocalRandom.current().nextInt(120) * SIZE;
+    }
+
+    /**
+     * The settings of a test server on 127.0.0.1 (ports picked by the system) with one long-term user, a range of
+     * relay ports of its own and its user database under {@code temp}.
+     */
+    static ServerConfig.Builder loopbackServer(Path temp, String user, String password) {
+        int base = randomBase();
+        return ServerConfig.builder()
+                .addListeningIp(InetAddress.getLoopbackAddress())
+                .listeningPort(0).tlsListeningPort(0)
+                .realm("turnkit.test")
+                .ltCredMech(true)
+                .user(user, password)
+                .minPort(base)
+                .maxPort(base + SIZE - 1)
+                .userdb(temp.resolve("userdb"));
     }
 }

@@ -66,6 +66,11 @@ final class TestTurnClient implements AutoCloseable {
         return new TestTurnClient(null, connected, username, password);
     }
 
+    /** The stream socket: a client data connection carries raw bytes once bound (RFC 6062 §5.4). */
+    Socket socket() {
+        return tcp;
+    }
+
     InetSocketAddress localAddress() {
         return (InetSocketAddress) (udp != null ? udp.getLocalSocketAddress() : tcp.getLocalSocketAddress());
     }

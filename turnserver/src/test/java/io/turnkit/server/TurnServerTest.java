@@ -83,16 +83,7 @@ abstract class TurnServerTest {
     }
 
     private InetSocketAddress start(Consumer<ServerConfig.Builder> settings) {
-        int base = RelayPorts.randomBase();
-        ServerConfig.Builder builder = ServerConfig.builder()
-                .addListeningIp(LOOPBACK)
-                .listeningPort(0).tlsListeningPort(0)
-                .realm("turnkit.test")
-                .ltCredMech(true)
-                .user(USER, PASSWORD)
-                .minPort(base)
-                .maxPort(base + 99)
-                .userdb(temp.resolve("userdb"));
+        ServerConfig.Builder builder = RelayPorts.loopbackServer(temp, USER, PASSWORD);
         settings.accept(builder);
         server = TurnServer.start(builder.build(), Limits.DEFAULT, transports(), clock);
         return server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false).get(0)
@@ -316,9 +307,10 @@ abstract class TurnServerTest {
     }
 
     @Test
-    void shouldRefuseATcpRelayWith442() throws IOException {
+    void shouldRefuseATransportOtherThanUdpOrTcpWith442() throws IOException {
         TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
-        assertEquals(442, client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(6)).errorCode());
+        // RFC 6062 §5.1: 442 for anything but UDP and TCP (132 is SCTP).
+        assertEquals(442, client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(132)).errorCode());
     }
 
     @Test

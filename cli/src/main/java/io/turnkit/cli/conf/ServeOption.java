@@ -105,8 +105,8 @@ public enum ServeOption {
     NO_TCP(Kind.FLAG, "", "Start no TCP listener.", flag(ServerConfig.Builder::noTcp), "--no-tcp"),
     NO_UDP_RELAY(Kind.FLAG, "", "Refuse UDP relayed transports (RFC 8656 §7.2: 442).",
             flag(ServerConfig.Builder::noUdpRelay), "--no-udp-relay"),
-    NO_TCP_RELAY(Kind.FLAG, "", "Refuse TCP relayed transports (RFC 6062); turnkit has no TCP relay yet, so none "
-            + "is offered either way.", flag(ServerConfig.Builder::noTcpRelay), "--no-tcp-relay"),
+    NO_TCP_RELAY(Kind.FLAG, "", "Refuse TCP relayed transports (RFC 6062: 442).",
+            flag(ServerConfig.Builder::noTcpRelay), "--no-tcp-relay"),
     KEEP_ADDRESS_FAMILY(Kind.FLAG, "", "An Allocate that names no address family gets the family the client "
             + "reached the server on (as --allocation-default-address-family keep).", flag(ServerConfig.Builder::keepAddressFamily), "--keep-address-family", "-K"),
     ALLOCATION_DEFAULT_ADDRESS_FAMILY(Kind.VALUE, "ipv4|ipv6|keep", "Relayed address family of an Allocate that "

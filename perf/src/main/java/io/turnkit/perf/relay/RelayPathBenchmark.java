@@ -178,7 +178,7 @@ public class RelayPathBenchmark {
         RelayPortPool ports = new RelayPortPool(config.minPort(), config.maxPort());
         ServerCounters counters = new ServerCounters();
         return new TurnServices(new TurnSettings(config.realm(), null, config.maxAllocateLifetime().toSeconds(),
-                config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), 0, true),
+                config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), 0, true, true),
                 authenticator, config.peerPolicy(),
                 new RelayResources(Transports.best(), ports, new Reservations(ports, Reservations.DEFAULT_HOLD_NANOS),
                         new Quotas(config.userQuota(), config.totalQuota()), counters),

@@ -3,6 +3,7 @@ package io.turnkit.server.link;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.ChannelDataHeadroom;
@@ -47,6 +48,14 @@ public interface ClientLink {
      */
     default boolean admitFramesInPlace(int bufferBytes) {
         return false;
+    }
+
+    /**
+     * RFC 6062 §5.4: this stream link becomes a client data connection. It stops reading STUN (what it queued for
+     * the client is flushed first) and hands over its channel, with none of the link's handlers left in it.
+     */
+    default Channel detachForData() {
+        throw new UnsupportedOperationException("only a stream becomes a data connection");
     }
 
     /** ChannelData over a stream is padded to a multiple of 4 (RFC 8656 §12.5). */

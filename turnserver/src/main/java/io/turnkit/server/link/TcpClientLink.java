@@ -6,9 +6,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.relay.AllocationEnd;
@@ -27,6 +29,7 @@ public final class TcpClientLink extends AbstractClientLink {
 
     private final TcpConnections connections;
     private final StreamFrameDecoder decoder;
+    private final Connection connection = new Connection();
     private Channel channel;
     private RelayAllocation allocation;
     /** The client's address, known at its first frame (after a PROXY protocol header, if any). */
@@ -43,7 +46,7 @@ public final class TcpClientLink extends AbstractClientLink {
 
     /** The last handler of the connection's pipeline: the frames {@link StreamFrameDecoder} cut. */
     public ChannelHandler handler() {
-        return new Connection();
+        return connection;
     }
 
     private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
@@ -56,6 +59,8 @@ public final class TcpClientLink extends AbstractClientLink {
             }
             counted = true;
             channel = ctx.channel();
+            // Counted until it closes, even once it carries a peer's bytes instead (RFC 6062 §5.4).
+            channel.closeFuture().addListener(f -> connections.close());
             startServing(channel.eventLoop(), (InetSocketAddress) channel.localAddress());
             ctx.fireChannelActive();
         }
@@ -63,7 +68,6 @@ public final class TcpClientLink extends AbstractClientLink {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (counted) {
-                connections.close();
                 stopServing();
             }
             if (allocation != null) {
@@ -164,6 +168,24 @@ public final class TcpClientLink extends AbstractClientLink {
             return;
         }
         channel.write(frame, channel.voidPromise());
+    }
+
+    /**
+     * RFC 6062 §5.4: a client data connection carries raw bytes, so the STUN framing, this link and the idle guard
+     * leave its pipeline (a data connection may be quiet as long as its peer is). The bytes the framing holds
+     * past the ConnectionBind go on to the handler that follows.
+     */
+    @Override
+    public Channel detachForData() {
+        channel.flush();
+        stopServing();
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.get(IdleStateHandler.class) != null) {
+            pipeline.remove(IdleStateHandler.class);
+        }
+        pipeline.remove(connection);
+        pipeline.remove(decoder);
+        return channel;
     }
 
     @Override

@@ -31,6 +31,12 @@ public enum ServerCounter {
     HAIRPINNED("turnkit.relayed.hairpinned"),
     /** ChannelData frames to clients whose header was written in front of the peer's data; see ChannelDataHeadroom. */
     HEADERS_IN_PLACE("turnkit.relayed.headers_in_place"),
+    /** RFC 6062 peer data connections made by Connect or accepted on a relayed address. */
+    TCP_RELAY_CONNECTIONS("turnkit.tcp_relay.connections"),
+    /** Connections to a TCP relayed address closed at once: no permission, a denied peer, or too many. */
+    TCP_RELAY_REFUSED("turnkit.tcp_relay.refused"),
+    /** Peer data connections closed because no ConnectionBind came for them in time (RFC 6062 §5.2, §5.3). */
+    TCP_RELAY_UNBOUND("turnkit.tcp_relay.unbound"),
     UNREACHABLE("turnkit.icmp.unreachable"),
     /** UDP sends dropped because the send buffer stayed full while a socket's queue was full. */
     SEND_BUFFER_FULL("turnkit.dropped.send_buffer_full"),

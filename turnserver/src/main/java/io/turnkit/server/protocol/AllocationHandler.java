@@ -3,22 +3,26 @@ package io.turnkit.server.protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.AllocationLog;
 import io.turnkit.server.relay.PeerDataHandler;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.relay.RelayResources;
+import io.turnkit.server.relay.TcpRelay;
 import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.store.FiveTuple;
@@ -48,6 +52,7 @@ final class AllocationHandler {
     private final RelayAddresses relayAddresses;
     private final ServerCounters counters;
     private final RefusalLog refusals;
+    private final PeerPolicy peerPolicy;
 
     AllocationHandler(ClientLink link, ResponseWriter responses, TurnServices server) {
         this.link = link;
@@ -57,6 +62,7 @@ final class AllocationHandler {
         this.relayAddresses = server.relayAddresses();
         this.counters = server.counters();
         this.refusals = server.refusals();
+        this.peerPolicy = server.peerPolicy();
     }
 
     /** RFC 8656 §7.2: receiving an Allocate request. */
@@ -70,14 +76,21 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
         }
-        // RFC 8656 §7.2: 442 for a transport the server does not relay; UDP is the only one, unless turned off.
-        if (StunAttributes.requestedTransport(request, transport) != StunAttributes.TRANSPORT_UDP
-                || !settings.udpRelay()) {
+        int requested = StunAttributes.requestedTransport(request, transport);
+        boolean tcp = requested == StunAttributes.TRANSPORT_TCP;
+        // RFC 8656 §7.2, RFC 6062 §5.1: 442 for a transport the server does not relay, or was told not to.
+        if (tcp ? !settings.tcpRelay() : requested != StunAttributes.TRANSPORT_UDP || !settings.udpRelay()) {
             responses.error(request, client, StunErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, auth);
             return;
         }
         int evenPort = request.findAttribute(StunAttributeType.EVEN_PORT);
         int token = request.findAttribute(StunAttributeType.RESERVATION_TOKEN);
+        // RFC 6062 §5.1: a TCP relay only for a client over TCP or TLS, and without the UDP-only attributes.
+        if (tcp && (!link.isStream() || evenPort >= 0 || token >= 0
+                || request.findAttribute(StunAttributeType.DONT_FRAGMENT) >= 0)) {
+            responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
+            return;
+        }
         int requestedFamily = request.findAttribute(StunAttributeType.REQUESTED_ADDRESS_FAMILY);
         int additionalFamily = request.findAttribute(StunAttributeType.ADDITIONAL_ADDRESS_FAMILY);
         // RFC 8656 §7.2: RESERVATION-TOKEN excludes EVEN-PORT and both address-family attributes, and
@@ -143,23 +156,24 @@ final class AllocationHandler {
         request.copyTransactionId(transactionId);
         bindRelay(new PendingAllocate(client, auth, relayIp, port, reserveNext, token < 0 && evenPort < 0,
                 additionalFamily >= 0, lifetimeSeconds(request), transactionId, request.transactionIdHigh(),
-                request.transactionIdLow(), ResponseWriter.hasFingerprint(request)), 1);
+                request.transactionIdLow(), ResponseWriter.hasFingerprint(request), tcp), 1);
     }
 
     /** What an Allocate needs once its relay socket is bound: the request buffer is gone by then. */
     private record PendingAllocate(InetSocketAddress client, AuthResult auth, InetAddress relayIp, int port,
             boolean reserveNext, boolean anyPort, boolean additionalFamilyRefused, long lifetimeSeconds,
-            byte[] transactionId, long transactionIdHigh, int transactionIdLow, boolean fingerprint) {
+            byte[] transactionId, long transactionIdHigh, int transactionIdLow, boolean fingerprint, boolean tcp) {
         PendingAllocate withPort(int newPort) {
             return new PendingAllocate(client, auth, relayIp, newPort, reserveNext, anyPort,
                     additionalFamilyRefused, lifetimeSeconds, transactionId, transactionIdHigh, transactionIdLow,
-                    fingerprint);
+                    fingerprint, tcp);
         }
     }
 
     /**
      * The allocation is made before its relay socket is bound, so that the socket hands what peers send it to
      * the allocation from the first datagram on (none gets through before a permission exists, RFC 8656 §9).
+     * A TCP allocation's relay is a listening socket instead (RFC 6062 §5.1).
      */
     private void bindRelay(PendingAllocate pending, int attempt) {
         InetSocketAddress relayed = new InetSocketAddress(pending.relayIp, pending.port);
@@ -167,41 +181,65 @@ final class AllocationHandler {
                 link.localAddress()), pending.auth.username(), settings.realm(), relayed, pending.port, link,
                 seconds(pending.lifetimeSeconds), System.nanoTime(), seconds(settings.permissionLifetimeSeconds()),
                 seconds(settings.channelLifetimeSeconds()), settings.maxBps());
+        if (pending.tcp) {
+            TcpRelay relay = relays.tcpRelay(allocation, peerPolicy);
+            ChannelFuture listening = relay.listen(link.eventLoop());
+            listening.addListener(f -> {
+                if (f.isSuccess()) {
+                    onRelayBound(pending, allocation, () -> relays.relayThrough(allocation, relay),
+                            listening.channel()::close);
+                } else {
+                    onBindFailed(pending, attempt);
+                }
+            });
+            return;
+        }
         PeerDataHandler fromPeers = new PeerDataHandler(counters, allocation);
         Future<UdpSocket> bound = relays.bind(link.eventLoop(), relayed, fromPeers);
         bound.addListener(f -> {
             if (f.isSuccess()) {
-                onRelayBound(pending, allocation, bound.getNow(), fromPeers);
-                return;
+                UdpSocket socket = bound.getNow();
+                onRelayBound(pending, allocation, () -> relays.relayThrough(allocation, socket, fromPeers),
+                        socket::close);
+            } else {
+                onBindFailed(pending, attempt);
             }
-            relays.ports().release(pending.port);
-            int next = pending.anyPort && attempt < BIND_ATTEMPTS ? relays.ports().acquire() : -1;
-            if (next >= 0) {
-                bindRelay(pending.withPort(next), attempt + 1);
-                return;
-            }
-            if (pending.reserveNext) {
-                relays.ports().release(pending.port + 1);
-            }
-            relays.quotas().release(pending.auth.username());
-            ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
-            responses.encoder().addErrorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
-                    StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
-            responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
         });
     }
 
-    private void onRelayBound(PendingAllocate pending, RelayAllocation allocation, UdpSocket relay,
-            PeerDataHandler fromPeers) {
+    /** The relay port could not be bound (another process holds it): another port, or 508. */
+    private void onBindFailed(PendingAllocate pending, int attempt) {
+        relays.ports().release(pending.port);
+        int next = pending.anyPort && attempt < BIND_ATTEMPTS ? relays.ports().acquire() : -1;
+        if (next >= 0) {
+            bindRelay(pending.withPort(next), attempt + 1);
+            return;
+        }
+        if (pending.reserveNext) {
+            relays.ports().release(pending.port + 1);
+        }
+        relays.quotas().release(pending.auth.username());
+        ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
+        responses.encoder().addErrorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
+                StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
+        responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
+    }
+
+    /**
+     * The relay is bound: {@code install} makes the allocation relay through it; {@code close} closes it when a
+     * retransmitted Allocate won the race.
+     */
+    private void onRelayBound(PendingAllocate pending, RelayAllocation allocation, Runnable install,
+            Supplier<Future<?>> close) {
         if (link.allocation(pending.client) != null) {
             // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
-            relay.close().addListener(f -> relays.releasePorts(pending.port, pending.reserveNext));
+            close.get().addListener(f -> relays.releasePorts(pending.port, pending.reserveNext));
             relays.quotas().release(pending.auth.username());
             return;
         }
         long now = System.nanoTime();
         InetSocketAddress relayed = allocation.relayedAddress();
-        relays.relayThrough(allocation, relay, fromPeers);
+        install.run();
         link.add(allocation);
         counters.increment(ServerCounter.ALLOCATIONS_CREATED);
         AllocationLog.created(allocation, pending.lifetimeSeconds);

@@ -55,7 +55,8 @@ final class DataHandler {
     /** RFC 8656 §11.2: a Send indication; anything wrong drops it silently (indications get no reply). */
     void onSend(StunMessage message, InetSocketAddress client) {
         RelayAllocation allocation = link.allocation(client);
-        if (allocation == null) {
+        // RFC 6062 §5: a TCP allocation relays over its peers' connections, never datagrams.
+        if (allocation == null || allocation.tcpRelay() != null) {
             counters.increment(ServerCounter.NO_ALLOCATION);
             return;
         }

@@ -23,7 +23,7 @@ import io.turnkit.stun.StunMessage;
  */
 final class PermissionHandler {
     /** No error: the peer may get a permission. */
-    private static final int PEER_OK = 0;
+    static final int PEER_OK = 0;
 
     private final ResponseWriter responses;
     private final ServerCounters counters;
@@ -74,7 +74,8 @@ final class PermissionHandler {
     void onChannelBind(StunMessage request, InetSocketAddress client, RelayAllocation allocation, AuthResult auth) {
         int number = request.findAttribute(StunAttributeType.CHANNEL_NUMBER);
         int peer = request.findAttribute(StunAttributeType.XOR_PEER_ADDRESS);
-        if (number < 0 || peer < 0
+        // RFC 6062 §5: a TCP allocation has no channels; its peers' bytes go over their own connections.
+        if (number < 0 || peer < 0 || allocation.tcpRelay() != null
                 || !ChannelData.isChannelNumber(StunAttributes.channelNumber(request, number))) {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
@@ -95,7 +96,7 @@ final class PermissionHandler {
     }
 
     /** {@link #PEER_OK} when the XOR-PEER-ADDRESS at {@code attribute} may get a permission, else the error code. */
-    private int checkPeer(StunMessage request, RelayAllocation allocation, int attribute) {
+    int checkPeer(StunMessage request, RelayAllocation allocation, int attribute) {
         if (!address.wrap(request, attribute).isValid()) {
             return StunErrorCode.BAD_REQUEST;
         }

@@ -38,6 +38,7 @@ public final class TurnProtocol {
     private final AllocationHandler allocations;
     private final PermissionHandler permissions;
     private final DataHandler data;
+    private final ConnectionHandler connections;
     private final RefusalLog refusals;
     /** Made on the event loop at the first STUN frame, so it counts into that loop's validation counters. */
     private StunMessage message;
@@ -53,6 +54,7 @@ public final class TurnProtocol {
         this.permissions = new PermissionHandler(responses, counters, server.peerPolicy(), server.refusals());
         this.refusals = server.refusals();
         this.data = new DataHandler(link, counters, server.peerPolicy());
+        this.connections = new ConnectionHandler(link, responses, permissions, server.relays().connectionIds());
     }
 
     /** A whole frame from the client: a datagram, or one frame cut from a stream. Never throws on bad input. */
@@ -109,7 +111,8 @@ public final class TurnProtocol {
 
     private static boolean isTurnRequest(int method) {
         return method == StunMethod.ALLOCATE || method == StunMethod.REFRESH
-                || method == StunMethod.CREATE_PERMISSION || method == StunMethod.CHANNEL_BIND;
+                || method == StunMethod.CREATE_PERMISSION || method == StunMethod.CHANNEL_BIND
+                || method == StunMethod.CONNECT || method == StunMethod.CONNECTION_BIND;
     }
 
     private void onTurnRequest(InetSocketAddress client, StunValidation validation) {
@@ -138,6 +141,11 @@ public final class TurnProtocol {
             allocations.onAllocate(message, client, existing, auth);
             return;
         }
+        if (method == StunMethod.CONNECTION_BIND) {
+            // RFC 6062 §5.4: it comes on a new connection, one without an allocation.
+            connections.onConnectionBind(message, client, existing, auth);
+            return;
+        }
         if (existing == null) {
             responses.error(message, client, StunErrorCode.ALLOCATION_MISMATCH, auth);
             return;
@@ -150,6 +158,7 @@ public final class TurnProtocol {
         switch (method) {
             case StunMethod.REFRESH -> allocations.onRefresh(message, client, existing, auth);
             case StunMethod.CREATE_PERMISSION -> permissions.onCreatePermission(message, client, existing, auth);
+            case StunMethod.CONNECT -> connections.onConnect(message, client, existing, auth);
             default -> permissions.onChannelBind(message, client, existing, auth);
         }
     }

@@ -6,9 +6,11 @@ package io.turnkit.server.protocol;
  * @param software the SOFTWARE attribute of responses, or null for none
  * @param maxBps   the bandwidth of each direction of an allocation, bytes per second; 0 for no limit
  * @param udpRelay whether UDP relays may be allocated (coturn's no-udp-relay turns them off)
+ * @param tcpRelay whether TCP relays (RFC 6062) may be allocated (coturn's no-tcp-relay turns them off)
  */
 public record TurnSettings(String realm, String software, long maxAllocateLifetimeSeconds,
-        long permissionLifetimeSeconds, long channelLifetimeSeconds, long maxBps, boolean udpRelay) {
+        long permissionLifetimeSeconds, long channelLifetimeSeconds, long maxBps, boolean udpRelay,
+        boolean tcpRelay) {
     /** RFC 8656 §7.2: an allocation lives 600 s unless the client asks otherwise. */
     public static final long DEFAULT_ALLOCATION_LIFETIME_SECONDS = 600;
 }

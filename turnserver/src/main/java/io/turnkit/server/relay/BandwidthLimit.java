@@ -26,9 +26,14 @@ final class BandwidthLimit {
         if (bytesPerSecond != 0 && !takeTokens(length, nowNanos)) {
             return false;
         }
+        count(length);
+        return true;
+    }
+
+    /** Counts {@code length} bytes as passed, whatever the limit. */
+    void count(int length) {
         bytes += length;
         packets++;
-        return true;
     }
 
     private boolean takeTokens(int length, long nowNanos) {

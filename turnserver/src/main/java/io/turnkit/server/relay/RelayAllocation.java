@@ -25,6 +25,8 @@ public final class RelayAllocation extends Allocation {
     /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
     private DatagramBurst toPeerBurst;
     private PeerDataHandler fromPeers;
+    /** RFC 6062: a TCP allocation relays through this instead of a relay socket. */
+    private TcpRelay tcpRelay;
 
     private long lastTransactionIdHigh;
     private int lastTransactionIdLow;
@@ -90,6 +92,24 @@ public final class RelayAllocation extends Allocation {
         relaySocket = relay;
         toPeerBurst = burst;
         fromPeers = peerData;
+    }
+
+    /** RFC 6062: the allocation relays TCP connections through {@code relay}. */
+    void relayThrough(TcpRelay relay) {
+        tcpRelay = relay;
+    }
+
+    /** The TCP relay of a TCP allocation (RFC 6062), or null for a UDP one. */
+    public TcpRelay tcpRelay() {
+        return tcpRelay;
+    }
+
+    /**
+     * Counts {@code bytes} that a TCP relay carried, for the log line of the allocation's end: TCP has no
+     * packets, so each read counts as one, and --max-bps does not apply (dropping bytes would corrupt the stream).
+     */
+    void countRelayed(boolean toPeers, int bytes) {
+        (toPeers ? toPeer : toClient).count(bytes);
     }
 
     /** What takes the datagrams peers send to the relayed address. */

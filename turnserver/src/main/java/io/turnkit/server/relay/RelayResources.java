@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Future;
 import io.turnkit.server.metrics.PerThread;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.server.transport.DatagramBurst;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
@@ -26,6 +27,7 @@ public final class RelayResources {
     private final Quotas quotas;
     private final ServerCounters counters;
     private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
+    private final ConnectionIds connectionIds = new ConnectionIds();
 
     public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
             ServerCounters counters) {
@@ -46,6 +48,24 @@ public final class RelayResources {
 
     public Quotas quotas() {
         return quotas;
+    }
+
+    /** The peer data connections of every TCP allocation that wait for their ConnectionBind (RFC 6062). */
+    public ConnectionIds connectionIds() {
+        return connectionIds;
+    }
+
+    /**
+     * The relay of a TCP allocation (RFC 6062), whose incoming peer connections pass {@code peerPolicy}; it
+     * relays once {@link TcpRelay#listen} succeeded and {@link #relayThrough(RelayAllocation, TcpRelay)} said so.
+     */
+    public TcpRelay tcpRelay(RelayAllocation allocation, PeerPolicy peerPolicy) {
+        return new TcpRelay(allocation, transports, connectionIds, peerPolicy, counters);
+    }
+
+    /** The TCP relay listens: from now on {@code allocation} relays through it. */
+    public void relayThrough(RelayAllocation allocation, TcpRelay relay) {
+        allocation.relayThrough(relay);
     }
 
     /** The allocations of the calling event loop, by relayed address. */
@@ -76,9 +96,13 @@ public final class RelayResources {
         counters.increment(end.counter());
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
+        quotas.release(allocation.username());
+        if (allocation.tcpRelay() != null) {
+            allocation.tcpRelay().close().addListener(f -> ports.release(allocation.relayPort()));
+            return;
+        }
         allocation.peerBurst().discard();
         loopRelays().remove(allocation);
-        quotas.release(allocation.username());
         allocation.relaySocket().close().addListener(f -> ports.release(allocation.relayPort()));
     }
 

@@ -2,10 +2,13 @@ package io.turnkit.server.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -19,9 +22,13 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -52,6 +59,11 @@ public final class Transports {
     public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
     /** Event-loop threads are named turnkit-loop-N-M, so profiles and tests can tell them apart. */
     public static final String EVENT_LOOP_THREAD_PREFIX = "turnkit-loop";
+    /**
+     * SO_REUSEPORT as a raw option (SOL_SOCKET 1, SO_REUSEPORT 15 on Linux): Netty's epoll stream sockets have no
+     * option of their own for it, only its listening and datagram sockets.
+     */
+    private static final IntegerUnixChannelOption REUSE_PORT = new IntegerUnixChannelOption("SO_REUSEPORT", 1, 15);
     private final boolean epoll;
     /** Whether UDP sockets are turnkit's own ({@link NativeDatagramSocket}) rather than Netty's channels. */
     private final boolean nativeDatagrams;
@@ -155,5 +167,23 @@ public final class Transports {
 
     public Class<? extends ServerChannel> serverSocketChannel() {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends Channel> socketChannel() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Lets several TCP sockets bind one address: a TCP relay's listening socket and the connections it makes
+     * to peers from the same relayed address (RFC 6062 §5.2). Linux refuses to bind a port a listening socket
+     * holds unless both have SO_REUSEPORT.
+     */
+    public void shareAddress(AbstractBootstrap<?, ?> bootstrap) {
+        bootstrap.option(ChannelOption.SO_REUSEADDR, true);
+        if (epoll) {
+            bootstrap.option(REUSE_PORT, 1);
+        } else {
+            bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        }
     }
 }

@@ -120,9 +120,16 @@ class TurnProtocolTest {
     }
 
     @Test
-    void shouldAnswerATcpAllocationWith442() {
+    void shouldAnswerATcpAllocationOverUdpWith400() {
+        // RFC 6062 §5.1: a TCP relay is for a client over TCP or TLS.
+        assertEquals(StunErrorCode.BAD_REQUEST, errorOf(authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(StunAttributes.TRANSPORT_TCP))));
+    }
+
+    @Test
+    void shouldAnswerAnUnknownTransportWith442() {
         assertEquals(StunErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, errorOf(authenticated(StunMethod.ALLOCATE,
-                e -> e.addRequestedTransport(6))));
+                e -> e.addRequestedTransport(132))));
     }
 
     @Test
