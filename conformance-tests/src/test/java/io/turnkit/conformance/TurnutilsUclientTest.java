@@ -115,6 +115,15 @@ class TurnutilsUclientTest {
     }
 
     @Test
+    void shouldRelayOverTcpRelaysWithoutLoss() {
+        // -T: RFC 6062 TCP allocations (over TCP), each client Connects to the other's relayed address, which
+        // offers the connection with a ConnectionAttempt; both bind data connections that carry the messages.
+        TurnutilsUclient.run(longTermServer, List.of("-T", "-m", "2", "-n", Integer.toString(MESSAGES),
+                        "-u", USER, "-w", PASSWORD))
+                .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+    }
+
+    @Test
     void shouldRelayWithRestApiCredentialsWithoutLoss() {
         // -W: uclient makes the username "<expiry>:bob" and the password base64(HMAC-SHA1(secret, username)).
         // Send indications (-s) keep this about authentication, apart from the channel tests above.

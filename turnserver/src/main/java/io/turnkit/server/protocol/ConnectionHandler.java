@@ -75,6 +75,18 @@ final class ConnectionHandler {
     }
 
     /**
+     * The address whose nonce a request from {@code client} must carry: for a ConnectionBind of a pending
+     * connection, the allocation's control connection's. Clients (coturn's among them) sign it with what they
+     * learnt there, and cannot take a challenge on a connection they read as a data connection already.
+     */
+    InetSocketAddress nonceAddress(StunMessage request, InetSocketAddress client) {
+        int id = request.findAttribute(StunAttributeType.CONNECTION_ID);
+        PeerConnection connection = request.method() != StunMethod.CONNECTION_BIND || id < 0 ? null
+                : connectionIds.pending(StunAttributes.uint32(request, id));
+        return connection == null ? client : connection.controlClient();
+    }
+
+    /**
      * RFC 6062 §5.4: receiving a ConnectionBind request, on a new connection of the client that has no allocation:
      * bound to the peer data connection its CONNECTION-ID names, it carries that peer's bytes from now on.
      */

@@ -127,7 +127,7 @@ public final class TurnProtocol {
             }
         }
         // RFC 8489 §9.2.4: authentication comes before anything that changes state.
-        AuthResult auth = authenticator.authenticate(message, client);
+        AuthResult auth = authenticator.authenticate(message, connections.nonceAddress(message, client));
         if (!authenticated(client, auth)) {
             return;
         }

@@ -51,6 +51,11 @@ public final class PeerConnection {
         return relay.allocation().username();
     }
 
+    /** The client's address on the allocation's control connection. */
+    public InetSocketAddress controlClient() {
+        return relay.allocation().client();
+    }
+
     boolean isClosed() {
         return closed;
     }
