@@ -1,7 +1,6 @@
 package io.turnkit.server;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,6 +29,7 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpClientLink;
 import io.turnkit.server.link.UdpClientLink;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.BindFailure;
 import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
@@ -235,8 +235,7 @@ public final class TurnServer implements AutoCloseable {
 
     private static ServerStartException cannotListen(String transport, InetSocketAddress local, Throwable cause) {
         // Netty's native and NIO binds word EADDRINUSE differently; the operator gets one line for both.
-        String reason = cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
-                ? "address in use" : cause.getMessage();
+        String reason = BindFailure.isAddressInUse(cause) ? "address in use" : cause.getMessage();
         return new ServerStartException("cannot listen on " + transport + " " + TransportAddresses.format(local)
                 + ": " + reason);
     }

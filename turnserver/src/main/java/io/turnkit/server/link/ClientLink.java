@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.ChannelDataHeadroom;
 import io.turnkit.store.TransportProtocol;
@@ -36,8 +37,11 @@ public interface ClientLink {
      */
     void flush();
 
-    /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
-    void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer);
+    /**
+     * Queues a datagram to a peer on a relay socket of one of its allocations, the one of the peer's family; the
+     * link flushes at the end of its read batch.
+     */
+    void relay(Relay relay, ByteBuf payload, InetSocketAddress peer);
 
     /**
      * Whether this link takes ChannelData frames whose header was written in front of the data in a relay

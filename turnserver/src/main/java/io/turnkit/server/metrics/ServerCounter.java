@@ -9,6 +9,8 @@ public enum ServerCounter {
     NO_PERMISSION("turnkit.dropped.no_permission"),
     NO_CHANNEL("turnkit.dropped.no_channel"),
     PEER_DENIED("turnkit.dropped.peer_denied"),
+    /** Send indications to a peer of a family the allocation has no relayed address of (RFC 8656 §11.2). */
+    PEER_FAMILY_MISMATCH("turnkit.dropped.peer_family_mismatch"),
     TCP_REFUSED("turnkit.tcp.refused"),
     TCP_TIMED_OUT("turnkit.tcp.timed_out"),
     TCP_BAD_FRAME("turnkit.tcp.bad_frame"),
@@ -22,6 +24,8 @@ public enum ServerCounter {
     ALLOCATIONS_CREATED("turnkit.allocations.created"),
     ALLOCATIONS_EXPIRED("turnkit.allocations.expired"),
     ALLOCATIONS_DELETED("turnkit.allocations.deleted"),
+    /** Relay ports the pool handed out that another process held: the bind failed and the next port was tried. */
+    RELAY_PORT_COLLISIONS("turnkit.relay.port_collisions"),
     RELAYED_TO_PEER("turnkit.relayed.to_peer"),
     RELAYED_TO_CLIENT("turnkit.relayed.to_client"),
     /** Sends that carried several datagrams at once (UDP GSO); see DatagramBurst. */

@@ -7,6 +7,7 @@ import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.policy.PeerPolicy;
+import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.ChannelData;
@@ -49,7 +50,9 @@ final class DataHandler {
             counters.increment(ServerCounter.NO_CHANNEL);
             return;
         }
-        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now);
+        // ChannelBind bound the channel to a peer of a family the allocation relays (RFC 8656 §12.2).
+        relayToPeer(allocation, allocation.relayFor(peer.getAddress()),
+                frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now);
     }
 
     /** RFC 8656 §11.2: a Send indication; anything wrong drops it silently (indications get no reply). */
@@ -66,6 +69,13 @@ final class DataHandler {
             return;
         }
         InetSocketAddress peerAddress = address.toSocketAddress();
+        Relay relay = allocation.relayFor(peerAddress.getAddress());
+        if (relay == null) {
+            // RFC 8656 §11.2: an indication gets no 443; one to a peer of a family the allocation has no relayed
+            // address of is dropped.
+            counters.increment(ServerCounter.PEER_FAMILY_MISMATCH);
+            return;
+        }
         if (!peerPolicy.isAllowed(peerAddress.getAddress())) {
             counters.increment(ServerCounter.PEER_DENIED);
             return;
@@ -75,17 +85,18 @@ final class DataHandler {
             counters.increment(ServerCounter.NO_PERMISSION);
             return;
         }
-        relayToPeer(allocation, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
+        relayToPeer(allocation, relay, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
                 StunAttributes.valueLength(message, data)), peerAddress, now);
     }
 
-    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer, long now) {
+    private void relayToPeer(RelayAllocation allocation, Relay relay, ByteBuf payload, InetSocketAddress peer,
+            long now) {
         if (!allocation.admitToPeer(payload.readableBytes(), now)) {
             payload.release();
             counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
         }
-        link.relay(allocation, payload, peer);
+        link.relay(relay, payload, peer);
         counters.increment(ServerCounter.RELAYED_TO_PEER);
     }
 }

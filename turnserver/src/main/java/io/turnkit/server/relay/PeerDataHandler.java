@@ -38,6 +38,11 @@ public final class PeerDataHandler implements DatagramReceiver {
         this.allocation = allocation;
     }
 
+    /** The allocation whose relayed addresses this handler serves. */
+    public RelayAllocation allocation() {
+        return allocation;
+    }
+
     @Override
     public void datagram(ByteBuf data, InetSocketAddress sender) {
         fromPeer(data, sender, true);

@@ -1,6 +1,9 @@
 package io.turnkit.server.relay;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Function;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -53,33 +56,66 @@ public final class RelayResources {
         return loopRelays.get();
     }
 
+    ServerCounters counters() {
+        return counters;
+    }
+
     /**
-     * Binds a relay socket on the client link's own event loop, so relaying never changes threads; what peers
-     * send it goes to {@code fromPeers}.
+     * Binds a relay socket on {@code ip} on the client link's own event loop, so relaying never changes threads: on
+     * a free port of {@code choice}, the next one when another process holds it ({@link RelayPortWalk}), or for
+     * {@link PortChoice#RESERVED} on {@code reservedPort} only, which the caller claimed. What peers send the socket
+     * goes to the receiver {@code receivers} makes for the address tried. Fails when no port can be bound, with
+     * every port it took given back.
      */
-    public Future<UdpSocket> bind(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
+    public Future<BoundRelay> bind(EventLoop loop, InetAddress ip, PortChoice choice, int reservedPort,
+            Function<InetSocketAddress, PeerDataHandler> receivers) {
+        int first = choice == PortChoice.RESERVED ? reservedPort : choice.acquire(ports);
+        return RelayPortWalk.bind(this, loop, ip, choice, first, receivers);
+    }
+
+    Future<UdpSocket> bindSocket(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
         return transports.bindDatagram(loop, address, false, Transports.RELAY_BUFFER_BYTES, fromPeers, counters);
     }
 
-    /** The relay socket is bound: from now on {@code allocation} relays through it, and this loop knows it. */
-    public void relayThrough(RelayAllocation allocation, UdpSocket relay, PeerDataHandler fromPeers) {
-        allocation.relayThrough(relay, new DatagramBurst(relay, transports.udpSegmentation(), counters,
-                ServerCounter.GSO_BURSTS_TO_PEER), fromPeers);
+    /**
+     * The relay sockets are bound: from now on {@code allocation} relays through them (the first is its relayed
+     * address, a second one of the other family its additional one), and this loop knows it.
+     */
+    public void relayThrough(RelayAllocation allocation, List<BoundRelay> bound) {
+        for (BoundRelay relay : bound) {
+            allocation.relayThrough(new Relay(relay.relayedAddress(), relay.socket(), new DatagramBurst(
+                    relay.socket(), transports.udpSegmentation(), counters, ServerCounter.GSO_BURSTS_TO_PEER)),
+                    relay.fromPeers());
+        }
         loopRelays().add(allocation);
     }
 
     /**
-     * Frees what an allocation holds: its relay socket, then its port, and its place in the quotas. Called on
+     * Frees what an allocation holds: its relay sockets, then their ports, and its place in the quotas. Called on
      * the allocation's event loop.
      */
     public void release(RelayAllocation allocation, AllocationEnd end) {
         counters.increment(end.counter());
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
-        allocation.peerBurst().discard();
         loopRelays().remove(allocation);
         quotas.release(allocation.username());
-        allocation.relaySocket().close().addListener(f -> ports.release(allocation.relayPort()));
+        for (Relay relay : allocation.relays()) {
+            relay.toPeers().discard();
+            relay.socket().close().addListener(f -> ports.release(relay.port()));
+        }
+    }
+
+    /**
+     * Closes relay sockets no allocation came to use, then gives back their ports, and the one after the first
+     * when it was kept for a reservation.
+     */
+    public void discard(List<BoundRelay> bound, boolean withNext) {
+        for (int i = 0; i < bound.size(); i++) {
+            int port = bound.get(i).relayedAddress().getPort();
+            boolean next = withNext && i == 0;
+            bound.get(i).socket().close().addListener(f -> releasePorts(port, next));
+        }
     }
 
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
