@@ -22,6 +22,7 @@ import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
+import io.turnkit.server.relay.EphemeralPortRange;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayResources;
 import io.turnkit.server.transport.Transports;
@@ -56,6 +57,8 @@ final class ServerContexts {
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
                 new AuthRateLimiter(), clock);
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
+        EphemeralPortRange.overlapWarning(EphemeralPortRange.LINUX, config.minPort(), config.maxPort())
+                .ifPresent(LOG::warn);
         TurnSettings settings = new TurnSettings(config.realm(), config.softwareAttribute(),
                 config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
                 config.channelLifetime().toSeconds(), config.maxBps(), !config.noUdpRelay());

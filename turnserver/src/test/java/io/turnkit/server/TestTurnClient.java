@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -108,6 +109,11 @@ final class TestTurnClient implements AutoCloseable {
         InetSocketAddress address(int attributeType) {
             return new io.turnkit.stun.AddressAttribute().wrap(message, message.findAttribute(attributeType))
                     .toSocketAddress();
+        }
+
+        /** Every address attribute of {@code attributeType}, in order: a dual allocation has two relayed addresses. */
+        List<InetSocketAddress> addresses(int attributeType) {
+            return AddressAttributes.all(message, attributeType);
         }
 
         @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -313,6 +314,74 @@ abstract class TurnServerTest {
         start(settings.andThen(b -> b.addListeningIp(IPV6_LOOPBACK)));
         return server.listeningAddresses(true).stream().filter(a -> a.getAddress().equals(IPV6_LOOPBACK))
                 .findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldRelayADualAllocationToAnIpv4PeerAndAnIpv6PeerBothWays() throws IOException {
+        startDualStack(b -> b.allowLoopbackPeers(true));
+        InetSocketAddress overIpv4 = server.listeningAddresses(true).stream()
+                .filter(a -> a.getAddress().equals(LOOPBACK)).findFirst().orElseThrow();
+        TestTurnClient client = udpClient(overIpv4, PASSWORD);
+        TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)
+                .addAddressFamily(StunAttributeType.ADDITIONAL_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6));
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        List<InetSocketAddress> relayed = allocated.addresses(StunAttributeType.XOR_RELAYED_ADDRESS);
+        assertEquals(List.of(LOOPBACK, IPV6_LOOPBACK), relayed.stream().map(InetSocketAddress::getAddress).toList());
+
+        try (DatagramSocket ipv4Peer = peerSocket(); DatagramSocket ipv6Peer = peerSocket(IPV6_LOOPBACK)) {
+            List<DatagramSocket> peers = List.of(ipv4Peer, ipv6Peer);
+            for (int i = 0; i < peers.size(); i++) {
+                InetSocketAddress peerAddress = (InetSocketAddress) peers.get(i).getLocalSocketAddress();
+                assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000 + i, peerAddress)).isSuccess());
+            }
+            for (int i = 0; i < peers.size(); i++) {
+                client.send(channelData(0x4000 + i, "to peer " + i));
+                DatagramPacket received = receive(peers.get(i));
+                assertEquals("to peer " + i, new String(received.getData(), 0, received.getLength()));
+                assertEquals(relayed.get(i), received.getSocketAddress(), "from the relayed address of its family");
+
+                byte[] reply = ("from peer " + i).getBytes();
+                peers.get(i).send(new DatagramPacket(reply, reply.length, relayed.get(i)));
+                byte[] frame = client.receiveFrame();
+                assertEquals(0x4000 + i, (frame[0] & 0xFF) << 8 | frame[1] & 0xFF);
+                assertEquals("from peer " + i, new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF));
+            }
+        }
+        assertTrue(client.authenticated(StunMethod.REFRESH, e -> e.addAddressFamily(
+                StunAttributeType.REQUESTED_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6)).isSuccess(),
+                "RFC 8656 §8.2: either family of a dual allocation refreshes it");
+    }
+
+    /**
+     * Relay ports other sockets hold are skipped, as many as there are: each allocation gets a free one, and 508
+     * comes only once no port of the range is left.
+     */
+    @Test
+    void shouldSkipTheRelayPortsOtherSocketsHoldAndAnswer508OnlyWhenNoneIsLeft() throws IOException {
+        int base = RelayPorts.randomBase();
+        int size = 40;
+        int free = 4;
+        InetSocketAddress address = start(b -> b.minPort(base).maxPort(base + size - 1));
+        int held = 0;
+        for (int port = base; port < base + size - free; port++) {
+            try {
+                open.add(new DatagramSocket(new InetSocketAddress(LOOPBACK, port)));
+            } catch (BindException heldAlready) {
+                // Another process has it: held all the same.
+            }
+            held++;
+        }
+
+        for (int i = 0; i < free; i++) {
+            TestTurnClient.Response allocated = udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE,
+                    udpTransport());
+            assertTrue(allocated.isSuccess(), "allocation " + i + ": " + allocated);
+            assertTrue(allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort() >= base + size - free,
+                    "a port no other socket holds");
+        }
+        assertEquals(508, udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
+        long collisions = server.counters().get(ServerCounter.RELAY_PORT_COLLISIONS);
+        assertTrue(collisions >= held, "the last Allocate tried every port held: " + collisions + " collisions");
     }
 
     @Test
@@ -704,7 +773,11 @@ abstract class TurnServerTest {
     }
 
     private static DatagramSocket peerSocket() throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        return peerSocket(LOOPBACK);
+    }
+
+    private static DatagramSocket peerSocket(InetAddress ip) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(ip, 0));
         socket.setSoTimeout(2000);
         return socket;
     }

@@ -209,7 +209,8 @@ final class AllocationHandler {
         ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, pending.transactionId);
         StunMessageEncoder encoder = responses.encoder();
         for (BoundRelay relay : pending.bound) {
-            encoder.addAddress(StunAttributeType.XOR_RELAYED_ADDRESS, relayAddresses.advertised(relay.relayedAddress()));
+            encoder.addAddress(StunAttributeType.XOR_RELAYED_ADDRESS,
+                    relayAddresses.advertised(relay.relayedAddress()));
         }
         encoder.addUint32(StunAttributeType.LIFETIME, pending.lifetimeSeconds);
         if (pending.reserveNext()) {

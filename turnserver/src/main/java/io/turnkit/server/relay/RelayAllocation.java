@@ -108,7 +108,7 @@ public final class RelayAllocation extends Allocation {
         return additionalRelay == null ? List.of(relay) : List.of(relay, additionalRelay);
     }
 
-    /** The relay that reaches {@code peer}, of its address family; null when the allocation has none. Allocates nothing. */
+    /** The relay of {@code peer}'s address family, which reaches it; null when there is none. Allocates nothing. */
     public Relay relayFor(InetAddress peer) {
         if (relay.reaches(peer)) {
             return relay;

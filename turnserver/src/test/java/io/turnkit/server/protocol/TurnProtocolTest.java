@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
+import io.turnkit.server.AddressAttributes;
 import io.turnkit.server.RelayPorts;
 import io.turnkit.server.TestServices;
 import io.turnkit.server.auth.TestClock;
@@ -38,7 +38,6 @@ import io.turnkit.store.FiveTuple;
 import io.turnkit.store.Quotas;
 import io.turnkit.store.TransportProtocol;
 import io.turnkit.stun.AddressAttribute;
-import io.turnkit.stun.AttributeIterator;
 import io.turnkit.stun.LongTermKey;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
@@ -244,7 +243,7 @@ class TurnProtocolTest {
 
         StunMessage allocated = allocated(authenticated(dualProtocol, StunMethod.ALLOCATE, dual()));
 
-        List<InetSocketAddress> relayed = addresses(allocated, StunAttributeType.XOR_RELAYED_ADDRESS);
+        List<InetSocketAddress> relayed = AddressAttributes.all(allocated, StunAttributeType.XOR_RELAYED_ADDRESS);
         assertEquals(List.of(InetAddress.getLoopbackAddress(), IPV6_LOOPBACK),
                 relayed.stream().map(InetSocketAddress::getAddress).toList(), "RFC 8656 §7.2: IPv4, then IPv6");
         assertTrue(allocated.findAttribute(StunAttributeType.ADDRESS_ERROR_CODE) < 0, "both families granted");
@@ -258,8 +257,7 @@ class TurnProtocolTest {
     void shouldGrantTheIpv4RelayedAddressAndRefuseTheIpv6OneWith440WithoutAnIpv6Relay() {
         StunMessage allocated = allocated(authenticated(StunMethod.ALLOCATE, dual()));
 
-        assertEquals(List.of(InetAddress.getLoopbackAddress()), addresses(allocated,
-                StunAttributeType.XOR_RELAYED_ADDRESS).stream().map(InetSocketAddress::getAddress).toList());
+        assertEquals(List.of(InetAddress.getLoopbackAddress()), relayedIps(allocated));
         assertAddressError(allocated, AddressAttribute.FAMILY_IPV6, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
     }
 
@@ -269,8 +267,7 @@ class TurnProtocolTest {
 
         StunMessage allocated = allocated(authenticated(ipv6Only, StunMethod.ALLOCATE, dual()));
 
-        assertEquals(List.of(IPV6_LOOPBACK), addresses(allocated, StunAttributeType.XOR_RELAYED_ADDRESS).stream()
-                .map(InetSocketAddress::getAddress).toList());
+        assertEquals(List.of(IPV6_LOOPBACK), relayedIps(allocated));
         assertAddressError(allocated, AddressAttribute.FAMILY_IPV4, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
     }
 
@@ -281,7 +278,7 @@ class TurnProtocolTest {
         StunMessage allocated = allocated(authenticated(onePort, StunMethod.ALLOCATE, dual()));
 
         assertEquals(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
-                addresses(allocated, StunAttributeType.XOR_RELAYED_ADDRESS));
+                AddressAttributes.all(allocated, StunAttributeType.XOR_RELAYED_ADDRESS));
         assertAddressError(allocated, AddressAttribute.FAMILY_IPV6, StunErrorCode.INSUFFICIENT_CAPACITY);
     }
 
@@ -304,7 +301,7 @@ class TurnProtocolTest {
         TurnProtocol dualProtocol = dualStack(b -> b.addAllowedPeerRange(AddressRange.parse("192.0.2.0/24"))
                 .addAllowedPeerRange(AddressRange.parse("2001:db8::/32")));
         StunMessage allocated = allocated(authenticated(dualProtocol, StunMethod.ALLOCATE, dual()));
-        List<InetSocketAddress> relayed = addresses(allocated, StunAttributeType.XOR_RELAYED_ADDRESS);
+        List<InetSocketAddress> relayed = AddressAttributes.all(allocated, StunAttributeType.XOR_RELAYED_ADDRESS);
 
         assertEquals(StunClass.SUCCESS_RESPONSE, classOf(authenticated(dualProtocol, StunMethod.CREATE_PERMISSION,
                 e -> e.addAddress(StunAttributeType.XOR_PEER_ADDRESS, PUBLIC_PEER)
@@ -412,17 +409,9 @@ class TurnProtocolTest {
         return message;
     }
 
-    /** Every address attribute of {@code type} in {@code message}, in order. */
-    private static List<InetSocketAddress> addresses(StunMessage message, int type) {
-        List<InetSocketAddress> found = new ArrayList<>();
-        AttributeIterator attributes = new AttributeIterator();
-        attributes.reset(message);
-        while (attributes.next()) {
-            if (attributes.type() == type) {
-                found.add(new AddressAttribute().wrap(message, attributes.attributeOffset()).toSocketAddress());
-            }
-        }
-        return found;
+    private static List<InetAddress> relayedIps(StunMessage allocated) {
+        return AddressAttributes.all(allocated, StunAttributeType.XOR_RELAYED_ADDRESS).stream()
+                .map(InetSocketAddress::getAddress).toList();
     }
 
     private static void assertAddressError(StunMessage message, int family, int code) {
