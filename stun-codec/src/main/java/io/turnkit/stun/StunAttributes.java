@@ -96,6 +96,7 @@ public final class StunAttributes {
             case StunAttributeType.LIFETIME:
             case StunAttributeType.REQUESTED_ADDRESS_FAMILY:
             case StunAttributeType.ADDITIONAL_ADDRESS_FAMILY:
+            case StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY:
             case StunAttributeType.REQUESTED_TRANSPORT:
             case StunAttributeType.PRIORITY:
             case StunAttributeType.CHANGE_REQUEST:
@@ -116,6 +117,7 @@ public final class StunAttributes {
                 return length == UserHash.LENGTH;
             case StunAttributeType.ERROR_CODE:
             case StunAttributeType.ADDRESS_ERROR_CODE:
+            case StunAttributeType.LEGACY_ADDRESS_ERROR_CODE:
                 return length >= 4;
             case StunAttributeType.PASSWORD_ALGORITHM:
                 return length >= 4 && length >= 4 + m.buffer().getUnsignedShort(valueOffset(attr) + 2);

@@ -209,7 +209,12 @@ public final class StunMessageEncoder {
 
     /** ADDRESS-ERROR-CODE (RFC 8656 §18.12): the family the error is about, then as ERROR-CODE. */
     public StunMessageEncoder addAddressErrorCode(int family, int code, String reason) {
-        return addErrorCode(StunAttributeType.ADDRESS_ERROR_CODE, family, code, reason);
+        return addAddressErrorCode(StunAttributeType.ADDRESS_ERROR_CODE, family, code, reason);
+    }
+
+    /** ADDRESS-ERROR-CODE of {@code type}: RFC 8656's, or {@link StunAttributeType#LEGACY_ADDRESS_ERROR_CODE}. */
+    public StunMessageEncoder addAddressErrorCode(int type, int family, int code, String reason) {
+        return addErrorCode(type, family, code, reason);
     }
 
     private StunMessageEncoder addErrorCode(int type, int family, int code, String reason) {

@@ -120,7 +120,8 @@ class AttributeRoundTripTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {StunAttributeType.REQUESTED_ADDRESS_FAMILY, StunAttributeType.ADDITIONAL_ADDRESS_FAMILY})
+    @ValueSource(ints = {StunAttributeType.REQUESTED_ADDRESS_FAMILY, StunAttributeType.ADDITIONAL_ADDRESS_FAMILY,
+            StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY})
     void shouldRoundTripAddressFamily(int type) {
         int attr = roundTrip(e -> e.addAddressFamily(type, AddressAttribute.FAMILY_IPV6));
         assertEquals(AddressAttribute.FAMILY_IPV6, StunAttributes.addressFamily(message, attr));
@@ -201,10 +202,13 @@ class AttributeRoundTripTest {
         }
     }
 
-    @Test
-    void shouldRoundTripAddressErrorCode() {
-        int attr = roundTrip(e -> e.addAddressErrorCode(AddressAttribute.FAMILY_IPV6,
+    @ParameterizedTest
+    @ValueSource(ints = {StunAttributeType.ADDRESS_ERROR_CODE, StunAttributeType.LEGACY_ADDRESS_ERROR_CODE})
+    void shouldRoundTripAddressErrorCode(int type) {
+        int attr = roundTrip(e -> e.addAddressErrorCode(type, AddressAttribute.FAMILY_IPV6,
             StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "no IPv6"));
+        assertEquals(type, StunAttributes.type(message, attr));
+        assertTrue(StunAttributes.hasValidLength(message, attr));
         assertEquals(AddressAttribute.FAMILY_IPV6, StunAttributes.addressErrorFamily(message, attr));
         assertEquals(440, StunAttributes.errorCode(message, attr));
         assertEquals("no IPv6", StunAttributes.errorReason(message, attr));
@@ -269,7 +273,7 @@ class AttributeRoundTripTest {
                 declared++;
             }
         }
-        assertEquals(42, declared);
+        assertEquals(44, declared);
         assertEquals("0x7F01", StunAttributeType.name(0x7F01));
         assertFalse(StunAttributeType.isKnown(0x7F01));
     }
@@ -282,7 +286,7 @@ class AttributeRoundTripTest {
             .filter(t -> t != StunAttributeType.FINGERPRINT && t != StunAttributeType.MESSAGE_INTEGRITY
                 && t != StunAttributeType.MESSAGE_INTEGRITY_SHA256)
             .toArray();
-        assertEquals(39, types.length);
+        assertEquals(41, types.length);
         roundTrip(e -> {
             for (int type : types) {
                 e.addBytes(type, new byte[] {(byte) type});

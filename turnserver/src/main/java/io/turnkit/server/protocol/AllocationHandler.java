@@ -84,6 +84,11 @@ final class AllocationHandler {
         int token = request.findAttribute(StunAttributeType.RESERVATION_TOKEN);
         int requestedFamily = request.findAttribute(StunAttributeType.REQUESTED_ADDRESS_FAMILY);
         int additionalFamily = request.findAttribute(StunAttributeType.ADDITIONAL_ADDRESS_FAMILY);
+        // coturn's clients ask with the code of RFC 8656's drafts, and read ADDRESS-ERROR-CODE by theirs too.
+        int legacyFamily = request.findAttribute(StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY);
+        int addressErrorCode = additionalFamily >= 0 ? StunAttributeType.ADDRESS_ERROR_CODE
+                : legacyFamily >= 0 ? StunAttributeType.LEGACY_ADDRESS_ERROR_CODE : 0;
+        additionalFamily = additionalFamily >= 0 ? additionalFamily : legacyFamily;
         boolean reserveNext = evenPort >= 0 && StunAttributes.evenPortReserve(request, evenPort);
         // RFC 8656 §7.2: RESERVATION-TOKEN excludes EVEN-PORT and both address-family attributes,
         // REQUESTED-ADDRESS-FAMILY excludes ADDITIONAL-ADDRESS-FAMILY, and so does EVEN-PORT with R=1 (one port
@@ -147,7 +152,7 @@ final class AllocationHandler {
         int reservedPort = token >= 0
                 ? relays.reservations().claim(StunAttributes.reservationToken(request, token), System.nanoTime()) : -1;
         PendingAllocate pending = new PendingAllocate(request, client, auth, relayIps, choice, reservedPort,
-                additionalFamily >= 0, lifetimeSeconds(request));
+                addressErrorCode, lifetimeSeconds(request));
         if (unservedFamily != 0) {
             pending.refuse(unservedFamily, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
@@ -219,10 +224,10 @@ final class AllocationHandler {
             encoder.addReservationToken(relays.reservations().reserve(relayed.getPort() + 1, relayed.getAddress(),
                     System.nanoTime()));
         }
-        if (pending.dual && pending.refusedFamily() != 0) {
+        if (pending.addressErrorCode != 0 && pending.refusedFamily() != 0) {
             // RFC 8656 §7.2: the relayed address of the other family stands; this one is refused in
             // ADDRESS-ERROR-CODE, 440 when the server has no relay address of its family, 508 when no port was free.
-            encoder.addAddressErrorCode(pending.refusedFamily(), pending.refusedCode(),
+            encoder.addAddressErrorCode(pending.addressErrorCode, pending.refusedFamily(), pending.refusedCode(),
                     StunErrorCode.reason(pending.refusedCode()));
         }
         encoder.addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, pending.client);

@@ -26,8 +26,11 @@ final class PendingAllocate {
     final long transactionIdHigh;
     final int transactionIdLow;
     final boolean fingerprint;
-    /** Whether the client asked for a relayed address of each family (ADDITIONAL-ADDRESS-FAMILY). */
-    final boolean dual;
+    /**
+     * The type of ADDRESS-ERROR-CODE the client reads, when it asked for a relayed address of each family
+     * (ADDITIONAL-ADDRESS-FAMILY): RFC 8656's, or coturn's; 0 when it did not ask.
+     */
+    final int addressErrorCode;
     private final List<InetAddress> toBind;
     final List<BoundRelay> bound = new ArrayList<>(2);
     /** The family refused, as an {@code AddressAttribute} family, and why; 0 when none was. */
@@ -35,13 +38,13 @@ final class PendingAllocate {
     private int refusedCode;
 
     PendingAllocate(StunMessage request, InetSocketAddress client, AuthResult auth, List<InetAddress> relayIps,
-            PortChoice choice, int reservedPort, boolean dual, long lifetimeSeconds) {
+            PortChoice choice, int reservedPort, int addressErrorCode, long lifetimeSeconds) {
         this.client = client;
         this.auth = auth;
         this.toBind = new ArrayList<>(relayIps);
         this.choice = choice;
         this.reservedPort = reservedPort;
-        this.dual = dual;
+        this.addressErrorCode = addressErrorCode;
         this.lifetimeSeconds = lifetimeSeconds;
         request.copyTransactionId(transactionId);
         this.transactionIdHigh = request.transactionIdHigh();

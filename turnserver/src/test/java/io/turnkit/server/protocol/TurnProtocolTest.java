@@ -262,6 +262,19 @@ class TurnProtocolTest {
     }
 
     @Test
+    void shouldTakeCoturnsAdditionalAddressFamilyAndAnswerInItsCode() {
+        StunMessage allocated = allocated(authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP).addAddressFamily(
+                        StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6)));
+
+        assertEquals(List.of(InetAddress.getLoopbackAddress()), relayedIps(allocated));
+        assertTrue(allocated.findAttribute(StunAttributeType.ADDRESS_ERROR_CODE) < 0, "not RFC 8656's code");
+        int attribute = allocated.findAttribute(StunAttributeType.LEGACY_ADDRESS_ERROR_CODE);
+        assertEquals(AddressAttribute.FAMILY_IPV6, StunAttributes.addressErrorFamily(allocated, attribute));
+        assertEquals(StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, StunAttributes.errorCode(allocated, attribute));
+    }
+
+    @Test
     void shouldGrantTheIpv6RelayedAddressAndRefuseTheIpv4OneWith440WithoutAnIpv4Relay() {
         TurnProtocol ipv6Only = services(b -> b.addRelayIp(IPV6_LOOPBACK));
 
