@@ -119,7 +119,7 @@ public final class RelayResources {
     }
 
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
-    public void releasePorts(int port, boolean withNext) {
+    private void releasePorts(int port, boolean withNext) {
         ports.release(port);
         if (withNext) {
             ports.release(port + 1);
