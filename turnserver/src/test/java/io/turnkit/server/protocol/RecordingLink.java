@@ -18,9 +18,20 @@ import io.turnkit.store.TransportProtocol;
 final class RecordingLink implements ClientLink {
     static final InetSocketAddress LOCAL = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
 
+    private final InetSocketAddress local;
     private final List<ByteBuf> sent = new ArrayList<>();
+    private final List<InetSocketAddress> destinations = new ArrayList<>();
     private RelayAllocation allocation;
     int relayed;
+
+    RecordingLink() {
+        this(LOCAL);
+    }
+
+    /** A link on {@code local}: one of a server's several listeners. */
+    RecordingLink(InetSocketAddress local) {
+        this.local = local;
+    }
 
     @Override
     public TransportProtocol transport() {
@@ -29,7 +40,7 @@ final class RecordingLink implements ClientLink {
 
     @Override
     public InetSocketAddress localAddress() {
-        return LOCAL;
+        return local;
     }
 
     @Override
@@ -57,6 +68,7 @@ final class RecordingLink implements ClientLink {
     @Override
     public void write(ByteBuf frame, InetSocketAddress client) {
         sent.add(frame);
+        destinations.add(client);
     }
 
     @Override
@@ -73,6 +85,12 @@ final class RecordingLink implements ClientLink {
     List<ByteBuf> takeSent() {
         List<ByteBuf> taken = new ArrayList<>(sent);
         sent.clear();
+        destinations.clear();
         return taken;
+    }
+
+    /** Where the frames not taken yet go, in order. */
+    List<InetSocketAddress> destinations() {
+        return List.copyOf(destinations);
     }
 }
