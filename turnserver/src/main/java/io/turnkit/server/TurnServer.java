@@ -188,15 +188,13 @@ public final class TurnServer implements AutoCloseable {
         InetSocketAddress next = claimUdp(local);
         int sockets = transports.isEpoll() ? threads : 1;
         for (int i = 0; i < sockets; i++) {
-            UdpClientLink link = new UdpClientLink(context.services(), transports.udpSegmentation());
+            UdpClientLink link = new UdpClientLink(context.services(), transports.udpSegmentation(),
+                    context.udpListeners());
             Future<UdpSocket> binding = transports.bindDatagram(loops.get((firstLoop + i) % loops.size()), next,
                     transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, link, context.services().counters());
             UdpSocket udp = bind("udp", next, binding).getNow();
             bound.udp().add(udp);
             next = udp.localAddress();
-            if (context.udpListeners() != null) {
-                context.udpListeners().register(link);
-            }
         }
         return next;
     }

@@ -44,18 +44,13 @@ public final class UdpListeners implements ResponseOrigins {
         this.alternateIps = Map.copyOf(alternates);
     }
 
-    /** The ports every paired address listens on: the primary and the alternate. */
-    public List<Integer> ports() {
-        return List.of(primaryPort, alternatePort);
-    }
-
     /** Whether {@code address} has an alternate address of its family, and so listens on both ports. */
     public boolean paired(InetAddress address) {
         return alternateIps.containsKey(address);
     }
 
     /** Adds a listener whose socket is bound; its answers may come from now on. */
-    public void register(UdpClientLink link) {
+    void register(UdpClientLink link) {
         InetSocketAddress local = link.localAddress();
         InetAddress alternateIp = alternateIps.get(local.getAddress());
         if (alternateIp == null) {
