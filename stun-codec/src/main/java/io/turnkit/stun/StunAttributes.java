@@ -173,6 +173,15 @@ public final class StunAttributes {
         return uint64(m, attr);
     }
 
+    /**
+     * CHANGE-REQUEST (RFC 5780 §7.2): its "change IP" and "change port" flags ({@link #CHANGE_IP}, {@link
+     * #CHANGE_PORT}), the other bits being unused; -1 if malformed.
+     */
+    public static int changeRequest(StunMessage m, int attr) {
+        long value = uint32(m, attr);
+        return value < 0 ? -1 : (int) value & (CHANGE_IP | CHANGE_PORT);
+    }
+
     /** RESPONSE-PORT (RFC 5780 §7.5): port in the upper 16 bits; -1 if malformed. */
     public static int responsePort(StunMessage m, int attr) {
         return upper16(m, attr);

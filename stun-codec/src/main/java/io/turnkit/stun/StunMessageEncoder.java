@@ -197,6 +197,16 @@ public final class StunMessageEncoder {
         return endAttribute(attr);
     }
 
+    /**
+     * PADDING (RFC 5780 §7.6) of {@code length} zero bytes, written without an intermediate array: its value
+     * does not matter, only the size it gives the message.
+     */
+    public StunMessageEncoder addPadding(int length) {
+        int attr = beginAttribute(StunAttributeType.PADDING, length);
+        out.writeZero(length);
+        return endAttribute(attr);
+    }
+
     /** An attribute without value (DONT-FRAGMENT, USE-CANDIDATE). */
     public StunMessageEncoder addEmpty(int type) {
         return endAttribute(beginAttribute(type, 0));

@@ -136,6 +136,34 @@ class AttributeRoundTripTest {
         assertTrue(StunAttributes.hasValidLength(message, attr));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, StunAttributes.CHANGE_IP, StunAttributes.CHANGE_PORT,
+        StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT})
+    void shouldReadTheChangeRequestFlags(int flags) {
+        // RFC 5780 §7.2: bits other than A and B are unused, and ignored.
+        int attr = roundTrip(e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, 0xFFFF_FF00L | flags));
+        assertEquals(flags, StunAttributes.changeRequest(message, attr));
+    }
+
+    @Test
+    void shouldReadAMalformedChangeRequestAsMinusOne() {
+        int attr = roundTrip(e -> e.addBytes(StunAttributeType.CHANGE_REQUEST, new byte[2]));
+        assertEquals(-1, StunAttributes.changeRequest(message, attr));
+        assertFalse(StunAttributes.hasValidLength(message, attr));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3, 4, 1497})
+    void shouldPadToTheLengthAskedAndTheNextWordBoundary(int length) {
+        int attr = roundTrip(e -> e.addPadding(length).addUint32(StunAttributeType.LIFETIME, 7));
+        assertEquals(StunAttributeType.PADDING, StunAttributes.type(message, attr));
+        assertEquals(length, StunAttributes.valueLength(message, attr));
+        assertTrue(StunAttributes.valueEquals(message, attr, new byte[length]));
+        int next = StunAttributes.next(out, attr);
+        assertEquals(StunAttributes.HEADER_LENGTH + StunAttributes.paddedLength(length), next - attr);
+        assertEquals(7, StunAttributes.uint32(message, next));
+    }
+
     @Test
     void shouldRoundTripResponsePort() {
         int attr = roundTrip(e -> e.addResponsePort(3479));

@@ -20,6 +20,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
@@ -110,9 +111,18 @@ public final class TurnServer implements AutoCloseable {
             context = ServerContexts.create(config, addresses, transports, limits, clock);
             certificate = config.noTls() ? null : serverCertificate(config, addresses);
             ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
-            for (InetAddress address : addresses) {
+            List<EventLoop> loops = eventLoops(group);
+            for (int a = 0; a < addresses.size(); a++) {
+                InetAddress address = addresses.get(a);
+                // The four listeners of RFC 5780 start on the same loops, so one answers for another on its thread.
+                int firstLoop = config.rfc5780() ? 0 : a;
                 listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
-                        transports, group, context, tcp));
+                        transports, loops, firstLoop, context, tcp));
+                if (context.udpListeners() != null && context.udpListeners().paired(address)) {
+                    // RFC 5780 §4.1: the alternate port, over UDP only: CHANGE-REQUEST is for datagrams.
+                    listenUdp(new InetSocketAddress(address, config.altListeningPort()), threads, transports, loops,
+                            firstLoop, context, listeners);
+                }
                 if (certificate != null && (config.tlsListeningPort() == 0
                         || config.tlsListeningPort() != config.listeningPort())) {
                     InetSocketAddress tls = new InetSocketAddress(address, config.tlsListeningPort());
@@ -149,23 +159,12 @@ public final class TurnServer implements AutoCloseable {
      * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
      */
     private static Listeners listen(InetSocketAddress local, ServerConfig config, int threads,
-            Transports transports, EventLoopGroup group, ServerContext context, ServerBootstrap tcp) {
+            Transports transports, List<EventLoop> loops, int firstLoop, ServerContext context, ServerBootstrap tcp) {
         for (int attempt = 1;; attempt++) {
             Listeners bound = new Listeners();
-            InetSocketAddress next = local;
             try {
-                int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
-                if (sockets > 0) {
-                    next = claimUdp(next);
-                }
-                for (int i = 0; i < sockets; i++) {
-                    Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
-                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context.services(), transports.udpSegmentation()),
-                            context.services().counters());
-                    UdpSocket udp = bind("udp", next, binding).getNow();
-                    bound.udp().add(udp);
-                    next = udp.localAddress();
-                }
+                InetSocketAddress next = config.noUdp() ? local
+                        : listenUdp(local, threads, transports, loops, firstLoop, context, bound);
                 if (!config.noTcp()) {
                     ChannelFuture binding = tcp.bind(next);
                     bound.tcp().add(bind("tcp", next, binding).channel());
@@ -178,6 +177,32 @@ public final class TurnServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Binds the UDP listeners of {@code local} into {@code bound}, socket i on event loop {@code firstLoop + i},
+     * and returns the address bound (its port chosen when {@code local}'s is 0).
+     */
+    private static InetSocketAddress listenUdp(InetSocketAddress local, int threads, Transports transports,
+            List<EventLoop> loops, int firstLoop, ServerContext context, Listeners bound) {
+        InetSocketAddress next = claimUdp(local);
+        int sockets = transports.isEpoll() ? threads : 1;
+        for (int i = 0; i < sockets; i++) {
+            UdpClientLink link = new UdpClientLink(context.services(), transports.udpSegmentation(),
+                    context.udpListeners());
+            Future<UdpSocket> binding = transports.bindDatagram(loops.get((firstLoop + i) % loops.size()), next,
+                    transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, link, context.services().counters());
+            UdpSocket udp = bind("udp", next, binding).getNow();
+            bound.udp().add(udp);
+            next = udp.localAddress();
+        }
+        return next;
+    }
+
+    private static List<EventLoop> eventLoops(EventLoopGroup group) {
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((EventLoop) executor));
+        return loops;
     }
 
     private static ServerCertificate serverCertificate(ServerConfig config, List<InetAddress> addresses) {

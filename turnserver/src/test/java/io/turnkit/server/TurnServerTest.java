@@ -130,6 +130,65 @@ abstract class TurnServerTest {
     }
 
     @Test
+    void shouldAnswerAChangeRequestFromTheListenerItNamesOnUdpOnly() throws IOException {
+        InetAddress alternate = new InetSocketAddress("127.0.0.2", 0).getAddress();
+        int port = startWithAlternate(alternate);
+        InetSocketAddress primary = new InetSocketAddress(LOOPBACK, port);
+        InetSocketAddress other = new InetSocketAddress(alternate, port + 1);
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            socket.setSoTimeout(5_000);
+            // RFC 5780 §7.2: change IP (4) and change port (2), each alone and both.
+            for (int flags : new int[] {0, StunAttributes.CHANGE_PORT, StunAttributes.CHANGE_IP,
+                    StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT}) {
+                InetSocketAddress expected = new InetSocketAddress((flags & StunAttributes.CHANGE_IP) != 0 ? alternate
+                        : LOOPBACK, (flags & StunAttributes.CHANGE_PORT) != 0 ? port + 1 : port);
+                byte[] request = bindingRequest(e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, flags));
+                socket.send(new DatagramPacket(request, request.length, primary));
+                DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
+                socket.receive(packet);
+                StunMessage response = new StunMessage();
+                assertEquals(StunValidation.VALID, response.wrap(Unpooled.wrappedBuffer(packet.getData(), 0,
+                        packet.getLength()), 0, packet.getLength()).validate());
+                assertEquals(expected, packet.getSocketAddress(), "the answer's source for flags " + flags);
+                assertEquals(expected, new AddressAttribute().wrap(response,
+                        response.findAttribute(StunAttributeType.RESPONSE_ORIGIN)).toSocketAddress());
+                assertEquals(other, new AddressAttribute().wrap(response,
+                        response.findAttribute(StunAttributeType.OTHER_ADDRESS)).toSocketAddress());
+            }
+        }
+        // Over TCP the answer cannot come from elsewhere: 420, as from a server without RFC 5780.
+        TestTurnClient.Response overTcp = tcpClient(primary).plain(StunMethod.BINDING,
+                e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, StunAttributes.CHANGE_IP));
+        assertEquals(420, overTcp.errorCode(), overTcp.toString());
+    }
+
+    /** Starts a server on 127.0.0.1 and {@code alternate}, on a free port and the next as RFC 5780's; its port. */
+    private int startWithAlternate(InetAddress alternate) {
+        for (int attempt = 1;; attempt++) {
+            int port = RelayPorts.randomBase() + RelayPorts.SIZE / 2;
+            try {
+                start(b -> b.addListeningIp(alternate).listeningPort(port).altListeningPort(port + 1));
+                return port;
+            } catch (ServerStartException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static byte[] bindingRequest(Consumer<StunMessageEncoder> attributes) {
+        ByteBuf out = Unpooled.buffer();
+        StunMessageEncoder encoder = new StunMessageEncoder().wrap(out).header(
+                StunMessageType.of(StunMethod.BINDING, StunClass.REQUEST), TestTurnClient.randomTransactionId());
+        attributes.accept(encoder);
+        encoder.finish();
+        byte[] bytes = ByteBufUtil.getBytes(out);
+        out.release();
+        return bytes;
+    }
+
+    @Test
     void shouldAnswerUnknownComprehensionRequiredAttributeWith420() throws IOException {
         TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
         TestTurnClient.Response response = client.plain(StunMethod.BINDING,

@@ -34,6 +34,13 @@ public enum ServeOption {
             "--listening-ip", "-L"),
     LISTENING_PORT(Kind.VALUE, "PORT", "UDP and TCP port. Default: 3478.",
             (config, value) -> config.listeningPort(port(value, 0)), "--listening-port", "-p"),
+    ALT_LISTENING_PORT(Kind.VALUE, "PORT", "RFC 5780 NAT behavior discovery, with this alternate UDP port on every "
+            + "listening address; 0: --listening-port plus one. Needs two --listening-ip of one family.",
+            (config, value) -> config.altListeningPort(port(value, 0)), "--alt-listening-port"),
+    RFC5780(Kind.FLAG, "", "RFC 5780 NAT behavior discovery on the alternate port (--alt-listening-port).",
+            flag(ServerConfig.Builder::rfc5780), "--rfc5780"),
+    NO_RFC5780(Kind.FLAG, "", "No RFC 5780 NAT behavior discovery, whatever else asks for it (the default).",
+            flag(ServerConfig.Builder::noRfc5780), "--no-rfc5780"),
     TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS port (turns:); every TCP port also takes TLS. Default: "
             + "5349.", (config, value) -> config.tlsListeningPort(port(value, 0)), "--tls-listening-port"),
     NO_TLS(Kind.FLAG, "", "No TLS listener, and TLS refused on the TCP ones.", flag(ServerConfig.Builder::noTls),
@@ -113,6 +120,13 @@ public enum ServeOption {
             + "names none. Default: ipv4.",
             (config, value) -> config.allocationDefaultAddressFamily(AddressFamily.parse(value)),
             "--allocation-default-address-family", "-A"),
+    ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "Answer every Allocate over UDP or TCP with 300 Try Alternate "
+            + "naming this server, of the client's address family (repeatable: in turn). PORT defaults to 3478.",
+            (config, value) -> config.addAlternateServer(IpLiteral.parseWithPort(value,
+                    ServerConfig.DEFAULT_LISTENING_PORT)), "--alternate-server"),
+    TLS_ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "As --alternate-server, for Allocate requests over TLS. PORT "
+            + "defaults to 5349.", (config, value) -> config.addTlsAlternateServer(IpLiteral.parseWithPort(value,
+                    ServerConfig.DEFAULT_TLS_LISTENING_PORT)), "--tls-alternate-server"),
     SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
             + "TEXT defaults to turnkit/VERSION. Default: no SOFTWARE attribute.",
             ServerConfig.Builder::softwareAttribute, "--software-attribute"),

@@ -26,8 +26,10 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
-import io.turnkit.server.protocol.TurnProtocol;
+import io.turnkit.server.protocol.AllocateRedirect;
 import io.turnkit.server.protocol.RefusalLog;
+import io.turnkit.server.protocol.ResponseOrigins;
+import io.turnkit.server.protocol.TurnProtocol;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.BoundRelay;
@@ -188,7 +190,8 @@ public class RelayPathBenchmark {
                         new Quotas(config.userQuota(), config.totalQuota()), counters),
                 new RelayAddresses(config.relayIps(), config.listeningIps(), config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
-                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
+                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime), AllocateRedirect.NONE,
+                ResponseOrigins.NONE);
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package io.turnkit.server.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -104,6 +105,9 @@ public final class ServerConfig {
     private final boolean noTcpRelay;
     private final boolean keepAddressFamily;
     private final AddressFamily allocationDefaultAddressFamily;
+    private final List<InetSocketAddress> alternateServers;
+    private final List<InetSocketAddress> tlsAlternateServers;
+    private final int altListeningPort;
 
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
@@ -160,6 +164,9 @@ public final class ServerConfig {
         this.noTcpRelay = builder.noTcpRelay;
         this.keepAddressFamily = builder.keepAddressFamily;
         this.allocationDefaultAddressFamily = builder.allocationDefaultAddressFamily;
+        this.alternateServers = List.copyOf(builder.alternateServers);
+        this.tlsAlternateServers = List.copyOf(builder.tlsAlternateServers);
+        this.altListeningPort = builder.rfc5780() ? builder.altListeningPort() : 0;
     }
 
     /** A builder holding every default. */
@@ -459,6 +466,33 @@ public final class ServerConfig {
         return keepAddressFamily ? AddressFamily.KEEP : allocationDefaultAddressFamily;
     }
 
+    /**
+     * {@code alternate-server}: where Allocate requests over UDP and TCP are sent with 300 (Try Alternate), in
+     * turn (RFC 8489 §10); empty to serve them here.
+     */
+    public List<InetSocketAddress> alternateServers() {
+        return alternateServers;
+    }
+
+    /** {@code tls-alternate-server}: as {@link #alternateServers()}, for Allocate requests over TLS. */
+    public List<InetSocketAddress> tlsAlternateServers() {
+        return tlsAlternateServers;
+    }
+
+    /**
+     * Whether the server does RFC 5780 NAT behavior discovery ({@code rfc5780}, or {@code alt-listening-port}
+     * given, and no {@code no-rfc5780}): UDP listeners on {@link #altListeningPort()} too, and Binding responses
+     * that say where the other listeners are.
+     */
+    public boolean rfc5780() {
+        return altListeningPort != 0;
+    }
+
+    /** {@code alt-listening-port}: RFC 5780's alternate port of every listening address; 0 without RFC 5780. */
+    public int altListeningPort() {
+        return altListeningPort;
+    }
+
     /** The peer policy these settings make, built once. */
     public PeerPolicy peerPolicy() {
         return peerPolicy;
@@ -486,7 +520,8 @@ public final class ServerConfig {
                 + ", syslog=" + syslog + ", noStdoutLog=" + noStdoutLog + ", logFormat=" + logFormat
                 + ", serverName=" + serverName + ", listeningDevice=" + listeningDevice + ", noUdpRelay=" + noUdpRelay
                 + ", noTcpRelay=" + noTcpRelay + ", allocationDefaultAddressFamily=" + allocationDefaultAddressFamily()
-                + "}";
+                + ", alternateServers=" + alternateServers + ", tlsAlternateServers=" + tlsAlternateServers
+                + ", altListeningPort=" + altListeningPort + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -536,6 +571,13 @@ public final class ServerConfig {
         private String softwareAttribute;
         private Path userdb = defaultUserdb();
         private String redisUserdb;
+        private final List<InetSocketAddress> alternateServers = new ArrayList<>();
+        private final List<InetSocketAddress> tlsAlternateServers = new ArrayList<>();
+        private boolean rfc5780;
+        private boolean noRfc5780;
+        /** 0: the listening port plus one, as coturn. */
+        private int altListeningPort;
+        private boolean altListeningPortGiven;
         private String redisPassword;
         private boolean redisTls;
         private boolean verbose;
@@ -935,6 +977,49 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Adds an alternate server for Allocate requests over UDP and TCP (repeatable: round robin). */
+        public Builder addAlternateServer(InetSocketAddress server) {
+            alternateServers.add(concrete(server, "alternate-server"));
+            return this;
+        }
+
+        /** Adds an alternate server for Allocate requests over TLS (repeatable: round robin). */
+        public Builder addTlsAlternateServer(InetSocketAddress server) {
+            tlsAlternateServers.add(concrete(server, "tls-alternate-server"));
+            return this;
+        }
+
+        /** Turns RFC 5780 NAT behavior discovery on, unless {@link #noRfc5780} turns it off. */
+        public Builder rfc5780(boolean on) {
+            rfc5780 = on;
+            return this;
+        }
+
+        /** Keeps RFC 5780 NAT behavior discovery off, whatever else asks for it. */
+        public Builder noRfc5780(boolean on) {
+            noRfc5780 = on;
+            return this;
+        }
+
+        /** Sets RFC 5780's alternate port, and so asks for RFC 5780; 0 means the listening port plus one. */
+        public Builder altListeningPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("expected a port number 1-65535 (0: listening-port plus one), got "
+                        + port);
+            }
+            altListeningPort = port;
+            altListeningPortGiven = true;
+            return this;
+        }
+
+        private boolean rfc5780() {
+            return (rfc5780 || altListeningPortGiven) && !noRfc5780;
+        }
+
+        private int altListeningPort() {
+            return altListeningPort != 0 ? altListeningPort : listeningPort + 1;
+        }
+
         /**
          * Checks the settings against each other and makes the configuration. Without a realm, the realm is
          * the host name.
@@ -956,6 +1041,9 @@ public final class ServerConfig {
             }
             checkExternalIps();
             checkRelayIps();
+            if (rfc5780()) {
+                checkRfc5780();
+            }
             return new ServerConfig(this, realm != null ? realm : localHostName(), credentialStore());
         }
 
@@ -984,6 +1072,35 @@ public final class ServerConfig {
                             .getHostAddress()) + " a second time");
                 }
             }
+        }
+
+        /**
+         * RFC 5780 §4.1: the server needs an alternate address and port, on UDP, where the four combinations of
+         * address and port can be bound: a second listening address of the same family, and fixed ports.
+         */
+        private void checkRfc5780() {
+            if (noUdp) {
+                throw new IllegalArgumentException("rfc5780 needs UDP: it cannot go with no-udp");
+            }
+            if (listeningPort == 0 || altListeningPort() > 65535 || altListeningPort() == listeningPort) {
+                throw new IllegalArgumentException("rfc5780 needs a listening-port and an alt-listening-port that "
+                        + "differ, both 1-65535; got " + listeningPort + " and " + altListeningPort());
+            }
+            long ipv4 = listeningIps.stream().filter(ip -> !ip.isAnyLocalAddress() && ExternalIp.isIpv4(ip)).count();
+            long ipv6 = listeningIps.stream().filter(ip -> !ip.isAnyLocalAddress() && !ExternalIp.isIpv4(ip)).count();
+            if (ipv4 < 2 && ipv6 < 2) {
+                throw new IllegalArgumentException("rfc5780 needs two listening-ip addresses of one family, the "
+                        + "primary and the alternate address");
+            }
+        }
+
+        private static InetSocketAddress concrete(InetSocketAddress server, String option) {
+            required(server, "an address");
+            if (server.isUnresolved() || server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
+                throw new IllegalArgumentException(option + " " + server + " is not an address and port a client can "
+                        + "reach");
+            }
+            return server;
         }
 
         /** A wildcard relay address would be told to clients as is, unless an external-ip replaces it. */

@@ -36,10 +36,14 @@ public final class UdpClientLink extends AbstractClientLink implements DatagramR
 
     /** Whether the kernel takes UDP_SEGMENT sends, so that runs of frames to one client leave in one send. */
     private final boolean segmentation;
+    /** RFC 5780's listeners, this one among them once bound; null without RFC 5780. */
+    private final UdpListeners rfc5780;
 
-    public UdpClientLink(TurnServices services, boolean segmentation) {
+    /** @param rfc5780 the listeners of RFC 5780 this one joins once bound, or null */
+    public UdpClientLink(TurnServices services, boolean segmentation, UdpListeners rfc5780) {
         super(services);
         this.segmentation = segmentation;
+        this.rfc5780 = rfc5780;
     }
 
     @Override
@@ -47,6 +51,9 @@ public final class UdpClientLink extends AbstractClientLink implements DatagramR
         socket = listening;
         startServing(listening.eventLoop(), listening.localAddress());
         toClient = new DatagramBurst(listening, segmentation, counters, ServerCounter.GSO_BURSTS_TO_CLIENT);
+        if (rfc5780 != null) {
+            rfc5780.register(this);
+        }
     }
 
     @Override

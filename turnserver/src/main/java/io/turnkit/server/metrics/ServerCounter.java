@@ -26,6 +26,8 @@ public enum ServerCounter {
     ALLOCATIONS_DELETED("turnkit.allocations.deleted"),
     /** Relay ports the pool handed out that another process held: the bind failed and the next port was tried. */
     RELAY_PORT_COLLISIONS("turnkit.relay.port_collisions"),
+    /** Allocate requests answered with 300 (Try Alternate), RFC 8489 §10. */
+    ALLOCATIONS_REDIRECTED("turnkit.allocations.redirected"),
     RELAYED_TO_PEER("turnkit.relayed.to_peer"),
     RELAYED_TO_CLIENT("turnkit.relayed.to_client"),
     /** Sends that carried several datagrams at once (UDP GSO); see DatagramBurst. */
@@ -40,7 +42,9 @@ public enum ServerCounter {
     SEND_BUFFER_FULL("turnkit.dropped.send_buffer_full"),
     /** UDP sends the kernel refused (EMSGSIZE, ENETUNREACH, EPERM...), or to an unresolved address. */
     SEND_ERRORS("turnkit.dropped.send_error"),
-    BINDING_REQUESTS("turnkit.binding.requests");
+    BINDING_REQUESTS("turnkit.binding.requests"),
+    /** Binding requests whose CHANGE-REQUEST (RFC 5780) found no listener to answer from: a server stopping. */
+    NO_RESPONSE_ORIGIN("turnkit.binding.no_response_origin");
 
     private final String meterName;
 

@@ -52,6 +52,7 @@ final class AllocationHandler {
     private final RelayAddresses relayAddresses;
     private final ServerCounters counters;
     private final RefusalLog refusals;
+    private final AllocateRedirect redirect;
 
     AllocationHandler(ClientLink link, ResponseWriter responses, TurnServices server) {
         this.link = link;
@@ -61,12 +62,19 @@ final class AllocationHandler {
         this.relayAddresses = server.relayAddresses();
         this.counters = server.counters();
         this.refusals = server.refusals();
+        this.redirect = server.redirect();
     }
 
     /** RFC 8656 §7.2: receiving an Allocate request. */
     void onAllocate(StunMessage request, InetSocketAddress client, RelayAllocation existing, AuthResult auth) {
         if (existing != null) {
             responses.error(request, client, StunErrorCode.ALLOCATION_MISMATCH, auth);
+            return;
+        }
+        InetSocketAddress alternate = redirect.alternateServer(link.transport(), client);
+        if (alternate != null) {
+            counters.increment(ServerCounter.ALLOCATIONS_REDIRECTED);
+            responses.tryAlternate(request, client, alternate, auth);
             return;
         }
         int transport = request.findAttribute(StunAttributeType.REQUESTED_TRANSPORT);

@@ -56,6 +56,23 @@ final class ResponseWriter {
      */
     ByteBuf finishAndSend(ByteBuf response, InetSocketAddress client, AuthResult auth, boolean fingerprint,
             boolean keep) {
+        finish(auth, fingerprint);
+        link.write(keep ? response.retainedDuplicate() : response, client);
+        link.flush();
+        return keep ? response : null;
+    }
+
+    /**
+     * Ends an unauthenticated response and queues it to {@code destination} on {@code origin}, another link of
+     * this event loop: an answer from another of the server's addresses (RFC 5780 §7.2).
+     */
+    void finishAndSendFrom(ClientLink origin, ByteBuf response, InetSocketAddress destination, boolean fingerprint) {
+        finish(null, fingerprint);
+        origin.write(response, destination);
+        origin.flush();
+    }
+
+    private void finish(AuthResult auth, boolean fingerprint) {
         if (software != null) {
             encoder.addString(StunAttributeType.SOFTWARE, software);
         }
@@ -66,9 +83,6 @@ final class ResponseWriter {
             encoder.addFingerprint();
         }
         encoder.finish();
-        link.write(keep ? response.retainedDuplicate() : response, client);
-        link.flush();
-        return keep ? response : null;
     }
 
     /** A success response with no attributes of its own, kept to answer a retransmission with. */
@@ -85,6 +99,17 @@ final class ResponseWriter {
     void error(StunMessage request, InetSocketAddress client, int code, String reason, AuthResult auth) {
         ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
         encoder.addErrorCode(code, reason);
+        finishAndSend(response, client, auth, hasFingerprint(request), false);
+    }
+
+    /**
+     * RFC 8489 §10: 300 (Try Alternate) naming the server to use instead; signed like any response to an
+     * authenticated request, so the client can trust the redirection.
+     */
+    void tryAlternate(StunMessage request, InetSocketAddress client, InetSocketAddress alternate, AuthResult auth) {
+        ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
+        encoder.addErrorCode(StunErrorCode.TRY_ALTERNATE, StunErrorCode.reason(StunErrorCode.TRY_ALTERNATE));
+        encoder.addAddress(StunAttributeType.ALTERNATE_SERVER, alternate);
         finishAndSend(response, client, auth, hasFingerprint(request), false);
     }
 

@@ -48,7 +48,7 @@ public final class TurnProtocol {
         this.authenticator = server.authenticator();
         this.validationCounters = server.validation();
         this.responses = new ResponseWriter(link, server.settings().software());
-        this.binding = new BindingHandler(responses, counters);
+        this.binding = new BindingHandler(link, responses, server);
         this.allocations = new AllocationHandler(link, responses, server);
         this.permissions = new PermissionHandler(responses, counters, server.peerPolicy(), server.refusals());
         this.refusals = server.refusals();

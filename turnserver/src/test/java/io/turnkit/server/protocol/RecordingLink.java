@@ -25,12 +25,24 @@ final class RecordingLink implements ClientLink {
     static final InetSocketAddress LOCAL = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
 
     private final EventLoop eventLoop;
+    private final InetSocketAddress local;
     private final List<ByteBuf> sent = new ArrayList<>();
+    private final List<InetSocketAddress> destinations = new ArrayList<>();
     private final List<InetSocketAddress> relayedFrom = new ArrayList<>();
     private volatile RelayAllocation allocation;
 
     RecordingLink(EventLoop eventLoop) {
+        this(eventLoop, LOCAL);
+    }
+
+    /** A link on {@code local}, one of a server's several listeners, for requests that bind no relay socket. */
+    RecordingLink(InetSocketAddress local) {
+        this(null, local);
+    }
+
+    private RecordingLink(EventLoop eventLoop, InetSocketAddress local) {
         this.eventLoop = eventLoop;
+        this.local = local;
     }
 
     @Override
@@ -40,11 +52,14 @@ final class RecordingLink implements ClientLink {
 
     @Override
     public InetSocketAddress localAddress() {
-        return LOCAL;
+        return local;
     }
 
     @Override
     public EventLoop eventLoop() {
+        if (eventLoop == null) {
+            throw new UnsupportedOperationException("this recording link has no event loop");
+        }
         return eventLoop;
     }
 
@@ -68,6 +83,7 @@ final class RecordingLink implements ClientLink {
     @Override
     public synchronized void write(ByteBuf frame, InetSocketAddress client) {
         sent.add(frame);
+        destinations.add(client);
         notifyAll();
     }
 
@@ -85,6 +101,7 @@ final class RecordingLink implements ClientLink {
     synchronized List<ByteBuf> takeSent() {
         List<ByteBuf> taken = new ArrayList<>(sent);
         sent.clear();
+        destinations.clear();
         return taken;
     }
 
@@ -106,5 +123,10 @@ final class RecordingLink implements ClientLink {
         List<InetSocketAddress> taken = new ArrayList<>(relayedFrom);
         relayedFrom.clear();
         return taken;
+    }
+
+    /** Where the frames not taken yet go, in order. */
+    synchronized List<InetSocketAddress> destinations() {
+        return List.copyOf(destinations);
     }
 }

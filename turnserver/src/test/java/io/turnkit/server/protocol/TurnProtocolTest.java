@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ import io.turnkit.store.Quotas;
 import io.turnkit.store.TransportProtocol;
 import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.LongTermKey;
+import io.turnkit.stun.MessageIntegrity;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunClass;
@@ -223,6 +225,58 @@ class TurnProtocolTest {
                 e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP))));
         assertEquals(Quotas.Verdict.GRANTED, server.services().relays().quotas().acquire(USER),
                 "the quota taken for the Allocate was given back");
+    }
+
+    @Test
+    void shouldRedirectEachAllocateWith300ToTheNextAlternateServerOfTheClientsFamily() {
+        InetSocketAddress first = new InetSocketAddress("192.0.2.1", 3478);
+        InetSocketAddress second = new InetSocketAddress("192.0.2.2", 3479);
+        try (TestServices redirecting = new TestServices(ServerConfig.builder()
+                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
+                .minPort(PORT).maxPort(PORT + 1).addAlternateServer(first)
+                .addAlternateServer(new InetSocketAddress("2001:db8::1", 3478)).addAlternateServer(second).build(),
+                clock)) {
+            TurnProtocol redirector = new TurnProtocol(redirecting.services(), link);
+
+            List<InetSocketAddress> alternates = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ByteBuf response = authenticated(redirector, StunMethod.ALLOCATE,
+                        e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP));
+                StunMessage message = parse(response);
+                // RFC 8489 §10: the 300 is signed as any response to an authenticated request.
+                assertTrue(MessageIntegrity.check(message, key), "300 with MESSAGE-INTEGRITY of the user's key");
+                alternates.add(new AddressAttribute().wrap(message,
+                        message.findAttribute(StunAttributeType.ALTERNATE_SERVER)).toSocketAddress());
+                assertEquals(StunErrorCode.TRY_ALTERNATE, errorOf(response));
+            }
+
+            assertEquals(List.of(first, second, first), alternates, "IPv4 alternates in turn, the IPv6 one skipped");
+            assertEquals(null, link.allocation(CLIENT), "no allocation made");
+            assertEquals(3, redirecting.services().counters().get(ServerCounter.ALLOCATIONS_REDIRECTED));
+        }
+    }
+
+    @Test
+    void shouldAnswerAChangeRequestWith420WithoutAnAlternateAddress() {
+        ByteBuf response = request(StunMethod.BINDING, null, e -> e.addUint32(StunAttributeType.CHANGE_REQUEST,
+                StunAttributes.CHANGE_PORT));
+        StunMessage message = parse(response);
+        int unknown = message.findAttribute(StunAttributeType.UNKNOWN_ATTRIBUTES);
+
+        assertEquals(StunAttributeType.CHANGE_REQUEST, StunAttributes.uint16(message, unknown, 0));
+        assertEquals(StunErrorCode.UNKNOWN_ATTRIBUTE, errorOf(response));
+    }
+
+    @Test
+    void shouldAnswerAChangeRequestWithoutFlagsAsAPlainBinding() {
+        ByteBuf response = request(StunMethod.BINDING, null, e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, 0));
+        StunMessage message = parse(response);
+
+        assertEquals(StunClass.SUCCESS_RESPONSE, StunMessageType.stunClass(message.messageType()));
+        assertEquals(CLIENT, new AddressAttribute().wrap(message,
+                message.findAttribute(StunAttributeType.XOR_MAPPED_ADDRESS)).toSocketAddress());
+        assertTrue(message.findAttribute(StunAttributeType.OTHER_ADDRESS) < 0, "no OTHER-ADDRESS without RFC 5780");
+        response.release();
     }
 
     @Test
