@@ -38,6 +38,8 @@ final class EffectiveSettings {
             case LISTENING_PORT -> Integer.toString(config.listeningPort());
             case TLS_LISTENING_PORT -> Integer.toString(config.tlsListeningPort());
             case NO_TLS -> onOff(config.noTls());
+            case NO_DTLS -> onOff(config.noDtls());
+            case DTLS -> onOff(!config.noDtls());
             case CERT -> config.cert() == null ? "(self-signed, made at start)" : config.cert().toString();
             case PKEY -> config.pkey() == null ? NONE : config.pkey().toString();
             case PKEY_PWD -> config.pkeyPwd() == null ? NONE : SET;

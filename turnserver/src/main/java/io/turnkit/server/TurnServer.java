@@ -35,6 +35,7 @@ import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpPortClaim;
 import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.dtls.DtlsHandshakes;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.server.transport.tls.ServerCertificate;
 import io.turnkit.server.transport.tls.StreamDemultiplexer;
@@ -54,22 +55,29 @@ public final class TurnServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ServerContext context;
     private final Listeners listeners;
+    /** Null with no-dtls. */
+    private final DtlsHandshakes dtls;
 
-    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners) {
+    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners, DtlsHandshakes dtls) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
+        this.dtls = dtls;
     }
 
-    /** The sockets clients reach the server on. */
-    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<Channel> tls) {
+    /**
+     * The sockets clients reach the server on: on the listening port, and on the TLS port (TCP for TLS, UDP for
+     * DTLS; each takes the plain protocols too).
+     */
+    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<UdpSocket> dtls, List<Channel> tls) {
         Listeners() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         void addAll(Listeners more) {
             udp.addAll(more.udp);
             tcp.addAll(more.tcp);
+            dtls.addAll(more.dtls);
             tls.addAll(more.tls);
         }
 
@@ -77,8 +85,13 @@ public final class TurnServer implements AutoCloseable {
         void close(int seconds) {
             udp.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tcp.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
+            dtls.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tls.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
         }
+    }
+
+    /** What one port takes: UDP (plain and DTLS) and TCP (plain and TLS) sockets, or either alone. */
+    private record PortListeners(boolean udp, boolean tcp, boolean tlsPort) {
     }
 
     /**
@@ -105,23 +118,35 @@ public final class TurnServer implements AutoCloseable {
         Listeners listeners = new Listeners();
         ServerContext context;
         ServerCertificate certificate;
+        DtlsHandshakes dtls = null;
         try {
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             context = ServerContexts.create(config, addresses, transports, limits, clock);
-            certificate = config.noTls() ? null : serverCertificate(config, addresses);
-            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
+            certificate = config.noTls() && config.noDtls() ? null : serverCertificate(config, addresses);
+            if (!config.noDtls()) {
+                dtls = new DtlsHandshakes(certificate, limits.maxDtlsHandshakes(), limits.dtlsHandshakeSeconds(),
+                        context.services().counters());
+            }
+            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits,
+                    config.noTls() ? null : certificate, config.proxyProtocol());
+            PortListeners plain = new PortListeners(!config.noUdp(), !config.noTcp(), false);
+            // The TLS port, when it is another port, takes TLS over TCP and DTLS over UDP, as coturn's does.
+            PortListeners secure = config.tlsListeningPort() != 0 && config.tlsListeningPort() == config.listeningPort()
+                    ? null : new PortListeners(dtls != null, !config.noTls(), true);
             for (InetAddress address : addresses) {
-                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
-                        transports, group, context, tcp));
-                if (certificate != null && (config.tlsListeningPort() == 0
-                        || config.tlsListeningPort() != config.listeningPort())) {
-                    InetSocketAddress tls = new InetSocketAddress(address, config.tlsListeningPort());
-                    listeners.tls().add(bind("tls", tls, tcp.bind(tls)).channel());
+                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), plain, threads,
+                        transports, group, context, tcp, dtls));
+                if (secure != null && (secure.udp() || secure.tcp())) {
+                    listeners.addAll(listen(new InetSocketAddress(address, config.tlsListeningPort()), secure,
+                            threads, transports, group, context, tcp, dtls));
                 }
             }
         } catch (RuntimeException e) {
             listeners.close(CLOSE_WAIT_SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (dtls != null) {
+                dtls.close();
+            }
             throw e;
         }
         group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
@@ -129,7 +154,7 @@ public final class TurnServer implements AutoCloseable {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
-        TurnServer server = new TurnServer(group, context, listeners);
+        TurnServer server = new TurnServer(group, context, listeners, dtls);
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
                     transports.nettyDatagramsReason());
@@ -145,30 +170,37 @@ public final class TurnServer implements AutoCloseable {
 
     /**
      * Binds UDP (with epoll, one socket per event loop, SO_REUSEPORT: the kernel keeps each client 5-tuple on
-     * one socket, so its allocation stays on one thread) and TCP on {@code local}. Port 0 (tests) means any
-     * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     * one socket, so its allocation stays on one thread) and TCP on {@code local}, as {@code port} says. Port 0
+     * (tests) means any port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     *
+     * @param dtls the DTLS handshakes of the UDP listeners, or null with no-dtls
      */
-    private static Listeners listen(InetSocketAddress local, ServerConfig config, int threads,
-            Transports transports, EventLoopGroup group, ServerContext context, ServerBootstrap tcp) {
+    private static Listeners listen(InetSocketAddress local, PortListeners port, int threads, Transports transports,
+            EventLoopGroup group, ServerContext context, ServerBootstrap tcp, DtlsHandshakes dtls) {
+        String udpName = port.tlsPort() ? "dtls" : "udp";
+        String tcpName = port.tlsPort() ? "tls" : "tcp";
         for (int attempt = 1;; attempt++) {
             Listeners bound = new Listeners();
+            List<UdpSocket> udpSockets = port.tlsPort() ? bound.dtls() : bound.udp();
+            List<Channel> tcpChannels = port.tlsPort() ? bound.tls() : bound.tcp();
             InetSocketAddress next = local;
             try {
-                int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
+                int sockets = !port.udp() ? 0 : transports.isEpoll() ? threads : 1;
                 if (sockets > 0) {
-                    next = claimUdp(next);
+                    next = claimUdp(udpName, next);
                 }
                 for (int i = 0; i < sockets; i++) {
-                    Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
-                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context.services(), transports.udpSegmentation()),
+                    Future<UdpSocket> binding = transports.bindDatagram(group.next(), next, transports.isEpoll(),
+                            Transports.LISTENER_BUFFER_BYTES,
+                            new UdpClientLink(context.services(), transports.udpSegmentation(), dtls),
                             context.services().counters());
-                    UdpSocket udp = bind("udp", next, binding).getNow();
-                    bound.udp().add(udp);
+                    UdpSocket udp = bind(udpName, next, binding).getNow();
+                    udpSockets.add(udp);
                     next = udp.localAddress();
                 }
-                if (!config.noTcp()) {
+                if (port.tcp()) {
                     ChannelFuture binding = tcp.bind(next);
-                    bound.tcp().add(bind("tcp", next, binding).channel());
+                    tcpChannels.add(bind(tcpName, next, binding).channel());
                 }
                 return bound;
             } catch (ServerStartException e) {
@@ -225,11 +257,11 @@ public final class TurnServer implements AutoCloseable {
     }
 
     /** Our UDP listeners share their port among themselves (SO_REUSEPORT), never with another process. */
-    private static InetSocketAddress claimUdp(InetSocketAddress local) {
+    private static InetSocketAddress claimUdp(String transport, InetSocketAddress local) {
         try {
             return UdpPortClaim.claim(local);
         } catch (IOException e) {
-            throw cannotListen("udp", local, e);
+            throw cannotListen(transport, local, e);
         }
     }
 
@@ -286,6 +318,9 @@ public final class TurnServer implements AutoCloseable {
         for (InetSocketAddress address : tlsListeningAddresses()) {
             names.add("tls " + TransportAddresses.format(address));
         }
+        for (InetSocketAddress address : dtlsListeningAddresses()) {
+            names.add("dtls " + TransportAddresses.format(address));
+        }
         return String.join(", ", names.stream().distinct().toList());
     }
 
@@ -320,6 +355,21 @@ public final class TurnServer implements AutoCloseable {
         return addresses;
     }
 
+    /**
+     * The addresses of the TLS port's UDP listeners, for DTLS; empty with no-dtls, or when the TLS port is the
+     * listening port (every UDP listener takes DTLS).
+     */
+    public List<InetSocketAddress> dtlsListeningAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        listeners.dtls().forEach(socket -> addresses.add(socket.localAddress()));
+        return addresses;
+    }
+
+    /** DTLS handshakes past their cookie under way, for tests: the state a flood could make the server keep. */
+    int dtlsHandshakesInProgress() {
+        return dtls == null ? 0 : dtls.inProgress();
+    }
+
     /** The event loops, for tests that must hold them while a burst queues up in the sockets. */
     EventLoopGroup eventLoops() {
         return group;
@@ -334,6 +384,9 @@ public final class TurnServer implements AutoCloseable {
     public void close() {
         // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
         listeners.close(CLOSE_WAIT_SECONDS);
+        if (dtls != null) {
+            dtls.close();
+        }
         group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         context.close();

@@ -36,6 +36,15 @@ public interface ClientLink {
      */
     void flush();
 
+    /**
+     * A DTLS datagram from {@code client} (RFC 7983 §7: first byte 20 to 63), taken by the links of UDP listeners.
+     *
+     * @return false where DTLS does not belong (over TCP, inside a DTLS session), for the caller to count
+     */
+    default boolean dtls(ByteBuf datagram, InetSocketAddress client) {
+        return false;
+    }
+
     /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
     void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer);
 
