@@ -51,6 +51,8 @@ public final class TurnServer implements AutoCloseable {
     private static final int ANY_PORT_ATTEMPTS = 5;
     /** How often the certificate files are checked for a renewal. */
     private static final int CERTIFICATE_POLL_SECONDS = 2;
+    /** How long a DTLS cookie secret is used (RFC 6347 §4.2.1: change it often). */
+    private static final int COOKIE_SECRET_MINUTES = 10;
 
     private final EventLoopGroup group;
     private final ServerContext context;
@@ -150,6 +152,10 @@ public final class TurnServer implements AutoCloseable {
             throw e;
         }
         group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        if (dtls != null) {
+            group.next().scheduleAtFixedRate(dtls::newCookieSecret, COOKIE_SECRET_MINUTES, COOKIE_SECRET_MINUTES,
+                    TimeUnit.MINUTES);
+        }
         if (certificate != null) {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);

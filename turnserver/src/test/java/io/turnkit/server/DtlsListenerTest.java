@@ -8,30 +8,38 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.UDPTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.transport.tls.Openssl;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
 
 /**
  * TURN over DTLS on real sockets (RFC 8656 §3.1): DTLS, STUN and ChannelData on one UDP port and on the TLS port,
- * stateless cookies against a flood of ClientHellos, handshakes bounded in number and time, broken records.
+ * stateless cookies against a flood of ClientHellos, handshakes bounded in number and time, broken records, a
+ * client that starts over, a renewed certificate.
  */
 class DtlsListenerTest {
     private static final long DEADLINE_NANOS = 20_000_000_000L;
@@ -186,6 +194,7 @@ class DtlsListenerTest {
         InetSocketAddress port = start().listeningAddresses(true).get(0);
         try (TestTurnClient client = TestTurnClient.dtls(port, USER, PASSWORD)) {
             assertTrue(client.plain(StunMethod.BINDING, e -> { }).isSuccess());
+            long dropped = count(ServerCounter.DTLS_DROPPED);
             byte[] forged = new byte[64];
             // An application_data record of epoch 1 whose ciphertext is noise: it cannot authenticate.
             forged[0] = 23;
@@ -196,11 +205,62 @@ class DtlsListenerTest {
             forged[12] = 64 - 13;
             Arrays.fill(forged, 13, 64, (byte) 0x5A);
             client.sendRaw(forged);
-            await(() -> count(ServerCounter.DTLS_DROPPED) == 1, "the broken record counted");
+            await(() -> count(ServerCounter.DTLS_DROPPED) == dropped + 1, "the broken record counted");
 
             TestTurnClient.Response binding = client.plain(StunMethod.BINDING, e -> { });
             assertTrue(binding.isSuccess(), "the session goes on");
             assertEquals(client.localAddress(), binding.address(StunAttributeType.XOR_MAPPED_ADDRESS));
+        }
+    }
+
+    @Test
+    void shouldReplaceTheSessionOfAClientThatHandshakesAgain() throws Exception {
+        InetSocketAddress port = start().listeningAddresses(true).get(0);
+        try (DatagramSocket socket = socket(); DatagramSocket peer = socket()) {
+            socket.connect(port);
+            TestTurnClient first = TestTurnClient.dtls(socket, USER, PASSWORD);
+            assertTrue(first.plain(StunMethod.BINDING, e -> { }).isSuccess());
+            // The same address starts over, as a client that restarted without a close_notify would.
+            TestTurnClient second = TestTurnClient.dtls(socket, USER, PASSWORD);
+            assertRelaysChannelData(second, peer, "after a new handshake");
+        }
+        assertEquals(2, count(ServerCounter.DTLS_HANDSHAKES));
+    }
+
+    @Test
+    void shouldHandNewHandshakesARenewedCertificateWhileSessionsGoOn() throws Exception {
+        Path cert = temp.resolve("fullchain.pem");
+        Path key = temp.resolve("privkey.pem");
+        Openssl.selfSigned(cert, key, "first.example.com");
+        InetSocketAddress port = start(Limits.DEFAULT, b -> b.cert(cert).pkey(key)).listeningAddresses(true).get(0);
+        try (TestTurnClient client = TestTurnClient.dtls(port, USER, PASSWORD); DatagramSocket peer = socket()) {
+            assertEquals("CN=first.example.com", subjectSeenAt(port));
+
+            // The renewed certificate has an RSA key: the suites offered follow the key (ECDHE_RSA now).
+            Openssl.run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                    "-out", cert.toString(), "-days", "2", "-subj", "/CN=second.example.com");
+            // Renewals get a new modification time; a fast test could land in the same clock tick.
+            Instant later = Instant.now().plusSeconds(5);
+            Files.setLastModifiedTime(cert, FileTime.from(later));
+            Files.setLastModifiedTime(key, FileTime.from(later));
+            String[] seen = {"CN=first.example.com"};
+            await(() -> {
+                seen[0] = subjectSeenAt(port);
+                return seen[0].equals("CN=second.example.com");
+            }, "a new handshake gets the renewed certificate");
+            assertRelaysChannelData(client, peer, "a session of the old certificate goes on");
+        }
+    }
+
+    /** The subject of the certificate a new DTLS handshake with {@code port} is shown. */
+    private static String subjectSeenAt(InetSocketAddress port) {
+        try (DatagramSocket socket = socket()) {
+            socket.connect(port);
+            AnyCertificateDtlsClient tls = new AnyCertificateDtlsClient();
+            new DTLSClientProtocol().connect(tls, new UDPTransport(socket, 1500)).close();
+            return tls.serverSubject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

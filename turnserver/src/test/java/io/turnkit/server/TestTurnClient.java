@@ -73,13 +73,18 @@ final class TestTurnClient implements AutoCloseable {
         socket.connect(server);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         try {
-            DTLSTransport session = new DTLSClientProtocol().connect(new AnyCertificateDtlsClient(),
-                    new UDPTransport(socket, 1500));
-            return new TestTurnClient(socket, session, null, username, password);
+            return dtls(socket, username, password);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
+    }
+
+    /** A client over a new DTLS session on {@code connected}, a socket that may have had one before. */
+    static TestTurnClient dtls(DatagramSocket connected, String username, String password) throws IOException {
+        DTLSTransport session = new DTLSClientProtocol().connect(new AnyCertificateDtlsClient(),
+                new UDPTransport(connected, 1500));
+        return new TestTurnClient(connected, session, null, username, password);
     }
 
     /** Sends {@code datagram} as it is on the DTLS client's socket, outside the session (a forged record). */

@@ -30,18 +30,20 @@ final class DtlsListener {
         this.socket = socket;
     }
 
-    /** A DTLS datagram from {@code client}: to its session, to its handshake, or a ClientHello. */
+    /** A DTLS datagram from {@code client}: to its handshake, to its session, or a ClientHello. */
     void datagram(ByteBuf datagram, InetSocketAddress client) {
-        DtlsClientLink session = sessions.get(client);
-        if (session != null) {
-            session.receive(datagram);
-            return;
-        }
         DtlsHandshake handshake = handshaking.get(client);
         if (handshake != null) {
             handshake.offer(datagram);
             return;
         }
+        DtlsClientLink session = sessions.get(client);
+        if (session != null && !DtlsHandshakes.isClientHello(datagram)) {
+            session.receive(datagram);
+            return;
+        }
+        // RFC 6347 §4.2.8: a ClientHello from a client with a session (it restarted) starts a new handshake; the
+        // old session ends only once the new one is up, so a forged hello cannot end it.
         handshake = handshakes.accept(datagram, client, socket, up -> established(client, up));
         if (handshake != null) {
             handshaking.put(client, handshake);
@@ -54,7 +56,10 @@ final class DtlsListener {
             return;
         }
         DtlsClientLink link = new DtlsClientLink(services, socket, session, this);
-        sessions.put(client, link);
+        DtlsClientLink replaced = sessions.put(client, link);
+        if (replaced != null) {
+            replaced.stopped(AllocationEnd.CONNECTION_CLOSED);
+        }
         link.receive(null);
     }
 

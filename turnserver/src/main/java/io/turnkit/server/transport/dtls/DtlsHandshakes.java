@@ -17,11 +17,13 @@ import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.server.transport.tls.ServerCertificate;
+import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
@@ -40,12 +42,17 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * decrypts its records itself ({@link DtlsSession}).
  */
 public final class DtlsHandshakes implements AutoCloseable {
+    /** RFC 6347 §4.1: type, version, epoch, sequence number, length. */
+    private static final int EPOCH_OFFSET = 3;
+    private static final int RECORD_HEADER_LENGTH = 13;
+
     private final ServerCertificate certificate;
     private final ServerCounters counters;
     private final int maxInProgress;
     private final int timeoutMillis;
     private final JcaTlsCrypto crypto;
-    private final DTLSVerifier cookies;
+    /** Replaced now and then ({@link #newCookieSecret}): the HMAC key is the verifier's own. */
+    private volatile DTLSVerifier cookies;
     private final ThreadPoolExecutor threads;
     private final AtomicInteger inProgress = new AtomicInteger();
 
@@ -60,6 +67,14 @@ public final class DtlsHandshakes implements AutoCloseable {
         this.threads = new ThreadPoolExecutor(maxInProgress, maxInProgress, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("turnkit-dtls-handshake", true));
         threads.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * RFC 6347 §4.2.1: the cookie secret should change often. A client whose cookie was made with the old one gets
+     * a new HelloVerifyRequest, and its handshake begins a round trip later.
+     */
+    public void newCookieSecret() {
+        cookies = new DTLSVerifier(crypto);
     }
 
     /** How many handshakes are under way (past their cookie), on every listener. */
@@ -135,6 +150,18 @@ public final class DtlsHandshakes implements AutoCloseable {
         }
         counters.increment(ServerCounter.DTLS_HANDSHAKE_FAILED);
         return null;
+    }
+
+    /**
+     * Whether {@code datagram} starts with an epoch-0 handshake record holding a ClientHello: a client beginning
+     * (again) rather than a record of its session (RFC 6347 §4.1, §4.2.8).
+     */
+    public static boolean isClientHello(ByteBuf datagram) {
+        int start = datagram.readerIndex();
+        return datagram.readableBytes() > RECORD_HEADER_LENGTH
+                && datagram.getUnsignedByte(start) == ContentType.handshake
+                && datagram.getUnsignedShort(start + EPOCH_OFFSET) == 0
+                && datagram.getUnsignedByte(start + RECORD_HEADER_LENGTH) == HandshakeType.client_hello;
     }
 
     /** What the cookie is bound to (RFC 6347 §4.2.1): the client's address and port. */

@@ -54,7 +54,11 @@ public final class DtlsSession implements DTLSRecordCallback {
             counters.increment(ServerCounter.DTLS_DROPPED);
             return !over;
         }
-        return readQueued(records);
+        boolean up = readQueued(records);
+        if (!accepted && up) {
+            counters.increment(ServerCounter.DTLS_DROPPED);
+        }
+        return up;
     }
 
     /**
@@ -78,9 +82,6 @@ public final class DtlsSession implements DTLSRecordCallback {
         } catch (IOException e) {
             // A fatal alert, received or raised: bctls has failed the session.
             over = true;
-        }
-        if (!accepted && !over) {
-            counters.increment(ServerCounter.DTLS_DROPPED);
         }
         over |= queue.isClosed();
         return !over;
