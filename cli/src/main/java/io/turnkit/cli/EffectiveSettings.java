@@ -43,6 +43,8 @@ final class EffectiveSettings {
             case NO_RFC5780 -> onOff(!config.rfc5780());
             case TLS_LISTENING_PORT -> Integer.toString(config.tlsListeningPort());
             case NO_TLS -> onOff(config.noTls());
+            case NO_DTLS -> onOff(config.noDtls());
+            case DTLS -> onOff(!config.noDtls());
             case CERT -> config.cert() == null ? "(self-signed, made at start)" : config.cert().toString();
             case PKEY -> config.pkey() == null ? NONE : config.pkey().toString();
             case PKEY_PWD -> config.pkeyPwd() == null ? NONE : SET;

@@ -36,6 +36,7 @@ import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpPortClaim;
 import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.dtls.DtlsHandshakes;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.server.transport.tls.ServerCertificate;
 import io.turnkit.server.transport.tls.StreamDemultiplexer;
@@ -51,26 +52,35 @@ public final class TurnServer implements AutoCloseable {
     private static final int ANY_PORT_ATTEMPTS = 5;
     /** How often the certificate files are checked for a renewal. */
     private static final int CERTIFICATE_POLL_SECONDS = 2;
+    /** How long a DTLS cookie secret is used (RFC 6347 §4.2.1: change it often). */
+    private static final int COOKIE_SECRET_MINUTES = 10;
 
     private final EventLoopGroup group;
     private final ServerContext context;
     private final Listeners listeners;
+    /** Null with no-dtls. */
+    private final DtlsHandshakes dtls;
 
-    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners) {
+    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners, DtlsHandshakes dtls) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
+        this.dtls = dtls;
     }
 
-    /** The sockets clients reach the server on. */
-    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<Channel> tls) {
+    /**
+     * The sockets clients reach the server on: on the listening port, and on the TLS port (TCP for TLS, UDP for
+     * DTLS; each takes the plain protocols too).
+     */
+    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<UdpSocket> dtls, List<Channel> tls) {
         Listeners() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         void addAll(Listeners more) {
             udp.addAll(more.udp);
             tcp.addAll(more.tcp);
+            dtls.addAll(more.dtls);
             tls.addAll(more.tls);
         }
 
@@ -78,8 +88,13 @@ public final class TurnServer implements AutoCloseable {
         void close(int seconds) {
             udp.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tcp.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
+            dtls.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tls.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
         }
+    }
+
+    /** What one port takes: UDP (plain and DTLS) and TCP (plain and TLS) sockets, or either alone. */
+    private record PortListeners(boolean udp, boolean tcp, boolean tlsPort) {
     }
 
     /**
@@ -106,40 +121,56 @@ public final class TurnServer implements AutoCloseable {
         Listeners listeners = new Listeners();
         ServerContext context;
         ServerCertificate certificate;
+        DtlsHandshakes dtls = null;
         try {
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             context = ServerContexts.create(config, addresses, transports, limits, clock);
-            certificate = config.noTls() ? null : serverCertificate(config, addresses);
-            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
+            certificate = config.noTls() && config.noDtls() ? null : serverCertificate(config, addresses);
+            if (!config.noDtls()) {
+                dtls = new DtlsHandshakes(certificate, limits.maxDtlsHandshakes(), limits.dtlsHandshakeSeconds(),
+                        context.services().counters());
+            }
+            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits,
+                    config.noTls() ? null : certificate, config.proxyProtocol());
+            PortListeners plain = new PortListeners(!config.noUdp(), !config.noTcp(), false);
+            // The TLS port, when it is another port, takes TLS over TCP and DTLS over UDP, as coturn's does.
+            PortListeners secure = config.tlsListeningPort() != 0 && config.tlsListeningPort() == config.listeningPort()
+                    ? null : new PortListeners(dtls != null, !config.noTls(), true);
             List<EventLoop> loops = eventLoops(group);
             for (int a = 0; a < addresses.size(); a++) {
                 InetAddress address = addresses.get(a);
                 // The four listeners of RFC 5780 start on the same loops, so one answers for another on its thread.
                 int firstLoop = config.rfc5780() ? 0 : a;
-                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
-                        transports, loops, firstLoop, context, tcp));
+                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), plain, threads,
+                        transports, loops, firstLoop, context, tcp, dtls));
                 if (context.udpListeners() != null && context.udpListeners().paired(address)) {
                     // RFC 5780 §4.1: the alternate port, over UDP only: CHANGE-REQUEST is for datagrams.
-                    listenUdp(new InetSocketAddress(address, config.altListeningPort()), threads, transports, loops,
-                            firstLoop, context, listeners);
+                    listenUdp(new InetSocketAddress(address, config.altListeningPort()), false, threads, transports,
+                            loops, firstLoop, context, dtls, listeners);
                 }
-                if (certificate != null && (config.tlsListeningPort() == 0
-                        || config.tlsListeningPort() != config.listeningPort())) {
-                    InetSocketAddress tls = new InetSocketAddress(address, config.tlsListeningPort());
-                    listeners.tls().add(bind("tls", tls, tcp.bind(tls)).channel());
+                if (secure != null && (secure.udp() || secure.tcp())) {
+                    listeners.addAll(listen(new InetSocketAddress(address, config.tlsListeningPort()), secure,
+                            threads, transports, loops, firstLoop, context, tcp, dtls));
                 }
             }
         } catch (RuntimeException e) {
             listeners.close(CLOSE_WAIT_SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (dtls != null) {
+                dtls.close();
+            }
             throw e;
         }
         group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        if (dtls != null) {
+            group.next().scheduleAtFixedRate(dtls::newCookieSecret, COOKIE_SECRET_MINUTES, COOKIE_SECRET_MINUTES,
+                    TimeUnit.MINUTES);
+        }
         if (certificate != null) {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
-        TurnServer server = new TurnServer(group, context, listeners);
+        TurnServer server = new TurnServer(group, context, listeners, dtls);
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
                     transports.nettyDatagramsReason());
@@ -155,19 +186,23 @@ public final class TurnServer implements AutoCloseable {
 
     /**
      * Binds UDP (with epoll, one socket per event loop, SO_REUSEPORT: the kernel keeps each client 5-tuple on
-     * one socket, so its allocation stays on one thread) and TCP on {@code local}. Port 0 (tests) means any
-     * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     * one socket, so its allocation stays on one thread) and TCP on {@code local}, as {@code port} says. Port 0
+     * (tests) means any port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     *
+     * @param dtls the DTLS handshakes of the UDP listeners, or null with no-dtls
      */
-    private static Listeners listen(InetSocketAddress local, ServerConfig config, int threads,
-            Transports transports, List<EventLoop> loops, int firstLoop, ServerContext context, ServerBootstrap tcp) {
+    private static Listeners listen(InetSocketAddress local, PortListeners port, int threads, Transports transports,
+            List<EventLoop> loops, int firstLoop, ServerContext context, ServerBootstrap tcp, DtlsHandshakes dtls) {
+        String tcpName = port.tlsPort() ? "tls" : "tcp";
         for (int attempt = 1;; attempt++) {
             Listeners bound = new Listeners();
+            List<Channel> tcpChannels = port.tlsPort() ? bound.tls() : bound.tcp();
             try {
-                InetSocketAddress next = config.noUdp() ? local
-                        : listenUdp(local, threads, transports, loops, firstLoop, context, bound);
-                if (!config.noTcp()) {
+                InetSocketAddress next = !port.udp() ? local : listenUdp(local, port.tlsPort(), threads, transports,
+                        loops, firstLoop, context, dtls, bound);
+                if (port.tcp()) {
                     ChannelFuture binding = tcp.bind(next);
-                    bound.tcp().add(bind("tcp", next, binding).channel());
+                    tcpChannels.add(bind(tcpName, next, binding).channel());
                 }
                 return bound;
             } catch (ServerStartException e) {
@@ -181,19 +216,23 @@ public final class TurnServer implements AutoCloseable {
 
     /**
      * Binds the UDP listeners of {@code local} into {@code bound}, socket i on event loop {@code firstLoop + i},
-     * and returns the address bound (its port chosen when {@code local}'s is 0).
+     * and returns the address bound (its port chosen when {@code local}'s is 0). The TLS port's UDP listeners
+     * ({@code tlsPort}) are DTLS's and take no part in RFC 5780.
      */
-    private static InetSocketAddress listenUdp(InetSocketAddress local, int threads, Transports transports,
-            List<EventLoop> loops, int firstLoop, ServerContext context, Listeners bound) {
-        InetSocketAddress next = claimUdp(local);
-        int sockets = transports.isEpoll() ? threads : 1;
-        for (int i = 0; i < sockets; i++) {
+    private static InetSocketAddress listenUdp(InetSocketAddress local, boolean tlsPort, int threads,
+            Transports transports, List<EventLoop> loops, int firstLoop, ServerContext context, DtlsHandshakes dtls,
+            Listeners bound) {
+        String name = tlsPort ? "dtls" : "udp";
+        List<UdpSocket> sockets = tlsPort ? bound.dtls() : bound.udp();
+        InetSocketAddress next = claimUdp(name, local);
+        int count = transports.isEpoll() ? threads : 1;
+        for (int i = 0; i < count; i++) {
             UdpClientLink link = new UdpClientLink(context.services(), transports.udpSegmentation(),
-                    context.udpListeners());
+                    tlsPort ? null : context.udpListeners(), dtls);
             Future<UdpSocket> binding = transports.bindDatagram(loops.get((firstLoop + i) % loops.size()), next,
                     transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, link, context.services().counters());
-            UdpSocket udp = bind("udp", next, binding).getNow();
-            bound.udp().add(udp);
+            UdpSocket udp = bind(name, next, binding).getNow();
+            sockets.add(udp);
             next = udp.localAddress();
         }
         return next;
@@ -250,11 +289,11 @@ public final class TurnServer implements AutoCloseable {
     }
 
     /** Our UDP listeners share their port among themselves (SO_REUSEPORT), never with another process. */
-    private static InetSocketAddress claimUdp(InetSocketAddress local) {
+    private static InetSocketAddress claimUdp(String transport, InetSocketAddress local) {
         try {
             return UdpPortClaim.claim(local);
         } catch (IOException e) {
-            throw cannotListen("udp", local, e);
+            throw cannotListen(transport, local, e);
         }
     }
 
@@ -310,6 +349,9 @@ public final class TurnServer implements AutoCloseable {
         for (InetSocketAddress address : tlsListeningAddresses()) {
             names.add("tls " + TransportAddresses.format(address));
         }
+        for (InetSocketAddress address : dtlsListeningAddresses()) {
+            names.add("dtls " + TransportAddresses.format(address));
+        }
         return String.join(", ", names.stream().distinct().toList());
     }
 
@@ -344,6 +386,21 @@ public final class TurnServer implements AutoCloseable {
         return addresses;
     }
 
+    /**
+     * The addresses of the TLS port's UDP listeners, for DTLS; empty with no-dtls, or when the TLS port is the
+     * listening port (every UDP listener takes DTLS).
+     */
+    public List<InetSocketAddress> dtlsListeningAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        listeners.dtls().forEach(socket -> addresses.add(socket.localAddress()));
+        return addresses;
+    }
+
+    /** DTLS handshakes past their cookie under way, for tests: the state a flood could make the server keep. */
+    int dtlsHandshakesInProgress() {
+        return dtls == null ? 0 : dtls.inProgress();
+    }
+
     /** The event loops, for tests that must hold them while a burst queues up in the sockets. */
     EventLoopGroup eventLoops() {
         return group;
@@ -358,6 +415,9 @@ public final class TurnServer implements AutoCloseable {
     public void close() {
         // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
         listeners.close(CLOSE_WAIT_SECONDS);
+        if (dtls != null) {
+            dtls.close();
+        }
         group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         context.close();

@@ -41,10 +41,15 @@ public enum ServeOption {
             flag(ServerConfig.Builder::rfc5780), "--rfc5780"),
     NO_RFC5780(Kind.FLAG, "", "No RFC 5780 NAT behavior discovery, whatever else asks for it (the default).",
             flag(ServerConfig.Builder::noRfc5780), "--no-rfc5780"),
-    TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS port (turns:); every TCP port also takes TLS. Default: "
-            + "5349.", (config, value) -> config.tlsListeningPort(port(value, 0)), "--tls-listening-port"),
+    TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS (turns:) and DTLS port, TCP and UDP; every port also "
+            + "takes TLS and DTLS. Default: 5349.", (config, value) -> config.tlsListeningPort(port(value, 0)),
+            "--tls-listening-port"),
     NO_TLS(Kind.FLAG, "", "No TLS listener, and TLS refused on the TCP ones.", flag(ServerConfig.Builder::noTls),
             "--no-tls"),
+    NO_DTLS(Kind.FLAG, "", "No DTLS listener on the TLS port, and DTLS refused on the UDP ones.",
+            flag(ServerConfig.Builder::noDtls), "--no-dtls"),
+    DTLS(Kind.FLAG, "", "DTLS on every UDP listener and on the TLS port (the default; newer coturn needs it "
+            + "asked for); --dtls=off is --no-dtls.", flag((config, on) -> config.noDtls(!on)), "--dtls"),
     CERT(Kind.VALUE, "FILE", "PEM certificate chain for TLS, the server's certificate first; reloaded when it "
             + "changes. Default: a self-signed certificate made at start.",
             (config, value) -> config.cert(Path.of(value)), "--cert"),

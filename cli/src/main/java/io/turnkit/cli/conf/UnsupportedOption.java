@@ -19,7 +19,6 @@ public enum UnsupportedOption {
     TLS_KEY_EXCHANGE_FLAGS(null, "turnkit's TLS key exchanges are the JDK's", false, "--dh566", "--dh1066"),
     OLD_TLS(null, "turnkit never offers SSL 3, TLS 1.0 or TLS 1.1 (RFC 8996)", false, "--tlsv1", "--tlsv1_1",
             "--no-tlsv1", "--no-tlsv1_1", "--no-sslv2", "--no-sslv3"),
-    DTLS_FLAGS(null, "turnkit serve has no DTLS listener yet", false, "--no-dtls", "--dtls"),
     RAW_PUBLIC_KEYS(null, "turnkit's TLS presents X.509 certificates only", false, "--raw-public-keys"),
     METRICS_VALUES(null, "turnkit serve has no metrics endpoint yet", true, "--prometheus-port",
             "--prometheus-address", "--prometheus-path", "--prometheus-cert", "--prometheus-key"),

@@ -78,15 +78,6 @@ public final class LoopbackPorts {
                 + " after " + ATTEMPTS + " tries");
     }
 
-    /** A free TCP port: a TLS listener's. */
-    public static int freeTcpPort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(LOOPBACK, 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free TCP port on " + LOOPBACK_IP + ": " + e.getMessage(), e);
-        }
-    }
 
     /** Two consecutive free UDP ports {@code p, p + 1}: RTP and RTCP, as turnutils_peer listens. */
     public static int freeUdpPortPair() {

@@ -94,14 +94,14 @@ public final class TurnkitServer implements AutoCloseable {
 
     private static TurnkitServer start(List<String> launcher, Path java, int port, List<String> authentication) {
         Path jar = turnkitJar();
-        int tlsPort = LoopbackPorts.freeTcpPort();
+        int tlsPort = LoopbackPorts.freeUdpAndTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
         TemporaryDirectory directory = TemporaryDirectory.create("turnkit-conformance-");
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(
                 java.toString(), "-jar", jar.toString(), "serve",
                 "--listening-ip", LoopbackPorts.LOOPBACK_IP, "--listening-port", Integer.toString(port),
-                // TLS with the certificate the server makes for itself.
+                // TLS and DTLS with the certificate the server makes for itself.
                 "--tls-listening-port", Integer.toString(tlsPort),
                 "--relay-ip", LoopbackPorts.LOOPBACK_IP,
                 "--min-port", Integer.toString(relay.min()), "--max-port", Integer.toString(relay.max()),
@@ -138,7 +138,7 @@ public final class TurnkitServer implements AutoCloseable {
         return port;
     }
 
-    /** The TLS port (turns:) on 127.0.0.1; the UDP and TCP port takes TLS too. */
+    /** The TLS and DTLS port (turns:) on 127.0.0.1; the UDP and TCP port takes TLS and DTLS too. */
     public int tlsPort() {
         return tlsPort;
     }

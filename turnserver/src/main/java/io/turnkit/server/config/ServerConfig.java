@@ -59,6 +59,7 @@ public final class ServerConfig {
     private final int listeningPort;
     private final int tlsListeningPort;
     private final boolean noTls;
+    private final boolean noDtls;
     private final Path cert;
     private final Path pkey;
     private final String pkeyPwd;
@@ -114,6 +115,7 @@ public final class ServerConfig {
         this.listeningPort = builder.listeningPort;
         this.tlsListeningPort = builder.tlsListeningPort;
         this.noTls = builder.noTls;
+        this.noDtls = builder.noDtls;
         this.cert = builder.cert;
         this.pkey = builder.pkey;
         this.pkeyPwd = builder.pkeyPwd;
@@ -201,8 +203,8 @@ public final class ServerConfig {
     }
 
     /**
-     * {@code tls-listening-port}: the port of TURN over TLS (RFC 8656 §3.1), 5349 by default. Every TCP
-     * listener, this one and {@link #listeningPort()}'s, takes TLS and plain STUN alike.
+     * {@code tls-listening-port}: the port of TURN over TLS and DTLS (RFC 8656 §3.1), 5349 by default, TCP and UDP.
+     * Every listener, this one and {@link #listeningPort()}'s, takes the plain and the secure protocol alike.
      */
     public int tlsListeningPort() {
         return tlsListeningPort;
@@ -211,6 +213,11 @@ public final class ServerConfig {
     /** {@code no-tls}: no TLS listener, and TCP listeners refuse TLS. */
     public boolean noTls() {
         return noTls;
+    }
+
+    /** {@code no-dtls}: no UDP listener on the TLS port, and UDP listeners refuse DTLS. */
+    public boolean noDtls() {
+        return noDtls;
     }
 
     /** {@code cert}: the PEM certificate chain, the server's first; null for a self-signed one made at start. */
@@ -502,7 +509,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig{listeningIps=" + addresses(listeningIps) + ", listeningPort=" + listeningPort
-                + ", tlsListeningPort=" + tlsListeningPort + ", noTls=" + noTls + ", cert=" + cert + ", pkey=" + pkey
+                + ", tlsListeningPort=" + tlsListeningPort + ", noTls=" + noTls + ", noDtls=" + noDtls + ", cert=" + cert + ", pkey=" + pkey
                 + ", cipherList=" + cipherList + ", proxyProtocol=" + proxyProtocol
                 + ", relayIps=" + addresses(relayIps) + ", externalIps=" + externalIps
                 + ", minPort=" + minPort + ", maxPort=" + maxPort + ", realm=" + realm
@@ -539,6 +546,7 @@ public final class ServerConfig {
         private int listeningPort = DEFAULT_LISTENING_PORT;
         private int tlsListeningPort = DEFAULT_TLS_LISTENING_PORT;
         private boolean noTls;
+        private boolean noDtls;
         private Path cert;
         private Path pkey;
         private String pkeyPwd;
@@ -632,6 +640,12 @@ public final class ServerConfig {
         /** Starts no TLS listener, and refuses TLS on the TCP ones, when on. */
         public Builder noTls(boolean on) {
             noTls = on;
+            return this;
+        }
+
+        /** Starts no UDP listener on the TLS port, and refuses DTLS on the UDP ones, when on. */
+        public Builder noDtls(boolean on) {
+            noDtls = on;
             return this;
         }
 

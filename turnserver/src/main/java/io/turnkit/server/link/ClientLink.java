@@ -38,6 +38,15 @@ public interface ClientLink {
     void flush();
 
     /**
+     * A DTLS datagram from {@code client} (RFC 7983 §7: first byte 20 to 63), taken by the links of UDP listeners.
+     *
+     * @return false where DTLS does not belong (over TCP, inside a DTLS session), for the caller to count
+     */
+    default boolean dtls(ByteBuf datagram, InetSocketAddress client) {
+        return false;
+    }
+
+    /**
      * Queues a datagram to a peer on a relay socket of one of its allocations, the one of the peer's family; the
      * link flushes at the end of its read batch.
      */

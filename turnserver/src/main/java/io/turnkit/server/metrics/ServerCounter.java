@@ -17,6 +17,17 @@ public enum ServerCounter {
     /** TLS ClientHellos on a server with no-tls: the connection is closed. */
     TLS_REFUSED("turnkit.tls.refused"),
     TLS_HANDSHAKE_FAILED("turnkit.tls.handshake_failed"),
+    /** DTLS datagrams on a server with no-dtls: dropped. */
+    DTLS_REFUSED("turnkit.dtls.refused"),
+    /** ClientHellos without a valid cookie, answered with a HelloVerifyRequest and no state kept (RFC 6347 §4.2.1). */
+    DTLS_HELLO_VERIFY("turnkit.dtls.hello_verify"),
+    /** ClientHellos with a valid cookie dropped because as many handshakes as allowed were under way. */
+    DTLS_HANDSHAKES_REFUSED("turnkit.dtls.handshakes_refused"),
+    DTLS_HANDSHAKES("turnkit.dtls.handshakes"),
+    /** Handshakes that failed or did not finish in time. */
+    DTLS_HANDSHAKE_FAILED("turnkit.dtls.handshake_failed"),
+    /** DTLS datagrams dropped: no record in them could be read (forged, replayed, cut), or too many queued. */
+    DTLS_DROPPED("turnkit.dtls.dropped"),
     /** Connections closed for a PROXY protocol header that was missing, malformed, too long or never finished. */
     PROXY_REFUSED("turnkit.proxy.refused"),
     CLIENT_BACKLOG_DROPPED("turnkit.dropped.client_backlog"),

@@ -233,7 +233,7 @@ class TurnProtocolTest {
         InetSocketAddress second = new InetSocketAddress("192.0.2.2", 3479);
         try (TestServices redirecting = new TestServices(ServerConfig.builder()
                 .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
-                .minPort(PORT).maxPort(PORT + 1).addAlternateServer(first)
+                .minPort(port).maxPort(port + 1).addAlternateServer(first)
                 .addAlternateServer(new InetSocketAddress("2001:db8::1", 3478)).addAlternateServer(second).build(),
                 clock)) {
             TurnProtocol redirector = new TurnProtocol(redirecting.services(), link);
