@@ -522,7 +522,7 @@ public final class IceAgent {
         return generation.hasRemote() && checkList.hasWork();
     }
 
-    /** Starts one transaction: a triggered check, else a gathering request, else an ordinary check (§6.1.4.2). */
+    /** Starts one transaction: a check ({@link CheckList#next()}), else a gathering request (§6.1.4.2). */
     private boolean startTransaction(long nowNanos) {
         if (config.lite()) {
             return false;
@@ -759,7 +759,10 @@ public final class IceAgent {
         return Received.STUN;
     }
 
-    /** RFC 8445 §7.3.1.3: a check from an unknown address makes a peer-reflexive remote candidate. */
+    /**
+     * RFC 8445 §7.3.1.3: a check from an unknown address makes a peer-reflexive remote candidate, up to
+     * {@link IceConfig#maxPeerReflexiveCandidates()} per component; null when none is paired.
+     */
     private CandidatePair pairPeerReflexive(LocalSocket socket, InetSocketAddress from, long priority) {
         Candidate remote = null;
         for (int i = 0; i < remoteCandidates.size(); i++) {
@@ -769,12 +772,28 @@ public final class IceAgent {
             }
         }
         if (remote == null) {
+            if (peerReflexiveCount(socket.componentId()) >= config.maxPeerReflexiveCandidates()) {
+                drop(DropReason.PEER_REFLEXIVE_LIMIT);
+                return null;
+            }
             remote = Candidate.udp("p" + (++remotePeerReflexive), socket.componentId(), priority, from,
                 CandidateType.PEER_REFLEXIVE, null);
             remoteCandidates.add(remote);
         }
         LocalCandidate local = baseCandidateOf(socket);
         return local == null ? null : pair(local, remote);
+    }
+
+    /** The component's remote candidates learnt from checks and not signalled since. */
+    private int peerReflexiveCount(int componentId) {
+        int count = 0;
+        for (int i = 0; i < remoteCandidates.size(); i++) {
+            Candidate c = remoteCandidates.get(i);
+            if (c.componentId() == componentId && c.type() == CandidateType.PEER_REFLEXIVE) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private LocalCandidate baseCandidateOf(LocalSocket socket) {

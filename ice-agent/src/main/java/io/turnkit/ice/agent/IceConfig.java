@@ -21,6 +21,7 @@ public final class IceConfig {
     private final Duration nominationDelay;
     private final TransactionTimers transactionTimers;
     private final int maxPairs;
+    private final int maxPeerReflexiveCandidates;
     private final Duration consentInterval;
     private final Duration consentTimeout;
     private final Duration disconnectedTimeout;
@@ -40,6 +41,7 @@ public final class IceConfig {
         nominationDelay = b.nominationDelay;
         transactionTimers = b.transactionTimers;
         maxPairs = b.maxPairs;
+        maxPeerReflexiveCandidates = b.maxPeerReflexiveCandidates;
         consentInterval = b.consentInterval;
         consentTimeout = b.consentTimeout;
         disconnectedTimeout = b.disconnectedTimeout;
@@ -104,6 +106,17 @@ public final class IceConfig {
         return maxPairs;
     }
 
+    /**
+     * How many peer-reflexive remote candidates (RFC 8445 §7.3.1.3) a component learns from checks, per ICE session
+     * (a restart starts again). A check from a new address beyond it is answered, but its source is not paired nor
+     * checked back ({@link DropReason#PEER_REFLEXIVE_LIMIT}). A peer's few interfaces fit easily; what it stops is
+     * a NAT that maps by address and port, which shows every check from a new address, and anyone replaying checks
+     * from many sources.
+     */
+    public int maxPeerReflexiveCandidates() {
+        return maxPeerReflexiveCandidates;
+    }
+
     /** RFC 7675 §5.1: consent checks this often on average, randomised ±20%. */
     public Duration consentInterval() {
         return consentInterval;
@@ -150,6 +163,7 @@ public final class IceConfig {
         private Duration nominationDelay = Duration.ofMillis(500);
         private TransactionTimers transactionTimers = TransactionTimers.RFC_8489;
         private int maxPairs = 100;
+        private int maxPeerReflexiveCandidates = 10;
         private Duration consentInterval = Duration.ofSeconds(5);
         private Duration consentTimeout = Duration.ofSeconds(30);
         private Duration disconnectedTimeout = Duration.ofSeconds(8);
@@ -211,6 +225,11 @@ public final class IceConfig {
             return this;
         }
 
+        public Builder maxPeerReflexiveCandidates(int value) {
+            maxPeerReflexiveCandidates = value;
+            return this;
+        }
+
         public Builder consentInterval(Duration value) {
             consentInterval = value;
             return this;
@@ -254,6 +273,10 @@ public final class IceConfig {
             positive("keepaliveInterval", keepaliveInterval);
             if (maxPairs < 1) {
                 throw new IllegalArgumentException("maxPairs must be at least 1: " + maxPairs);
+            }
+            if (maxPeerReflexiveCandidates < 0) {
+                throw new IllegalArgumentException("maxPeerReflexiveCandidates must not be negative: "
+                    + maxPeerReflexiveCandidates);
             }
             return new IceConfig(this);
         }
