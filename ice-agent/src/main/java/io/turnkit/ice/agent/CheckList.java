@@ -9,16 +9,28 @@ import java.util.List;
  * The check list of one data stream (RFC 8445 §6.1.2) and its triggered-check queue (§6.1.4.1). It decides which
  * pair is checked next; the agent sends the checks. At most a few hundred pairs, so lookups are plain scans,
  * which allocate nothing.
+ *
+ * <p>The check lists of an agent's data streams form its check list set: foundations are unfrozen across the set
+ * (§6.1.2.6: one Waiting pair per foundation in all of them), and the limit on pairs is the set's (§6.1.2.5).
  */
 final class CheckList {
     private final List<CandidatePair> pairs = new ArrayList<>();
     private final ArrayDeque<CandidatePair> triggered = new ArrayDeque<>();
     private final int maxPairs;
+    private final List<CheckList> set;
     /** Whether the last pair {@link #next()} gave was a triggered one: the next turn is an ordinary check's. */
     private boolean lastTriggered;
 
+    /** A check list alone in its set. */
     CheckList(int maxPairs) {
+        this(maxPairs, new ArrayList<>());
+    }
+
+    /** A check list that joins {@code set}, the agent's check lists, which the agent keeps and this one reads. */
+    CheckList(int maxPairs, List<CheckList> set) {
         this.maxPairs = maxPairs;
+        this.set = set;
+        set.add(this);
     }
 
     List<CandidatePair> pairs() {
@@ -41,8 +53,9 @@ final class CheckList {
      * as one already listed is redundant and only the higher priority stays. §6.1.2.5: beyond the limit the lowest
      * priority Frozen or Waiting pair goes, but never the last pair of its kind (local and remote candidate type, in
      * its component): the relayed pairs have the lowest priorities and are the fallback that works when nothing
-     * else does, so a flood of peer-reflexive pairs must not push them all out. The new pair is Waiting when no pair of its foundation is Waiting or In-Progress, Frozen
-     * otherwise (§6.1.2.6, and RFC 8838 §10 for pairs formed while checks run). Returns the pair kept, or null.
+     * else does, so a flood of peer-reflexive pairs must not push them all out. The new pair is Waiting when no pair
+     * of its foundation is Waiting or In-Progress in the set, Frozen otherwise (§6.1.2.6, and RFC 8838 §10 for pairs
+     * formed while checks run). Returns the pair kept, or null.
      */
     CandidatePair add(CandidatePair pair, IceRole role) {
         pair.prioritise(role);
@@ -50,7 +63,7 @@ final class CheckList {
         if (existing != null) {
             return existing;
         }
-        if (pairs.size() >= maxPairs) {
+        if (pairsInSet() >= maxPairs) {
             CandidatePair lowest = lowestPending();
             if (lowest == null || Long.compareUnsigned(lowest.priority, pair.priority) >= 0) {
                 return null;
@@ -61,6 +74,14 @@ final class CheckList {
         pair.state = hasActive(pair.foundation) ? CandidatePairState.FROZEN : CandidatePairState.WAITING;
         pairs.add(pair);
         return pair;
+    }
+
+    private int pairsInSet() {
+        int count = 0;
+        for (int i = 0; i < set.size(); i++) {
+            count += set.get(i).pairs.size();
+        }
+        return count;
     }
 
     private CandidatePair lowestPending() {
@@ -80,14 +101,25 @@ final class CheckList {
         for (int i = 0; i < pairs.size(); i++) {
             CandidatePair p = pairs.get(i);
             if (p != pair && p.componentId() == pair.componentId()
-                && p.local.candidate().type() == pair.local.candidate().type() && p.remote.type() == pair.remote.type()) {
+                && p.local.candidate().type() == pair.local.candidate().type()
+                && p.remote.type() == pair.remote.type()) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Whether a pair of {@code foundation} is Waiting or In-Progress in any check list of the set. */
     private boolean hasActive(String foundation) {
+        for (int i = 0; i < set.size(); i++) {
+            if (set.get(i).hasActiveHere(foundation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasActiveHere(String foundation) {
         for (int i = 0; i < pairs.size(); i++) {
             CandidatePair p = pairs.get(i);
             if ((p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS)
@@ -170,7 +202,8 @@ final class CheckList {
         CandidatePair best = null;
         for (int i = 0; i < pairs.size(); i++) {
             CandidatePair p = pairs.get(i);
-            if (p.state == state && !p.triggered && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
+            if (p.state == state && !p.triggered
+                && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
                 best = p;
             }
         }

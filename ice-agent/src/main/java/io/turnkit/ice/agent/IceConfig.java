@@ -14,7 +14,8 @@ public final class IceConfig {
     private final IceRole role;
     private final IceCredentials credentials;
     private final long tieBreaker;
-    private final int components;
+    /** Per data stream, in order: how many components it has. */
+    private final int[] dataStreams;
     private final Duration ta;
     private final boolean lite;
     private final boolean aggressiveNomination;
@@ -34,7 +35,7 @@ public final class IceConfig {
         role = b.lite ? IceRole.CONTROLLED : b.role;
         credentials = b.credentials != null ? b.credentials : IceCredentials.generate(random);
         tieBreaker = b.tieBreakerSet ? b.tieBreaker : random.nextLong();
-        components = b.components;
+        dataStreams = b.dataStreams.clone();
         ta = b.ta;
         lite = b.lite;
         aggressiveNomination = b.aggressiveNomination;
@@ -68,9 +69,21 @@ public final class IceConfig {
         return tieBreaker;
     }
 
-    /** How many components the data stream has (RFC 8445 §2): 1 with rtcp-mux, 2 for RTP and RTCP. */
+    /**
+     * How many components the first (or only) data stream has (RFC 8445 §2): 1 with rtcp-mux, 2 for RTP and RTCP.
+     */
     public int components() {
-        return components;
+        return dataStreams[0];
+    }
+
+    /** How many data streams the ICE session has (RFC 8445 §2: an audio and a video stream, say); 1 by default. */
+    public int dataStreams() {
+        return dataStreams.length;
+    }
+
+    /** How many components data stream {@code stream} (0 for the first) has. */
+    public int components(int stream) {
+        return dataStreams[stream];
     }
 
     /** RFC 8445 §14.2: the pacing interval between new STUN transactions. */
@@ -156,7 +169,7 @@ public final class IceConfig {
         private IceCredentials credentials;
         private long tieBreaker;
         private boolean tieBreakerSet;
-        private int components = 1;
+        private int[] dataStreams = {1};
         private Duration ta = Duration.ofMillis(50);
         private boolean lite;
         private boolean aggressiveNomination;
@@ -190,8 +203,18 @@ public final class IceConfig {
             return this;
         }
 
+        /** One data stream of {@code value} components. */
         public Builder components(int value) {
-            components = value;
+            dataStreams = new int[] {value};
+            return this;
+        }
+
+        /**
+         * Several data streams, each with its own check list (RFC 8445 §6.1.2), numbered from 0 in this order:
+         * {@code dataStreams(2, 1)} is a stream of two components (RTP and RTCP) and one of one.
+         */
+        public Builder dataStreams(int... componentsPerStream) {
+            dataStreams = componentsPerStream.clone();
             return this;
         }
 
@@ -262,8 +285,14 @@ public final class IceConfig {
 
         /** @throws IllegalArgumentException naming the first setting out of range */
         public IceConfig build() {
-            if (components < 1 || components > 256) {
-                throw new IllegalArgumentException("components must be 1..256: " + components);
+            if (dataStreams.length < 1) {
+                throw new IllegalArgumentException("an ICE session needs at least one data stream");
+            }
+            for (int stream = 0; stream < dataStreams.length; stream++) {
+                if (dataStreams[stream] < 1 || dataStreams[stream] > 256) {
+                    throw new IllegalArgumentException("components must be 1..256: " + dataStreams[stream]
+                        + (dataStreams.length > 1 ? " in data stream " + stream : ""));
+                }
             }
             positive("ta", ta);
             positive("nominationDelay", nominationDelay);

@@ -54,6 +54,10 @@ public final class IceDriver implements AutoCloseable {
     public DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
             throws UnknownHostException {
         Objects.requireNonNull(listener, "listener");
+        if (config.dataStreams() != 1) {
+            throw new IllegalArgumentException("the driver runs agents of one data stream, not "
+                    + config.dataStreams() + " (start one agent per stream)");
+        }
         List<InetAddress> hosts = sources.hostAddresses().isEmpty() && !sources.relayOnly()
                 ? HostAddresses.enumerate() : sources.hostAddresses();
         List<InetSocketAddress> relayServers = new ArrayList<>();

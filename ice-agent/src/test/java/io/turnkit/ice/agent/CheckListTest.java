@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /** RFC 8445 §6.1.2.5 and §6.1.4.2: which pair is checked next, and which pair goes when the list is full. */
 class CheckListTest {
     private static final Generation GENERATION = new Generation(new IceCredentials("abcd", "0123456789abcdefghijkl"));
+    /** The stream the local candidates serve; the check lists under test read nothing of it. */
+    private static final DataStream STREAM = new DataStream(0, 1, new CheckList(100));
     private static final LocalCandidate HOST = local(0, "10.0.0.1", CandidateType.HOST);
     private static final LocalCandidate RELAYED = local(1, "192.0.2.10", CandidateType.RELAYED);
 
@@ -22,7 +24,7 @@ class CheckListTest {
         LocalSocket socket = type == CandidateType.HOST ? LocalSocket.host(socketId, address, 1)
             : LocalSocket.relayed(socketId, address, 1, null);
         return new LocalCandidate(Candidate.udp("L" + socketId, 1, Candidate.priority(type, 65535, 1), address, type,
-            null), socket);
+            null), socket, STREAM);
     }
 
     private static CandidatePair pair(LocalCandidate local, CandidateType remoteType, int port) {
