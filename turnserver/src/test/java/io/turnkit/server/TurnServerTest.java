@@ -394,7 +394,7 @@ abstract class TurnServerTest {
                 assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000 + i, peerAddress)).isSuccess());
             }
             for (int i = 0; i < peers.size(); i++) {
-                client.send(channelData(0x4000 + i, "to peer " + i));
+                client.send(TestTurnClient.channelData(0x4000 + i, "to peer " + i));
                 DatagramPacket received = receive(peers.get(i));
                 assertEquals("to peer " + i, new String(received.getData(), 0, received.getLength()));
                 assertEquals(relayed.get(i), received.getSocketAddress(), "from the relayed address of its family");
