@@ -54,11 +54,14 @@ public final class TurnServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ServerContext context;
     private final Listeners listeners;
+    /** The Prometheus endpoint, or null without {@code prometheus}. */
+    private final ServerMetrics metrics;
 
-    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners) {
+    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners, ServerMetrics metrics) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
+        this.metrics = metrics;
     }
 
     /** The sockets clients reach the server on. */
@@ -105,6 +108,7 @@ public final class TurnServer implements AutoCloseable {
         Listeners listeners = new Listeners();
         ServerContext context;
         ServerCertificate certificate;
+        ServerMetrics metrics = null;
         try {
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             context = ServerContexts.create(config, addresses, transports, limits, clock);
@@ -119,6 +123,9 @@ public final class TurnServer implements AutoCloseable {
                     listeners.tls().add(bind("tls", tls, tcp.bind(tls)).channel());
                 }
             }
+            if (config.metrics().enabled()) {
+                metrics = ServerMetrics.start(config.metrics(), context);
+            }
         } catch (RuntimeException e) {
             listeners.close(CLOSE_WAIT_SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -129,13 +136,17 @@ public final class TurnServer implements AutoCloseable {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
-        TurnServer server = new TurnServer(group, context, listeners);
+        TurnServer server = new TurnServer(group, context, listeners, metrics);
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
                     transports.nettyDatagramsReason());
         }
         LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
                 ServerContexts.describe(config, context));
+        if (metrics != null) {
+            LOG.info("metrics for Prometheus at http://{}{}", TransportAddresses.format(metrics.address()),
+                    config.metrics().path());
+        }
         if (context.oneTimeUser() != null) {
             context.oneTimeUser().print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
                     : server.listeningAddresses(true), config);
@@ -299,6 +310,11 @@ public final class TurnServer implements AutoCloseable {
         return context.validationCount(validation);
     }
 
+    /** The Prometheus endpoint's address, or null when it is off. */
+    public InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
+    }
+
     /** The addresses actually bound (useful when the configuration asked for port 0). */
     public List<InetSocketAddress> listeningAddresses(boolean udp) {
         List<InetSocketAddress> addresses = new ArrayList<>();
@@ -334,6 +350,9 @@ public final class TurnServer implements AutoCloseable {
     public void close() {
         // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
         listeners.close(CLOSE_WAIT_SECONDS);
+        if (metrics != null) {
+            metrics.close();
+        }
         group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         context.close();

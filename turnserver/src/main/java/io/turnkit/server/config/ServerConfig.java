@@ -104,6 +104,7 @@ public final class ServerConfig {
     private final boolean noTcpRelay;
     private final boolean keepAddressFamily;
     private final AddressFamily allocationDefaultAddressFamily;
+    private final MetricsSettings metrics;
 
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
@@ -160,6 +161,7 @@ public final class ServerConfig {
         this.noTcpRelay = builder.noTcpRelay;
         this.keepAddressFamily = builder.keepAddressFamily;
         this.allocationDefaultAddressFamily = builder.allocationDefaultAddressFamily;
+        this.metrics = builder.metrics;
     }
 
     /** A builder holding every default. */
@@ -459,6 +461,11 @@ public final class ServerConfig {
         return keepAddressFamily ? AddressFamily.KEEP : allocationDefaultAddressFamily;
     }
 
+    /** The Prometheus endpoint's settings. */
+    public MetricsSettings metrics() {
+        return metrics;
+    }
+
     /** The peer policy these settings make, built once. */
     public PeerPolicy peerPolicy() {
         return peerPolicy;
@@ -486,7 +493,7 @@ public final class ServerConfig {
                 + ", syslog=" + syslog + ", noStdoutLog=" + noStdoutLog + ", logFormat=" + logFormat
                 + ", serverName=" + serverName + ", listeningDevice=" + listeningDevice + ", noUdpRelay=" + noUdpRelay
                 + ", noTcpRelay=" + noTcpRelay + ", allocationDefaultAddressFamily=" + allocationDefaultAddressFamily()
-                + "}";
+                + ", metrics=" + metrics + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -551,6 +558,7 @@ public final class ServerConfig {
         private boolean noTcpRelay;
         private boolean keepAddressFamily;
         private AddressFamily allocationDefaultAddressFamily = AddressFamily.IPV4;
+        private MetricsSettings metrics = MetricsSettings.DEFAULT;
 
         private Builder() {
         }
@@ -932,6 +940,35 @@ public final class ServerConfig {
         /** Sets the relayed family an Allocate gets when it asks for none. */
         public Builder allocationDefaultAddressFamily(AddressFamily family) {
             allocationDefaultAddressFamily = required(family, "an address family");
+            return this;
+        }
+
+        /** Serves the Prometheus endpoint ({@code prometheus}). */
+        public Builder prometheus(boolean on) {
+            metrics = metrics.withEnabled(on);
+            return this;
+        }
+
+        /** The address the Prometheus endpoint listens on; by default every address. */
+        public Builder prometheusAddress(InetAddress address) {
+            metrics = metrics.withAddress(required(address, "an address"));
+            return this;
+        }
+
+        /** The Prometheus endpoint's port; 0 lets the system pick one (tests). */
+        public Builder prometheusPort(int port) {
+            metrics = metrics.withPort(port);
+            return this;
+        }
+
+        public Builder prometheusPath(String path) {
+            metrics = metrics.withPath(path);
+            return this;
+        }
+
+        /** Shows active allocations per user too, for the busiest users. */
+        public Builder prometheusUsernameLabels(boolean on) {
+            metrics = metrics.withUsernameLabels(on);
             return this;
         }
 

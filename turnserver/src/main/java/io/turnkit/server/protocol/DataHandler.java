@@ -49,7 +49,8 @@ final class DataHandler {
             counters.increment(ServerCounter.NO_CHANNEL);
             return;
         }
-        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now);
+        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now,
+                ServerCounter.CHANNEL_DATA_TO_PEER, ServerCounter.CHANNEL_DATA_BYTES_TO_PEER);
     }
 
     /** RFC 8656 §11.2: a Send indication; anything wrong drops it silently (indications get no reply). */
@@ -76,16 +77,21 @@ final class DataHandler {
             return;
         }
         relayToPeer(allocation, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
-                StunAttributes.valueLength(message, data)), peerAddress, now);
+                StunAttributes.valueLength(message, data)), peerAddress, now, ServerCounter.SEND_TO_PEER,
+                ServerCounter.SEND_BYTES_TO_PEER);
     }
 
-    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer, long now) {
-        if (!allocation.admitToPeer(payload.readableBytes(), now)) {
+    /** Relays {@code payload}, counted in {@code packets} and {@code bytes}: the path it came by. */
+    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer, long now,
+            ServerCounter packets, ServerCounter bytes) {
+        int length = payload.readableBytes();
+        if (!allocation.admitToPeer(length, now)) {
             payload.release();
             counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
         }
         link.relay(allocation, payload, peer);
-        counters.increment(ServerCounter.RELAYED_TO_PEER);
+        counters.increment(packets);
+        counters.add(bytes, length);
     }
 }
