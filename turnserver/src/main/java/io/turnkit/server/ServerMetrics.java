@@ -104,7 +104,10 @@ final class ServerMetrics implements AutoCloseable {
         return gc;
     }
 
-    /** A gauge of allocations per user, for the {@link #MAX_USER_LABELS} users holding most; brought up to date per scrape. */
+    /**
+     * A gauge of allocations per user, for the {@link #MAX_USER_LABELS} users holding most; the returned task
+     * brings it up to date before a scrape.
+     */
     static Runnable userAllocations(MeterRegistry registry, RelayResources relays) {
         MultiGauge users = MultiGauge.builder("turnkit.user.allocations")
                 .description("Allocations now of the users holding most (prometheus-username-labels)")

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,8 @@ class ServerMetricsTest {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://" + LOOPBACK.getHostAddress() + ":"
-                + server.metricsAddress().getPort() + path)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+                + server.metricsAddress().getPort() + path)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private PrometheusText scrape() throws IOException, InterruptedException {
@@ -74,16 +74,6 @@ class ServerMetricsTest {
         return PrometheusText.parse(response.body());
     }
 
-    /** Scrapes until {@code condition} holds, or fails after {@link #WAIT}: the counts of event loops arrive late. */
-    private PrometheusText scrapeUntil(Predicate<PrometheusText> condition) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        PrometheusText text = scrape();
-        while (!condition.test(text) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            text = scrape();
-        }
-        return text;
-    }
 
     @Test
     void shouldCountWhatClientsDo() throws Exception {
@@ -107,26 +97,26 @@ class ServerMetricsTest {
             peer.send(new DatagramPacket(new byte[] {'h', 'i'}, 2, relayed));
             client.receiveFrame();
 
-            PrometheusText after = scrapeUntil(t -> t.valueOrZero("turnkit_relayed_packets_total",
-                    "direction", "to_client", "path", "channel_data") >= 1);
-            assertEquals(1, delta(before, after, "turnkit_allocations_started_total"));
+            PrometheusText after = PrometheusText.until(this::scrape, t -> t.increase(before,
+                    "turnkit_relayed_packets_total", "direction", "to_client", "path", "channel_data") >= 1, WAIT);
+            assertEquals(1, after.increase(before, "turnkit_allocations_started_total"));
             assertEquals(1.0, after.value("turnkit_allocations_active", "transport", "udp", "family", "ipv4"));
             assertEquals(0.0, after.value("turnkit_allocations_active", "transport", "tcp", "family", "ipv4"));
             assertEquals(1.0, after.value("turnkit_relay_ports_used"), "the allocation's relay port");
-            assertEquals(3, delta(before, after, "turnkit_relayed_packets_total", "direction", "to_peer", "path",
+            assertEquals(3, after.increase(before, "turnkit_relayed_packets_total", "direction", "to_peer", "path",
                     "channel_data"));
-            assertEquals(15, delta(before, after, "turnkit_relayed_bytes_total", "direction", "to_peer", "path",
+            assertEquals(15, after.increase(before, "turnkit_relayed_bytes_total", "direction", "to_peer", "path",
                     "channel_data"));
-            assertEquals(1, delta(before, after, "turnkit_relayed_packets_total", "direction", "to_client", "path",
+            assertEquals(1, after.increase(before, "turnkit_relayed_packets_total", "direction", "to_client", "path",
                     "channel_data"));
-            assertEquals(2, delta(before, after, "turnkit_relayed_bytes_total", "direction", "to_client", "path",
+            assertEquals(2, after.increase(before, "turnkit_relayed_bytes_total", "direction", "to_client", "path",
                     "channel_data"));
-            assertEquals(0, delta(before, after, "turnkit_relayed_packets_total", "direction", "to_peer", "path",
+            assertEquals(0, after.increase(before, "turnkit_relayed_packets_total", "direction", "to_peer", "path",
                     "send_data"));
-            assertEquals(1, delta(before, after, "turnkit_binding_requests_total"));
-            assertEquals(1, delta(before, after, "turnkit_auth_results_total", "result", "bad_integrity"));
+            assertEquals(1, after.increase(before, "turnkit_binding_requests_total"));
+            assertEquals(1, after.increase(before, "turnkit_auth_results_total", "result", "bad_integrity"));
             // Each client's first request is challenged (401); the intruder's second one too.
-            assertEquals(3, delta(before, after, "turnkit_error_responses_total", "code", "401"));
+            assertEquals(3, after.increase(before, "turnkit_error_responses_total", "code", "401"));
             assertEquals(1.0, after.value("turnkit_user_allocations", "user", USER));
             assertEquals("counter", after.type("turnkit_relayed_packets_total"));
             assertTrue(after.valueOrZero("process_files_open_files") > 0, "the process's meters are there");
@@ -135,11 +125,6 @@ class ServerMetricsTest {
         }
     }
 
-    private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
-        Double now = after.value(name, labels);
-        assertTrue(now != null, name + " is served");
-        return now - before.valueOrZero(name, labels);
-    }
 
     @Test
     void shouldServeItsPathOnlyAndReadOnly() throws Exception {
@@ -162,7 +147,8 @@ class ServerMetricsTest {
         InetSocketAddress address = start(b -> { });
         try (TestTurnClient client = TestTurnClient.udp(address, USER, PASSWORD)) {
             assertTrue(client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)).isSuccess());
-            PrometheusText text = scrapeUntil(t -> t.valueOrZero("turnkit_allocations_started_total") == 1);
+            PrometheusText text = PrometheusText.until(this::scrape,
+                    t -> t.valueOrZero("turnkit_allocations_started_total") == 1, WAIT);
             assertEquals(1.0, text.value("turnkit_allocations_started_total"));
             assertNull(text.value("turnkit_user_allocations", "user", USER));
         }

@@ -1,10 +1,13 @@
 package io.turnkit.server.metrics;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -101,6 +104,39 @@ public final class PrometheusText {
         return value == null ? 0 : value;
     }
 
+    /** A scrape, parsed. */
+    public interface Scrape {
+        PrometheusText get() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Scrapes until {@code condition} holds, and returns that scrape, or the last one after {@code wait}: the
+     * counts of event loops reach a scrape soon after what they count, not at once.
+     */
+    public static PrometheusText until(Scrape scrape, Predicate<PrometheusText> condition, Duration wait)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        PrometheusText text = scrape.get();
+        while (!condition.test(text) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            text = scrape.get();
+        }
+        return text;
+    }
+
+    /**
+     * How much the sample grew since {@code before} (where a sample not yet there counts 0).
+     *
+     * @throws IllegalStateException when this scrape has no such sample
+     */
+    public double increase(PrometheusText before, String name, String... labels) {
+        Double now = value(name, labels);
+        if (now == null) {
+            throw new IllegalStateException("no sample " + name + " " + String.join(",", labels));
+        }
+        return now - before.valueOrZero(name, labels);
+    }
+
     /** Whether any sample is named {@code name}, whatever its labels. */
     public boolean has(String name) {
         return samples.keySet().stream().anyMatch(key -> key.startsWith(name + "{"));
@@ -158,7 +194,8 @@ public final class PrometheusText {
                             i++;
                             check(i < line.length(), number, "escape at the end");
                             char escaped = line.charAt(i);
-                            check(escaped == '\\' || escaped == '"' || escaped == 'n', number, "bad escape \\" + escaped);
+                            check(escaped == '\\' || escaped == '"' || escaped == 'n', number,
+                                    "bad escape \\" + escaped);
                             value.append(escaped == 'n' ? '\n' : escaped);
                         } else {
                             value.append(c);
