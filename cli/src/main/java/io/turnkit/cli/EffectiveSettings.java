@@ -95,6 +95,12 @@ final class EffectiveSettings {
             case SYSLOG -> onOff(config.syslog());
             case NO_STDOUT_LOG -> onOff(config.noStdoutLog());
             case LOG_FORMAT -> config.logFormat().name().toLowerCase(Locale.ROOT);
+            case PROMETHEUS -> onOff(config.metrics().enabled());
+            case PROMETHEUS_ADDRESS -> config.metrics().address() == null ? "(every address)"
+                    : config.metrics().address().getHostAddress();
+            case PROMETHEUS_PORT -> Integer.toString(config.metrics().port());
+            case PROMETHEUS_PATH -> config.metrics().path();
+            case PROMETHEUS_USERNAME_LABELS -> onOff(config.metrics().usernameLabels());
         };
     }
 

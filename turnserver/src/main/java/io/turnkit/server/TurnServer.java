@@ -60,12 +60,16 @@ public final class TurnServer implements AutoCloseable {
     private final Listeners listeners;
     /** Null with no-dtls. */
     private final DtlsHandshakes dtls;
+    /** The Prometheus endpoint, or null without {@code prometheus}. */
+    private final ServerMetrics metrics;
 
-    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners, DtlsHandshakes dtls) {
+    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners, DtlsHandshakes dtls,
+            ServerMetrics metrics) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
         this.dtls = dtls;
+        this.metrics = metrics;
     }
 
     /**
@@ -122,6 +126,7 @@ public final class TurnServer implements AutoCloseable {
         ServerContext context;
         ServerCertificate certificate;
         DtlsHandshakes dtls = null;
+        ServerMetrics metrics = null;
         try {
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             context = ServerContexts.create(config, addresses, transports, limits, clock);
@@ -153,6 +158,9 @@ public final class TurnServer implements AutoCloseable {
                             threads, transports, loops, firstLoop, context, tcp, dtls));
                 }
             }
+            if (config.metrics().enabled()) {
+                metrics = ServerMetrics.start(config.metrics(), context);
+            }
         } catch (RuntimeException e) {
             listeners.close(CLOSE_WAIT_SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -170,13 +178,17 @@ public final class TurnServer implements AutoCloseable {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
-        TurnServer server = new TurnServer(group, context, listeners, dtls);
+        TurnServer server = new TurnServer(group, context, listeners, dtls, metrics);
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
                     transports.nettyDatagramsReason());
         }
         LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
                 ServerContexts.describe(config, context));
+        if (metrics != null) {
+            LOG.info("metrics for Prometheus at http://{}{}", TransportAddresses.format(metrics.address()),
+                    config.metrics().path());
+        }
         if (context.oneTimeUser() != null) {
             context.oneTimeUser().print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
                     : server.listeningAddresses(true), config);
@@ -365,6 +377,11 @@ public final class TurnServer implements AutoCloseable {
         return context.validationCount(validation);
     }
 
+    /** The Prometheus endpoint's address, or null when it is off. */
+    public InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
+    }
+
     /** The addresses actually bound (useful when the configuration asked for port 0). */
     public List<InetSocketAddress> listeningAddresses(boolean udp) {
         List<InetSocketAddress> addresses = new ArrayList<>();
@@ -417,6 +434,9 @@ public final class TurnServer implements AutoCloseable {
         listeners.close(CLOSE_WAIT_SECONDS);
         if (dtls != null) {
             dtls.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);

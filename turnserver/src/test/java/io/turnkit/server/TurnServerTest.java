@@ -641,7 +641,7 @@ abstract class TurnServerTest {
             }
         }
         assertTrue(server.counters().get(ServerCounter.HAIRPINNED) > 0, "allocations of one loop skipped the kernel");
-        assertEquals((long) clients * clients * messages, server.counters().get(ServerCounter.RELAYED_TO_CLIENT));
+        assertEquals((long) clients * clients * messages, server.counters().get(ServerCounter.CHANNEL_DATA_TO_CLIENT));
     }
 
     /** Message {@code n} from client {@code from} to {@code to}: of one size but every fifth, so runs form for GSO. */
@@ -714,7 +714,8 @@ abstract class TurnServerTest {
                 Thread.onSpinWait();
             }
             assertEquals(2, server.counters().get(ServerCounter.OVER_BANDWIDTH));
-            assertEquals(1, server.counters().get(ServerCounter.RELAYED_TO_PEER));
+            assertEquals(1, server.counters().get(ServerCounter.CHANNEL_DATA_TO_PEER));
+            assertEquals(80, server.counters().get(ServerCounter.CHANNEL_DATA_BYTES_TO_PEER));
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
 import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ExternalIp;
 import io.turnkit.server.config.LogFormat;
+import io.turnkit.server.config.MetricsSettings;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.IpLiteral;
@@ -164,6 +165,16 @@ public enum ServeOption {
     LOG_FORMAT(Kind.VALUE, "text|json", "Log lines for a person (ISO-8601 time, level, message) or one JSON "
             + "object a line. Default: text.", (config, value) -> config.logFormat(logFormat(value)),
             "--log-format"),
+    PROMETHEUS(Kind.FLAG, "", "Serve metrics for Prometheus over HTTP (docs/operations.md lists them).",
+            flag(ServerConfig.Builder::prometheus), "--prometheus"),
+    PROMETHEUS_ADDRESS(Kind.VALUE, "ADDRESS", "Address of the metrics endpoint. Default: every address.",
+            (config, value) -> config.prometheusAddress(IpLiteral.parse(value)), "--prometheus-address"),
+    PROMETHEUS_PORT(Kind.VALUE, "PORT", "TCP port of the metrics endpoint. Default: " + MetricsSettings.DEFAULT_PORT
+            + ".", (config, value) -> config.prometheusPort(port(value, 0)), "--prometheus-port"),
+    PROMETHEUS_PATH(Kind.VALUE, "PATH", "HTTP path of the metrics. Default: " + MetricsSettings.DEFAULT_PATH + ".",
+            ServerConfig.Builder::prometheusPath, "--prometheus-path"),
+    PROMETHEUS_USERNAME_LABELS(Kind.FLAG, "", "Show active allocations per user too (the busiest users only).",
+            flag(ServerConfig.Builder::prometheusUsernameLabels), "--prometheus-username-labels"),
     VERBOSE(Kind.FLAG, "", "Debug logging, and stack traces with errors.", flag(ServerConfig.Builder::verbose),
             "--verbose", "--Verbose", "-v", "-V");
 

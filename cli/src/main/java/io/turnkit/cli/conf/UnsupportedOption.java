@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * coturn's options that turnkit does not implement, each with its answer. An option is <em>ignored</em>, with a
  * warning saying why, when leaving it out can neither make turnkit less safe nor make it do other than the
- * operator asked in a way that matters (a metrics setting before turnkit has metrics, a tuning knob turnkit
- * sets itself). It is <em>refused</em>, naming what to use instead, when ignoring it would change what the
+ * operator asked in a way that matters (an admin setting before turnkit has an admin interface, a tuning knob
+ * turnkit sets itself). It is <em>refused</em>, naming what to use instead, when ignoring it would change what the
  * operator gets: a silently dropped {@code proc-user} or {@code stun-only} would run with more rights or more
  * service than asked. Options coturn does not have either are unknown.
  */
@@ -20,10 +20,10 @@ public enum UnsupportedOption {
     OLD_TLS(null, "turnkit never offers SSL 3, TLS 1.0 or TLS 1.1 (RFC 8996)", false, "--tlsv1", "--tlsv1_1",
             "--no-tlsv1", "--no-tlsv1_1", "--no-sslv2", "--no-sslv3"),
     RAW_PUBLIC_KEYS(null, "turnkit's TLS presents X.509 certificates only", false, "--raw-public-keys"),
-    METRICS_VALUES(null, "turnkit serve has no metrics endpoint yet", true, "--prometheus-port",
-            "--prometheus-address", "--prometheus-path", "--prometheus-cert", "--prometheus-key"),
-    METRICS_FLAGS(null, "turnkit serve has no metrics endpoint yet", false, "--prometheus",
-            "--prometheus-username-labels", "--prometheus-tls"),
+    METRICS_TLS_VALUES(null, "turnkit's metrics endpoint speaks plain HTTP: keep it on a private address, or put a "
+            + "TLS proxy in front", true, "--prometheus-cert", "--prometheus-key"),
+    METRICS_TLS_FLAGS(null, "turnkit's metrics endpoint speaks plain HTTP: keep it on a private address, or put a "
+            + "TLS proxy in front", false, "--prometheus-tls"),
     ADMIN_VALUES(null, "turnkit has no telnet or web admin interface yet", true, "--cli-ip", "--cli-port",
             "--cli-password", "--cli-max-output-sessions", "--web-admin-ip", "--web-admin-port"),
     ADMIN_FLAGS(null, "turnkit has no telnet or web admin interface yet", false, "--no-cli", "--cli", "--web-admin",

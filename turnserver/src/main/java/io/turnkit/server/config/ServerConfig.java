@@ -109,6 +109,7 @@ public final class ServerConfig {
     private final List<InetSocketAddress> alternateServers;
     private final List<InetSocketAddress> tlsAlternateServers;
     private final int altListeningPort;
+    private final MetricsSettings metrics;
 
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
@@ -169,6 +170,7 @@ public final class ServerConfig {
         this.alternateServers = List.copyOf(builder.alternateServers);
         this.tlsAlternateServers = List.copyOf(builder.tlsAlternateServers);
         this.altListeningPort = builder.rfc5780() ? builder.altListeningPort() : 0;
+        this.metrics = builder.metrics;
     }
 
     /** A builder holding every default. */
@@ -500,6 +502,11 @@ public final class ServerConfig {
         return altListeningPort;
     }
 
+    /** The Prometheus endpoint's settings. */
+    public MetricsSettings metrics() {
+        return metrics;
+    }
+
     /** The peer policy these settings make, built once. */
     public PeerPolicy peerPolicy() {
         return peerPolicy;
@@ -528,7 +535,7 @@ public final class ServerConfig {
                 + ", serverName=" + serverName + ", listeningDevice=" + listeningDevice + ", noUdpRelay=" + noUdpRelay
                 + ", noTcpRelay=" + noTcpRelay + ", allocationDefaultAddressFamily=" + allocationDefaultAddressFamily()
                 + ", alternateServers=" + alternateServers + ", tlsAlternateServers=" + tlsAlternateServers
-                + ", altListeningPort=" + altListeningPort + "}";
+                + ", altListeningPort=" + altListeningPort + ", metrics=" + metrics + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -601,6 +608,7 @@ public final class ServerConfig {
         private boolean noTcpRelay;
         private boolean keepAddressFamily;
         private AddressFamily allocationDefaultAddressFamily = AddressFamily.IPV4;
+        private MetricsSettings metrics = MetricsSettings.DEFAULT;
 
         private Builder() {
         }
@@ -1032,6 +1040,35 @@ public final class ServerConfig {
 
         private int altListeningPort() {
             return altListeningPort != 0 ? altListeningPort : listeningPort + 1;
+        }
+
+        /** Serves the Prometheus endpoint ({@code prometheus}). */
+        public Builder prometheus(boolean on) {
+            metrics = metrics.withEnabled(on);
+            return this;
+        }
+
+        /** The address the Prometheus endpoint listens on; by default every address. */
+        public Builder prometheusAddress(InetAddress address) {
+            metrics = metrics.withAddress(required(address, "an address"));
+            return this;
+        }
+
+        /** The Prometheus endpoint's port; 0 lets the system pick one (tests). */
+        public Builder prometheusPort(int port) {
+            metrics = metrics.withPort(port);
+            return this;
+        }
+
+        public Builder prometheusPath(String path) {
+            metrics = metrics.withPath(path);
+            return this;
+        }
+
+        /** Shows active allocations per user too, for the busiest users. */
+        public Builder prometheusUsernameLabels(boolean on) {
+            metrics = metrics.withUsernameLabels(on);
+            return this;
         }
 
         /**

@@ -150,6 +150,8 @@ final class AllocationHandler {
         // RFC 8656 §7.2: a dual allocation is one allocation, and takes one place in the quotas.
         Quotas.Verdict quota = relays.quotas().acquire(auth.username());
         if (quota != Quotas.Verdict.GRANTED) {
+            counters.increment(quota == Quotas.Verdict.USER_QUOTA_EXCEEDED ? ServerCounter.USER_QUOTA_REFUSED
+                    : ServerCounter.TOTAL_QUOTA_REFUSED);
             refusals.log(RefusalLog.Kind.QUOTA, "486 allocation refused ({}): user {}, client {}", quota,
                     auth.username(), TransportAddresses.format(client));
             responses.error(request, client, StunErrorCode.ALLOCATION_QUOTA_REACHED, auth);
@@ -202,7 +204,7 @@ final class AllocationHandler {
         if (pending.bound.isEmpty()) {
             relays.quotas().release(pending.auth.username());
             ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
-            responses.encoder().addErrorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
+            responses.errorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
                     StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
             responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
             return;

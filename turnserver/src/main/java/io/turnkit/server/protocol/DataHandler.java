@@ -52,7 +52,8 @@ final class DataHandler {
         }
         // ChannelBind bound the channel to a peer of a family the allocation relays (RFC 8656 §12.2).
         relayToPeer(allocation, allocation.relayFor(peer.getAddress()),
-                frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now);
+                frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now,
+                ServerCounter.CHANNEL_DATA_TO_PEER, ServerCounter.CHANNEL_DATA_BYTES_TO_PEER);
     }
 
     /** RFC 8656 §11.2: a Send indication; anything wrong drops it silently (indications get no reply). */
@@ -86,17 +87,21 @@ final class DataHandler {
             return;
         }
         relayToPeer(allocation, relay, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
-                StunAttributes.valueLength(message, data)), peerAddress, now);
+                StunAttributes.valueLength(message, data)), peerAddress, now, ServerCounter.SEND_TO_PEER,
+                ServerCounter.SEND_BYTES_TO_PEER);
     }
 
+    /** Relays {@code payload} from {@code relay}, counted in {@code packets} and {@code bytes}: the path it came by. */
     private void relayToPeer(RelayAllocation allocation, Relay relay, ByteBuf payload, InetSocketAddress peer,
-            long now) {
-        if (!allocation.admitToPeer(payload.readableBytes(), now)) {
+            long now, ServerCounter packets, ServerCounter bytes) {
+        int length = payload.readableBytes();
+        if (!allocation.admitToPeer(length, now)) {
             payload.release();
             counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
         }
         link.relay(relay, payload, peer);
-        counters.increment(ServerCounter.RELAYED_TO_PEER);
+        counters.increment(packets);
+        counters.add(bytes, length);
     }
 }

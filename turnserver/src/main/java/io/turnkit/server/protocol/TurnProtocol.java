@@ -47,7 +47,7 @@ public final class TurnProtocol {
         this.counters = server.counters();
         this.authenticator = server.authenticator();
         this.validationCounters = server.validation();
-        this.responses = new ResponseWriter(link, server.settings().software());
+        this.responses = new ResponseWriter(link, server.settings().software(), server.counters());
         this.binding = new BindingHandler(link, responses, server);
         this.allocations = new AllocationHandler(link, responses, server);
         this.permissions = new PermissionHandler(responses, counters, server.peerPolicy(), server.refusals());

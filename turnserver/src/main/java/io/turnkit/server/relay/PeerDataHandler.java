@@ -66,7 +66,9 @@ public final class PeerDataHandler implements DatagramReceiver {
             return;
         }
         int channel = allocation.channelOfPeer(peer, now);
-        counters.increment(ServerCounter.RELAYED_TO_CLIENT);
+        counters.increment(channel >= 0 ? ServerCounter.CHANNEL_DATA_TO_CLIENT : ServerCounter.DATA_TO_CLIENT);
+        counters.add(channel >= 0 ? ServerCounter.CHANNEL_DATA_BYTES_TO_CLIENT : ServerCounter.DATA_BYTES_TO_CLIENT,
+                length);
         ByteBuf frame;
         ByteBuf buffer;
         if (channel >= 0 && received && inPlaceAdmitted(buffer = BufferOrigin.of(payload))

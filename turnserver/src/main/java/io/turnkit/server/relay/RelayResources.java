@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.PerThread;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
@@ -29,6 +30,8 @@ public final class RelayResources {
     private final Quotas quotas;
     private final ServerCounters counters;
     private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
+    private final Counters<AllocationKind> opened = new Counters<>(AllocationKind.class);
+    private final Counters<AllocationKind> closed = new Counters<>(AllocationKind.class);
 
     public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
             ServerCounters counters) {
@@ -88,6 +91,21 @@ public final class RelayResources {
                     relay.fromPeers());
         }
         loopRelays().add(allocation);
+        opened.increment(kindOf(allocation));
+    }
+
+    /** How many allocations of {@code kind} there are now, summed over the event loops' counters. */
+    public long active(AllocationKind kind) {
+        return opened.get(kind) - closed.get(kind);
+    }
+
+    /** Relay ports taken now, by allocations and by reservations of the next port (RFC 8656 §7.2). */
+    public int portsInUse() {
+        return ports.capacity() - ports.available();
+    }
+
+    private static AllocationKind kindOf(RelayAllocation allocation) {
+        return AllocationKind.of(allocation.fiveTuple().transport(), allocation.relayedAddress());
     }
 
     /**
@@ -96,6 +114,7 @@ public final class RelayResources {
      */
     public void release(RelayAllocation allocation, AllocationEnd end) {
         counters.increment(end.counter());
+        closed.increment(kindOf(allocation));
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
         loopRelays().remove(allocation);
