@@ -21,7 +21,9 @@ public final class RefusalLog {
         /** 403: a peer the policy does not let the relay reach. */
         FORBIDDEN_PEER,
         /** 486: a user or the server at its allocation quota. */
-        QUOTA
+        QUOTA,
+        /** 508: no relay port left to bind. */
+        CAPACITY
     }
 
     static final int LINES_PER_SECOND = 10;

@@ -15,18 +15,26 @@ public final class LoopRelays {
     private final IntObjectHashMap<RelayAllocation> byPort = new IntObjectHashMap<>();
 
     void add(RelayAllocation allocation) {
-        byPort.put(allocation.relayPort(), allocation);
-    }
-
-    void remove(RelayAllocation allocation) {
-        if (byPort.get(allocation.relayPort()) == allocation) {
-            byPort.remove(allocation.relayPort());
+        for (Relay relay : allocation.relays()) {
+            byPort.put(relay.port(), allocation);
         }
     }
 
-    /** The allocation of this loop relayed at {@code address}, or null. */
+    void remove(RelayAllocation allocation) {
+        for (Relay relay : allocation.relays()) {
+            if (byPort.get(relay.port()) == allocation) {
+                byPort.remove(relay.port());
+            }
+        }
+    }
+
+    /** The allocation of this loop relayed at {@code address}, or null. Allocates nothing. */
     public RelayAllocation at(InetSocketAddress address) {
         RelayAllocation allocation = byPort.get(address.getPort());
-        return allocation != null && allocation.relayedAddress().equals(address) ? allocation : null;
+        if (allocation == null) {
+            return null;
+        }
+        Relay relay = allocation.relayFor(address.getAddress());
+        return relay != null && relay.relayedAddress().equals(address) ? allocation : null;
     }
 }

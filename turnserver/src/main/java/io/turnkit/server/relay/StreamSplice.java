@@ -37,8 +37,9 @@ final class StreamSplice extends ChannelInboundHandlerAdapter {
 
     /** Writes {@code bytes} (taking ownership) to the other connection, counted; the caller flushes. */
     void relay(ByteBuf bytes) {
-        allocation.countRelayed(toPeer, bytes.readableBytes());
-        counters.increment(toPeer ? ServerCounter.RELAYED_TO_PEER : ServerCounter.RELAYED_TO_CLIENT);
+        int length = bytes.readableBytes();
+        allocation.countRelayed(toPeer, length);
+        counters.add(toPeer ? ServerCounter.TCP_BYTES_TO_PEER : ServerCounter.TCP_BYTES_TO_CLIENT, length);
         other.write(bytes, other.voidPromise());
     }
 
