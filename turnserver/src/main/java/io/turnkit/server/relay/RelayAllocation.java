@@ -149,9 +149,12 @@ public final class RelayAllocation extends Allocation {
         return reaching == null ? null : reaching.relayedAddress();
     }
 
-    /** The relay of {@code peer}'s address family, which reaches it; null when there is none. Allocates nothing. */
+    /**
+     * The relay of {@code peer}'s address family, which reaches it; null when there is none, as for a TCP
+     * allocation. Allocates nothing.
+     */
     public Relay relayFor(InetAddress peer) {
-        if (relay.reaches(peer)) {
+        if (relay != null && relay.reaches(peer)) {
             return relay;
         }
         return additionalRelay != null && additionalRelay.reaches(peer) ? additionalRelay : null;
