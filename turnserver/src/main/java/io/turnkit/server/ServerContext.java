@@ -1,5 +1,6 @@
 package io.turnkit.server;
 
+import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.protocol.TurnServices;
@@ -11,9 +12,10 @@ import io.turnkit.stun.StunValidation;
  * itself keeps of them: the credential store it closes, and the one-time user it prints.
  *
  * @param oneTimeUser the user made for this run when nobody else may log in, or null
+ * @param minted      the users the server makes for itself, answered before the store
  */
 record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
-        OneTimeUser oneTimeUser) {
+        OneTimeUser oneTimeUser, MintedUsers minted) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {
@@ -21,7 +23,7 @@ record ServerContext(TurnServices services, TcpConnections tcpConnections, Crede
     }
 
     int userCount() {
-        String realm = services.settings().realm();
+        String realm = services.settings().get().realm();
         return (int) credentials.users().stream().filter(u -> u.realm().equals(realm)).count();
     }
 

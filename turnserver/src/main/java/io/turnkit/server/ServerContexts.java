@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.turnkit.server.auth.AuthRateLimiter;
 import io.turnkit.server.auth.AuthSettings;
+import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.auth.OneTimeUser;
@@ -19,6 +20,8 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.protocol.AllocationAdmission;
+import io.turnkit.server.protocol.LiveSettings;
 import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
@@ -50,24 +53,31 @@ final class ServerContexts {
     static ServerContext create(ServerConfig config, List<InetAddress> listening, Transports transports,
             Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
-        CredentialStore store = credentials(config, oneTimeUser);
+        MintedUsers minted = new MintedUsers(System::nanoTime);
+        CredentialStore store = minted.over(credentials(config, minted, oneTimeUser));
         AuthSettings auth = authSettings(config);
         Authenticator authenticator = new Authenticator(auth, store,
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
                 new AuthRateLimiter(), clock);
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
-        TurnSettings settings = new TurnSettings(config.realm(), config.softwareAttribute(),
-                config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
-                config.channelLifetime().toSeconds(), config.maxBps(), !config.noUdpRelay());
         ServerCounters counters = new ServerCounters();
         RelayResources relays = new RelayResources(transports, pool,
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
                 new Quotas(config.userQuota(), config.totalQuota()), counters);
-        TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
+        TurnServices services = new TurnServices(new LiveSettings(turnSettings(config)), new AllocationAdmission(),
+                authenticator, relays,
                 new RelayAddresses(config.relayIps(), listening, config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
-        return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0]);
+        return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
+                minted);
+    }
+
+    /** The settings request handling runs with, at start and after each reload. */
+    static TurnSettings turnSettings(ServerConfig config) {
+        return new TurnSettings(config.realm(), config.softwareAttribute(), config.maxAllocateLifetime().toSeconds(),
+                config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), config.maxBps(),
+                !config.noUdpRelay(), config.peerPolicy());
     }
 
     private static AuthSettings authSettings(ServerConfig config) {
@@ -88,7 +98,7 @@ final class ServerContexts {
      * server listens), so the server is usable at once. A Redis store is kept even when empty: it is shared,
      * and its users are added while the servers run.
      */
-    private static CredentialStore credentials(ServerConfig config, OneTimeUser[] oneTimeUser) {
+    private static CredentialStore credentials(ServerConfig config, MintedUsers minted, OneTimeUser[] oneTimeUser) {
         String realm = config.realm();
         if (!config.users().isEmpty() || !config.userKeys().isEmpty()) {
             InMemoryCredentialStore store = new InMemoryCredentialStore();
@@ -128,8 +138,8 @@ final class ServerContexts {
                     + "add users with turnkit user add --realm {}", location.describe(), String.join(", ", otherRealms),
                     realm, otherRealms.get(0), realm);
         }
-        oneTimeUser[0] = new OneTimeUser(realm, location.describe());
-        return oneTimeUser[0].over(store);
+        oneTimeUser[0] = new OneTimeUser(realm, location.describe(), minted);
+        return store;
     }
 
     static String describe(ServerConfig config, ServerContext context) {

@@ -43,7 +43,8 @@ final class AllocationHandler {
 
     private final ClientLink link;
     private final ResponseWriter responses;
-    private final TurnSettings settings;
+    private final LiveSettings settings;
+    private final AllocationAdmission admission;
     private final RelayResources relays;
     private final RelayAddresses relayAddresses;
     private final ServerCounters counters;
@@ -53,6 +54,7 @@ final class AllocationHandler {
         this.link = link;
         this.responses = responses;
         this.settings = server.settings();
+        this.admission = server.admission();
         this.relays = server.relays();
         this.relayAddresses = server.relayAddresses();
         this.counters = server.counters();
@@ -65,6 +67,14 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.ALLOCATION_MISMATCH, auth);
             return;
         }
+        int refusal = admission.refusal();
+        if (refusal != AllocationAdmission.ADMITTED) {
+            refusals.log(RefusalLog.Kind.DRAINING, "{} allocation refused (draining): user {}, client {}", refusal,
+                    auth.username(), TransportAddresses.format(client));
+            responses.error(request, client, refusal, auth);
+            return;
+        }
+        TurnSettings settings = this.settings.get();
         int transport = request.findAttribute(StunAttributeType.REQUESTED_TRANSPORT);
         if (transport < 0) {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
@@ -142,18 +152,19 @@ final class AllocationHandler {
         byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
         request.copyTransactionId(transactionId);
         bindRelay(new PendingAllocate(client, auth, relayIp, port, reserveNext, token < 0 && evenPort < 0,
-                additionalFamily >= 0, lifetimeSeconds(request), transactionId, request.transactionIdHigh(),
-                request.transactionIdLow(), ResponseWriter.hasFingerprint(request)), 1);
+                additionalFamily >= 0, lifetimeSeconds(request, settings), transactionId, request.transactionIdHigh(),
+                request.transactionIdLow(), ResponseWriter.hasFingerprint(request), settings), 1);
     }
 
     /** What an Allocate needs once its relay socket is bound: the request buffer is gone by then. */
     private record PendingAllocate(InetSocketAddress client, AuthResult auth, InetAddress relayIp, int port,
             boolean reserveNext, boolean anyPort, boolean additionalFamilyRefused, long lifetimeSeconds,
-            byte[] transactionId, long transactionIdHigh, int transactionIdLow, boolean fingerprint) {
+            byte[] transactionId, long transactionIdHigh, int transactionIdLow, boolean fingerprint,
+            TurnSettings settings) {
         PendingAllocate withPort(int newPort) {
             return new PendingAllocate(client, auth, relayIp, newPort, reserveNext, anyPort,
                     additionalFamilyRefused, lifetimeSeconds, transactionId, transactionIdHigh, transactionIdLow,
-                    fingerprint);
+                    fingerprint, settings);
         }
     }
 
@@ -163,6 +174,7 @@ final class AllocationHandler {
      */
     private void bindRelay(PendingAllocate pending, int attempt) {
         InetSocketAddress relayed = new InetSocketAddress(pending.relayIp, pending.port);
+        TurnSettings settings = pending.settings;
         RelayAllocation allocation = new RelayAllocation(FiveTuple.of(link.transport(), pending.client,
                 link.localAddress()), pending.auth.username(), settings.realm(), relayed, pending.port, link,
                 seconds(pending.lifetimeSeconds), System.nanoTime(), seconds(settings.permissionLifetimeSeconds()),
@@ -234,7 +246,7 @@ final class AllocationHandler {
         }
         int lifetimeAttribute = request.findAttribute(StunAttributeType.LIFETIME);
         boolean delete = lifetimeAttribute >= 0 && StunAttributes.uint32(request, lifetimeAttribute) == 0;
-        long lifetime = delete ? 0 : lifetimeSeconds(request);
+        long lifetime = delete ? 0 : lifetimeSeconds(request, settings.get());
         if (LOG.isDebugEnabled()) {
             LOG.debug("Refresh of {} by {}: lifetime {} s", TransportAddresses.format(allocation.relayedAddress()),
                     TransportAddresses.format(client), lifetime);
@@ -252,7 +264,7 @@ final class AllocationHandler {
     }
 
     /** RFC 8656 §7.2: the requested LIFETIME, at most the configured maximum, never below the 600 s default. */
-    private long lifetimeSeconds(StunMessage request) {
+    private static long lifetimeSeconds(StunMessage request, TurnSettings settings) {
         int lifetime = request.findAttribute(StunAttributeType.LIFETIME);
         long requested = lifetime < 0 ? TurnSettings.DEFAULT_ALLOCATION_LIFETIME_SECONDS
                 : StunAttributes.uint32(request, lifetime);

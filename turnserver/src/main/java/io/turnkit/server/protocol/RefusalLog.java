@@ -21,7 +21,9 @@ public final class RefusalLog {
         /** 403: a peer the policy does not let the relay reach. */
         FORBIDDEN_PEER,
         /** 486: a user or the server at its allocation quota. */
-        QUOTA
+        QUOTA,
+        /** An Allocate refused while the server drains ({@link AllocationAdmission}). */
+        DRAINING
     }
 
     static final int LINES_PER_SECOND = 10;

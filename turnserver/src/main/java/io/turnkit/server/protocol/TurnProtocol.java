@@ -47,12 +47,12 @@ public final class TurnProtocol {
         this.counters = server.counters();
         this.authenticator = server.authenticator();
         this.validationCounters = server.validation();
-        this.responses = new ResponseWriter(link, server.settings().software());
+        this.responses = new ResponseWriter(link, server.settings().get().software());
         this.binding = new BindingHandler(responses, counters);
         this.allocations = new AllocationHandler(link, responses, server);
-        this.permissions = new PermissionHandler(responses, counters, server.peerPolicy(), server.refusals());
+        this.permissions = new PermissionHandler(responses, counters, server.settings(), server.refusals());
         this.refusals = server.refusals();
-        this.data = new DataHandler(link, counters, server.peerPolicy());
+        this.data = new DataHandler(link, counters, server.settings());
     }
 
     /** A whole frame from the client: a datagram, or one frame cut from a stream. Never throws on bad input. */

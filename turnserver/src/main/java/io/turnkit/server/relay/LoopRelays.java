@@ -2,6 +2,9 @@ package io.turnkit.server.relay;
 
 import java.net.InetSocketAddress;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.netty.util.collection.IntObjectHashMap;
 
 /**
@@ -22,6 +25,20 @@ public final class LoopRelays {
         if (byPort.get(allocation.relayPort()) == allocation) {
             byPort.remove(allocation.relayPort());
         }
+    }
+
+    /** What the admin interface shows of this loop's allocations, copied now. */
+    public List<SessionSnapshot> snapshot(long nowNanos) {
+        List<SessionSnapshot> sessions = new ArrayList<>(byPort.size());
+        for (RelayAllocation allocation : byPort.values()) {
+            sessions.add(SessionSnapshot.of(allocation, nowNanos));
+        }
+        return sessions;
+    }
+
+    /** The allocation of this loop whose relay port is {@code port}, or null. */
+    public RelayAllocation atPort(int port) {
+        return byPort.get(port);
     }
 
     /** The allocation of this loop relayed at {@code address}, or null. */
