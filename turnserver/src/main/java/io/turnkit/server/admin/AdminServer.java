@@ -285,7 +285,7 @@ public final class AdminServer implements AutoCloseable {
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Referrer-Policy", "no-referrer");
         // The page's scripts and styles are its own files: nothing inline, nothing from elsewhere.
-        headers.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+        headers.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

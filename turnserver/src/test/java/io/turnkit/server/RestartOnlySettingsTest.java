@@ -1,0 +1,34 @@
+package io.turnkit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.policy.AddressRange;
+
+class RestartOnlySettingsTest {
+    private static ServerConfig.Builder base() {
+        return ServerConfig.builder().realm("example.org").user("alice", "wonderland");
+    }
+
+    @Test
+    void shouldNameNothingWhenOnlyLiveSettingsChange() {
+        ServerConfig running = base().build();
+        ServerConfig next = base().addDeniedPeerRange(AddressRange.parse("198.51.100.0/24")).userQuota(3)
+                .maxBps(1000).build();
+
+        assertEquals(List.of(), RestartOnlySettings.changed(running, next));
+    }
+
+    @Test
+    void shouldNameTheSettingsThatNeedARestart() {
+        ServerConfig running = base().build();
+        ServerConfig next = ServerConfig.builder().realm("example.com").user("alice", "rabbit").listeningPort(3479)
+                .build();
+
+        assertEquals(List.of("listening-port", "realm", "user"), RestartOnlySettings.changed(running, next));
+    }
+}
