@@ -1,7 +1,6 @@
 package io.turnkit.server;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +13,9 @@ import io.turnkit.server.config.ServerConfig;
  * The settings a reload cannot apply to a running server, by coturn's option names: what binds sockets
  * (addresses, ports, TLS files and listeners), what every allocation and nonce already carries (realm,
  * credential mechanism and store, relay addresses), and what only the start reads (pid file, server name, the
- * admin interface). A reload applies the rest (peer policy, quotas, lifetimes, bandwidth, UDP relaying; the log
- * settings are the command's) and names these, when they changed, in one log line.
+ * admin interface). A reload applies the rest (peer policy, quotas, lifetimes, bandwidth, UDP relaying, static
+ * users and REST API secrets; the log settings are the command's) and names these, when they changed, in one log
+ * line.
  */
 final class RestartOnlySettings {
     private static final Map<String, Function<ServerConfig, Object>> SETTINGS = new TreeMap<>(Map.ofEntries(
@@ -35,9 +35,8 @@ final class RestartOnlySettings {
             Map.entry("realm", ServerConfig::realm),
             Map.entry("lt-cred-mech", ServerConfig::ltCredMech),
             Map.entry("use-auth-secret", ServerConfig::useAuthSecret),
-            Map.entry("static-auth-secret", ServerConfig::staticAuthSecrets),
             Map.entry("rest-api-separator", ServerConfig::restApiSeparator),
-            Map.entry("user", RestartOnlySettings::users),
+            Map.entry("user", RestartOnlySettings::userKinds),
             Map.entry("userdb", ServerConfig::credentialStore),
             Map.entry("stale-nonce", ServerConfig::staleNonce),
             Map.entry("no-udp", ServerConfig::noUdp),
@@ -65,10 +64,11 @@ final class RestartOnlySettings {
         return changed;
     }
 
-    /** Users and their keys, comparable: a key is a byte array, whose equals is identity. */
-    private static Map<String, String> users(ServerConfig config) {
-        Map<String, String> users = new TreeMap<>(config.users());
-        config.userKeys().forEach((name, key) -> users.put(name, "0x" + HexFormat.of().formatHex(key)));
-        return users;
+    /**
+     * Which kinds of --user the settings have (with passwords, with MD5 keys): users come and go live, but with
+     * none the store is the user database, and MD5 keys alone make the server offer MD5 only.
+     */
+    private static List<Boolean> userKinds(ServerConfig config) {
+        return List.of(config.users().isEmpty(), config.userKeys().isEmpty());
     }
 }

@@ -5,6 +5,7 @@ import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.store.credential.CredentialStore;
+import io.turnkit.store.credential.InMemoryCredentialStore;
 import io.turnkit.stun.StunValidation;
 
 /**
@@ -13,9 +14,10 @@ import io.turnkit.stun.StunValidation;
  *
  * @param oneTimeUser the user made for this run when nobody else may log in, or null
  * @param minted      the users the server makes for itself, answered before the store
+ * @param staticUsers the users of --user options, or null when users come from the user database
  */
 record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
-        OneTimeUser oneTimeUser, MintedUsers minted) {
+        OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {

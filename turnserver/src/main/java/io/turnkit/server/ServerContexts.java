@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +55,8 @@ final class ServerContexts {
             Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
         MintedUsers minted = new MintedUsers(System::nanoTime);
-        CredentialStore store = minted.over(credentials(config, minted, oneTimeUser));
+        CredentialStore configured = credentials(config, minted, oneTimeUser);
+        CredentialStore store = minted.over(configured);
         AuthSettings auth = authSettings(config);
         Authenticator authenticator = new Authenticator(auth, store,
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
@@ -70,7 +72,7 @@ final class ServerContexts {
                         config.allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
-                minted);
+                minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null);
     }
 
     /** The settings request handling runs with, at start and after each reload. */
@@ -102,13 +104,7 @@ final class ServerContexts {
         String realm = config.realm();
         if (!config.users().isEmpty() || !config.userKeys().isEmpty()) {
             InMemoryCredentialStore store = new InMemoryCredentialStore();
-            Instant now = Instant.now();
-            for (Map.Entry<String, String> user : config.users().entrySet()) {
-                store.putUser(UserKeys.fromPassword(realm, user.getKey(), user.getValue(), now));
-            }
-            for (Map.Entry<String, byte[]> user : config.userKeys().entrySet()) {
-                store.putUser(new UserKeys(realm, user.getKey(), user.getValue(), null, now));
-            }
+            replaceStaticUsers(store, config, realm);
             return store;
         }
         StoreLocation location = config.credentialStore();
@@ -140,6 +136,29 @@ final class ServerContexts {
         }
         oneTimeUser[0] = new OneTimeUser(realm, location.describe(), minted);
         return store;
+    }
+
+    /**
+     * Makes {@code store} hold the users of {@code config}'s --user options, and nobody else: at start, and at a
+     * reload that keeps users on the command line or in the config file. Each user is replaced whole, so a
+     * request sees a user's old keys or new ones.
+     */
+    static void replaceStaticUsers(InMemoryCredentialStore store, ServerConfig config, String realm) {
+        Instant now = Instant.now();
+        Map<String, UserKeys> users = new LinkedHashMap<>();
+        for (Map.Entry<String, String> user : config.users().entrySet()) {
+            UserKeys keys = UserKeys.fromPassword(realm, user.getKey(), user.getValue(), now);
+            users.put(keys.username(), keys);
+        }
+        for (Map.Entry<String, byte[]> user : config.userKeys().entrySet()) {
+            users.put(user.getKey(), new UserKeys(realm, user.getKey(), user.getValue(), null, now));
+        }
+        for (UserKeys held : store.users()) {
+            if (!users.containsKey(held.username())) {
+                store.deleteUser(held.realm(), held.username());
+            }
+        }
+        users.values().forEach(store::putUser);
     }
 
     static String describe(ServerConfig config, ServerContext context) {

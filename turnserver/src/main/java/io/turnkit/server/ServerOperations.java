@@ -191,7 +191,8 @@ final class ServerOperations implements ServerAdmin {
 
     /**
      * Applies what may change live of {@code next} and keeps the rest: the settings every event loop reads at its
-     * next request, the quotas. Returns the options that changed but need a restart.
+     * next request, the quotas, the static REST API secrets and users. Returns the options that changed but need a
+     * restart.
      */
     synchronized List<String> reload(ServerConfig next) {
         List<String> restartOnly = RestartOnlySettings.changed(started, next);
@@ -202,6 +203,10 @@ final class ServerOperations implements ServerAdmin {
                 fresh.maxAllocateLifetimeSeconds(), fresh.permissionLifetimeSeconds(), fresh.channelLifetimeSeconds(),
                 fresh.maxBps(), fresh.udpRelay(), fresh.peerPolicy()));
         services().relays().quotas().limit(next.userQuota(), next.totalQuota());
+        services().authenticator().staticSecrets(next.staticAuthSecrets());
+        if (context.staticUsers() != null && !restartOnly.contains("user")) {
+            ServerContexts.replaceStaticUsers(context.staticUsers(), next, started.realm());
+        }
         config = next;
         return restartOnly;
     }
