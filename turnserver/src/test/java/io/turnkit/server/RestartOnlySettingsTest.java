@@ -28,6 +28,8 @@ class RestartOnlySettingsTest {
         ServerConfig running = base().build();
         ServerConfig next = ServerConfig.builder().realm("example.com").listeningPort(3479).build();
 
-        assertEquals(List.of("listening-port", "lt-cred-mech", "realm", "user"), RestartOnlySettings.changed(running, next));
+        // The server name is the realm unless given.
+        assertEquals(List.of("listening-port", "lt-cred-mech", "realm", "server-name", "user"),
+                RestartOnlySettings.changed(running, next));
     }
 }
