@@ -1,5 +1,6 @@
 package io.turnkit.store;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +72,11 @@ public final class Quotas {
     /** How many allocations are counted in all. */
     public int total() {
         return total.get();
+    }
+
+    /** Every user holding allocations now, with how many: a read-only view that changes as they do. */
+    public Map<String, Integer> byUser() {
+        return Collections.unmodifiableMap(byUser);
     }
 
     /** How many allocations the user holds. */

@@ -1,6 +1,7 @@
 package io.turnkit.cli;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +11,7 @@ import java.util.stream.Collectors;
 
 import io.turnkit.cli.conf.ServeOption;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.transport.TransportAddresses;
 
 /**
  * What a configuration sets each of serve's options to, defaults included, as {@code turnkit config check} prints
@@ -36,8 +38,13 @@ final class EffectiveSettings {
         return switch (option) {
             case LISTENING_IP -> addresses(config.listeningIps(), "(every address)");
             case LISTENING_PORT -> Integer.toString(config.listeningPort());
+            case ALT_LISTENING_PORT -> config.rfc5780() ? Integer.toString(config.altListeningPort()) : NONE;
+            case RFC5780 -> onOff(config.rfc5780());
+            case NO_RFC5780 -> onOff(!config.rfc5780());
             case TLS_LISTENING_PORT -> Integer.toString(config.tlsListeningPort());
             case NO_TLS -> onOff(config.noTls());
+            case NO_DTLS -> onOff(config.noDtls());
+            case DTLS -> onOff(!config.noDtls());
             case CERT -> config.cert() == null ? "(self-signed, made at start)" : config.cert().toString();
             case PKEY -> config.pkey() == null ? NONE : config.pkey().toString();
             case PKEY_PWD -> config.pkeyPwd() == null ? NONE : SET;
@@ -79,6 +86,8 @@ final class EffectiveSettings {
             case NO_TCP_RELAY -> onOff(config.noTcpRelay());
             case KEEP_ADDRESS_FAMILY -> onOff(config.keepAddressFamily());
             case ALLOCATION_DEFAULT_ADDRESS_FAMILY -> config.allocationDefaultAddressFamily().toString();
+            case ALTERNATE_SERVER -> servers(config.alternateServers());
+            case TLS_ALTERNATE_SERVER -> servers(config.tlsAlternateServers());
             case SERVER_NAME -> config.serverName();
             case PIDFILE -> config.pidfile() == null ? NONE : config.pidfile().toString();
             case LOG_FILE -> config.logFile() == null ? "(stderr)" : config.logFile();
@@ -92,6 +101,12 @@ final class EffectiveSettings {
             case WEB_ADMIN_TOKEN_FILE -> config.admin().tokenFile() == null ? "(a random token made at start)"
                     : config.admin().tokenFile().toString();
             case DRAIN_TIMEOUT -> seconds(config.admin().drainTimeout());
+            case PROMETHEUS -> onOff(config.metrics().enabled());
+            case PROMETHEUS_ADDRESS -> config.metrics().address() == null ? "(every address)"
+                    : config.metrics().address().getHostAddress();
+            case PROMETHEUS_PORT -> Integer.toString(config.metrics().port());
+            case PROMETHEUS_PATH -> config.metrics().path();
+            case PROMETHEUS_USERNAME_LABELS -> onOff(config.metrics().usernameLabels());
         };
     }
 
@@ -106,6 +121,11 @@ final class EffectiveSettings {
     private static String addresses(List<InetAddress> addresses, String whenEmpty) {
         return addresses.isEmpty() ? whenEmpty
                 : addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+    }
+
+    private static String servers(List<InetSocketAddress> servers) {
+        return servers.isEmpty() ? NONE
+                : servers.stream().map(TransportAddresses::format).collect(Collectors.joining(", "));
     }
 
     private static String joined(Collection<?> values) {

@@ -43,6 +43,20 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldAcceptThePackagedSampleFileWithoutAWarning() {
+        TurnkitRun run = check(Path.of("..", "packaging", "turnserver.conf"));
+
+        List<String> lines = run.out().lines().toList();
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("", run.err(), "no option ignored or refused");
+        assertTrue(lines.contains("realm = turn.example.com"), run.describe());
+        assertTrue(lines.contains("use-auth-secret = on"), run.describe());
+        assertTrue(lines.contains("prometheus = on"), run.describe());
+        assertTrue(lines.contains("prometheus-address = 127.0.0.1"), run.describe());
+        assertTrue(lines.contains("prometheus-port = 9641"), run.describe());
+    }
+
+    @Test
     void shouldNeverPrintPasswordsKeysOrSecrets() throws IOException {
         TurnkitRun run = check(file("realm=example.org", "user=alice:wonderland",
                 "user=bob:0x0123456789abcdef0123456789abcdef", "static-auth-secret=hush"));

@@ -80,7 +80,7 @@ class AdminInterfaceTest {
             String sessions = admin.ok("GET", "/api/sessions");
             assertTrue(sessions.contains("\"id\":" + id + ","), sessions);
             assertTrue(sessions.contains("\"user\":\"alice\""), sessions);
-            assertTrue(sessions.contains("\"relayed\":\"127.0.0.1:" + id + "\""), sessions);
+            assertTrue(sessions.contains("\"relayed\":[\"127.0.0.1:" + id + "\"]"), sessions);
             assertTrue(sessions.contains("\"peers\":[\"127.0.0.1\"]"), sessions);
             assertTrue(sessions.contains("\"toPeers\":{\"bytes\":17,\"packets\":1}"), sessions);
             assertTrue(sessions.contains("\"toClient\":{\"bytes\":17,\"packets\":1}"), sessions);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * IPv6 clients of a dual-stack server (127.0.0.1 and ::1, relaying from both), against the real jar: a client
- * over IPv6 that names no family gets an IPv4 relay (RFC 8656 §7.1, as coturn), and a client asking for an
- * IPv6 relay with REQUESTED-ADDRESS-FAMILY gets one.
+ * over IPv6 that names no family gets an IPv4 relay (RFC 8656 §7.1, as coturn), a client asking for an
+ * IPv6 relay with REQUESTED-ADDRESS-FAMILY gets one, over IPv4 or IPv6, and a client asking for both
+ * (ADDITIONAL-ADDRESS-FAMILY, RFC 8656 §7.2) gets a dual allocation.
  */
 class Ipv6ClientTest {
     private static final String USER = "alice";
@@ -47,6 +48,27 @@ class Ipv6ClientTest {
 
         report.assertAllDelivered(40 * MESSAGES, server.describe());
         assertTrue(report.output().contains("Received relay addr: ::1:"), report.describe());
+    }
+
+    @Test
+    void shouldRelayForUclientOverIpv6BetweenIpv6RelaysWithoutLoss() {
+        UclientReport report = TurnutilsUclient.runOverIpv6(server, List.of("-x", "-y", "-m", "40", "-v",
+                "-n", Integer.toString(MESSAGES), "-u", USER, "-w", PASSWORD));
+
+        report.assertAllDelivered(40 * MESSAGES, server.describe());
+        assertTrue(report.output().contains("IPv6. Connected to: ::1:" + server.port()), report.describe());
+        assertTrue(report.output().contains("Received relay addr: ::1:"), report.describe());
+    }
+
+    @Test
+    void shouldRelayBetweenTheDualAllocationsUclientAsksForWithoutLoss() {
+        // -Z: coturn's dual allocation, an IPv4 and an IPv6 relayed address in one Allocate.
+        UclientReport report = TurnutilsUclient.run(server, List.of("-Z", "-y", "-m", "10", "-v",
+                "-n", Integer.toString(MESSAGES), "-u", USER, "-w", PASSWORD));
+
+        report.assertAllDelivered(10 * MESSAGES, server.describe());
+        assertTrue(server.output().matches("(?s).*allocation created: user alice, client 127\\.0\\.0\\.\\d+:\\d+ "
+                + "over udp, relayed 127\\.0\\.0\\.1:\\d+ and \\[::1\\]:\\d+.*"), server.describe());
     }
 
     @Test

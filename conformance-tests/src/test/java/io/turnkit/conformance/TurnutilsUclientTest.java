@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * coturn's own test client, turnutils_uclient, relaying through turnkit: every message it sends comes back,
- * none lost, with long-term credentials and with TURN REST API credentials; a wrong password or secret gets no
- * allocation.
+ * coturn's own test client, turnutils_uclient, relaying through turnkit over UDP, TCP, TLS and DTLS: every
+ * message it sends comes back, none lost, with long-term credentials and with TURN REST API credentials; a wrong
+ * password or secret gets no allocation.
  */
 class TurnutilsUclientTest {
     private static final String USER = "alice";
@@ -90,6 +90,21 @@ class TurnutilsUclientTest {
     void shouldRelayOverTlsOnThePlainPortWithoutLoss() {
         // One port for turn: and turns:, told apart by the first bytes of each connection.
         TurnutilsUclient.run(longTermServer, throughPeer("-t", "-S", "-s", "-u", USER, "-w", PASSWORD))
+                .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+    }
+
+    @Test
+    void shouldRelayChannelDataOverDtlsOnTheTlsPortWithoutLoss() {
+        // -S without -t: DTLS over UDP (RFC 8656 §3.1), to the TLS port's UDP side, as coturn serves it.
+        TurnutilsUclient.run(longTermServer, longTermServer.tlsPort(),
+                        throughPeer("-S", "-l", "1001", "-u", USER, "-w", PASSWORD))
+                .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
+    }
+
+    @Test
+    void shouldRelayOverDtlsOnThePlainPortWithoutLoss() {
+        // DTLS, STUN and ChannelData on one UDP port, told apart by the first byte of each datagram (RFC 7983 §7).
+        TurnutilsUclient.run(longTermServer, throughPeer("-S", "-s", "-u", USER, "-w", PASSWORD))
                 .assertAllDelivered(2 * MESSAGES, longTermServer.describe());
     }
 

@@ -8,7 +8,10 @@ import java.util.function.Consumer;
 import io.turnkit.server.TurnServer;
 import io.turnkit.server.config.ServerConfig;
 
-/** An in-process turnkit server on 127.0.0.1, UDP and TCP on one free port, with one user. */
+/**
+ * An in-process turnkit server on 127.0.0.1, UDP and TCP on one free port and TLS on another (with a self-signed
+ * certificate unless the settings name one), with one user.
+ */
 public final class LocalTurnServer implements AutoCloseable {
     public static final String USER = "alice";
     public static final String PASSWORD = "wonderland";
@@ -39,6 +42,11 @@ public final class LocalTurnServer implements AutoCloseable {
 
     public InetSocketAddress tcp() {
         return server.listeningAddresses(false).get(0);
+    }
+
+    /** The TLS port (RFC 8656 §3.1: TURN over TLS), on a free port of its own. */
+    public InetSocketAddress tls() {
+        return server.tlsListeningAddresses().get(0);
     }
 
     public TurnServer server() {

@@ -37,6 +37,12 @@ public final class StunAttributeType {
     public static final int ADDITIONAL_ADDRESS_FAMILY = 0x8000;
     public static final int ADDRESS_ERROR_CODE = 0x8001;
     public static final int ICMP = 0x8004;
+    /**
+     * ADDITIONAL-ADDRESS-FAMILY and ADDRESS-ERROR-CODE as coturn's clients still send and read them: the codes of
+     * the drafts before RFC 8656 assigned 0x8000 and 0x8001 (coturn's turnutils_uclient -Z sends 0x8032).
+     */
+    public static final int LEGACY_ADDITIONAL_ADDRESS_FAMILY = 0x8032;
+    public static final int LEGACY_ADDRESS_ERROR_CODE = 0x8033;
 
     // RFC 8445 §16.1 (ICE)
     public static final int PRIORITY = 0x0024;
@@ -129,6 +135,8 @@ public final class StunAttributeType {
             case ADDITIONAL_ADDRESS_FAMILY: return "ADDITIONAL-ADDRESS-FAMILY";
             case ADDRESS_ERROR_CODE: return "ADDRESS-ERROR-CODE";
             case ICMP: return "ICMP";
+            case LEGACY_ADDITIONAL_ADDRESS_FAMILY: return "LEGACY-ADDITIONAL-ADDRESS-FAMILY";
+            case LEGACY_ADDRESS_ERROR_CODE: return "LEGACY-ADDRESS-ERROR-CODE";
             case PRIORITY: return "PRIORITY";
             case USE_CANDIDATE: return "USE-CANDIDATE";
             case ICE_CONTROLLED: return "ICE-CONTROLLED";

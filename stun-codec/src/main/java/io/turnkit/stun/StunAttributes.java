@@ -96,6 +96,7 @@ public final class StunAttributes {
             case StunAttributeType.LIFETIME:
             case StunAttributeType.REQUESTED_ADDRESS_FAMILY:
             case StunAttributeType.ADDITIONAL_ADDRESS_FAMILY:
+            case StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY:
             case StunAttributeType.REQUESTED_TRANSPORT:
             case StunAttributeType.PRIORITY:
             case StunAttributeType.CHANGE_REQUEST:
@@ -116,6 +117,7 @@ public final class StunAttributes {
                 return length == UserHash.LENGTH;
             case StunAttributeType.ERROR_CODE:
             case StunAttributeType.ADDRESS_ERROR_CODE:
+            case StunAttributeType.LEGACY_ADDRESS_ERROR_CODE:
                 return length >= 4;
             case StunAttributeType.PASSWORD_ALGORITHM:
                 return length >= 4 && length >= 4 + m.buffer().getUnsignedShort(valueOffset(attr) + 2);
@@ -169,6 +171,15 @@ public final class StunAttributes {
     /** RESERVATION-TOKEN (RFC 8656 §18.9): 8 opaque bytes; 0 if malformed. */
     public static long reservationToken(StunMessage m, int attr) {
         return uint64(m, attr);
+    }
+
+    /**
+     * CHANGE-REQUEST (RFC 5780 §7.2): its "change IP" and "change port" flags ({@link #CHANGE_IP}, {@link
+     * #CHANGE_PORT}), the other bits being unused; -1 if malformed.
+     */
+    public static int changeRequest(StunMessage m, int attr) {
+        long value = uint32(m, attr);
+        return value < 0 ? -1 : (int) value & (CHANGE_IP | CHANGE_PORT);
     }
 
     /** RESPONSE-PORT (RFC 5780 §7.5): port in the upper 16 bits; -1 if malformed. */

@@ -197,6 +197,16 @@ public final class StunMessageEncoder {
         return endAttribute(attr);
     }
 
+    /**
+     * PADDING (RFC 5780 §7.6) of {@code length} zero bytes, written without an intermediate array: its value
+     * does not matter, only the size it gives the message.
+     */
+    public StunMessageEncoder addPadding(int length) {
+        int attr = beginAttribute(StunAttributeType.PADDING, length);
+        out.writeZero(length);
+        return endAttribute(attr);
+    }
+
     /** An attribute without value (DONT-FRAGMENT, USE-CANDIDATE). */
     public StunMessageEncoder addEmpty(int type) {
         return endAttribute(beginAttribute(type, 0));
@@ -209,7 +219,12 @@ public final class StunMessageEncoder {
 
     /** ADDRESS-ERROR-CODE (RFC 8656 §18.12): the family the error is about, then as ERROR-CODE. */
     public StunMessageEncoder addAddressErrorCode(int family, int code, String reason) {
-        return addErrorCode(StunAttributeType.ADDRESS_ERROR_CODE, family, code, reason);
+        return addAddressErrorCode(StunAttributeType.ADDRESS_ERROR_CODE, family, code, reason);
+    }
+
+    /** ADDRESS-ERROR-CODE of {@code type}: RFC 8656's, or {@link StunAttributeType#LEGACY_ADDRESS_ERROR_CODE}. */
+    public StunMessageEncoder addAddressErrorCode(int type, int family, int code, String reason) {
+        return addErrorCode(type, family, code, reason);
     }
 
     private StunMessageEncoder addErrorCode(int type, int family, int code, String reason) {

@@ -120,7 +120,8 @@ class AttributeRoundTripTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {StunAttributeType.REQUESTED_ADDRESS_FAMILY, StunAttributeType.ADDITIONAL_ADDRESS_FAMILY})
+    @ValueSource(ints = {StunAttributeType.REQUESTED_ADDRESS_FAMILY, StunAttributeType.ADDITIONAL_ADDRESS_FAMILY,
+            StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY})
     void shouldRoundTripAddressFamily(int type) {
         int attr = roundTrip(e -> e.addAddressFamily(type, AddressAttribute.FAMILY_IPV6));
         assertEquals(AddressAttribute.FAMILY_IPV6, StunAttributes.addressFamily(message, attr));
@@ -133,6 +134,34 @@ class AttributeRoundTripTest {
         assertEquals(reserve, StunAttributes.evenPortReserve(message, attr));
         assertEquals(1, StunAttributes.valueLength(message, attr));
         assertTrue(StunAttributes.hasValidLength(message, attr));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, StunAttributes.CHANGE_IP, StunAttributes.CHANGE_PORT,
+        StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT})
+    void shouldReadTheChangeRequestFlags(int flags) {
+        // RFC 5780 §7.2: bits other than A and B are unused, and ignored.
+        int attr = roundTrip(e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, 0xFFFF_FF00L | flags));
+        assertEquals(flags, StunAttributes.changeRequest(message, attr));
+    }
+
+    @Test
+    void shouldReadAMalformedChangeRequestAsMinusOne() {
+        int attr = roundTrip(e -> e.addBytes(StunAttributeType.CHANGE_REQUEST, new byte[2]));
+        assertEquals(-1, StunAttributes.changeRequest(message, attr));
+        assertFalse(StunAttributes.hasValidLength(message, attr));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3, 4, 1497})
+    void shouldPadToTheLengthAskedAndTheNextWordBoundary(int length) {
+        int attr = roundTrip(e -> e.addPadding(length).addUint32(StunAttributeType.LIFETIME, 7));
+        assertEquals(StunAttributeType.PADDING, StunAttributes.type(message, attr));
+        assertEquals(length, StunAttributes.valueLength(message, attr));
+        assertTrue(StunAttributes.valueEquals(message, attr, new byte[length]));
+        int next = StunAttributes.next(out, attr);
+        assertEquals(StunAttributes.HEADER_LENGTH + StunAttributes.paddedLength(length), next - attr);
+        assertEquals(7, StunAttributes.uint32(message, next));
     }
 
     @Test
@@ -201,10 +230,13 @@ class AttributeRoundTripTest {
         }
     }
 
-    @Test
-    void shouldRoundTripAddressErrorCode() {
-        int attr = roundTrip(e -> e.addAddressErrorCode(AddressAttribute.FAMILY_IPV6,
+    @ParameterizedTest
+    @ValueSource(ints = {StunAttributeType.ADDRESS_ERROR_CODE, StunAttributeType.LEGACY_ADDRESS_ERROR_CODE})
+    void shouldRoundTripAddressErrorCode(int type) {
+        int attr = roundTrip(e -> e.addAddressErrorCode(type, AddressAttribute.FAMILY_IPV6,
             StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "no IPv6"));
+        assertEquals(type, StunAttributes.type(message, attr));
+        assertTrue(StunAttributes.hasValidLength(message, attr));
         assertEquals(AddressAttribute.FAMILY_IPV6, StunAttributes.addressErrorFamily(message, attr));
         assertEquals(440, StunAttributes.errorCode(message, attr));
         assertEquals("no IPv6", StunAttributes.errorReason(message, attr));
@@ -269,7 +301,7 @@ class AttributeRoundTripTest {
                 declared++;
             }
         }
-        assertEquals(42, declared);
+        assertEquals(44, declared);
         assertEquals("0x7F01", StunAttributeType.name(0x7F01));
         assertFalse(StunAttributeType.isKnown(0x7F01));
     }
@@ -282,7 +314,7 @@ class AttributeRoundTripTest {
             .filter(t -> t != StunAttributeType.FINGERPRINT && t != StunAttributeType.MESSAGE_INTEGRITY
                 && t != StunAttributeType.MESSAGE_INTEGRITY_SHA256)
             .toArray();
-        assertEquals(39, types.length);
+        assertEquals(41, types.length);
         roundTrip(e -> {
             for (int type : types) {
                 e.addBytes(type, new byte[] {(byte) type});

@@ -13,7 +13,7 @@ import io.turnkit.server.config.ServerConfig;
  * The settings a reload cannot apply to a running server, by coturn's option names: what binds sockets
  * (addresses, ports, TLS files and listeners), what every allocation and nonce already carries (realm,
  * credential mechanism and store, relay addresses), and what only the start reads (pid file, server name, the
- * admin interface). A reload applies the rest (peer policy, quotas, lifetimes, bandwidth, UDP relaying, static
+ * admin interface, the metrics endpoint, the alternate servers). A reload applies the rest (peer policy, quotas, lifetimes, bandwidth, UDP relaying, static
  * users and REST API secrets; the log settings are the command's) and names these, when they changed, in one log
  * line.
  */
@@ -23,6 +23,15 @@ final class RestartOnlySettings {
             Map.entry("listening-port", ServerConfig::listeningPort),
             Map.entry("tls-listening-port", ServerConfig::tlsListeningPort),
             Map.entry("no-tls", ServerConfig::noTls),
+            Map.entry("no-dtls", ServerConfig::noDtls),
+            Map.entry("alt-listening-port", ServerConfig::altListeningPort),
+            Map.entry("alternate-server", ServerConfig::alternateServers),
+            Map.entry("tls-alternate-server", ServerConfig::tlsAlternateServers),
+            Map.entry("prometheus", config -> config.metrics().enabled()),
+            Map.entry("prometheus-address", config -> config.metrics().address()),
+            Map.entry("prometheus-port", config -> config.metrics().port()),
+            Map.entry("prometheus-path", config -> config.metrics().path()),
+            Map.entry("prometheus-username-labels", config -> config.metrics().usernameLabels()),
             Map.entry("cert", ServerConfig::cert),
             Map.entry("pkey", ServerConfig::pkey),
             Map.entry("pkey-pwd", ServerConfig::pkeyPwd),

@@ -2,6 +2,7 @@ package io.turnkit.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,15 +20,20 @@ import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpConnections;
+import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.AllocationAdmission;
+import io.turnkit.server.protocol.AlternateServers;
 import io.turnkit.server.protocol.LiveSettings;
 import io.turnkit.server.protocol.RefusalLog;
+import io.turnkit.server.protocol.ResponseOrigins;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
+import io.turnkit.server.relay.EphemeralPortRange;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayResources;
+import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.store.Quotas;
 import io.turnkit.store.RelayPortPool;
@@ -62,7 +68,11 @@ final class ServerContexts {
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
                 new AuthRateLimiter(), clock);
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
+        EphemeralPortRange.overlapWarning(EphemeralPortRange.LINUX, config.minPort(), config.maxPort())
+                .ifPresent(LOG::warn);
         ServerCounters counters = new ServerCounters();
+        UdpListeners udpListeners = config.rfc5780()
+                ? new UdpListeners(listening, config.listeningPort(), config.altListeningPort()) : null;
         RelayResources relays = new RelayResources(transports, pool,
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
                 new Quotas(config.userQuota(), config.totalQuota()), counters);
@@ -70,9 +80,11 @@ final class ServerContexts {
                 authenticator, relays,
                 new RelayAddresses(config.relayIps(), listening, config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
-                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
+                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime),
+                AlternateServers.of(config.alternateServers(), config.tlsAlternateServers()),
+                udpListeners != null ? udpListeners : ResponseOrigins.NONE);
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
-                minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null);
+                minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null, udpListeners);
     }
 
     /** The settings request handling runs with, at start and after each reload. */
@@ -80,6 +92,13 @@ final class ServerContexts {
         return new TurnSettings(config.realm(), config.softwareAttribute(), config.maxAllocateLifetime().toSeconds(),
                 config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), config.maxBps(),
                 !config.noUdpRelay(), config.peerPolicy());
+    }
+
+    private static void alternates(StringBuilder line, String transport, List<InetSocketAddress> servers) {
+        if (!servers.isEmpty()) {
+            line.append("; ").append(transport).append("Allocate requests redirected (300) to ")
+                    .append(String.join(", ", servers.stream().map(TransportAddresses::format).toList()));
+        }
     }
 
     private static AuthSettings authSettings(ServerConfig config) {
@@ -184,6 +203,11 @@ final class ServerContexts {
         if (!config.deniedPeerRanges().isEmpty()) {
             line.append(", denied ").append(config.deniedPeerRanges());
         }
+        if (config.rfc5780()) {
+            line.append("; RFC 5780 NAT behavior discovery, alternate port ").append(config.altListeningPort());
+        }
+        alternates(line, "", config.alternateServers());
+        alternates(line, "TLS ", config.tlsAlternateServers());
         return line.toString();
     }
 }

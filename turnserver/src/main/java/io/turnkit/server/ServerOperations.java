@@ -24,6 +24,7 @@ import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.RestApiCredentials;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.SessionSnapshot;
@@ -77,12 +78,15 @@ final class ServerOperations implements ServerAdmin {
 
     @Override
     public ServerStatus status() {
+        ServerCounters counters = services().counters();
         String version = TurnServer.class.getPackage().getImplementationVersion();
         return new ServerStatus(version == null ? "dev" : version,
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), listeners.get(),
                 services().relays().quotas().total(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                Runtime.getRuntime().availableProcessors(), services().counters().get(ServerCounter.RELAYED_TO_PEER),
-                services().counters().get(ServerCounter.RELAYED_TO_CLIENT), services().admission().draining());
+                Runtime.getRuntime().availableProcessors(),
+                counters.get(ServerCounter.CHANNEL_DATA_TO_PEER) + counters.get(ServerCounter.SEND_TO_PEER),
+                counters.get(ServerCounter.CHANNEL_DATA_TO_CLIENT) + counters.get(ServerCounter.DATA_TO_CLIENT),
+                services().admission().draining());
     }
 
     /** Snapshot per loop: each event loop copies its own allocations as a task on its queue. */

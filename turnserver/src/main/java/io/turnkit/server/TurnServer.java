@@ -1,7 +1,6 @@
 package io.turnkit.server;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +20,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
@@ -31,11 +31,13 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpClientLink;
 import io.turnkit.server.link.UdpClientLink;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.BindFailure;
 import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.server.transport.TransportAddresses;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpPortClaim;
 import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.dtls.DtlsHandshakes;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.server.transport.tls.ServerCertificate;
 import io.turnkit.server.transport.tls.StreamDemultiplexer;
@@ -51,34 +53,46 @@ public final class TurnServer implements AutoCloseable {
     private static final int ANY_PORT_ATTEMPTS = 5;
     /** How often the certificate files are checked for a renewal. */
     private static final int CERTIFICATE_POLL_SECONDS = 2;
+    /** How long a DTLS cookie secret is used (RFC 6347 §4.2.1: change it often). */
+    private static final int COOKIE_SECRET_MINUTES = 10;
 
     private final EventLoopGroup group;
     private final ServerContext context;
     private final Listeners listeners;
     private final ServerCertificate certificate;
     private final ServerOperations operations;
+    /** Null with no-dtls. */
+    private final DtlsHandshakes dtls;
+    /** The Prometheus endpoint, or null without {@code prometheus}. */
+    private final ServerMetrics metrics;
     private AdminServer admin;
     private volatile String closeReason;
 
     private TurnServer(ServerConfig config, EventLoopGroup group, ServerContext context, Listeners listeners,
-            ServerCertificate certificate, Clock clock) {
+            ServerCertificate certificate, DtlsHandshakes dtls, ServerMetrics metrics, Clock clock) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
         this.certificate = certificate;
+        this.dtls = dtls;
+        this.metrics = metrics;
         this.operations = new ServerOperations(config, group, context, this::listenerNames, this::turnAddresses,
                 this::closeBecause, clock);
     }
 
-    /** The sockets clients reach the server on. */
-    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<Channel> tls) {
+    /**
+     * The sockets clients reach the server on: on the listening port, and on the TLS port (TCP for TLS, UDP for
+     * DTLS; each takes the plain protocols too).
+     */
+    private record Listeners(List<UdpSocket> udp, List<Channel> tcp, List<UdpSocket> dtls, List<Channel> tls) {
         Listeners() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         void addAll(Listeners more) {
             udp.addAll(more.udp);
             tcp.addAll(more.tcp);
+            dtls.addAll(more.dtls);
             tls.addAll(more.tls);
         }
 
@@ -86,8 +100,13 @@ public final class TurnServer implements AutoCloseable {
         void close(int seconds) {
             udp.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tcp.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
+            dtls.forEach(socket -> socket.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
             tls.forEach(channel -> channel.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
         }
+    }
+
+    /** What one port takes: UDP (plain and DTLS) and TCP (plain and TLS) sockets, or either alone. */
+    private record PortListeners(boolean udp, boolean tcp, boolean tlsPort) {
     }
 
     /**
@@ -114,31 +133,60 @@ public final class TurnServer implements AutoCloseable {
         Listeners listeners = new Listeners();
         ServerContext context;
         ServerCertificate certificate;
+        DtlsHandshakes dtls = null;
+        ServerMetrics metrics = null;
         try {
             List<InetAddress> addresses = listeningAddresses(config.listeningIps());
             context = ServerContexts.create(config, addresses, transports, limits, clock);
-            certificate = config.noTls() ? null : serverCertificate(config, addresses);
-            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits, certificate, config.proxyProtocol());
-            for (InetAddress address : addresses) {
-                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), config, threads,
-                        transports, group, context, tcp));
-                if (certificate != null && (config.tlsListeningPort() == 0
-                        || config.tlsListeningPort() != config.listeningPort())) {
-                    InetSocketAddress tls = new InetSocketAddress(address, config.tlsListeningPort());
-                    listeners.tls().add(bind("tls", tls, tcp.bind(tls)).channel());
+            certificate = config.noTls() && config.noDtls() ? null : serverCertificate(config, addresses);
+            if (!config.noDtls()) {
+                dtls = new DtlsHandshakes(certificate, limits.maxDtlsHandshakes(), limits.dtlsHandshakeSeconds(),
+                        context.services().counters());
+            }
+            ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits,
+                    config.noTls() ? null : certificate, config.proxyProtocol());
+            PortListeners plain = new PortListeners(!config.noUdp(), !config.noTcp(), false);
+            // The TLS port, when it is another port, takes TLS over TCP and DTLS over UDP, as coturn's does.
+            PortListeners secure = config.tlsListeningPort() != 0 && config.tlsListeningPort() == config.listeningPort()
+                    ? null : new PortListeners(dtls != null, !config.noTls(), true);
+            List<EventLoop> loops = eventLoops(group);
+            for (int a = 0; a < addresses.size(); a++) {
+                InetAddress address = addresses.get(a);
+                // The four listeners of RFC 5780 start on the same loops, so one answers for another on its thread.
+                int firstLoop = config.rfc5780() ? 0 : a;
+                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), plain, threads,
+                        transports, loops, firstLoop, context, tcp, dtls));
+                if (context.udpListeners() != null && context.udpListeners().paired(address)) {
+                    // RFC 5780 §4.1: the alternate port, over UDP only: CHANGE-REQUEST is for datagrams.
+                    listenUdp(new InetSocketAddress(address, config.altListeningPort()), false, threads, transports,
+                            loops, firstLoop, context, dtls, listeners);
                 }
+                if (secure != null && (secure.udp() || secure.tcp())) {
+                    listeners.addAll(listen(new InetSocketAddress(address, config.tlsListeningPort()), secure,
+                            threads, transports, loops, firstLoop, context, tcp, dtls));
+                }
+            }
+            if (config.metrics().enabled()) {
+                metrics = ServerMetrics.start(config.metrics(), context);
             }
         } catch (RuntimeException e) {
             listeners.close(CLOSE_WAIT_SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (dtls != null) {
+                dtls.close();
+            }
             throw e;
         }
         group.next().scheduleAtFixedRate(() -> context.services().relays().reservations().expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        if (dtls != null) {
+            group.next().scheduleAtFixedRate(dtls::newCookieSecret, COOKIE_SECRET_MINUTES, COOKIE_SECRET_MINUTES,
+                    TimeUnit.MINUTES);
+        }
         if (certificate != null) {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
-        TurnServer server = new TurnServer(config, group, context, listeners, certificate, clock);
+        TurnServer server = new TurnServer(config, group, context, listeners, certificate, dtls, metrics, clock);
         if (config.admin().webAdmin()) {
             try {
                 server.admin = AdminServer.start(config.admin(), server.operations);
@@ -155,6 +203,10 @@ public final class TurnServer implements AutoCloseable {
         }
         LOG.info("turnkit serving on {} ({}); {}", server.describeListeners(), transports.name(),
                 ServerContexts.describe(config, context));
+        if (metrics != null) {
+            LOG.info("metrics for Prometheus at http://{}{}", TransportAddresses.format(metrics.address()),
+                    config.metrics().path());
+        }
         if (context.oneTimeUser() != null) {
             context.oneTimeUser().print(server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false)
                     : server.listeningAddresses(true), config);
@@ -164,30 +216,23 @@ public final class TurnServer implements AutoCloseable {
 
     /**
      * Binds UDP (with epoll, one socket per event loop, SO_REUSEPORT: the kernel keeps each client 5-tuple on
-     * one socket, so its allocation stays on one thread) and TCP on {@code local}. Port 0 (tests) means any
-     * port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     * one socket, so its allocation stays on one thread) and TCP on {@code local}, as {@code port} says. Port 0
+     * (tests) means any port free for both: when TCP finds the port UDP picked taken, both are tried again elsewhere.
+     *
+     * @param dtls the DTLS handshakes of the UDP listeners, or null with no-dtls
      */
-    private static Listeners listen(InetSocketAddress local, ServerConfig config, int threads,
-            Transports transports, EventLoopGroup group, ServerContext context, ServerBootstrap tcp) {
+    private static Listeners listen(InetSocketAddress local, PortListeners port, int threads, Transports transports,
+            List<EventLoop> loops, int firstLoop, ServerContext context, ServerBootstrap tcp, DtlsHandshakes dtls) {
+        String tcpName = port.tlsPort() ? "tls" : "tcp";
         for (int attempt = 1;; attempt++) {
             Listeners bound = new Listeners();
-            InetSocketAddress next = local;
+            List<Channel> tcpChannels = port.tlsPort() ? bound.tls() : bound.tcp();
             try {
-                int sockets = config.noUdp() ? 0 : transports.isEpoll() ? threads : 1;
-                if (sockets > 0) {
-                    next = claimUdp(next);
-                }
-                for (int i = 0; i < sockets; i++) {
-                    Future<UdpSocket> binding = transports.bindDatagram(group.next(), next,
-                            transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, new UdpClientLink(context.services(), transports.udpSegmentation()),
-                            context.services().counters());
-                    UdpSocket udp = bind("udp", next, binding).getNow();
-                    bound.udp().add(udp);
-                    next = udp.localAddress();
-                }
-                if (!config.noTcp()) {
+                InetSocketAddress next = !port.udp() ? local : listenUdp(local, port.tlsPort(), threads, transports,
+                        loops, firstLoop, context, dtls, bound);
+                if (port.tcp()) {
                     ChannelFuture binding = tcp.bind(next);
-                    bound.tcp().add(bind("tcp", next, binding).channel());
+                    tcpChannels.add(bind(tcpName, next, binding).channel());
                 }
                 return bound;
             } catch (ServerStartException e) {
@@ -197,6 +242,36 @@ public final class TurnServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Binds the UDP listeners of {@code local} into {@code bound}, socket i on event loop {@code firstLoop + i},
+     * and returns the address bound (its port chosen when {@code local}'s is 0). The TLS port's UDP listeners
+     * ({@code tlsPort}) are DTLS's and take no part in RFC 5780.
+     */
+    private static InetSocketAddress listenUdp(InetSocketAddress local, boolean tlsPort, int threads,
+            Transports transports, List<EventLoop> loops, int firstLoop, ServerContext context, DtlsHandshakes dtls,
+            Listeners bound) {
+        String name = tlsPort ? "dtls" : "udp";
+        List<UdpSocket> sockets = tlsPort ? bound.dtls() : bound.udp();
+        InetSocketAddress next = claimUdp(name, local);
+        int count = transports.isEpoll() ? threads : 1;
+        for (int i = 0; i < count; i++) {
+            UdpClientLink link = new UdpClientLink(context.services(), transports.udpSegmentation(),
+                    tlsPort ? null : context.udpListeners(), dtls);
+            Future<UdpSocket> binding = transports.bindDatagram(loops.get((firstLoop + i) % loops.size()), next,
+                    transports.isEpoll(), Transports.LISTENER_BUFFER_BYTES, link, context.services().counters());
+            UdpSocket udp = bind(name, next, binding).getNow();
+            sockets.add(udp);
+            next = udp.localAddress();
+        }
+        return next;
+    }
+
+    private static List<EventLoop> eventLoops(EventLoopGroup group) {
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((EventLoop) executor));
+        return loops;
     }
 
     private static ServerCertificate serverCertificate(ServerConfig config, List<InetAddress> addresses) {
@@ -244,18 +319,17 @@ public final class TurnServer implements AutoCloseable {
     }
 
     /** Our UDP listeners share their port among themselves (SO_REUSEPORT), never with another process. */
-    private static InetSocketAddress claimUdp(InetSocketAddress local) {
+    private static InetSocketAddress claimUdp(String transport, InetSocketAddress local) {
         try {
             return UdpPortClaim.claim(local);
         } catch (IOException e) {
-            throw cannotListen("udp", local, e);
+            throw cannotListen(transport, local, e);
         }
     }
 
     private static ServerStartException cannotListen(String transport, InetSocketAddress local, Throwable cause) {
         // Netty's native and NIO binds word EADDRINUSE differently; the operator gets one line for both.
-        String reason = cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
-                ? "address in use" : cause.getMessage();
+        String reason = BindFailure.isAddressInUse(cause) ? "address in use" : cause.getMessage();
         return new ServerStartException("cannot listen on " + transport + " " + TransportAddresses.format(local)
                 + ": " + reason);
     }
@@ -309,6 +383,9 @@ public final class TurnServer implements AutoCloseable {
         }
         for (InetSocketAddress address : tlsListeningAddresses()) {
             names.add("tls " + TransportAddresses.format(address));
+        }
+        for (InetSocketAddress address : dtlsListeningAddresses()) {
+            names.add("dtls " + TransportAddresses.format(address));
         }
         return names.stream().distinct().toList();
     }
@@ -371,6 +448,11 @@ public final class TurnServer implements AutoCloseable {
         return context.validationCount(validation);
     }
 
+    /** The Prometheus endpoint's address, or null when it is off. */
+    public InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
+    }
+
     /** The addresses actually bound (useful when the configuration asked for port 0). */
     public List<InetSocketAddress> listeningAddresses(boolean udp) {
         List<InetSocketAddress> addresses = new ArrayList<>();
@@ -392,6 +474,21 @@ public final class TurnServer implements AutoCloseable {
         return addresses;
     }
 
+    /**
+     * The addresses of the TLS port's UDP listeners, for DTLS; empty with no-dtls, or when the TLS port is the
+     * listening port (every UDP listener takes DTLS).
+     */
+    public List<InetSocketAddress> dtlsListeningAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        listeners.dtls().forEach(socket -> addresses.add(socket.localAddress()));
+        return addresses;
+    }
+
+    /** DTLS handshakes past their cookie under way, for tests: the state a flood could make the server keep. */
+    int dtlsHandshakesInProgress() {
+        return dtls == null ? 0 : dtls.inProgress();
+    }
+
     /** The event loops, for tests that must hold them while a burst queues up in the sockets. */
     EventLoopGroup eventLoops() {
         return group;
@@ -409,6 +506,12 @@ public final class TurnServer implements AutoCloseable {
         }
         // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
         listeners.close(CLOSE_WAIT_SECONDS);
+        if (dtls != null) {
+            dtls.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         context.close();

@@ -9,8 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.UDPTransport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -28,7 +33,7 @@ import io.turnkit.stun.StunMethod;
 import io.turnkit.stun.StunValidation;
 
 /**
- * A small blocking TURN client for tests, over UDP or TCP, that does the long-term credential dance
+ * A small blocking TURN client for tests, over UDP, DTLS or TCP, that does the long-term credential dance
  * (RFC 8489 §9.2.3): the first request is answered 401 with REALM and NONCE, the next carries integrity.
  */
 final class TestTurnClient implements AutoCloseable {
@@ -36,6 +41,8 @@ final class TestTurnClient implements AutoCloseable {
 
     private final DatagramSocket udp;
     private final Socket tcp;
+    /** The DTLS session over {@link #udp}, or null for plain UDP. */
+    private final DTLSTransport dtls;
     private final String username;
     private final String password;
     private String realm;
@@ -43,7 +50,12 @@ final class TestTurnClient implements AutoCloseable {
     private byte[] key;
 
     private TestTurnClient(DatagramSocket udp, Socket tcp, String username, String password) {
+        this(udp, null, tcp, username, password);
+    }
+
+    private TestTurnClient(DatagramSocket udp, DTLSTransport dtls, Socket tcp, String username, String password) {
         this.udp = udp;
+        this.dtls = dtls;
         this.tcp = tcp;
         this.username = username;
         this.password = password;
@@ -54,6 +66,31 @@ final class TestTurnClient implements AutoCloseable {
         socket.connect(server);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         return new TestTurnClient(socket, null, username, password);
+    }
+
+    /** A client over DTLS 1.2 (bctls's client, which takes any server certificate) from a socket of its own. */
+    static TestTurnClient dtls(InetSocketAddress server, String username, String password) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0));
+        socket.connect(server);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        try {
+            return dtls(socket, username, password);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** A client over a new DTLS session on {@code connected}, a socket that may have had one before. */
+    static TestTurnClient dtls(DatagramSocket connected, String username, String password) throws IOException {
+        DTLSTransport session = new DTLSClientProtocol().connect(new AnyCertificateDtlsClient(),
+                new UDPTransport(connected, 1500));
+        return new TestTurnClient(connected, session, null, username, password);
+    }
+
+    /** Sends {@code datagram} as it is on the DTLS client's socket, outside the session (a forged record). */
+    void sendRaw(byte[] datagram) throws IOException {
+        udp.send(new DatagramPacket(datagram, datagram.length));
     }
 
     static TestTurnClient tcp(InetSocketAddress server, String username, String password) throws IOException {
@@ -108,6 +145,11 @@ final class TestTurnClient implements AutoCloseable {
         InetSocketAddress address(int attributeType) {
             return new io.turnkit.stun.AddressAttribute().wrap(message, message.findAttribute(attributeType))
                     .toSocketAddress();
+        }
+
+        /** Every address attribute of {@code attributeType}, in order: a dual allocation has two relayed addresses. */
+        List<InetSocketAddress> addresses(int attributeType) {
+            return AddressAttributes.all(message, attributeType);
         }
 
         @Override
@@ -166,6 +208,18 @@ final class TestTurnClient implements AutoCloseable {
         return ByteBufUtil.getBytes(out);
     }
 
+    /** A ChannelData message (RFC 8656 §12.4) carrying {@code text}, padded to a multiple of 4 as over TCP. */
+    static byte[] channelData(int channel, String text) {
+        byte[] data = text.getBytes();
+        byte[] frame = new byte[(4 + data.length + 3) & ~3];
+        frame[0] = (byte) (channel >> 8);
+        frame[1] = (byte) channel;
+        frame[2] = (byte) (data.length >> 8);
+        frame[3] = (byte) data.length;
+        System.arraycopy(data, 0, frame, 4, data.length);
+        return frame;
+    }
+
     void learnFrom(Response challenge) {
         learn(challenge);
     }
@@ -207,7 +261,9 @@ final class TestTurnClient implements AutoCloseable {
     }
 
     void send(byte[] frame) throws IOException {
-        if (udp != null) {
+        if (dtls != null) {
+            dtls.send(frame, 0, frame.length);
+        } else if (udp != null) {
             udp.send(new DatagramPacket(frame, frame.length));
         } else {
             OutputStream stream = tcp.getOutputStream();
@@ -235,6 +291,14 @@ final class TestTurnClient implements AutoCloseable {
 
     /** The next datagram, or the next STUN/ChannelData frame from the stream. */
     byte[] receiveFrame() throws IOException {
+        if (dtls != null) {
+            byte[] buffer = new byte[1 << 14];
+            int length = dtls.receive(buffer, 0, buffer.length, TIMEOUT_MILLIS);
+            if (length < 0) {
+                throw new SocketTimeoutException("no DTLS record");
+            }
+            return Arrays.copyOf(buffer, length);
+        }
         if (udp != null) {
             byte[] buffer = new byte[65536];
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
@@ -260,6 +324,9 @@ final class TestTurnClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (dtls != null) {
+            dtls.close();
+        }
         if (udp != null) {
             udp.close();
         } else {

@@ -40,9 +40,9 @@ import io.turnkit.stun.StunMethod;
 
 /** TURN over TLS on real sockets: the TLS port, TLS and plain on one port, certificate renewal, PROXY headers. */
 class TlsListenerTest {
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final String USER = "alice";
-    private static final String PASSWORD = "wonderland";
+    private static final InetAddress LOOPBACK = LoopbackServers.LOOPBACK;
+    private static final String USER = LoopbackServers.USER;
+    private static final String PASSWORD = LoopbackServers.PASSWORD;
     private static final long DEADLINE_NANOS = 20_000_000_000L;
 
     @TempDir
@@ -58,17 +58,7 @@ class TlsListenerTest {
     }
 
     private TurnServer start(Consumer<ServerConfig.Builder> settings) {
-        int base = RelayPorts.randomBase();
-        ServerConfig.Builder config = ServerConfig.builder()
-                .addListeningIp(LOOPBACK)
-                .listeningPort(0).tlsListeningPort(0)
-                .noUdp(true)
-                .realm("turnkit.test")
-                .user(USER, PASSWORD)
-                .allowLoopbackPeers(true)
-                .minPort(base)
-                .maxPort(base + RelayPorts.SIZE - 1)
-                .userdb(temp.resolve("userdb"));
+        ServerConfig.Builder config = LoopbackServers.config(temp).noUdp(true);
         settings.accept(config);
         server = TurnServer.start(config.build(), new Limits(10, 1));
         return server;

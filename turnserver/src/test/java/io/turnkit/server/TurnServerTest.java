@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -126,6 +127,65 @@ abstract class TurnServerTest {
         assertTrue(response.isSuccess(), response.toString());
         assertEquals(client.localAddress(), response.address(StunAttributeType.XOR_MAPPED_ADDRESS));
         assertFalse(response.has(StunAttributeType.SOFTWARE), "no SOFTWARE unless configured");
+    }
+
+    @Test
+    void shouldAnswerAChangeRequestFromTheListenerItNamesOnUdpOnly() throws IOException {
+        InetAddress alternate = new InetSocketAddress("127.0.0.2", 0).getAddress();
+        int port = startWithAlternate(alternate);
+        InetSocketAddress primary = new InetSocketAddress(LOOPBACK, port);
+        InetSocketAddress other = new InetSocketAddress(alternate, port + 1);
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            socket.setSoTimeout(5_000);
+            // RFC 5780 §7.2: change IP (4) and change port (2), each alone and both.
+            for (int flags : new int[] {0, StunAttributes.CHANGE_PORT, StunAttributes.CHANGE_IP,
+                    StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT}) {
+                InetSocketAddress expected = new InetSocketAddress((flags & StunAttributes.CHANGE_IP) != 0 ? alternate
+                        : LOOPBACK, (flags & StunAttributes.CHANGE_PORT) != 0 ? port + 1 : port);
+                byte[] request = bindingRequest(e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, flags));
+                socket.send(new DatagramPacket(request, request.length, primary));
+                DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
+                socket.receive(packet);
+                StunMessage response = new StunMessage();
+                assertEquals(StunValidation.VALID, response.wrap(Unpooled.wrappedBuffer(packet.getData(), 0,
+                        packet.getLength()), 0, packet.getLength()).validate());
+                assertEquals(expected, packet.getSocketAddress(), "the answer's source for flags " + flags);
+                assertEquals(expected, new AddressAttribute().wrap(response,
+                        response.findAttribute(StunAttributeType.RESPONSE_ORIGIN)).toSocketAddress());
+                assertEquals(other, new AddressAttribute().wrap(response,
+                        response.findAttribute(StunAttributeType.OTHER_ADDRESS)).toSocketAddress());
+            }
+        }
+        // Over TCP the answer cannot come from elsewhere: 420, as from a server without RFC 5780.
+        TestTurnClient.Response overTcp = tcpClient(primary).plain(StunMethod.BINDING,
+                e -> e.addUint32(StunAttributeType.CHANGE_REQUEST, StunAttributes.CHANGE_IP));
+        assertEquals(420, overTcp.errorCode(), overTcp.toString());
+    }
+
+    /** Starts a server on 127.0.0.1 and {@code alternate}, on a free port and the next as RFC 5780's; its port. */
+    private int startWithAlternate(InetAddress alternate) {
+        for (int attempt = 1;; attempt++) {
+            int port = RelayPorts.randomBase() + RelayPorts.SIZE / 2;
+            try {
+                start(b -> b.addListeningIp(alternate).listeningPort(port).altListeningPort(port + 1));
+                return port;
+            } catch (ServerStartException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static byte[] bindingRequest(Consumer<StunMessageEncoder> attributes) {
+        ByteBuf out = Unpooled.buffer();
+        StunMessageEncoder encoder = new StunMessageEncoder().wrap(out).header(
+                StunMessageType.of(StunMethod.BINDING, StunClass.REQUEST), TestTurnClient.randomTransactionId());
+        attributes.accept(encoder);
+        encoder.finish();
+        byte[] bytes = ByteBufUtil.getBytes(out);
+        out.release();
+        return bytes;
     }
 
     @Test
@@ -316,6 +376,74 @@ abstract class TurnServerTest {
     }
 
     @Test
+    void shouldRelayADualAllocationToAnIpv4PeerAndAnIpv6PeerBothWays() throws IOException {
+        startDualStack(b -> b.allowLoopbackPeers(true));
+        InetSocketAddress overIpv4 = server.listeningAddresses(true).stream()
+                .filter(a -> a.getAddress().equals(LOOPBACK)).findFirst().orElseThrow();
+        TestTurnClient client = udpClient(overIpv4, PASSWORD);
+        TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)
+                .addAddressFamily(StunAttributeType.ADDITIONAL_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6));
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        List<InetSocketAddress> relayed = allocated.addresses(StunAttributeType.XOR_RELAYED_ADDRESS);
+        assertEquals(List.of(LOOPBACK, IPV6_LOOPBACK), relayed.stream().map(InetSocketAddress::getAddress).toList());
+
+        try (DatagramSocket ipv4Peer = peerSocket(); DatagramSocket ipv6Peer = peerSocket(IPV6_LOOPBACK)) {
+            List<DatagramSocket> peers = List.of(ipv4Peer, ipv6Peer);
+            for (int i = 0; i < peers.size(); i++) {
+                InetSocketAddress peerAddress = (InetSocketAddress) peers.get(i).getLocalSocketAddress();
+                assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000 + i, peerAddress)).isSuccess());
+            }
+            for (int i = 0; i < peers.size(); i++) {
+                client.send(TestTurnClient.channelData(0x4000 + i, "to peer " + i));
+                DatagramPacket received = receive(peers.get(i));
+                assertEquals("to peer " + i, new String(received.getData(), 0, received.getLength()));
+                assertEquals(relayed.get(i), received.getSocketAddress(), "from the relayed address of its family");
+
+                byte[] reply = ("from peer " + i).getBytes();
+                peers.get(i).send(new DatagramPacket(reply, reply.length, relayed.get(i)));
+                byte[] frame = client.receiveFrame();
+                assertEquals(0x4000 + i, (frame[0] & 0xFF) << 8 | frame[1] & 0xFF);
+                assertEquals("from peer " + i, new String(frame, 4, (frame[2] & 0xFF) << 8 | frame[3] & 0xFF));
+            }
+        }
+        assertTrue(client.authenticated(StunMethod.REFRESH, e -> e.addAddressFamily(
+                StunAttributeType.REQUESTED_ADDRESS_FAMILY, AddressAttribute.FAMILY_IPV6)).isSuccess(),
+                "RFC 8656 §8.2: either family of a dual allocation refreshes it");
+    }
+
+    /**
+     * Relay ports other sockets hold are skipped, as many as there are: each allocation gets a free one, and 508
+     * comes only once no port of the range is left.
+     */
+    @Test
+    void shouldSkipTheRelayPortsOtherSocketsHoldAndAnswer508OnlyWhenNoneIsLeft() throws IOException {
+        int base = RelayPorts.randomBase();
+        int size = 40;
+        int free = 4;
+        InetSocketAddress address = start(b -> b.minPort(base).maxPort(base + size - 1));
+        int held = 0;
+        for (int port = base; port < base + size - free; port++) {
+            try {
+                open.add(new DatagramSocket(new InetSocketAddress(LOOPBACK, port)));
+            } catch (BindException heldAlready) {
+                // Another process has it: held all the same.
+            }
+            held++;
+        }
+
+        for (int i = 0; i < free; i++) {
+            TestTurnClient.Response allocated = udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE,
+                    udpTransport());
+            assertTrue(allocated.isSuccess(), "allocation " + i + ": " + allocated);
+            assertTrue(allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort() >= base + size - free,
+                    "a port no other socket holds");
+        }
+        assertEquals(508, udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
+        long collisions = server.counters().get(ServerCounter.RELAY_PORT_COLLISIONS);
+        assertTrue(collisions >= held, "the last Allocate tried every port held: " + collisions + " collisions");
+    }
+
+    @Test
     void shouldRefuseATcpRelayWith442() throws IOException {
         TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
         assertEquals(442, client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(6)).errorCode());
@@ -396,7 +524,7 @@ abstract class TurnServerTest {
             InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
             assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000, peerAddress)).isSuccess());
 
-            client.send(channelData(0x4000, "to the peer"));
+            client.send(TestTurnClient.channelData(0x4000, "to the peer"));
             DatagramPacket received = receive(peerSocket);
             assertEquals("to the peer", new String(received.getData(), 0, received.getLength()));
             assertEquals(relayed, received.getSocketAddress());
@@ -438,7 +566,7 @@ abstract class TurnServerTest {
             HeldEventLoops heldForBurst = new HeldEventLoops(server.eventLoops());
             try {
                 for (String text : burst) {
-                    client.send(channelData(0x4000, text));
+                    client.send(TestTurnClient.channelData(0x4000, text));
                 }
             } finally {
                 heldForBurst.release();
@@ -497,7 +625,7 @@ abstract class TurnServerTest {
         for (int n = 0; n < messages; n++) {
             for (int i = 0; i < clients; i++) {
                 for (int j = 0; j < clients; j++) {
-                    all.get(i).send(channelData(0x4000 + j, hairpinMessage(n, i, j)));
+                    all.get(i).send(TestTurnClient.channelData(0x4000 + j, hairpinMessage(n, i, j)));
                 }
             }
         }
@@ -513,7 +641,7 @@ abstract class TurnServerTest {
             }
         }
         assertTrue(server.counters().get(ServerCounter.HAIRPINNED) > 0, "allocations of one loop skipped the kernel");
-        assertEquals((long) clients * clients * messages, server.counters().get(ServerCounter.RELAYED_TO_CLIENT));
+        assertEquals((long) clients * clients * messages, server.counters().get(ServerCounter.CHANNEL_DATA_TO_CLIENT));
     }
 
     /** Message {@code n} from client {@code from} to {@code to}: of one size but every fifth, so runs form for GSO. */
@@ -578,7 +706,7 @@ abstract class TurnServerTest {
             assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4000, peerAddress)).isSuccess());
             String eighty = "x".repeat(80);
             for (int i = 0; i < 3; i++) {
-                client.send(channelData(0x4000, eighty));
+                client.send(TestTurnClient.channelData(0x4000, eighty));
             }
             assertEquals(eighty, new String(receive(peerSocket).getData(), 0, 80));
             long deadline = System.nanoTime() + 2_000_000_000L;
@@ -586,7 +714,8 @@ abstract class TurnServerTest {
                 Thread.onSpinWait();
             }
             assertEquals(2, server.counters().get(ServerCounter.OVER_BANDWIDTH));
-            assertEquals(1, server.counters().get(ServerCounter.RELAYED_TO_PEER));
+            assertEquals(1, server.counters().get(ServerCounter.CHANNEL_DATA_TO_PEER));
+            assertEquals(80, server.counters().get(ServerCounter.CHANNEL_DATA_BYTES_TO_PEER));
         }
     }
 
@@ -659,7 +788,7 @@ abstract class TurnServerTest {
         try (DatagramSocket peerSocket = peerSocket()) {
             InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
             assertTrue(client.authenticated(StunMethod.CHANNEL_BIND, channel(0x4123, peerAddress)).isSuccess());
-            client.send(channelData(0x4123, "odd"));
+            client.send(TestTurnClient.channelData(0x4123, "odd"));
             DatagramPacket received = receive(peerSocket);
             assertEquals("odd", new String(received.getData(), 0, received.getLength()));
             byte[] reply = "three".getBytes();
@@ -687,24 +816,19 @@ abstract class TurnServerTest {
         assertTrue(client.plain(StunMethod.BINDING, e -> { }).isSuccess());
         assertTrue(server.counters().get(ServerCounter.MALFORMED_STUN)
                 + server.counters().get(ServerCounter.MALFORMED_CHANNEL_DATA)
-                + server.counters().get(ServerCounter.UNKNOWN_PROTOCOL) >= garbage.length - 1);
+                + server.counters().get(ServerCounter.UNKNOWN_PROTOCOL)
+                // First byte 22: DTLS's range on a UDP port (RFC 7983 §7), and no ClientHello.
+                + server.counters().get(ServerCounter.DTLS_DROPPED) >= garbage.length - 1);
         assertTrue(client.authenticated(StunMethod.REFRESH, e -> { }).isSuccess(), "the allocation survived");
         assertTrue(server.validationCount(StunValidation.BAD_MAGIC_COOKIE) >= 1, "the cookie-less header was told apart");
     }
 
-    private static byte[] channelData(int channel, String text) {
-        byte[] data = text.getBytes();
-        byte[] frame = new byte[(4 + data.length + 3) & ~3];
-        frame[0] = (byte) (channel >> 8);
-        frame[1] = (byte) channel;
-        frame[2] = (byte) (data.length >> 8);
-        frame[3] = (byte) data.length;
-        System.arraycopy(data, 0, frame, 4, data.length);
-        return frame;
+    private static DatagramSocket peerSocket() throws IOException {
+        return peerSocket(LOOPBACK);
     }
 
-    private static DatagramSocket peerSocket() throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+    private static DatagramSocket peerSocket(InetAddress ip) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(ip, 0));
         socket.setSoTimeout(2000);
         return socket;
     }

@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
 import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ExternalIp;
 import io.turnkit.server.config.LogFormat;
+import io.turnkit.server.config.MetricsSettings;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.IpLiteral;
@@ -34,10 +35,22 @@ public enum ServeOption {
             "--listening-ip", "-L"),
     LISTENING_PORT(Kind.VALUE, "PORT", "UDP and TCP port. Default: 3478.",
             (config, value) -> config.listeningPort(port(value, 0)), "--listening-port", "-p"),
-    TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS port (turns:); every TCP port also takes TLS. Default: "
-            + "5349.", (config, value) -> config.tlsListeningPort(port(value, 0)), "--tls-listening-port"),
+    ALT_LISTENING_PORT(Kind.VALUE, "PORT", "RFC 5780 NAT behavior discovery, with this alternate UDP port on every "
+            + "listening address; 0: --listening-port plus one. Needs two --listening-ip of one family.",
+            (config, value) -> config.altListeningPort(port(value, 0)), "--alt-listening-port"),
+    RFC5780(Kind.FLAG, "", "RFC 5780 NAT behavior discovery on the alternate port (--alt-listening-port).",
+            flag(ServerConfig.Builder::rfc5780), "--rfc5780"),
+    NO_RFC5780(Kind.FLAG, "", "No RFC 5780 NAT behavior discovery, whatever else asks for it (the default).",
+            flag(ServerConfig.Builder::noRfc5780), "--no-rfc5780"),
+    TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS (turns:) and DTLS port, TCP and UDP; every port also "
+            + "takes TLS and DTLS. Default: 5349.", (config, value) -> config.tlsListeningPort(port(value, 0)),
+            "--tls-listening-port"),
     NO_TLS(Kind.FLAG, "", "No TLS listener, and TLS refused on the TCP ones.", flag(ServerConfig.Builder::noTls),
             "--no-tls"),
+    NO_DTLS(Kind.FLAG, "", "No DTLS listener on the TLS port, and DTLS refused on the UDP ones.",
+            flag(ServerConfig.Builder::noDtls), "--no-dtls"),
+    DTLS(Kind.FLAG, "", "DTLS on every UDP listener and on the TLS port (the default; newer coturn needs it "
+            + "asked for); --dtls=off is --no-dtls.", flag((config, on) -> config.noDtls(!on)), "--dtls"),
     CERT(Kind.VALUE, "FILE", "PEM certificate chain for TLS, the server's certificate first; reloaded when it "
             + "changes. Default: a self-signed certificate made at start.",
             (config, value) -> config.cert(Path.of(value)), "--cert"),
@@ -113,6 +126,13 @@ public enum ServeOption {
             + "names none. Default: ipv4.",
             (config, value) -> config.allocationDefaultAddressFamily(AddressFamily.parse(value)),
             "--allocation-default-address-family", "-A"),
+    ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "Answer every Allocate over UDP or TCP with 300 Try Alternate "
+            + "naming this server, of the client's address family (repeatable: in turn). PORT defaults to 3478.",
+            (config, value) -> config.addAlternateServer(IpLiteral.parseWithPort(value,
+                    ServerConfig.DEFAULT_LISTENING_PORT)), "--alternate-server"),
+    TLS_ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "As --alternate-server, for Allocate requests over TLS. PORT "
+            + "defaults to 5349.", (config, value) -> config.addTlsAlternateServer(IpLiteral.parseWithPort(value,
+                    ServerConfig.DEFAULT_TLS_LISTENING_PORT)), "--tls-alternate-server"),
     SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
             + "TEXT defaults to turnkit/VERSION. Default: no SOFTWARE attribute.",
             ServerConfig.Builder::softwareAttribute, "--software-attribute"),
@@ -157,6 +177,16 @@ public enum ServeOption {
     DRAIN_TIMEOUT(Kind.VALUE, "SECONDS", "How long a drain (SIGUSR1, POST /api/drain) waits for the last allocation "
             + "to end before the server stops anyway. Default: 3600.",
             (config, value) -> config.drainTimeout(seconds(value)), "--drain-timeout"),
+    PROMETHEUS(Kind.FLAG, "", "Serve metrics for Prometheus over HTTP (docs/operations.md lists them).",
+            flag(ServerConfig.Builder::prometheus), "--prometheus"),
+    PROMETHEUS_ADDRESS(Kind.VALUE, "ADDRESS", "Address of the metrics endpoint. Default: every address.",
+            (config, value) -> config.prometheusAddress(IpLiteral.parse(value)), "--prometheus-address"),
+    PROMETHEUS_PORT(Kind.VALUE, "PORT", "TCP port of the metrics endpoint. Default: " + MetricsSettings.DEFAULT_PORT
+            + ".", (config, value) -> config.prometheusPort(port(value, 0)), "--prometheus-port"),
+    PROMETHEUS_PATH(Kind.VALUE, "PATH", "HTTP path of the metrics. Default: " + MetricsSettings.DEFAULT_PATH + ".",
+            ServerConfig.Builder::prometheusPath, "--prometheus-path"),
+    PROMETHEUS_USERNAME_LABELS(Kind.FLAG, "", "Show active allocations per user too (the busiest users only).",
+            flag(ServerConfig.Builder::prometheusUsernameLabels), "--prometheus-username-labels"),
     VERBOSE(Kind.FLAG, "", "Debug logging, and stack traces with errors.", flag(ServerConfig.Builder::verbose),
             "--verbose", "--Verbose", "-v", "-V");
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * coturn's options that turnkit does not implement, each with its answer. An option is <em>ignored</em>, with a
  * warning saying why, when leaving it out can neither make turnkit less safe nor make it do other than the
- * operator asked in a way that matters (a metrics setting before turnkit has metrics, a tuning knob turnkit
- * sets itself). It is <em>refused</em>, naming what to use instead, when ignoring it would change what the
+ * operator asked in a way that matters (an admin setting before turnkit has an admin interface, a tuning knob
+ * turnkit sets itself). It is <em>refused</em>, naming what to use instead, when ignoring it would change what the
  * operator gets: a silently dropped {@code proc-user} or {@code stun-only} would run with more rights or more
  * service than asked. Options coturn does not have either are unknown.
  */
@@ -19,29 +19,27 @@ public enum UnsupportedOption {
     TLS_KEY_EXCHANGE_FLAGS(null, "turnkit's TLS key exchanges are the JDK's", false, "--dh566", "--dh1066"),
     OLD_TLS(null, "turnkit never offers SSL 3, TLS 1.0 or TLS 1.1 (RFC 8996)", false, "--tlsv1", "--tlsv1_1",
             "--no-tlsv1", "--no-tlsv1_1", "--no-sslv2", "--no-sslv3"),
-    DTLS_FLAGS(null, "turnkit serve has no DTLS listener yet", false, "--no-dtls", "--dtls"),
     RAW_PUBLIC_KEYS(null, "turnkit's TLS presents X.509 certificates only", false, "--raw-public-keys"),
-    METRICS_VALUES(null, "turnkit serve has no metrics endpoint yet", true, "--prometheus-port",
-            "--prometheus-address", "--prometheus-path", "--prometheus-cert", "--prometheus-key"),
-    METRICS_FLAGS(null, "turnkit serve has no metrics endpoint yet", false, "--prometheus",
-            "--prometheus-username-labels", "--prometheus-tls"),
+    METRICS_TLS_VALUES(null, "turnkit's metrics endpoint speaks plain HTTP: keep it on a private address, or put a "
+            + "TLS proxy in front", true, "--prometheus-cert", "--prometheus-key"),
+    METRICS_TLS_FLAGS(null, "turnkit's metrics endpoint speaks plain HTTP: keep it on a private address, or put a "
+            + "TLS proxy in front", false, "--prometheus-tls"),
     ADMIN_VALUES(null, "turnkit has no telnet admin interface; --web-admin serves an HTTP one", true, "--cli-ip",
             "--cli-port", "--cli-password", "--cli-max-output-sessions"),
     ADMIN_FLAGS(null, "turnkit has no telnet admin interface; --web-admin serves an HTTP one", false, "--no-cli",
             "--cli"),
     WEB_ADMIN_WORKERS(null, "turnkit's admin interface has threads of its own, never the relay's", false,
             "--web-admin-listen-on-workers"),
-    CLUSTER_VALUES(null, "turnkit has no ALTERNATE-SERVER redirection or shared statistics yet, "
-            + "and its drain waits for the last allocation", true,
-            "--alternate-server", "--tls-alternate-server", "--udp-alternate-server", "--tcp-alternate-server", "--aux-server",
+    CLUSTER_VALUES(null, "turnkit has no auxiliary servers or shared statistics yet, and its drain waits for the "
+            + "last allocation", true, "--udp-alternate-server", "--tcp-alternate-server", "--aux-server",
             "--drain-min-allocations", "--redis-statsdb", "-O"),
-    CLUSTER_FLAGS(null, "turnkit has no ALTERNATE-SERVER redirection or shared statistics yet, "
-            + "and its drain waits for the last allocation", false,
+    CLUSTER_FLAGS(null, "turnkit has no auxiliary servers or shared statistics yet, and its drain waits for the "
+            + "last allocation", false,
             "--udp-self-balance"),
-    RFC5780_VALUES(null, "turnkit serve does no RFC 5780 NAT behaviour discovery", true, "--alt-listening-port",
-            "--alt-tls-listening-port"),
-    RFC5780_FLAGS(null, "turnkit serve does no RFC 5780 NAT behaviour discovery", false, "--no-rfc5780",
-            "--rfc5780", "--response-origin-only-with-rfc5780"),
+    RFC5780_TLS(null, "turnkit's RFC 5780 NAT behavior discovery is over UDP, where CHANGE-REQUEST can be answered; "
+            + "it binds no alternate TLS or DTLS port", true, "--alt-tls-listening-port"),
+    RESPONSE_ORIGIN(null, "turnkit sends RESPONSE-ORIGIN only with RFC 5780 anyway", false,
+            "--response-origin-only-with-rfc5780"),
     NO_CLASSIC_STUN(null, "turnkit never speaks RFC 3489's classic STUN", false, "--no-stun-backward-compatibility"),
     FINGERPRINT(null, "turnkit adds FINGERPRINT to the response when the request has one (RFC 8489 §7.3)", false,
             "--fingerprint", "-f"),

@@ -22,6 +22,9 @@ public final class LoopbackPorts {
     /** IPv4 on purpose: the server is started with {@code --listening-ip 127.0.0.1}. */
     public static final String LOOPBACK_IP = "127.0.0.1";
     public static final InetAddress LOOPBACK = new InetSocketAddress(LOOPBACK_IP, 0).getAddress();
+    /** A second loopback address: RFC 5780's alternate address of a server on {@link #LOOPBACK_IP}. */
+    public static final String ALTERNATE_IP = "127.0.0.2";
+    private static final InetAddress ALTERNATE = new InetSocketAddress(ALTERNATE_IP, 0).getAddress();
 
     public static final int RELAY_RANGE_SIZE = 200;
     private static final int RELAY_FIRST = 20_000;
@@ -45,7 +48,7 @@ public final class LoopbackPorts {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
                 int port = udp.getLocalPort();
-                if (tcpFree(port)) {
+                if (tcpFree(LOOPBACK, port)) {
                     return port;
                 }
             } catch (SocketException e) {
@@ -55,22 +58,33 @@ public final class LoopbackPorts {
         throw new IllegalStateException("no free UDP+TCP port on " + LOOPBACK_IP + " after " + ATTEMPTS + " tries");
     }
 
-    /** A free TCP port: a TLS listener's. */
-    public static int freeTcpPort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(LOOPBACK, 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free TCP port on " + LOOPBACK_IP + ": " + e.getMessage(), e);
+    /**
+     * A port {@code p} free for UDP and TCP on {@link #LOOPBACK_IP} and {@link #ALTERNATE_IP}, with {@code p + 1}
+     * free for UDP on both: RFC 5780's primary and alternate port on its two addresses.
+     */
+    public static int freeRfc5780Port() {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                int port = udp.getLocalPort();
+                if (port < 65_535 && tcpFree(LOOPBACK, port) && tcpFree(ALTERNATE, port) && udpFree(ALTERNATE, port)
+                        && udpFree(LOOPBACK, port + 1) && udpFree(ALTERNATE, port + 1)) {
+                    return port;
+                }
+            } catch (SocketException e) {
+                // try another one
+            }
         }
+        throw new IllegalStateException("no free RFC 5780 ports on " + LOOPBACK_IP + " and " + ALTERNATE_IP
+                + " after " + ATTEMPTS + " tries");
     }
+
 
     /** Two consecutive free UDP ports {@code p, p + 1}: RTP and RTCP, as turnutils_peer listens. */
     public static int freeUdpPortPair() {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (DatagramSocket first = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
                 int port = first.getLocalPort();
-                if (port < 65_535 && udpFree(port + 1)) {
+                if (port < 65_535 && udpFree(LOOPBACK, port + 1)) {
                     return port;
                 }
             } catch (SocketException e) {
@@ -106,17 +120,17 @@ public final class LoopbackPorts {
         }
     }
 
-    private static boolean udpFree(int port) {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+    private static boolean udpFree(InetAddress address, int port) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address, port))) {
             return socket.getLocalPort() == port;
         } catch (SocketException e) {
             return false;
         }
     }
 
-    private static boolean tcpFree(int port) {
+    private static boolean tcpFree(InetAddress address, int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(LOOPBACK, port));
+            socket.bind(new InetSocketAddress(address, port));
             return true;
         } catch (IOException e) {
             return false;

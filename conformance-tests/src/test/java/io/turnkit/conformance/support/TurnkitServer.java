@@ -71,6 +71,16 @@ public final class TurnkitServer implements AutoCloseable {
         return start(List.of("/usr/bin/env", "--default-signal=HUP"), testsJava(), options);
     }
 
+    /**
+     * A server with {@code options} that does RFC 5780 NAT behavior discovery: {@link LoopbackPorts#ALTERNATE_IP}
+     * is its alternate address, and its port plus one its alternate port.
+     */
+    public static TurnkitServer withAlternateAddress(List<String> options) {
+        List<String> all = new ArrayList<>(List.of("--listening-ip", LoopbackPorts.ALTERNATE_IP, "--rfc5780"));
+        all.addAll(options);
+        return start(List.of(), testsJava(), LoopbackPorts.freeRfc5780Port(), all);
+    }
+
     private static Path testsJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
@@ -80,16 +90,19 @@ public final class TurnkitServer implements AutoCloseable {
     }
 
     private static TurnkitServer start(List<String> launcher, Path java, List<String> authentication) {
+        return start(launcher, java, LoopbackPorts.freeUdpAndTcpPort(), authentication);
+    }
+
+    private static TurnkitServer start(List<String> launcher, Path java, int port, List<String> authentication) {
         Path jar = turnkitJar();
-        int port = LoopbackPorts.freeUdpAndTcpPort();
-        int tlsPort = LoopbackPorts.freeTcpPort();
+        int tlsPort = LoopbackPorts.freeUdpAndTcpPort();
         PortRange relay = LoopbackPorts.relayPortRange();
         TemporaryDirectory directory = TemporaryDirectory.create("turnkit-conformance-");
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(
                 java.toString(), "-jar", jar.toString(), "serve",
                 "--listening-ip", LoopbackPorts.LOOPBACK_IP, "--listening-port", Integer.toString(port),
-                // TLS with the certificate the server makes for itself.
+                // TLS and DTLS with the certificate the server makes for itself.
                 "--tls-listening-port", Integer.toString(tlsPort),
                 "--relay-ip", LoopbackPorts.LOOPBACK_IP,
                 "--min-port", Integer.toString(relay.min()), "--max-port", Integer.toString(relay.max()),
@@ -126,7 +139,7 @@ public final class TurnkitServer implements AutoCloseable {
         return port;
     }
 
-    /** The TLS port (turns:) on 127.0.0.1; the UDP and TCP port takes TLS too. */
+    /** The TLS and DTLS port (turns:) on 127.0.0.1; the UDP and TCP port takes TLS and DTLS too. */
     public int tlsPort() {
         return tlsPort;
     }

@@ -24,6 +24,7 @@ public final class TurnutilsUclient {
      * port met one of them would get 437 for its Allocate, rightly (RFC 8656 §7.2: the 5-tuple is in use).
      */
     private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final String IPV6_LOOPBACK = "::1";
 
     private TurnutilsUclient() {
     }
@@ -35,7 +36,17 @@ public final class TurnutilsUclient {
 
     /** Runs uclient against {@code server}'s {@code port} (its TLS port, say); fails if not done within 45 s. */
     public static UclientReport run(TurnkitServer server, int port, List<String> options) {
-        try (ExternalProcess uclient = start(server, port, options)) {
+        return run(server, port, nextSource(), LoopbackPorts.LOOPBACK_IP, options);
+    }
+
+    /** Runs uclient from ::1 against {@code server} on ::1, where it listens too; fails if not done within 45 s. */
+    public static UclientReport runOverIpv6(TurnkitServer server, List<String> options) {
+        return run(server, server.port(), IPV6_LOOPBACK, IPV6_LOOPBACK, options);
+    }
+
+    private static UclientReport run(TurnkitServer server, int port, String source, String target,
+            List<String> options) {
+        try (ExternalProcess uclient = start(port, source, target, options)) {
             int exitCode = uclient.awaitExit(TIMEOUT, server::describe);
             return UclientReport.parse(uclient.command(), exitCode, uclient.output());
         }
@@ -46,19 +57,22 @@ public final class TurnutilsUclient {
      * if it had to be stopped: uclient retransmits forever to a server that stops answering.
      */
     public static UclientReport runFor(TurnkitServer server, List<String> options, Duration limit) {
-        try (ExternalProcess uclient = start(server, server.port(), options)) {
+        try (ExternalProcess uclient = start(server.port(), nextSource(), LoopbackPorts.LOOPBACK_IP, options)) {
             int exitCode = uclient.waitFor(limit) ? uclient.exitCode() : STILL_RUNNING;
             return UclientReport.parse(uclient.command(), exitCode, uclient.output());
         }
     }
 
-    private static ExternalProcess start(TurnkitServer server, int port, List<String> options) {
+    private static String nextSource() {
+        return "127.0.0." + (2 + RUNS.getAndIncrement() % 253);
+    }
+
+    private static ExternalProcess start(int port, String source, String target, List<String> options) {
         ExternalProcess.requireExecutable(PROGRAM, "coturn");
-        String source = "127.0.0." + (2 + RUNS.getAndIncrement() % 253);
         List<String> command = new ArrayList<>(List.of(PROGRAM.toString(),
                 "-L", source, "-p", Integer.toString(port)));
         command.addAll(options);
-        command.add(LoopbackPorts.LOOPBACK_IP);
+        command.add(target);
         return ExternalProcess.start("turnutils_uclient", ExternalProcess.lineBuffered(command));
     }
 }

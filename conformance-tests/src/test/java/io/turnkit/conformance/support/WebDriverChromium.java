@@ -41,7 +41,7 @@ public final class WebDriverChromium implements AutoCloseable {
         ExternalProcess.requireExecutable(PROGRAM, "chromium-driver");
         ExternalProcess.requireExecutable(Chromium.PROGRAM, "chromium");
         TemporaryDirectory home = TemporaryDirectory.create("turnkit-webdriver-");
-        int port = LoopbackPorts.freeTcpPort();
+        int port = LoopbackPorts.freeUdpAndTcpPort();
         ExternalProcess driver = ExternalProcess.start("chromedriver", List.of(PROGRAM.toString(), "--port=" + port,
                 "--allowed-ips=" + LoopbackPorts.LOOPBACK_IP), Chromium.environment(home.path()));
         try {

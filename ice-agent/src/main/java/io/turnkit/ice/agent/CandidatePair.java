@@ -48,6 +48,10 @@ final class CandidatePair {
         return local.candidate().componentId();
     }
 
+    DataStream stream() {
+        return local.stream();
+    }
+
     int socketId() {
         return local.base().id();
     }

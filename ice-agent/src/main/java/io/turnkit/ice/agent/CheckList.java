@@ -9,14 +9,28 @@ import java.util.List;
  * The check list of one data stream (RFC 8445 §6.1.2) and its triggered-check queue (§6.1.4.1). It decides which
  * pair is checked next; the agent sends the checks. At most a few hundred pairs, so lookups are plain scans,
  * which allocate nothing.
+ *
+ * <p>The check lists of an agent's data streams form its check list set: foundations are unfrozen across the set
+ * (§6.1.2.6: one Waiting pair per foundation in all of them), and the limit on pairs is the set's (§6.1.2.5).
  */
 final class CheckList {
     private final List<CandidatePair> pairs = new ArrayList<>();
     private final ArrayDeque<CandidatePair> triggered = new ArrayDeque<>();
     private final int maxPairs;
+    private final List<CheckList> set;
+    /** Whether the last pair {@link #next()} gave was a triggered one: the next turn is an ordinary check's. */
+    private boolean lastTriggered;
 
+    /** A check list alone in its set. */
     CheckList(int maxPairs) {
+        this(maxPairs, new ArrayList<>());
+    }
+
+    /** A check list that joins {@code set}, the agent's check lists, which the agent keeps and this one reads. */
+    CheckList(int maxPairs, List<CheckList> set) {
         this.maxPairs = maxPairs;
+        this.set = set;
+        set.add(this);
     }
 
     List<CandidatePair> pairs() {
@@ -37,8 +51,11 @@ final class CheckList {
     /**
      * Adds a pair, prioritised for {@code role}. RFC 8445 §6.1.2.4: a pair with the same base and remote candidate
      * as one already listed is redundant and only the higher priority stays. §6.1.2.5: beyond the limit the lowest
-     * priority pair goes. The new pair is Waiting when no pair of its foundation is Waiting or In-Progress, Frozen
-     * otherwise (§6.1.2.6, and RFC 8838 §10 for pairs formed while checks run). Returns the pair kept, or null.
+     * priority Frozen or Waiting pair goes, but never the last pair of its kind (local and remote candidate type, in
+     * its component): the relayed pairs have the lowest priorities and are the fallback that works when nothing
+     * else does, so a flood of peer-reflexive pairs must not push them all out. The new pair is Waiting when no pair
+     * of its foundation is Waiting or In-Progress in the set, Frozen otherwise (§6.1.2.6, and RFC 8838 §10 for pairs
+     * formed while checks run). Returns the pair kept, or null.
      */
     CandidatePair add(CandidatePair pair, IceRole role) {
         pair.prioritise(role);
@@ -46,7 +63,7 @@ final class CheckList {
         if (existing != null) {
             return existing;
         }
-        if (pairs.size() >= maxPairs) {
+        if (pairsInSet() >= maxPairs) {
             CandidatePair lowest = lowestPending();
             if (lowest == null || Long.compareUnsigned(lowest.priority, pair.priority) >= 0) {
                 return null;
@@ -59,19 +76,50 @@ final class CheckList {
         return pair;
     }
 
+    private int pairsInSet() {
+        int count = 0;
+        for (int i = 0; i < set.size(); i++) {
+            count += set.get(i).pairs.size();
+        }
+        return count;
+    }
+
     private CandidatePair lowestPending() {
         CandidatePair lowest = null;
         for (int i = 0; i < pairs.size(); i++) {
             CandidatePair p = pairs.get(i);
             if ((p.state == CandidatePairState.FROZEN || p.state == CandidatePairState.WAITING)
-                && (lowest == null || Long.compareUnsigned(p.priority, lowest.priority) < 0)) {
+                && (lowest == null || Long.compareUnsigned(p.priority, lowest.priority) < 0) && !isLastOfItsKind(p)) {
                 lowest = p;
             }
         }
         return lowest;
     }
 
+    /** Whether no other pair of the component has the same local and remote candidate types. */
+    private boolean isLastOfItsKind(CandidatePair pair) {
+        for (int i = 0; i < pairs.size(); i++) {
+            CandidatePair p = pairs.get(i);
+            if (p != pair && p.componentId() == pair.componentId()
+                && p.local.candidate().type() == pair.local.candidate().type()
+                && p.remote.type() == pair.remote.type()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a pair of {@code foundation} is Waiting or In-Progress in any check list of the set. */
     private boolean hasActive(String foundation) {
+        for (int i = 0; i < set.size(); i++) {
+            if (set.get(i).hasActiveHere(foundation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasActiveHere(String foundation) {
         for (int i = 0; i < pairs.size(); i++) {
             CandidatePair p = pairs.get(i);
             if ((p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS)
@@ -92,17 +140,34 @@ final class CheckList {
     }
 
     /**
-     * RFC 8445 §6.1.4.2: the pair to check now: the head of the triggered queue, else the highest-priority Waiting
-     * pair, else — when nothing waits — one Frozen pair per foundation that has nothing Waiting or In-Progress is
-     * unfrozen first. Null when nothing is left to check.
+     * RFC 8445 §6.1.4.2: the pair to check now. Triggered checks go first, but never twice in a row while an
+     * ordinary check is possible: "ordinary checks must still progress". Without that, two agents whose NATs map
+     * by address and port answer each check from a new mapping, learn a new peer-reflexive candidate from each and
+     * trigger a check to it, and the queue never empties (the relayed pairs, which would work, never get checked).
+     * Null when nothing is left to check.
      */
     CandidatePair next() {
+        if (lastTriggered || triggered.isEmpty()) {
+            CandidatePair ordinary = nextOrdinary();
+            if (ordinary != null) {
+                lastTriggered = false;
+                return ordinary;
+            }
+        }
         CandidatePair head = triggered.pollFirst();
         if (head != null) {
             head.triggered = false;
-            return head;
+            lastTriggered = true;
         }
-        CandidatePair waiting = highest(CandidatePairState.WAITING);
+        return head;
+    }
+
+    /**
+     * An ordinary check: the highest-priority Waiting pair not already queued as a triggered check, else — when
+     * nothing waits — one Frozen pair per foundation that has nothing Waiting or In-Progress is unfrozen first.
+     */
+    private CandidatePair nextOrdinary() {
+        CandidatePair waiting = highestUntriggered(CandidatePairState.WAITING);
         if (waiting != null) {
             return waiting;
         }
@@ -112,7 +177,7 @@ final class CheckList {
                 highestFrozen(p.foundation).state = CandidatePairState.WAITING;
             }
         }
-        return highest(CandidatePairState.WAITING);
+        return highestUntriggered(CandidatePairState.WAITING);
     }
 
     /**
@@ -133,11 +198,12 @@ final class CheckList {
         return false;
     }
 
-    private CandidatePair highest(CandidatePairState state) {
+    private CandidatePair highestUntriggered(CandidatePairState state) {
         CandidatePair best = null;
         for (int i = 0; i < pairs.size(); i++) {
             CandidatePair p = pairs.get(i);
-            if (p.state == state && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
+            if (p.state == state && !p.triggered
+                && (best == null || Long.compareUnsigned(p.priority, best.priority) > 0)) {
                 best = p;
             }
         }
@@ -247,5 +313,6 @@ final class CheckList {
     void clear() {
         pairs.clear();
         triggered.clear();
+        lastTriggered = false;
     }
 }

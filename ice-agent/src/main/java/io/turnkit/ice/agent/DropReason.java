@@ -18,6 +18,11 @@ public enum DropReason {
     BAD_RESPONSE,
     /** Application data from an address that is not the remote end of a valid pair. */
     UNKNOWN_PEER,
+    /**
+     * A check from a new address once the component has learnt {@link IceConfig#maxPeerReflexiveCandidates()}
+     * peer-reflexive candidates: answered, but its source is neither paired nor checked.
+     */
+    PEER_REFLEXIVE_LIMIT,
     /** Anything received after {@link IceAgent#close()}. */
     CLOSED
 }

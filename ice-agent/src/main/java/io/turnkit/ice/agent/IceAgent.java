@@ -70,17 +70,17 @@ public final class IceAgent {
     private final long[] drops = new long[DropReason.values().length];
 
     private final List<LocalSocket> sockets = new ArrayList<>();
+    /** The data stream of each socket, at the socket's index in {@link #sockets}. */
+    private final List<DataStream> socketStreams = new ArrayList<>();
     private final List<InetAddress> baseAddresses = new ArrayList<>();
     private final List<LocalCandidate> localCandidates = new ArrayList<>();
-    private final List<Candidate> remoteCandidates = new ArrayList<>();
     private final List<InetSocketAddress> stunServers = new ArrayList<>();
     private final List<Gathering> gatherings = new ArrayList<>();
     private final Map<String, String> foundations = new HashMap<>();
-    private final CheckList checkList;
-    /** Per component (index = component id): the pair carrying data, from this or an earlier generation. */
-    private final CandidatePair[] selected;
-    /** Per component: when regular nomination stops waiting for better pairs; MAX_VALUE when not waiting. */
-    private final long[] nominationDueNanos;
+    /** RFC 8445 §6.1.2: one check list per data stream; foundations are shared across them (§5.1.1.3). */
+    private final List<DataStream> streams = new ArrayList<>();
+    /** RFC 8445 §6.1.4.2: the data stream whose check list has the next turn, round-robin. */
+    private int nextStream;
 
     private IceRole role;
     private Generation generation;
@@ -99,10 +99,10 @@ public final class IceAgent {
         taNanos = config.ta().toNanos();
         role = config.role();
         generation = new Generation(config.credentials());
-        checkList = new CheckList(config.maxPairs());
-        selected = new CandidatePair[config.components() + 1];
-        nominationDueNanos = new long[config.components() + 1];
-        Arrays.fill(nominationDueNanos, Long.MAX_VALUE);
+        List<CheckList> checkLists = new ArrayList<>();
+        for (int i = 0; i < config.dataStreams(); i++) {
+            streams.add(new DataStream(i, config.components(i), new CheckList(config.maxPairs(), checkLists)));
+        }
     }
 
     /** A new agent in state {@link IceConnectionState#NEW}, with no socket yet. */
@@ -127,22 +127,31 @@ public final class IceAgent {
         return config.lite();
     }
 
+    /** Adds a socket of the first (or only) data stream: see {@link #addLocalSocket(int, LocalSocket, long)}. */
+    public void addLocalSocket(LocalSocket socket, long nowNanos) {
+        addLocalSocket(0, socket, nowNanos);
+    }
+
     /**
-     * Adds a socket of the driver's: a host candidate (or a relayed one, see {@link LocalSocket}) is signalled at
+     * Adds a socket of the driver's to data stream {@code stream} (0 for the first, see
+     * {@link IceConfig#dataStreams()}): a host candidate (or a relayed one, see {@link LocalSocket}) is signalled at
      * once (trickle, RFC 8838), and each STUN server added gets a Binding request from it (RFC 8445 §5.1.1.2).
      *
-     * @throws IllegalArgumentException when the id is taken or the component is beyond {@link IceConfig#components()}
+     * @throws IllegalArgumentException when the id is taken, the stream is not configured, or the component is beyond
+     *                                  the stream's {@link IceConfig#components(int)}
      */
-    public void addLocalSocket(LocalSocket socket, long nowNanos) {
+    public void addLocalSocket(int stream, LocalSocket socket, long nowNanos) {
         Objects.requireNonNull(socket, "socket");
+        DataStream dataStream = stream(stream);
         if (socket(socket.id()) != null) {
             throw new IllegalArgumentException("socket id " + socket.id() + " is already added");
         }
-        if (socket.componentId() > config.components()) {
+        if (socket.componentId() > dataStream.components()) {
             throw new IllegalArgumentException("component " + socket.componentId() + " of socket " + socket.id()
-                + " is beyond the " + config.components() + " configured");
+                + " is beyond the " + dataStream.components() + " configured");
         }
         sockets.add(socket);
+        socketStreams.add(dataStream);
         if (!baseAddresses.contains(socket.address().getAddress())) {
             baseAddresses.add(socket.address().getAddress());
         }
@@ -150,11 +159,11 @@ public final class IceAgent {
             foundation(socket.type(), socket.address().getAddress(), null), socket.componentId(),
             Candidate.priority(socket.type(), localPreference(socket), socket.componentId()), socket.address(),
             socket.type(), socket.relatedAddress());
-        addLocalCandidate(new LocalCandidate(candidate, socket));
+        addLocalCandidate(new LocalCandidate(candidate, socket, dataStream));
         if (socket.type() == CandidateType.HOST && !config.lite()) {
             for (int i = 0; i < stunServers.size(); i++) {
                 InetSocketAddress server = stunServers.get(i);
-                gather(socket, server);
+                gather(socket, dataStream, server);
             }
         }
         updateState(nowNanos);
@@ -177,7 +186,7 @@ public final class IceAgent {
         for (int i = 0; i < sockets.size(); i++) {
             LocalSocket socket = sockets.get(i);
             if (socket.type() == CandidateType.HOST) {
-                gather(socket, server);
+                gather(socket, socketStreams.get(i), server);
             }
         }
         updateState(nowNanos);
@@ -192,10 +201,18 @@ public final class IceAgent {
         checkGatheringComplete();
     }
 
-    private void gather(LocalSocket socket, InetSocketAddress server) {
+    private void gather(LocalSocket socket, DataStream stream, InetSocketAddress server) {
         if ((socket.address().getAddress() instanceof Inet4Address) == (server.getAddress() instanceof Inet4Address)) {
-            gatherings.add(new Gathering(socket, server));
+            gatherings.add(new Gathering(socket, stream, server));
         }
+    }
+
+    private DataStream stream(int index) {
+        if (index < 0 || index >= streams.size()) {
+            throw new IllegalArgumentException("data stream " + index + " is not one of the " + streams.size()
+                + " configured");
+        }
+        return streams.get(index);
     }
 
     /** RFC 8445 §5.1.2.1: one preference per base IP address, in the order they were added. */
@@ -215,11 +232,12 @@ public final class IceAgent {
     private void addLocalCandidate(LocalCandidate local) {
         localCandidates.add(local);
         if (local.candidate().type() != CandidateType.PEER_REFLEXIVE) {
-            events.add(new IceEvent.LocalCandidate(local.candidate()));
+            events.add(new IceEvent.LocalCandidate(local.stream().index, local.candidate()));
         }
         if (local.candidate().type() == CandidateType.HOST || local.candidate().type() == CandidateType.RELAYED) {
-            for (int i = 0; i < remoteCandidates.size(); i++) {
-                Candidate remote = remoteCandidates.get(i);
+            List<Candidate> remotes = local.stream().remoteCandidates;
+            for (int i = 0; i < remotes.size(); i++) {
+                Candidate remote = remotes.get(i);
                 pair(local, remote);
             }
         }
@@ -266,17 +284,27 @@ public final class IceAgent {
         updateState(nowNanos);
     }
 
-    /**
-     * Adds a candidate the peer signalled, at any time (trickle, RFC 8838 §11): it is paired with the local
-     * candidates of its component and address family. Returns false when it cannot be used here (a component beyond
-     * the configured ones, TCP, a name not resolved) or is already known.
-     */
+    /** Adds a candidate of the first (or only) data stream: see {@link #addRemoteCandidate(int, Candidate, long)}. */
     public boolean addRemoteCandidate(Candidate candidate, long nowNanos) {
+        return addRemoteCandidate(0, candidate, nowNanos);
+    }
+
+    /**
+     * Adds a candidate the peer signalled for data stream {@code stream}, at any time (trickle, RFC 8838 §11): it is
+     * paired with the stream's local candidates of its component and address family. Returns false when it cannot be
+     * used here (a component beyond the stream's, TCP, a name not resolved) or is already known.
+     *
+     * @throws IllegalArgumentException when the stream is not configured
+     */
+    public boolean addRemoteCandidate(int stream, Candidate candidate, long nowNanos) {
         Objects.requireNonNull(candidate, "candidate");
-        if (candidate.componentId() > config.components() || candidate.transport() != TransportProtocol.UDP
+        DataStream dataStream = stream(stream);
+        if (candidate.componentId() > dataStream.components() || candidate.transport() != TransportProtocol.UDP
             || candidate.address().isUnresolved() || candidate.address().getPort() == 0 || closed) {
             return false;
         }
+        List<Candidate> remoteCandidates = dataStream.remoteCandidates;
+        CheckList checkList = dataStream.checkList;
         for (int i = 0; i < remoteCandidates.size(); i++) {
             Candidate known = remoteCandidates.get(i);
             if (known.componentId() == candidate.componentId() && known.address().equals(candidate.address())) {
@@ -301,7 +329,7 @@ public final class IceAgent {
         for (int i = 0; i < localCandidates.size(); i++) {
             LocalCandidate local = localCandidates.get(i);
             CandidateType type = local.candidate().type();
-            if (type == CandidateType.HOST || type == CandidateType.RELAYED) {
+            if (local.stream() == dataStream && (type == CandidateType.HOST || type == CandidateType.RELAYED)) {
                 pair(local, candidate);
             }
         }
@@ -309,20 +337,23 @@ public final class IceAgent {
         return true;
     }
 
-    /** The peer signalled {@code a=end-of-candidates} (RFC 8838 §13): failure can now be declared. */
+    /**
+     * The peer signalled {@code a=end-of-candidates} (RFC 8838 §13) for every data stream: failure can now be
+     * declared.
+     */
     public void endOfRemoteCandidates(long nowNanos) {
         remoteCandidatesComplete = true;
         updateState(nowNanos);
     }
 
-    /** RFC 8445 §6.1.2.2: pairs of the same component and address family. */
+    /** RFC 8445 §6.1.2.2: pairs of the same component and address family, in the local candidate's stream. */
     private CandidatePair pair(LocalCandidate local, Candidate remote) {
         if (local.candidate().componentId() != remote.componentId()
             || (local.candidate().address().getAddress() instanceof Inet4Address)
                 != (remote.address().getAddress() instanceof Inet4Address)) {
             return null;
         }
-        return checkList.add(new CandidatePair(local, remote, generation), role);
+        return local.stream().checkList.add(new CandidatePair(local, remote, generation), role);
     }
 
     // ---------------------------------------------------------------- restart, send, close
@@ -338,16 +369,16 @@ public final class IceAgent {
             return;
         }
         generation = new Generation(IceCredentials.generate(config.random()));
-        checkList.clear();
-        remoteCandidates.clear();
+        for (int i = 0; i < streams.size(); i++) {
+            streams.get(i).restart();
+        }
         remoteCandidatesComplete = false;
         consentLost = false;
-        Arrays.fill(nominationDueNanos, Long.MAX_VALUE);
         events.add(new IceEvent.LocalCredentialsChanged(generation.local.ufrag(), generation.local.password()));
         for (int i = 0; i < localCandidates.size(); i++) {
             LocalCandidate local = localCandidates.get(i);
             if (local.candidate().type() != CandidateType.PEER_REFLEXIVE) {
-                events.add(new IceEvent.LocalCandidate(local.candidate()));
+                events.add(new IceEvent.LocalCandidate(local.stream().index, local.candidate()));
             }
         }
         if (gatheringComplete) {
@@ -356,16 +387,23 @@ public final class IceAgent {
         updateState(nowNanos);
     }
 
-    /**
-     * Sends application data on the component's selected pair. True when a {@link Transmit} carrying {@code data}
-     * was queued (it then belongs to the transmit); false when no pair is selected or consent is lost (RFC 7675
-     * §5.1: no data without consent), and the caller keeps {@code data}.
-     */
+    /** Sends on a component of the first (or only) data stream: see {@link #send(int, int, ByteBuf, long)}. */
     public boolean send(int componentId, ByteBuf data, long nowNanos) {
-        if (closed || consentLost || componentId < 1 || componentId >= selected.length) {
+        return send(0, componentId, data, nowNanos);
+    }
+
+    /**
+     * Sends application data on the selected pair of component {@code componentId} of data stream {@code stream}.
+     * True when a {@link Transmit} carrying {@code data} was queued (it then belongs to the transmit); false when no
+     * pair is selected or consent is lost (RFC 7675 §5.1: no data without consent), and the caller keeps
+     * {@code data}.
+     */
+    public boolean send(int stream, int componentId, ByteBuf data, long nowNanos) {
+        if (closed || consentLost || stream < 0 || stream >= streams.size() || componentId < 1
+            || componentId > streams.get(stream).components()) {
             return false;
         }
-        CandidatePair pair = selected[componentId];
+        CandidatePair pair = streams.get(stream).selected[componentId];
         if (pair == null) {
             return false;
         }
@@ -414,19 +452,22 @@ public final class IceAgent {
             Gathering g = gatherings.get(i);
             deadline = Math.min(deadline, g.transaction.deadline());
         }
-        for (int i = 0; i < checkList.pairs().size(); i++) {
-            CandidatePair p = checkList.pairs().get(i);
-            deadline = Math.min(deadline, p.check.deadline());
-        }
-        for (int c = 1; c < selected.length; c++) {
-            CandidatePair p = selected[c];
-            if (p != null && sendsConsent() && !consentLost) {
-                deadline = Math.min(deadline, Math.min(p.nextConsentNanos, consentStateDeadline(p)));
+        for (int s = 0; s < streams.size(); s++) {
+            DataStream stream = streams.get(s);
+            List<CandidatePair> pairs = stream.checkList.pairs();
+            for (int i = 0; i < pairs.size(); i++) {
+                deadline = Math.min(deadline, pairs.get(i).check.deadline());
             }
-            if (p != null && !consentLost) {
-                deadline = Math.min(deadline, p.lastSentNanos + config.keepaliveInterval().toNanos());
+            for (int c = 1; c < stream.selected.length; c++) {
+                CandidatePair p = stream.selected[c];
+                if (p != null && sendsConsent() && !consentLost) {
+                    deadline = Math.min(deadline, Math.min(p.nextConsentNanos, consentStateDeadline(p)));
+                }
+                if (p != null && !consentLost) {
+                    deadline = Math.min(deadline, p.lastSentNanos + config.keepaliveInterval().toNanos());
+                }
+                deadline = Math.min(deadline, stream.nominationDueNanos[c]);
             }
-            deadline = Math.min(deadline, nominationDueNanos[c]);
         }
         return deadline;
     }
@@ -443,13 +484,16 @@ public final class IceAgent {
     }
 
     /**
-     * The check list (RFC 8445 §6.1.2), one pair a line in priority order, {@code local -> remote (STATE)}: what a
-     * person debugging a connection wants to see.
+     * The check lists (RFC 8445 §6.1.2), one pair a line, {@code local -> remote (STATE)}, each line opened by
+     * {@code stream N: } when there are several data streams: what a person debugging a connection wants to see.
      */
     public List<String> describeCheckList() {
-        List<String> lines = new ArrayList<>(checkList.pairs().size());
-        for (int i = 0; i < checkList.pairs().size(); i++) {
-            lines.add(checkList.pairs().get(i).toString());
+        List<String> lines = new ArrayList<>();
+        for (int s = 0; s < streams.size(); s++) {
+            List<CandidatePair> pairs = streams.get(s).checkList.pairs();
+            for (int i = 0; i < pairs.size(); i++) {
+                lines.add((streams.size() > 1 ? "stream " + s + ": " : "") + pairs.get(i));
+            }
         }
         return lines;
     }
@@ -477,12 +521,15 @@ public final class IceAgent {
                 default -> { }
             }
         }
-        for (int i = 0; i < checkList.pairs().size(); i++) {
-            CandidatePair p = checkList.pairs().get(i);
-            switch (p.check.poll(nowNanos)) {
-                case RETRANSMIT -> sendCheck(p);
-                case TIMEOUT -> checkFailed(p);
-                default -> { }
+        for (int s = 0; s < streams.size(); s++) {
+            List<CandidatePair> pairs = streams.get(s).checkList.pairs();
+            for (int i = 0; i < pairs.size(); i++) {
+                CandidatePair p = pairs.get(i);
+                switch (p.check.poll(nowNanos)) {
+                    case RETRANSMIT -> sendCheck(p);
+                    case TIMEOUT -> checkFailed(p);
+                    default -> { }
+                }
             }
         }
         if (nowNanos >= nextPacingNanos && startTransaction(nowNanos)) {
@@ -497,14 +544,17 @@ public final class IceAgent {
 
     /** RFC 8445 §11: a Binding indication on a selected pair that has carried nothing for Tr. */
     private void keepAlive(long nowNanos) {
-        for (int c = 1; c < selected.length; c++) {
-            CandidatePair p = selected[c];
-            if (p != null && !consentLost && nowNanos - p.lastSentNanos >= config.keepaliveInterval().toNanos()) {
-                ByteBuf out = config.allocator().buffer(StunMessage.HEADER_LENGTH + 8);
-                encoder.wrap(out).header(BINDING_INDICATION, config.random().nextLong(), config.random().nextInt())
-                    .addFingerprint().finish();
-                transmits.add(new Transmit(p.socketId(), p.remote.address(), out));
-                p.lastSentNanos = nowNanos;
+        for (int s = 0; s < streams.size(); s++) {
+            CandidatePair[] selected = streams.get(s).selected;
+            for (int c = 1; c < selected.length; c++) {
+                CandidatePair p = selected[c];
+                if (p != null && !consentLost && nowNanos - p.lastSentNanos >= config.keepaliveInterval().toNanos()) {
+                    ByteBuf out = config.allocator().buffer(StunMessage.HEADER_LENGTH + 8);
+                    encoder.wrap(out).header(BINDING_INDICATION, config.random().nextLong(),
+                        config.random().nextInt()).addFingerprint().finish();
+                    transmits.add(new Transmit(p.socketId(), p.remote.address(), out));
+                    p.lastSentNanos = nowNanos;
+                }
             }
         }
     }
@@ -519,19 +569,34 @@ public final class IceAgent {
                 return true;
             }
         }
-        return generation.hasRemote() && checkList.hasWork();
+        if (!generation.hasRemote()) {
+            return false;
+        }
+        for (int s = 0; s < streams.size(); s++) {
+            if (streams.get(s).checkList.hasWork()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Starts one transaction: a triggered check, else a gathering request, else an ordinary check (§6.1.4.2). */
+    /**
+     * Starts one transaction: a check ({@link CheckList#next()}) from the check lists in turn, round-robin (RFC 8445
+     * §6.1.4.2), else a gathering request.
+     */
     private boolean startTransaction(long nowNanos) {
         if (config.lite()) {
             return false;
         }
         if (generation.hasRemote()) {
-            CandidatePair triggered = checkList.next();
-            if (triggered != null) {
-                startCheck(triggered, nowNanos);
-                return true;
+            for (int k = 0; k < streams.size(); k++) {
+                int s = (nextStream + k) % streams.size();
+                CandidatePair next = streams.get(s).checkList.next();
+                if (next != null) {
+                    nextStream = (s + 1) % streams.size();
+                    startCheck(next, nowNanos);
+                    return true;
+                }
             }
         }
         for (int i = 0; i < gatherings.size(); i++) {
@@ -558,13 +623,19 @@ public final class IceAgent {
         sendCheck(p);
     }
 
-    /** RFC 8445 §14.3: RTO = MAX(500 ms, Ta × (Waiting + In-Progress pairs)), the floor being the configured RTO. */
+    /**
+     * RFC 8445 §14.3: RTO = MAX(500 ms, Ta × (Waiting + In-Progress pairs of every check list)), the floor being the
+     * configured RTO.
+     */
     private long checkRtoNanos() {
         int active = 0;
-        for (int i = 0; i < checkList.pairs().size(); i++) {
-            CandidatePair p = checkList.pairs().get(i);
-            if (p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS) {
-                active++;
+        for (int s = 0; s < streams.size(); s++) {
+            List<CandidatePair> pairs = streams.get(s).checkList.pairs();
+            for (int i = 0; i < pairs.size(); i++) {
+                CandidatePair p = pairs.get(i);
+                if (p.state == CandidatePairState.WAITING || p.state == CandidatePairState.IN_PROGRESS) {
+                    active++;
+                }
             }
         }
         return Math.max(config.transactionTimers().rto().toNanos(), taNanos * active);
@@ -580,28 +651,32 @@ public final class IceAgent {
      * nominates its best valid pair once no better pair can still succeed, or after the nomination delay.
      */
     private void nominate(long nowNanos) {
-        if (role != IceRole.CONTROLLING || config.aggressiveNomination() || config.lite()) {
-            Arrays.fill(nominationDueNanos, Long.MAX_VALUE); // a role switch may leave one armed
-            return;
-        }
-        for (int c = 1; c < selected.length; c++) {
-            boolean due = nowNanos >= nominationDueNanos[c];
-            if (due) {
-                nominationDueNanos[c] = Long.MAX_VALUE;
-            }
-            CandidatePair best = checkList.bestValid(c);
-            if (best == null || isNominatedInThisGeneration(c)) {
+        boolean nominates = role == IceRole.CONTROLLING && !config.aggressiveNomination() && !config.lite();
+        for (int s = 0; s < streams.size(); s++) {
+            DataStream stream = streams.get(s);
+            if (!nominates) {
+                Arrays.fill(stream.nominationDueNanos, Long.MAX_VALUE); // a role switch may leave one armed
                 continue;
             }
-            if (due || !checkList.hasPendingAbove(c, best.priority)) {
-                nominationDueNanos[c] = Long.MAX_VALUE;
-                best.nominating = true;
-                checkList.trigger(best);
+            for (int c = 1; c < stream.selected.length; c++) {
+                boolean due = nowNanos >= stream.nominationDueNanos[c];
+                if (due) {
+                    stream.nominationDueNanos[c] = Long.MAX_VALUE;
+                }
+                CandidatePair best = stream.checkList.bestValid(c);
+                if (best == null || isNominatedInThisGeneration(stream.checkList, c)) {
+                    continue;
+                }
+                if (due || !stream.checkList.hasPendingAbove(c, best.priority)) {
+                    stream.nominationDueNanos[c] = Long.MAX_VALUE;
+                    best.nominating = true;
+                    stream.checkList.trigger(best);
+                }
             }
         }
     }
 
-    private boolean isNominatedInThisGeneration(int componentId) {
+    private static boolean isNominatedInThisGeneration(CheckList checkList, int componentId) {
         for (int i = 0; i < checkList.pairs().size(); i++) {
             CandidatePair p = checkList.pairs().get(i);
             if (p.componentId() == componentId && (p.nominated || (p.nominating && p.isPending()))) {
@@ -616,21 +691,27 @@ public final class IceAgent {
         if (!sendsConsent()) {
             return;
         }
-        for (int c = 1; c < selected.length; c++) {
-            CandidatePair p = selected[c];
-            if (p == null) {
-                continue;
+        for (int s = 0; s < streams.size(); s++) {
+            CandidatePair[] selected = streams.get(s).selected;
+            for (int c = 1; c < selected.length; c++) {
+                CandidatePair p = selected[c];
+                if (p != null) {
+                    refreshConsent(p, nowNanos);
+                }
             }
-            if (nowNanos - p.lastConsentNanos >= config.consentTimeout().toNanos()) {
-                consentLost = true;
-            }
-            p.disconnected = nowNanos - p.lastConsentNanos >= config.disconnectedTimeout().toNanos();
-            if (nowNanos >= p.nextConsentNanos && !consentLost) {
-                p.consent.startOnce(config.random(), nowNanos);
-                sendRequest(p, p.consent, false, p.checkPriority);
-                p.lastSentNanos = nowNanos;
-                p.nextConsentNanos = nowNanos + consentIntervalNanos();
-            }
+        }
+    }
+
+    private void refreshConsent(CandidatePair p, long nowNanos) {
+        if (nowNanos - p.lastConsentNanos >= config.consentTimeout().toNanos()) {
+            consentLost = true;
+        }
+        p.disconnected = nowNanos - p.lastConsentNanos >= config.disconnectedTimeout().toNanos();
+        if (nowNanos >= p.nextConsentNanos && !consentLost) {
+            p.consent.startOnce(config.random(), nowNanos);
+            sendRequest(p, p.consent, false, p.checkPriority);
+            p.lastSentNanos = nowNanos;
+            p.nextConsentNanos = nowNanos + consentIntervalNanos();
         }
     }
 
@@ -682,16 +763,17 @@ public final class IceAgent {
     }
 
     private Received applicationData(LocalSocket socket, InetSocketAddress from, ByteBuf datagram) {
-        CandidatePair pair = checkList.find(socket.id(), from);
+        DataStream stream = streamOf(socket);
+        CandidatePair pair = stream.checkList.find(socket.id(), from);
         if (pair == null || !pair.isValid()) {
-            pair = selected[socket.componentId()];
+            pair = stream.selected[socket.componentId()];
             if (pair == null || pair.socketId() != socket.id() || !pair.remote.address().equals(from)) {
                 return drop(DropReason.UNKNOWN_PEER);
             }
         }
         byte[] data = new byte[datagram.readableBytes()];
         datagram.getBytes(datagram.readerIndex(), data);
-        events.add(new IceEvent.ApplicationData(socket.componentId(), socket.id(), from, data));
+        events.add(new IceEvent.ApplicationData(stream.index, socket.componentId(), socket.id(), from, data));
         return Received.APPLICATION_DATA;
     }
 
@@ -727,9 +809,10 @@ public final class IceAgent {
         }
         boolean useCandidate = message.hasAttribute(StunAttributeType.USE_CANDIDATE);
         long remotePriority = StunAttributes.uint32(message, priorityAttr);
-        CandidatePair pair = checkList.find(socket.id(), from);
+        DataStream stream = streamOf(socket);
+        CandidatePair pair = stream.checkList.find(socket.id(), from);
         if (pair == null) {
-            pair = pairPeerReflexive(socket, from, remotePriority);
+            pair = pairPeerReflexive(socket, stream, from, remotePriority);
             if (pair == null) {
                 return Received.STUN;
             }
@@ -739,7 +822,7 @@ public final class IceAgent {
             pair.state = CandidatePairState.SUCCEEDED;
             if (useCandidate) {
                 pair.nominated = true;
-                select(pair.componentId(), nowNanos);
+                select(pair, nowNanos);
             }
             return Received.STUN;
         }
@@ -747,20 +830,25 @@ public final class IceAgent {
             // RFC 8445 §7.3.1.5: nominated now if valid, else when the triggered check succeeds.
             if (pair.isValid()) {
                 pair.nominated = true;
-                select(pair.componentId(), nowNanos);
+                select(pair, nowNanos);
             } else {
                 pair.nominating = true;
             }
         }
         // RFC 8445 §7.3.1.4: a triggered check, unless one is under way or the pair is already valid.
         if (pair.state != CandidatePairState.SUCCEEDED && pair.state != CandidatePairState.IN_PROGRESS) {
-            checkList.trigger(pair);
+            stream.checkList.trigger(pair);
         }
         return Received.STUN;
     }
 
-    /** RFC 8445 §7.3.1.3: a check from an unknown address makes a peer-reflexive remote candidate. */
-    private CandidatePair pairPeerReflexive(LocalSocket socket, InetSocketAddress from, long priority) {
+    /**
+     * RFC 8445 §7.3.1.3: a check from an unknown address makes a peer-reflexive remote candidate, up to
+     * {@link IceConfig#maxPeerReflexiveCandidates()} per component; null when none is paired.
+     */
+    private CandidatePair pairPeerReflexive(LocalSocket socket, DataStream stream, InetSocketAddress from,
+                                            long priority) {
+        List<Candidate> remoteCandidates = stream.remoteCandidates;
         Candidate remote = null;
         for (int i = 0; i < remoteCandidates.size(); i++) {
             Candidate c = remoteCandidates.get(i);
@@ -769,12 +857,28 @@ public final class IceAgent {
             }
         }
         if (remote == null) {
+            if (peerReflexiveCount(remoteCandidates, socket.componentId()) >= config.maxPeerReflexiveCandidates()) {
+                drop(DropReason.PEER_REFLEXIVE_LIMIT);
+                return null;
+            }
             remote = Candidate.udp("p" + (++remotePeerReflexive), socket.componentId(), priority, from,
                 CandidateType.PEER_REFLEXIVE, null);
             remoteCandidates.add(remote);
         }
         LocalCandidate local = baseCandidateOf(socket);
         return local == null ? null : pair(local, remote);
+    }
+
+    /** The component's remote candidates learnt from checks and not signalled since. */
+    private static int peerReflexiveCount(List<Candidate> remoteCandidates, int componentId) {
+        int count = 0;
+        for (int i = 0; i < remoteCandidates.size(); i++) {
+            Candidate c = remoteCandidates.get(i);
+            if (c.componentId() == componentId && c.type() == CandidateType.PEER_REFLEXIVE) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private LocalCandidate baseCandidateOf(LocalSocket socket) {
@@ -792,10 +896,13 @@ public final class IceAgent {
         if (startsWith(username, generation.usernamePrefix)) {
             return generation;
         }
-        for (int c = 1; c < selected.length; c++) {
-            Generation old = selected[c] == null ? null : selected[c].generation;
-            if (old != null && old != generation && startsWith(username, old.usernamePrefix)) {
-                return old;
+        for (int s = 0; s < streams.size(); s++) {
+            CandidatePair[] selected = streams.get(s).selected;
+            for (int c = 1; c < selected.length; c++) {
+                Generation old = selected[c] == null ? null : selected[c].generation;
+                if (old != null && old != generation && startsWith(username, old.usernamePrefix)) {
+                    return old;
+                }
             }
         }
         return null;
@@ -838,7 +945,9 @@ public final class IceAgent {
 
     private void switchRole(IceRole newRole) {
         role = newRole;
-        checkList.prioritise(role);
+        for (int s = 0; s < streams.size(); s++) {
+            streams.get(s).checkList.prioritise(role);
+        }
     }
 
     /** RFC 8445 §7.2.5: a response to a check, a consent check or a gathering request. */
@@ -849,16 +958,20 @@ public final class IceAgent {
                 return gatheringResponse(g, from);
             }
         }
-        for (int i = 0; i < checkList.pairs().size(); i++) {
-            CandidatePair p = checkList.pairs().get(i);
-            if (p.check.matches(message)) {
-                return checkResponse(p, socket, from, nowNanos);
+        for (int s = 0; s < streams.size(); s++) {
+            DataStream stream = streams.get(s);
+            List<CandidatePair> pairs = stream.checkList.pairs();
+            for (int i = 0; i < pairs.size(); i++) {
+                CandidatePair p = pairs.get(i);
+                if (p.check.matches(message)) {
+                    return checkResponse(p, socket, from, nowNanos);
+                }
             }
-        }
-        for (int c = 1; c < selected.length; c++) {
-            CandidatePair p = selected[c];
-            if (p != null && p.consent.matches(message)) {
-                return consentResponse(p, from, nowNanos);
+            for (int c = 1; c < stream.selected.length; c++) {
+                CandidatePair p = stream.selected[c];
+                if (p != null && p.consent.matches(message)) {
+                    return consentResponse(p, from, nowNanos);
+                }
             }
         }
         return drop(DropReason.UNKNOWN_TRANSACTION);
@@ -898,7 +1011,7 @@ public final class IceAgent {
                 g.server), component,
             Candidate.priority(CandidateType.SERVER_REFLEXIVE, localPreference(g.socket), component), mapped,
             CandidateType.SERVER_REFLEXIVE, g.socket.address());
-        addLocalCandidate(new LocalCandidate(srflx, g.socket));
+        addLocalCandidate(new LocalCandidate(srflx, g.socket, g.stream));
     }
 
     private InetSocketAddress mappedAddress() {
@@ -923,7 +1036,7 @@ public final class IceAgent {
                 if (role == p.checkRole) {
                     switchRole(p.checkRole.opposite());
                 }
-                checkList.trigger(p);
+                p.stream().checkList.trigger(p);
             } else {
                 checkFailed(p);
             }
@@ -941,14 +1054,20 @@ public final class IceAgent {
         }
         p.validLocal = localCandidateFor(p, mapped);
         p.state = CandidatePairState.SUCCEEDED;
-        checkList.unfreeze(p.foundation);
+        // RFC 8445 §7.2.5.3.3: the foundation's Frozen pairs in every check list go to Waiting.
+        for (int s = 0; s < streams.size(); s++) {
+            streams.get(s).checkList.unfreeze(p.foundation);
+        }
+        DataStream stream = p.stream();
         int c = p.componentId();
-        if (role == IceRole.CONTROLLING && !config.aggressiveNomination() && !isNominatedInThisGeneration(c)) {
-            nominationDueNanos[c] = Math.min(nominationDueNanos[c], nowNanos + config.nominationDelay().toNanos());
+        if (role == IceRole.CONTROLLING && !config.aggressiveNomination()
+            && !isNominatedInThisGeneration(stream.checkList, c)) {
+            stream.nominationDueNanos[c] = Math.min(stream.nominationDueNanos[c],
+                nowNanos + config.nominationDelay().toNanos());
         }
         if (p.checkUsedCandidate || (role == IceRole.CONTROLLED && p.nominating)) {
             p.nominated = true;
-            select(c, nowNanos);
+            select(p, nowNanos);
         }
         return Received.STUN;
     }
@@ -964,7 +1083,7 @@ public final class IceAgent {
         Candidate prflx = Candidate.udp(
             foundation(CandidateType.PEER_REFLEXIVE, p.local.base().address().getAddress(), null),
             p.componentId(), p.checkPriority, mapped, CandidateType.PEER_REFLEXIVE, p.local.base().address());
-        LocalCandidate local = new LocalCandidate(prflx, p.local.base());
+        LocalCandidate local = new LocalCandidate(prflx, p.local.base(), p.stream());
         addLocalCandidate(local);
         return local;
     }
@@ -985,21 +1104,26 @@ public final class IceAgent {
         return StunAttributes.errorCode(message, message.findAttribute(StunAttributeType.ERROR_CODE));
     }
 
-    /** The selected pair of a component is its best nominated valid pair (RFC 8445 §8.1.1). */
-    private void select(int componentId, long nowNanos) {
-        CandidatePair best = checkList.bestNominated(componentId);
-        if (best == null || best == selected[componentId]) {
+    /**
+     * After {@code nominated} was nominated: the selected pair of its component is the component's best nominated
+     * valid pair (RFC 8445 §8.1.1).
+     */
+    private void select(CandidatePair nominated, long nowNanos) {
+        DataStream stream = nominated.stream();
+        int componentId = nominated.componentId();
+        CandidatePair best = stream.checkList.bestNominated(componentId);
+        if (best == null || best == stream.selected[componentId]) {
             return;
         }
         best.lastConsentNanos = nowNanos;
         best.disconnected = false;
         best.nextConsentNanos = nowNanos + consentIntervalNanos();
         best.lastSentNanos = nowNanos;
-        selected[componentId] = best;
+        stream.selected[componentId] = best;
         if (role == IceRole.CONTROLLING) {
-            checkList.stopChecks(componentId);
+            stream.checkList.stopChecks(componentId);
         }
-        events.add(new IceEvent.SelectedPairChanged(componentId, best.reportedLocal(), best.remote));
+        events.add(new IceEvent.SelectedPairChanged(stream.index, componentId, best.reportedLocal(), best.remote));
     }
 
     // ---------------------------------------------------------------- state
@@ -1018,14 +1142,23 @@ public final class IceAgent {
         boolean allSelected = true;
         boolean disconnected = false;
         boolean selectedInThisGeneration = true;
-        for (int c = 1; c < selected.length; c++) {
-            CandidatePair p = selected[c];
-            if (p == null) {
-                allSelected = false;
-                selectedInThisGeneration = false;
-            } else {
-                selectedInThisGeneration &= p.generation == generation;
-                disconnected |= p.disconnected;
+        boolean pending = false;
+        boolean hasPairs = false;
+        boolean componentWithoutValidPair = false;
+        for (int s = 0; s < streams.size(); s++) {
+            DataStream stream = streams.get(s);
+            pending |= stream.checkList.hasPending();
+            hasPairs |= !stream.checkList.pairs().isEmpty();
+            for (int c = 1; c < stream.selected.length; c++) {
+                CandidatePair p = stream.selected[c];
+                if (p == null) {
+                    allSelected = false;
+                    selectedInThisGeneration = false;
+                    componentWithoutValidPair |= stream.checkList.bestValid(c) == null;
+                } else {
+                    selectedInThisGeneration &= p.generation == generation;
+                    disconnected |= p.disconnected;
+                }
             }
         }
         if (allSelected) {
@@ -1033,27 +1166,17 @@ public final class IceAgent {
                 return IceConnectionState.DISCONNECTED;
             }
             // A lite agent checks nothing, so its pairs never finish: its part is done once a pair is nominated.
-            boolean done = selectedInThisGeneration && (config.lite() || !checkList.hasPending())
+            boolean done = selectedInThisGeneration && (config.lite() || !pending)
                 && remoteCandidatesComplete && gatheringComplete;
             return done ? IceConnectionState.COMPLETED : IceConnectionState.CONNECTED;
         }
-        if (remoteCandidatesComplete && gatheringComplete && !checkList.hasPending()
-            && hasComponentWithoutValidPair()) {
+        if (remoteCandidatesComplete && gatheringComplete && !pending && componentWithoutValidPair) {
             return IceConnectionState.FAILED;
         }
-        if (state == IceConnectionState.NEW && !(generation.hasRemote() && !checkList.pairs().isEmpty())) {
+        if (state == IceConnectionState.NEW && !(generation.hasRemote() && hasPairs)) {
             return IceConnectionState.NEW;
         }
         return IceConnectionState.CHECKING;
-    }
-
-    private boolean hasComponentWithoutValidPair() {
-        for (int c = 1; c < selected.length; c++) {
-            if (selected[c] == null && checkList.bestValid(c) == null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void setState(IceConnectionState newState) {
@@ -1140,16 +1263,28 @@ public final class IceAgent {
         return null;
     }
 
+    /** The data stream an added socket serves. */
+    private DataStream streamOf(LocalSocket socket) {
+        for (int i = 0; i < sockets.size(); i++) {
+            if (sockets.get(i) == socket) {
+                return socketStreams.get(i);
+            }
+        }
+        throw new IllegalStateException("socket " + socket.id() + " was never added");
+    }
+
     /** One server-reflexive gathering transaction: a socket asking a STUN server (RFC 8445 §5.1.1.2). */
     private static final class Gathering {
         final LocalSocket socket;
+        final DataStream stream;
         final InetSocketAddress server;
         final StunTransaction transaction = new StunTransaction();
         boolean started;
         boolean done;
 
-        Gathering(LocalSocket socket, InetSocketAddress server) {
+        Gathering(LocalSocket socket, DataStream stream, InetSocketAddress server) {
             this.socket = socket;
+            this.stream = stream;
             this.server = server;
         }
     }

@@ -14,13 +14,15 @@ public final class IceConfig {
     private final IceRole role;
     private final IceCredentials credentials;
     private final long tieBreaker;
-    private final int components;
+    /** Per data stream, in order: how many components it has. */
+    private final int[] dataStreams;
     private final Duration ta;
     private final boolean lite;
     private final boolean aggressiveNomination;
     private final Duration nominationDelay;
     private final TransactionTimers transactionTimers;
     private final int maxPairs;
+    private final int maxPeerReflexiveCandidates;
     private final Duration consentInterval;
     private final Duration consentTimeout;
     private final Duration disconnectedTimeout;
@@ -33,13 +35,14 @@ public final class IceConfig {
         role = b.lite ? IceRole.CONTROLLED : b.role;
         credentials = b.credentials != null ? b.credentials : IceCredentials.generate(random);
         tieBreaker = b.tieBreakerSet ? b.tieBreaker : random.nextLong();
-        components = b.components;
+        dataStreams = b.dataStreams.clone();
         ta = b.ta;
         lite = b.lite;
         aggressiveNomination = b.aggressiveNomination;
         nominationDelay = b.nominationDelay;
         transactionTimers = b.transactionTimers;
         maxPairs = b.maxPairs;
+        maxPeerReflexiveCandidates = b.maxPeerReflexiveCandidates;
         consentInterval = b.consentInterval;
         consentTimeout = b.consentTimeout;
         disconnectedTimeout = b.disconnectedTimeout;
@@ -66,9 +69,21 @@ public final class IceConfig {
         return tieBreaker;
     }
 
-    /** How many components the data stream has (RFC 8445 §2): 1 with rtcp-mux, 2 for RTP and RTCP. */
+    /**
+     * How many components the first (or only) data stream has (RFC 8445 §2): 1 with rtcp-mux, 2 for RTP and RTCP.
+     */
     public int components() {
-        return components;
+        return dataStreams[0];
+    }
+
+    /** How many data streams the ICE session has (RFC 8445 §2: an audio and a video stream, say); 1 by default. */
+    public int dataStreams() {
+        return dataStreams.length;
+    }
+
+    /** How many components data stream {@code stream} (0 for the first) has. */
+    public int components(int stream) {
+        return dataStreams[stream];
     }
 
     /** RFC 8445 §14.2: the pacing interval between new STUN transactions. */
@@ -102,6 +117,17 @@ public final class IceConfig {
     /** RFC 8445 §6.1.2.5: the check list's upper limit. */
     public int maxPairs() {
         return maxPairs;
+    }
+
+    /**
+     * How many peer-reflexive remote candidates (RFC 8445 §7.3.1.3) a component learns from checks, per ICE session
+     * (a restart starts again). A check from a new address beyond it is answered, but its source is not paired nor
+     * checked back ({@link DropReason#PEER_REFLEXIVE_LIMIT}). A peer's few interfaces fit easily; what it stops is
+     * a NAT that maps by address and port, which shows every check from a new address, and anyone replaying checks
+     * from many sources.
+     */
+    public int maxPeerReflexiveCandidates() {
+        return maxPeerReflexiveCandidates;
     }
 
     /** RFC 7675 §5.1: consent checks this often on average, randomised ±20%. */
@@ -143,13 +169,14 @@ public final class IceConfig {
         private IceCredentials credentials;
         private long tieBreaker;
         private boolean tieBreakerSet;
-        private int components = 1;
+        private int[] dataStreams = {1};
         private Duration ta = Duration.ofMillis(50);
         private boolean lite;
         private boolean aggressiveNomination;
         private Duration nominationDelay = Duration.ofMillis(500);
         private TransactionTimers transactionTimers = TransactionTimers.RFC_8489;
         private int maxPairs = 100;
+        private int maxPeerReflexiveCandidates = 10;
         private Duration consentInterval = Duration.ofSeconds(5);
         private Duration consentTimeout = Duration.ofSeconds(30);
         private Duration disconnectedTimeout = Duration.ofSeconds(8);
@@ -176,8 +203,18 @@ public final class IceConfig {
             return this;
         }
 
+        /** One data stream of {@code value} components. */
         public Builder components(int value) {
-            components = value;
+            dataStreams = new int[] {value};
+            return this;
+        }
+
+        /**
+         * Several data streams, each with its own check list (RFC 8445 §6.1.2), numbered from 0 in this order:
+         * {@code dataStreams(2, 1)} is a stream of two components (RTP and RTCP) and one of one.
+         */
+        public Builder dataStreams(int... componentsPerStream) {
+            dataStreams = componentsPerStream.clone();
             return this;
         }
 
@@ -208,6 +245,11 @@ public final class IceConfig {
 
         public Builder maxPairs(int value) {
             maxPairs = value;
+            return this;
+        }
+
+        public Builder maxPeerReflexiveCandidates(int value) {
+            maxPeerReflexiveCandidates = value;
             return this;
         }
 
@@ -243,8 +285,14 @@ public final class IceConfig {
 
         /** @throws IllegalArgumentException naming the first setting out of range */
         public IceConfig build() {
-            if (components < 1 || components > 256) {
-                throw new IllegalArgumentException("components must be 1..256: " + components);
+            if (dataStreams.length < 1) {
+                throw new IllegalArgumentException("an ICE session needs at least one data stream");
+            }
+            for (int stream = 0; stream < dataStreams.length; stream++) {
+                if (dataStreams[stream] < 1 || dataStreams[stream] > 256) {
+                    throw new IllegalArgumentException("components must be 1..256: " + dataStreams[stream]
+                        + (dataStreams.length > 1 ? " in data stream " + stream : ""));
+                }
             }
             positive("ta", ta);
             positive("nominationDelay", nominationDelay);
@@ -254,6 +302,10 @@ public final class IceConfig {
             positive("keepaliveInterval", keepaliveInterval);
             if (maxPairs < 1) {
                 throw new IllegalArgumentException("maxPairs must be at least 1: " + maxPairs);
+            }
+            if (maxPeerReflexiveCandidates < 0) {
+                throw new IllegalArgumentException("maxPeerReflexiveCandidates must not be negative: "
+                    + maxPeerReflexiveCandidates);
             }
             return new IceConfig(this);
         }

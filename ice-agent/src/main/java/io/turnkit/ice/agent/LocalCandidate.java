@@ -5,6 +5,7 @@ package io.turnkit.ice.agent;
  *
  * @param candidate the candidate as signalled
  * @param base      the socket whose address is the candidate's base
+ * @param stream    the data stream the socket serves
  */
-record LocalCandidate(Candidate candidate, LocalSocket base) {
+record LocalCandidate(Candidate candidate, LocalSocket base, DataStream stream) {
 }

@@ -38,12 +38,13 @@ import java.util.function.Consumer;
  * called on the event loop. {@link #execute} runs code on the loop with the agent itself, for what the methods here
  * do not cover (restart, reading counters).
  *
- * <p>One component (RFC 8445 §2: component 1, as RTP/RTCP-mux and data channels use) per agent.
+ * <p>Each component of the agent's data stream ({@link io.turnkit.ice.agent.IceConfig#components()}: 1 with
+ * RTP/RTCP-mux and for data channels, 2 for RTP and RTCP) has sockets of its own (RFC 8445 §5.1.1.1: a host
+ * candidate per component and interface, a relayed one per component and TURN server), and its own selected pair.
  */
 public final class DrivenAgent {
     /** Bounds the rounds of one {@link #pump()}: each round only runs what the one before produced. */
     private static final int MAX_PUMP_ROUNDS = 64;
-    private static final int COMPONENT = 1;
 
     private final EventLoop loop;
     private final IceAgent agent;
@@ -84,13 +85,13 @@ public final class DrivenAgent {
     }
 
     /**
-     * Sends {@code data} as one datagram on the selected pair. Dropped when no pair is selected or consent is lost
-     * (RFC 7675 §5.1), as UDP would drop it.
+     * Sends {@code data} as one datagram on the selected pair of component {@code componentId}. Dropped when the
+     * component has no selected pair or consent is lost (RFC 7675 §5.1), as UDP would drop it.
      */
-    public void send(byte[] data) {
+    public void send(int componentId, byte[] data) {
         execute(a -> {
             ByteBuf buf = Unpooled.wrappedBuffer(data.clone());
-            if (!a.send(COMPONENT, buf, System.nanoTime())) {
+            if (!a.send(componentId, buf, System.nanoTime())) {
                 buf.release();
             }
         });
@@ -119,27 +120,34 @@ public final class DrivenAgent {
 
     // ---------------------------------------------------------------- on the event loop
 
-    /** Binds the host sockets and opens the relays; STUN servers are asked from each host socket once bound. */
-    void gather(CandidateSources sources, List<InetAddress> hostAddresses, List<InetSocketAddress> relayServers) {
+    /**
+     * Binds the host sockets and opens the relays, for each component; STUN servers are asked from each host socket
+     * once bound.
+     */
+    void gather(CandidateSources sources, List<InetAddress> hostAddresses, List<InetSocketAddress> relayServers,
+            int components) {
         long now = System.nanoTime();
         for (InetSocketAddress stun : sources.stunServers()) {
             agent.addStunServer(stun, now);
         }
-        if (!sources.relayOnly()) {
-            hostSocketsPending = hostAddresses.size();
-            for (InetAddress address : hostAddresses) {
-                bindHostSocket(address);
+        for (int component = 1; component <= components; component++) {
+            if (!sources.relayOnly()) {
+                hostSocketsPending += hostAddresses.size();
+                for (InetAddress address : hostAddresses) {
+                    bindHostSocket(address, component);
+                }
             }
-        }
-        for (int i = 0; i < sources.relays().size(); i++) {
-            TurnRelay relay = new TurnRelay(nextSocketId++, this, sources.relays().get(i), relayServers.get(i));
-            relays.add(relay);
-            relay.open(loop);
+            for (int i = 0; i < sources.relays().size(); i++) {
+                TurnRelay relay = new TurnRelay(nextSocketId++, component, this, sources.relays().get(i),
+                        relayServers.get(i));
+                relays.add(relay);
+                relay.open(loop);
+            }
         }
         pump();
     }
 
-    private void bindHostSocket(InetAddress address) {
+    private void bindHostSocket(InetAddress address, int component) {
         int id = nextSocketId++;
         ChannelFuture bound = new Bootstrap().group(loop).channel(NettyTransport.datagramChannel())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -159,7 +167,7 @@ public final class DrivenAgent {
             } else if (f.isSuccess()) {
                 hostSockets.put(id, bound.channel());
                 agent.addLocalSocket(LocalSocket.host(id, (InetSocketAddress) bound.channel().localAddress(),
-                        COMPONENT), System.nanoTime());
+                        component), System.nanoTime());
             } else {
                 listener.onWarning("cannot bind a host socket on " + address.getHostAddress() + ": "
                         + f.cause().getMessage());
@@ -231,7 +239,7 @@ public final class DrivenAgent {
     private void handle(TurnRelay relay, TurnEvent event, long now) {
         if (event instanceof TurnEvent.Allocated a) {
             relay.settle();
-            agent.addLocalSocket(LocalSocket.relayed(relay.socketId, a.allocation().relayedAddress(), COMPONENT,
+            agent.addLocalSocket(LocalSocket.relayed(relay.socketId, a.allocation().relayedAddress(), relay.componentId,
                     a.allocation().mappedAddress()), now);
         } else if (event instanceof TurnEvent.PeerData d) {
             agent.handleDatagram(relay.socketId, d.peer(), Unpooled.wrappedBuffer(d.data()), now);

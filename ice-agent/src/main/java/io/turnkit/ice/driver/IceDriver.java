@@ -44,17 +44,19 @@ public final class IceDriver implements AutoCloseable {
 
     /**
      * Creates an agent with {@code config} on the next event loop and starts gathering from {@code sources}: host
-     * sockets, STUN servers, TURN allocations. Local candidates come to {@code listener} as they are found (trickle,
-     * RFC 8838), then {@link io.turnkit.ice.agent.IceEvent.GatheringComplete}. Names of TURN servers are looked up
-     * here, on the caller's thread.
+     * sockets, STUN servers, TURN allocations, for each of the config's components. Local candidates come to
+     * {@code listener} as they are found (trickle, RFC 8838), then
+     * {@link io.turnkit.ice.agent.IceEvent.GatheringComplete}. Names of TURN servers are looked up here, on the
+     * caller's thread.
      *
      * @throws UnknownHostException when a TURN server's name does not resolve
      */
     public DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
             throws UnknownHostException {
         Objects.requireNonNull(listener, "listener");
-        if (config.components() != 1) {
-            throw new IllegalArgumentException("the driver runs agents of one component, not " + config.components());
+        if (config.dataStreams() != 1) {
+            throw new IllegalArgumentException("the driver runs agents of one data stream, not "
+                    + config.dataStreams() + " (start one agent per stream)");
         }
         List<InetAddress> hosts = sources.hostAddresses().isEmpty() && !sources.relayOnly()
                 ? HostAddresses.enumerate() : sources.hostAddresses();
@@ -63,7 +65,7 @@ public final class IceDriver implements AutoCloseable {
             relayServers.add(relay.uri().resolve());
         }
         DrivenAgent agent = new DrivenAgent(group.next(), IceAgent.create(config), listener);
-        agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers));
+        agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers, config.components()));
         return agent;
     }
 

@@ -31,6 +31,10 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
+ * <p>The methods without a component id are component 1's, the only one with RTP/RTCP-mux or data channels; with
+ * {@link IceConfig#components()} above 1 (RTP and RTCP, say) each component has its own selected pair and its own
+ * datagrams.
+ *
  * <p>Thread-safe: each method may be called from any thread. What it waits for comes from the agent's event loop.
  */
 public final class IceSession implements AutoCloseable {
@@ -41,8 +45,10 @@ public final class IceSession implements AutoCloseable {
     private final IceDriver ownDriver;
     private final DrivenAgent agent;
     private final BlockingQueue<String> localLines = new LinkedBlockingQueue<>();
-    private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>(RECEIVE_QUEUE);
-    private final CompletableFuture<IceEvent.SelectedPairChanged> selected = new CompletableFuture<>();
+    /** Per component (index = component id): datagrams received. */
+    private final List<BlockingQueue<byte[]>> received = new ArrayList<>();
+    /** Per component (index = component id): its first selected pair. */
+    private final List<CompletableFuture<IceEvent.SelectedPairChanged>> selected = new ArrayList<>();
     private final Consumer<String> observer;
     private volatile IceConnectionState state = IceConnectionState.NEW;
 
@@ -50,6 +56,10 @@ public final class IceSession implements AutoCloseable {
             Consumer<String> observer) throws UnknownHostException {
         this.ownDriver = owned ? driver : null;
         this.observer = observer;
+        for (int component = 0; component <= config.components(); component++) {
+            received.add(new LinkedBlockingQueue<>(RECEIVE_QUEUE));
+            selected.add(new CompletableFuture<>());
+        }
         localLines.add("a=ice-ufrag:" + config.credentials().ufrag());
         localLines.add("a=ice-pwd:" + config.credentials().password());
         if (config.lite()) {
@@ -99,10 +109,10 @@ public final class IceSession implements AutoCloseable {
             state = s.state();
             observer.accept("state " + s.state());
         } else if (event instanceof IceEvent.SelectedPairChanged p) {
-            selected.complete(p);
+            selected.get(p.componentId()).complete(p);
             observer.accept("selected " + CandidateSdp.format(p.local()) + " " + CandidateSdp.format(p.remote()));
         } else if (event instanceof IceEvent.ApplicationData d) {
-            received.offer(d.data());
+            received.get(d.componentId()).offer(d.data());
         } else if (event instanceof IceEvent.LocalCredentialsChanged c) {
             observer.accept("new local credentials " + c.ufrag());
         }
@@ -148,27 +158,47 @@ public final class IceSession implements AutoCloseable {
     }
 
     /**
-     * Waits for the first selected pair (RFC 8445 §8.1.1).
+     * Waits for component 1's first selected pair (RFC 8445 §8.1.1).
      *
      * @throws TimeoutException when none is selected within {@code timeout}
      */
     public IceEvent.SelectedPairChanged awaitSelected(Duration timeout) throws TimeoutException,
             InterruptedException {
+        return awaitSelected(1, timeout);
+    }
+
+    /**
+     * Waits for the first selected pair of component {@code componentId}.
+     *
+     * @throws TimeoutException when none is selected within {@code timeout}
+     */
+    public IceEvent.SelectedPairChanged awaitSelected(int componentId, Duration timeout) throws TimeoutException,
+            InterruptedException {
         try {
-            return selected.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return selected.get(componentId).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("unreachable: the future is only completed normally", e);
         }
     }
 
-    /** Sends one datagram on the selected pair; dropped when there is none, as UDP would drop it. */
+    /** Sends one datagram on component 1's selected pair; dropped when there is none, as UDP would drop it. */
     public void send(byte[] data) {
-        agent.send(data);
+        send(1, data);
     }
 
-    /** The next datagram received, or null when none comes within {@code timeout}. */
+    /** Sends one datagram on the selected pair of component {@code componentId}; dropped when there is none. */
+    public void send(int componentId, byte[] data) {
+        agent.send(componentId, data);
+    }
+
+    /** The next datagram received on component 1, or null when none comes within {@code timeout}. */
     public byte[] receive(Duration timeout) throws InterruptedException {
-        return received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return receive(1, timeout);
+    }
+
+    /** The next datagram received on component {@code componentId}, or null when none comes within the timeout. */
+    public byte[] receive(int componentId, Duration timeout) throws InterruptedException {
+        return received.get(componentId).poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The latest connection state the agent reported. */

@@ -47,6 +47,8 @@ final class TurnRelay {
     private static final int MAX_AWAITING_PERMISSION = 16;
 
     final int socketId;
+    /** The component (RFC 8445 §2) whose relayed candidate the allocation is. */
+    final int componentId;
     private final DrivenAgent owner;
     private final RelayServer relay;
     private final TurnSession session;
@@ -60,8 +62,9 @@ final class TurnRelay {
     private record OutboundDatagram(InetSocketAddress peer, byte[] data) {
     }
 
-    TurnRelay(int socketId, DrivenAgent owner, RelayServer relay, InetSocketAddress server) {
+    TurnRelay(int socketId, int componentId, DrivenAgent owner, RelayServer relay, InetSocketAddress server) {
         this.socketId = socketId;
+        this.componentId = componentId;
         this.owner = owner;
         this.relay = relay;
         this.session = new TurnSession(server, relay.transport(),

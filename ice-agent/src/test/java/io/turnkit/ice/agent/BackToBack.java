@@ -90,10 +90,15 @@ final class BackToBack {
 
     /** A host socket for the agent, reachable at {@code address} (or at its translation, if one is set). */
     void socket(String name, int id, String ip, int port, int component) {
+        socket(name, 0, id, ip, port, component);
+    }
+
+    /** A host socket of data stream {@code stream}. */
+    void socket(String name, int stream, int id, String ip, int port, int component) {
         InetSocketAddress address = new InetSocketAddress(ip, port);
         routes.put(address, new Endpoint(name, id));
         localAddresses.put(name + '/' + id, address);
-        agents.get(name).addLocalSocket(LocalSocket.host(id, address, component), now);
+        agents.get(name).addLocalSocket(stream, LocalSocket.host(id, address, component), now);
     }
 
     /**
@@ -264,7 +269,7 @@ final class BackToBack {
 
     private void signal(IceAgent peer, IceEvent event) {
         if (event instanceof IceEvent.LocalCandidate c) {
-            peer.addRemoteCandidate(c.candidate(), now);
+            peer.addRemoteCandidate(c.stream(), c.candidate(), now);
         } else if (event instanceof IceEvent.GatheringComplete) {
             peer.endOfRemoteCandidates(now);
         } else if (event instanceof IceEvent.LocalCredentialsChanged c) {
@@ -291,10 +296,15 @@ final class BackToBack {
             .map(IceEvent.ConnectionStateChanged::state).toList();
     }
 
-    /** The last selected pair of a component, or null. */
+    /** The last selected pair of a component of the first data stream, or null. */
     IceEvent.SelectedPairChanged selected(String name, int component) {
+        return selected(name, 0, component);
+    }
+
+    /** The last selected pair of a component of data stream {@code stream}, or null. */
+    IceEvent.SelectedPairChanged selected(String name, int stream, int component) {
         List<IceEvent.SelectedPairChanged> all = events(name, IceEvent.SelectedPairChanged.class).stream()
-            .filter(s -> s.componentId() == component).toList();
+            .filter(s -> s.stream() == stream && s.componentId() == component).toList();
         return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 

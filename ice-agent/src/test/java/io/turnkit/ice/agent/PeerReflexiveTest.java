@@ -6,6 +6,15 @@ import static io.turnkit.ice.agent.IceAgentTest.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.turnkit.stun.ShortTermKey;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+import io.turnkit.stun.StunMethod;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +74,33 @@ class PeerReflexiveTest {
 
         assertTrue(updated);
         assertTrue(bothIn(net, IceConnectionState.CONNECTED) || bothIn(net, IceConnectionState.COMPLETED));
+    }
+
+    @Test
+    void shouldLearnNoMorePeerReflexiveCandidatesThanTheLimitButAnswerEveryCheck() {
+        BackToBack net = new BackToBack();
+        IceAgent b = net.add("b", config(IceRole.CONTROLLED, 2).maxPeerReflexiveCandidates(3).build());
+        net.socket("b", 1, "198.51.100.2", 7000, 1);
+        IceCredentials credentials = b.localCredentials();
+
+        int answered = 0;
+        for (int port = 6000; port < 6005; port++) {
+            ByteBuf check = Unpooled.buffer();
+            new StunMessageEncoder().wrap(check)
+                .header(StunMessageType.of(StunMethod.BINDING, StunClass.REQUEST), new byte[12])
+                .addString(StunAttributeType.USERNAME, credentials.ufrag() + ":peer")
+                .addUint32(StunAttributeType.PRIORITY, Candidate.priority(CandidateType.PEER_REFLEXIVE, 65535, 1))
+                .addUint64(StunAttributeType.ICE_CONTROLLING, 1)
+                .addMessageIntegrity(ShortTermKey.of(credentials.password())).addFingerprint().finish();
+            b.handleDatagram(1, new InetSocketAddress("203.0.113.1", port), check, net.now);
+            for (Transmit t = b.pollTransmit(); t != null; t = b.pollTransmit()) {
+                answered++;
+                t.content().release();
+            }
+        }
+
+        assertEquals(5, answered, "every authentic check is answered (RFC 8445 §7.3.1.2)");
+        assertEquals(3, b.describeCheckList().size(), String.join("\n", b.describeCheckList()));
+        assertEquals(2, b.dropped(DropReason.PEER_REFLEXIVE_LIMIT));
     }
 }

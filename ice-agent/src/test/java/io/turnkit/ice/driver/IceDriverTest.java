@@ -3,6 +3,7 @@ package io.turnkit.ice.driver;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,6 +60,37 @@ class IceDriverTest {
         }
     }
 
+    /** RTP and RTCP without mux: each component has its sockets, its selected pair and its datagrams. */
+    @Test
+    void shouldSelectAPairForEachOfTwoComponentsAndCarryDataOnEach() throws Exception {
+        try (IceSession controlling = IceSession.open(driver, config(IceRole.CONTROLLING).components(2).build(),
+                    LOOPBACK_HOST, line -> { });
+             IceSession controlled = IceSession.open(driver, config(IceRole.CONTROLLED).components(2).build(),
+                    LOOPBACK_HOST, line -> { })) {
+            List<String> controllingLines = controlling.localDescription(WAIT);
+            List<String> controlledLines = controlled.localDescription(WAIT);
+            controlling.addRemoteDescription(controlledLines);
+            controlled.addRemoteDescription(controllingLines);
+
+            IceEvent.SelectedPairChanged rtp = controlling.awaitSelected(1, WAIT);
+            IceEvent.SelectedPairChanged rtcp = controlling.awaitSelected(2, WAIT);
+            controlled.awaitSelected(1, WAIT);
+            controlled.awaitSelected(2, WAIT);
+
+            assertEquals(1, rtp.componentId());
+            assertEquals(2, rtcp.componentId());
+            assertNotEquals(rtp.local().address(), rtcp.local().address(), "a socket per component");
+            for (int component = 1; component <= 2; component++) {
+                byte[] forth = ("component " + component + " forth").getBytes(UTF_8);
+                byte[] back = ("component " + component + " back").getBytes(UTF_8);
+                controlling.send(component, forth);
+                controlled.send(component, back);
+                assertArrayEquals(forth, controlled.receive(component, WAIT));
+                assertArrayEquals(back, controlling.receive(component, WAIT));
+            }
+        }
+    }
+
     @Test
     void shouldConnectThroughATurnRelayOverUdp() throws Exception {
         try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true))) {
@@ -90,7 +122,7 @@ class IceDriverTest {
             RelayServer wrong = new RelayServer(ServerUri.parseTurn("turn:127.0.0.1:" + turn.udp().getPort()),
                     LocalTurnServer.USER, "not-the-password");
             List<String> warnings = new CopyOnWriteArrayList<>();
-            try (IceSession session = IceSession.open(driver, config(IceRole.CONTROLLING),
+            try (IceSession session = IceSession.open(driver, config(IceRole.CONTROLLING).build(),
                     LOOPBACK_HOST.withRelay(wrong), line -> {
                         if (line.startsWith("warning: ")) {
                             warnings.add(line);
@@ -122,11 +154,11 @@ class IceDriverTest {
     }
 
     private IceSession session(IceRole role, CandidateSources sources) throws Exception {
-        return IceSession.open(driver, config(role), sources, line -> { });
+        return IceSession.open(driver, config(role).build(), sources, line -> { });
     }
 
-    private static IceConfig config(IceRole role) {
-        return IceConfig.builder().role(role).build();
+    private static IceConfig.Builder config(IceRole role) {
+        return IceConfig.builder().role(role);
     }
 
     private record Pair(IceEvent.SelectedPairChanged controlling, IceEvent.SelectedPairChanged controlled) {

@@ -3,6 +3,7 @@ package io.turnkit.perf.relay;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,13 +26,17 @@ import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
-import io.turnkit.server.protocol.TurnProtocol;
-import io.turnkit.server.protocol.RefusalLog;
+import io.turnkit.server.protocol.AllocateRedirect;
 import io.turnkit.server.protocol.AllocationAdmission;
 import io.turnkit.server.protocol.LiveSettings;
+import io.turnkit.server.protocol.RefusalLog;
+import io.turnkit.server.protocol.ResponseOrigins;
+import io.turnkit.server.protocol.TurnProtocol;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
+import io.turnkit.server.relay.BoundRelay;
 import io.turnkit.server.relay.PeerDataHandler;
+import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.relay.RelayResources;
@@ -131,7 +136,7 @@ public class RelayPathBenchmark {
         }
 
         @Override
-        public void relay(RelayAllocation to, ByteBuf payload, InetSocketAddress peer) {
+        public void relay(Relay from, ByteBuf payload, InetSocketAddress peer) {
             frames += payload.readableBytes();
             payload.release();
         }
@@ -146,10 +151,11 @@ public class RelayPathBenchmark {
         link = new DiscardingLink(relayChannel.eventLoop());
         long now = System.nanoTime();
         RelayAllocation allocation = new RelayAllocation(FiveTuple.of(TransportProtocol.UDP, client, local), "bench",
-                "bench", relayed, relayed.getPort(), link, TimeUnit.HOURS.toNanos(1), now, TimeUnit.HOURS.toNanos(1),
+                "bench", relayed, link, TimeUnit.HOURS.toNanos(1), now, TimeUnit.HOURS.toNanos(1),
                 TimeUnit.HOURS.toNanos(1), 0);
         peerHandler = new PeerDataHandler(server.counters(), allocation);
-        server.relays().relayThrough(allocation, new NettyUdpSocket(relayChannel), peerHandler);
+        server.relays().relayThrough(allocation,
+                List.of(new BoundRelay(relayed, new NettyUdpSocket(relayChannel), peerHandler)));
         allocation.bindChannel(CHANNEL, peer, now);
         link.add(allocation);
         protocol = new TurnProtocol(server, link);
@@ -187,7 +193,8 @@ public class RelayPathBenchmark {
                         new Quotas(config.userQuota(), config.totalQuota()), counters),
                 new RelayAddresses(config.relayIps(), config.listeningIps(), config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
-                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime));
+                new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime), AllocateRedirect.NONE,
+                ResponseOrigins.NONE);
     }
 
     @Benchmark

@@ -241,7 +241,9 @@ public final class AdminServer implements AutoCloseable {
                     .member("user", session.username())
                     .member("client", TransportAddresses.format(session.client()))
                     .member("transport", session.transport().name().toLowerCase(java.util.Locale.ROOT))
-                    .member("relayed", TransportAddresses.format(session.relayed()))
+                    .name("relayed").beginArray();
+            session.relayed().forEach(relayed -> json.value(TransportAddresses.format(relayed)));
+            json.endArray()
                     .name("peers").beginArray();
             session.peers().forEach(peer -> json.value(peer.getHostAddress()));
             json.endArray()

@@ -1,13 +1,14 @@
 package io.turnkit.server.auth;
 
 import io.turnkit.server.auth.AuthResult.Outcome;
+import io.turnkit.server.metrics.Metered;
 
 /**
  * Why an authentication ended as it did: one counter each (stable names, for metrics and logs), finer than the
  * {@link Outcome} the client sees. Unknown users and wrong passwords look the same on the wire (401), so that the
  * answers do not reveal which usernames exist; only the counters tell them apart.
  */
-public enum AuthEvent {
+public enum AuthEvent implements Metered {
     /** Integrity verified with a valid nonce: the request may proceed. */
     AUTHENTICATED("authenticated", Outcome.OK),
     /** No MESSAGE-INTEGRITY(-SHA256): the normal first request, answered with a 401 challenge (RFC 8489 §9.2.4). */
@@ -43,6 +44,22 @@ public enum AuthEvent {
     /** The stable name used as a metric tag. */
     public String tag() {
         return tag;
+    }
+
+    @Override
+    public String meterName() {
+        return "turnkit.auth.results";
+    }
+
+    @Override
+    public String[] tags() {
+        return new String[] {"result", tag};
+    }
+
+    @Override
+    public String description() {
+        return "Authentications of TURN requests, by result: every result but authenticated and challenged "
+                + "is a failure";
     }
 
     /** What the client is told. */

@@ -1,6 +1,7 @@
 package io.turnkit.server.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ public final class ServerConfig {
     private final int listeningPort;
     private final int tlsListeningPort;
     private final boolean noTls;
+    private final boolean noDtls;
     private final Path cert;
     private final Path pkey;
     private final String pkeyPwd;
@@ -105,12 +107,17 @@ public final class ServerConfig {
     private final boolean keepAddressFamily;
     private final AddressFamily allocationDefaultAddressFamily;
     private final AdminSettings admin;
+    private final List<InetSocketAddress> alternateServers;
+    private final List<InetSocketAddress> tlsAlternateServers;
+    private final int altListeningPort;
+    private final MetricsSettings metrics;
 
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
         this.listeningPort = builder.listeningPort;
         this.tlsListeningPort = builder.tlsListeningPort;
         this.noTls = builder.noTls;
+        this.noDtls = builder.noDtls;
         this.cert = builder.cert;
         this.pkey = builder.pkey;
         this.pkeyPwd = builder.pkeyPwd;
@@ -163,6 +170,10 @@ public final class ServerConfig {
         this.allocationDefaultAddressFamily = builder.allocationDefaultAddressFamily;
         this.admin = new AdminSettings(builder.webAdmin, builder.webAdminIp, builder.webAdminPort,
                 builder.webAdminTokenFile, builder.drainTimeout);
+        this.alternateServers = List.copyOf(builder.alternateServers);
+        this.tlsAlternateServers = List.copyOf(builder.tlsAlternateServers);
+        this.altListeningPort = builder.rfc5780() ? builder.altListeningPort() : 0;
+        this.metrics = builder.metrics;
     }
 
     /** A builder holding every default. */
@@ -197,8 +208,8 @@ public final class ServerConfig {
     }
 
     /**
-     * {@code tls-listening-port}: the port of TURN over TLS (RFC 8656 §3.1), 5349 by default. Every TCP
-     * listener, this one and {@link #listeningPort()}'s, takes TLS and plain STUN alike.
+     * {@code tls-listening-port}: the port of TURN over TLS and DTLS (RFC 8656 §3.1), 5349 by default, TCP and UDP.
+     * Every listener, this one and {@link #listeningPort()}'s, takes the plain and the secure protocol alike.
      */
     public int tlsListeningPort() {
         return tlsListeningPort;
@@ -207,6 +218,11 @@ public final class ServerConfig {
     /** {@code no-tls}: no TLS listener, and TCP listeners refuse TLS. */
     public boolean noTls() {
         return noTls;
+    }
+
+    /** {@code no-dtls}: no UDP listener on the TLS port, and UDP listeners refuse DTLS. */
+    public boolean noDtls() {
+        return noDtls;
     }
 
     /** {@code cert}: the PEM certificate chain, the server's first; null for a self-signed one made at start. */
@@ -467,6 +483,38 @@ public final class ServerConfig {
         return admin;
     }
 
+    /**
+     * {@code alternate-server}: where Allocate requests over UDP and TCP are sent with 300 (Try Alternate), in
+     * turn (RFC 8489 §10); empty to serve them here.
+     */
+    public List<InetSocketAddress> alternateServers() {
+        return alternateServers;
+    }
+
+    /** {@code tls-alternate-server}: as {@link #alternateServers()}, for Allocate requests over TLS. */
+    public List<InetSocketAddress> tlsAlternateServers() {
+        return tlsAlternateServers;
+    }
+
+    /**
+     * Whether the server does RFC 5780 NAT behavior discovery ({@code rfc5780}, or {@code alt-listening-port}
+     * given, and no {@code no-rfc5780}): UDP listeners on {@link #altListeningPort()} too, and Binding responses
+     * that say where the other listeners are.
+     */
+    public boolean rfc5780() {
+        return altListeningPort != 0;
+    }
+
+    /** {@code alt-listening-port}: RFC 5780's alternate port of every listening address; 0 without RFC 5780. */
+    public int altListeningPort() {
+        return altListeningPort;
+    }
+
+    /** The Prometheus endpoint's settings. */
+    public MetricsSettings metrics() {
+        return metrics;
+    }
+
     /** The peer policy these settings make, built once. */
     public PeerPolicy peerPolicy() {
         return peerPolicy;
@@ -476,7 +524,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig{listeningIps=" + addresses(listeningIps) + ", listeningPort=" + listeningPort
-                + ", tlsListeningPort=" + tlsListeningPort + ", noTls=" + noTls + ", cert=" + cert + ", pkey=" + pkey
+                + ", tlsListeningPort=" + tlsListeningPort + ", noTls=" + noTls + ", noDtls=" + noDtls + ", cert=" + cert + ", pkey=" + pkey
                 + ", cipherList=" + cipherList + ", proxyProtocol=" + proxyProtocol
                 + ", relayIps=" + addresses(relayIps) + ", externalIps=" + externalIps
                 + ", minPort=" + minPort + ", maxPort=" + maxPort + ", realm=" + realm
@@ -494,7 +542,8 @@ public final class ServerConfig {
                 + ", syslog=" + syslog + ", noStdoutLog=" + noStdoutLog + ", logFormat=" + logFormat
                 + ", serverName=" + serverName + ", listeningDevice=" + listeningDevice + ", noUdpRelay=" + noUdpRelay
                 + ", noTcpRelay=" + noTcpRelay + ", allocationDefaultAddressFamily=" + allocationDefaultAddressFamily()
-                + "}";
+                + ", alternateServers=" + alternateServers + ", tlsAlternateServers=" + tlsAlternateServers
+                + ", altListeningPort=" + altListeningPort + ", metrics=" + metrics + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -512,6 +561,7 @@ public final class ServerConfig {
         private int listeningPort = DEFAULT_LISTENING_PORT;
         private int tlsListeningPort = DEFAULT_TLS_LISTENING_PORT;
         private boolean noTls;
+        private boolean noDtls;
         private Path cert;
         private Path pkey;
         private String pkeyPwd;
@@ -544,6 +594,13 @@ public final class ServerConfig {
         private String softwareAttribute;
         private Path userdb = defaultUserdb();
         private String redisUserdb;
+        private final List<InetSocketAddress> alternateServers = new ArrayList<>();
+        private final List<InetSocketAddress> tlsAlternateServers = new ArrayList<>();
+        private boolean rfc5780;
+        private boolean noRfc5780;
+        /** 0: the listening port plus one, as coturn. */
+        private int altListeningPort;
+        private boolean altListeningPortGiven;
         private String redisPassword;
         private boolean redisTls;
         private boolean verbose;
@@ -564,6 +621,7 @@ public final class ServerConfig {
         private int webAdminPort = AdminSettings.DEFAULT_WEB_ADMIN_PORT;
         private Path webAdminTokenFile;
         private Duration drainTimeout = AdminSettings.DEFAULT_DRAIN_TIMEOUT;
+        private MetricsSettings metrics = MetricsSettings.DEFAULT;
 
         private Builder() {
         }
@@ -603,6 +661,12 @@ public final class ServerConfig {
         /** Starts no TLS listener, and refuses TLS on the TCP ones, when on. */
         public Builder noTls(boolean on) {
             noTls = on;
+            return this;
+        }
+
+        /** Starts no UDP listener on the TLS port, and refuses DTLS on the UDP ones, when on. */
+        public Builder noDtls(boolean on) {
+            noDtls = on;
             return this;
         }
 
@@ -981,6 +1045,78 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Adds an alternate server for Allocate requests over UDP and TCP (repeatable: round robin). */
+        public Builder addAlternateServer(InetSocketAddress server) {
+            alternateServers.add(concrete(server, "alternate-server"));
+            return this;
+        }
+
+        /** Adds an alternate server for Allocate requests over TLS (repeatable: round robin). */
+        public Builder addTlsAlternateServer(InetSocketAddress server) {
+            tlsAlternateServers.add(concrete(server, "tls-alternate-server"));
+            return this;
+        }
+
+        /** Turns RFC 5780 NAT behavior discovery on, unless {@link #noRfc5780} turns it off. */
+        public Builder rfc5780(boolean on) {
+            rfc5780 = on;
+            return this;
+        }
+
+        /** Keeps RFC 5780 NAT behavior discovery off, whatever else asks for it. */
+        public Builder noRfc5780(boolean on) {
+            noRfc5780 = on;
+            return this;
+        }
+
+        /** Sets RFC 5780's alternate port, and so asks for RFC 5780; 0 means the listening port plus one. */
+        public Builder altListeningPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("expected a port number 1-65535 (0: listening-port plus one), got "
+                        + port);
+            }
+            altListeningPort = port;
+            altListeningPortGiven = true;
+            return this;
+        }
+
+        private boolean rfc5780() {
+            return (rfc5780 || altListeningPortGiven) && !noRfc5780;
+        }
+
+        private int altListeningPort() {
+            return altListeningPort != 0 ? altListeningPort : listeningPort + 1;
+        }
+
+        /** Serves the Prometheus endpoint ({@code prometheus}). */
+        public Builder prometheus(boolean on) {
+            metrics = metrics.withEnabled(on);
+            return this;
+        }
+
+        /** The address the Prometheus endpoint listens on; by default every address. */
+        public Builder prometheusAddress(InetAddress address) {
+            metrics = metrics.withAddress(required(address, "an address"));
+            return this;
+        }
+
+        /** The Prometheus endpoint's port; 0 lets the system pick one (tests). */
+        public Builder prometheusPort(int port) {
+            metrics = metrics.withPort(port);
+            return this;
+        }
+
+        public Builder prometheusPath(String path) {
+            metrics = metrics.withPath(path);
+            return this;
+        }
+
+        /** Shows active allocations per user too, for the busiest users. */
+        public Builder prometheusUsernameLabels(boolean on) {
+            metrics = metrics.withUsernameLabels(on);
+            return this;
+        }
+
         /**
          * Checks the settings against each other and makes the configuration. Without a realm, the realm is
          * the host name.
@@ -1002,6 +1138,9 @@ public final class ServerConfig {
             }
             checkExternalIps();
             checkRelayIps();
+            if (rfc5780()) {
+                checkRfc5780();
+            }
             return new ServerConfig(this, realm != null ? realm : localHostName(), credentialStore());
         }
 
@@ -1030,6 +1169,35 @@ public final class ServerConfig {
                             .getHostAddress()) + " a second time");
                 }
             }
+        }
+
+        /**
+         * RFC 5780 §4.1: the server needs an alternate address and port, on UDP, where the four combinations of
+         * address and port can be bound: a second listening address of the same family, and fixed ports.
+         */
+        private void checkRfc5780() {
+            if (noUdp) {
+                throw new IllegalArgumentException("rfc5780 needs UDP: it cannot go with no-udp");
+            }
+            if (listeningPort == 0 || altListeningPort() > 65535 || altListeningPort() == listeningPort) {
+                throw new IllegalArgumentException("rfc5780 needs a listening-port and an alt-listening-port that "
+                        + "differ, both 1-65535; got " + listeningPort + " and " + altListeningPort());
+            }
+            long ipv4 = listeningIps.stream().filter(ip -> !ip.isAnyLocalAddress() && ExternalIp.isIpv4(ip)).count();
+            long ipv6 = listeningIps.stream().filter(ip -> !ip.isAnyLocalAddress() && !ExternalIp.isIpv4(ip)).count();
+            if (ipv4 < 2 && ipv6 < 2) {
+                throw new IllegalArgumentException("rfc5780 needs two listening-ip addresses of one family, the "
+                        + "primary and the alternate address");
+            }
+        }
+
+        private static InetSocketAddress concrete(InetSocketAddress server, String option) {
+            required(server, "an address");
+            if (server.isUnresolved() || server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
+                throw new IllegalArgumentException(option + " " + server + " is not an address and port a client can "
+                        + "reach");
+            }
+            return server;
         }
 
         /** A wildcard relay address would be told to clients as is, unless an external-ip replaces it. */

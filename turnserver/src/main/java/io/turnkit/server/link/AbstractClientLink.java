@@ -11,6 +11,7 @@ import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.TurnProtocol;
 import io.turnkit.server.protocol.TurnServices;
+import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.relay.RelayResources;
 
@@ -27,10 +28,10 @@ abstract class AbstractClientLink implements ClientLink {
     private InetSocketAddress localAddress;
     private ScheduledFuture<?> sweep;
     /**
-     * Allocations whose relay sockets were written to during this read batch: flushed once at its end, so the
-     * kernel gets them in one sendmmsg. Few at a time, and most often the last one again.
+     * Relays whose sockets were written to during this read batch: flushed once at its end, so the kernel gets
+     * them in one sendmmsg. Few at a time, and most often the last one again.
      */
-    private final ArrayList<RelayAllocation> unflushedRelays = new ArrayList<>();
+    private final ArrayList<Relay> unflushedRelays = new ArrayList<>();
     /** Between the first read of a batch and its end: flushes wait for the end. */
     private boolean reading;
     /** Whether {@link #flushTask} is queued on the event loop. */
@@ -60,26 +61,26 @@ abstract class AbstractClientLink implements ClientLink {
     }
 
     @Override
-    public void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer) {
+    public void relay(Relay relay, ByteBuf payload, InetSocketAddress peer) {
         RelayAllocation hairpin = relays.loopRelays().at(peer);
         if (hairpin != null) {
-            // The peer is another allocation of this event loop: it gets the datagram from this allocation's
-            // relayed address, through the same checks as one its socket read (LoopRelays).
-            hairpin.fromPeers().fromPeer(payload, allocation.relayedAddress(), false);
+            // The peer is another allocation of this event loop: it gets the datagram from this relayed address,
+            // through the same checks as one its socket read (LoopRelays).
+            hairpin.fromPeers().fromPeer(payload, relay.relayedAddress(), false);
             payload.release();
             counters.increment(ServerCounter.HAIRPINNED);
             hairpin.link().flush();
             return;
         }
-        if (!isUnflushed(allocation)) {
-            unflushedRelays.add(allocation);
+        if (!isUnflushed(relay)) {
+            unflushedRelays.add(relay);
         }
-        allocation.peerBurst().add(payload, peer);
+        relay.toPeers().add(payload, peer);
     }
 
-    private boolean isUnflushed(RelayAllocation allocation) {
+    private boolean isUnflushed(Relay relay) {
         for (int i = unflushedRelays.size() - 1; i >= 0; i--) {
-            if (unflushedRelays.get(i) == allocation) {
+            if (unflushedRelays.get(i) == relay) {
                 return true;
             }
         }
@@ -95,9 +96,9 @@ abstract class AbstractClientLink implements ClientLink {
     /** The end of a read batch: what its frames queued for peers and for the client leaves now. */
     public void readComplete() {
         for (int i = 0; i < unflushedRelays.size(); i++) {
-            RelayAllocation allocation = unflushedRelays.get(i);
-            allocation.peerBurst().send();
-            allocation.relaySocket().flush();
+            Relay relay = unflushedRelays.get(i);
+            relay.toPeers().send();
+            relay.socket().flush();
         }
         unflushedRelays.clear();
         reading = false;

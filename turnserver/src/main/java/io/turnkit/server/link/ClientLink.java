@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.ChannelDataHeadroom;
 import io.turnkit.store.TransportProtocol;
@@ -36,8 +37,20 @@ public interface ClientLink {
      */
     void flush();
 
-    /** Queues a datagram to a peer on the allocation's relay socket; the link flushes at the end of its read batch. */
-    void relay(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer);
+    /**
+     * A DTLS datagram from {@code client} (RFC 7983 §7: first byte 20 to 63), taken by the links of UDP listeners.
+     *
+     * @return false where DTLS does not belong (over TCP, inside a DTLS session), for the caller to count
+     */
+    default boolean dtls(ByteBuf datagram, InetSocketAddress client) {
+        return false;
+    }
+
+    /**
+     * Queues a datagram to a peer on a relay socket of one of its allocations, the one of the peer's family; the
+     * link flushes at the end of its read batch.
+     */
+    void relay(Relay relay, ByteBuf payload, InetSocketAddress peer);
 
     /**
      * Whether this link takes ChannelData frames whose header was written in front of the data in a relay

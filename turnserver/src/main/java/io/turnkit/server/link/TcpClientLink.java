@@ -12,7 +12,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.relay.AllocationEnd;
-import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.transport.StreamFrameDecoder;
 import io.turnkit.server.transport.proxy.ProxyHeaderReader;
 import io.turnkit.store.TransportProtocol;
@@ -22,13 +21,12 @@ import io.turnkit.store.TransportProtocol;
  * allocation. Guards: a client that stalls mid-frame is closed after one idle period, a connection that
  * never allocates after {@link #IDLE_PERIODS_WITHOUT_ALLOCATION} periods.
  */
-public final class TcpClientLink extends AbstractClientLink {
+public final class TcpClientLink extends FiveTupleLink {
     public static final int IDLE_PERIODS_WITHOUT_ALLOCATION = 6;
 
     private final TcpConnections connections;
     private final StreamFrameDecoder decoder;
     private Channel channel;
-    private RelayAllocation allocation;
     /** The client's address, known at its first frame (after a PROXY protocol header, if any). */
     private InetSocketAddress client;
     private TransportProtocol transport = TransportProtocol.TCP;
@@ -66,11 +64,7 @@ public final class TcpClientLink extends AbstractClientLink {
                 connections.close();
                 stopServing();
             }
-            if (allocation != null) {
-                // RFC 8656 §5: an allocation over TCP lives only as long as its connection.
-                relays.release(allocation, AllocationEnd.CONNECTION_CLOSED);
-                allocation = null;
-            }
+            releaseAllocation(AllocationEnd.CONNECTION_CLOSED);
             ctx.fireChannelInactive();
         }
 
@@ -96,7 +90,7 @@ public final class TcpClientLink extends AbstractClientLink {
             if (event instanceof IdleStateEvent) {
                 idlePeriods++;
                 if (decoder.hasPartialFrame()
-                        || allocation == null && idlePeriods >= IDLE_PERIODS_WITHOUT_ALLOCATION) {
+                        || !hasAllocation() && idlePeriods >= IDLE_PERIODS_WITHOUT_ALLOCATION) {
                     counters.increment(ServerCounter.TCP_TIMED_OUT);
                     ctx.close();
                 }
@@ -113,39 +107,8 @@ public final class TcpClientLink extends AbstractClientLink {
     }
 
     @Override
-    void expire() {
-        if (allocation == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (allocation.isExpired(now)) {
-            relays.release(allocation, AllocationEnd.EXPIRED);
-            allocation = null;
-        } else {
-            allocation.expireStale(now);
-        }
-    }
-
-    @Override
     public TransportProtocol transport() {
         return transport;
-    }
-
-    @Override
-    public RelayAllocation allocation(InetSocketAddress client) {
-        return allocation;
-    }
-
-    @Override
-    public void add(RelayAllocation newAllocation) {
-        allocation = newAllocation;
-    }
-
-    @Override
-    public void remove(RelayAllocation removed) {
-        if (allocation == removed) {
-            allocation = null;
-        }
     }
 
     @Override

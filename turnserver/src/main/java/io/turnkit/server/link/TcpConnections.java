@@ -20,6 +20,11 @@ public final class TcpConnections {
         return true;
     }
 
+    /** How many connections are open now. */
+    public int open() {
+        return open.get();
+    }
+
     void close() {
         open.decrementAndGet();
     }

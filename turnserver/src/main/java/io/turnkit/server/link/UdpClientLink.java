@@ -12,6 +12,7 @@ import io.turnkit.server.transport.DatagramBurst;
 import io.turnkit.server.transport.DatagramReceiver;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.dtls.DtlsHandshakes;
 import io.turnkit.store.AllocationTable;
 import io.turnkit.store.TransportProtocol;
 
@@ -36,10 +37,25 @@ public final class UdpClientLink extends AbstractClientLink implements DatagramR
 
     /** Whether the kernel takes UDP_SEGMENT sends, so that runs of frames to one client leave in one send. */
     private final boolean segmentation;
+    /** RFC 5780's listeners, this one among them once bound; null without RFC 5780. */
+    private final UdpListeners rfc5780;
+    private final TurnServices services;
+    /** The server's DTLS handshakes, or null with no-dtls. */
+    private final DtlsHandshakes dtlsHandshakes;
+    /** The DTLS sessions of this socket's clients; null with no-dtls. */
+    private DtlsListener dtls;
 
-    public UdpClientLink(TurnServices services, boolean segmentation) {
+    /**
+     * @param rfc5780 the listeners of RFC 5780 this one joins once bound, or null
+     * @param dtlsHandshakes null to refuse DTLS ({@code no-dtls})
+     */
+    public UdpClientLink(TurnServices services, boolean segmentation, UdpListeners rfc5780,
+            DtlsHandshakes dtlsHandshakes) {
         super(services);
+        this.services = services;
         this.segmentation = segmentation;
+        this.rfc5780 = rfc5780;
+        this.dtlsHandshakes = dtlsHandshakes;
     }
 
     @Override
@@ -47,6 +63,12 @@ public final class UdpClientLink extends AbstractClientLink implements DatagramR
         socket = listening;
         startServing(listening.eventLoop(), listening.localAddress());
         toClient = new DatagramBurst(listening, segmentation, counters, ServerCounter.GSO_BURSTS_TO_CLIENT);
+        if (rfc5780 != null) {
+            rfc5780.register(this);
+        }
+        if (dtlsHandshakes != null) {
+            dtls = new DtlsListener(services, dtlsHandshakes, listening);
+        }
     }
 
     @Override
@@ -54,6 +76,20 @@ public final class UdpClientLink extends AbstractClientLink implements DatagramR
         stopServing();
         toClient.discard();
         allocations.forEach(a -> relays.release(a, AllocationEnd.SERVER_STOPPED));
+        if (dtls != null) {
+            dtls.closeAll();
+        }
+    }
+
+    /** RFC 8656 §3.1: TURN over DTLS shares the UDP listeners; each session is a link of its own. */
+    @Override
+    public boolean dtls(ByteBuf datagram, InetSocketAddress client) {
+        if (dtls == null) {
+            counters.increment(ServerCounter.DTLS_REFUSED);
+        } else {
+            dtls.datagram(datagram, client);
+        }
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.turnkit.server.policy;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 import io.netty.util.NetUtil;
@@ -16,6 +17,7 @@ import io.netty.util.NetUtil;
  */
 public final class IpLiteral {
     private static final String EXPECTED = "expected an IPv4 or IPv6 address";
+    private static final String EXPECTED_WITH_PORT = "expected ADDRESS[:PORT], an IPv6 address in brackets before a port";
 
     private IpLiteral() {
     }
@@ -32,6 +34,44 @@ public final class IpLiteral {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("a 4 or 16 byte address was refused", e);
         }
+    }
+
+    /**
+     * Parses {@code ADDRESS[:PORT]}, with an IPv6 address in brackets when a port follows ({@code [2001:db8::1]:3478},
+     * as RFC 3986 writes it); a bare IPv6 literal has no port.
+     *
+     * @param defaultPort the port when none is written
+     * @throws IllegalArgumentException naming the expected form
+     */
+    public static InetSocketAddress parseWithPort(String text, int defaultPort) {
+        String address = text;
+        String port = null;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0 || close + 1 < text.length() && text.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException(EXPECTED_WITH_PORT + ", got '" + text + "'");
+            }
+            address = text.substring(1, close);
+            port = close + 1 < text.length() ? text.substring(close + 2) : null;
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            address = text.substring(0, text.indexOf(':'));
+            port = text.substring(text.indexOf(':') + 1);
+        }
+        InetAddress ip;
+        try {
+            ip = parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(EXPECTED_WITH_PORT + ", got '" + text + "'");
+        }
+        if (port == null) {
+            return new InetSocketAddress(ip, defaultPort);
+        }
+        boolean digits = !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9');
+        int number = digits ? Integer.parseInt(port) : 0;
+        if (number < 1 || number > 65535) {
+            throw new IllegalArgumentException("expected a port number 1-65535 after the address, got '" + text + "'");
+        }
+        return new InetSocketAddress(ip, number);
     }
 
     /**

@@ -2,7 +2,10 @@ package io.turnkit.server.protocol;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +18,13 @@ import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.AllocationLog;
+import io.turnkit.server.relay.BoundRelay;
 import io.turnkit.server.relay.PeerDataHandler;
+import io.turnkit.server.relay.PortChoice;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.server.relay.RelayResources;
 import io.turnkit.server.transport.TransportAddresses;
-import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.store.FiveTuple;
 import io.turnkit.store.Quotas;
 import io.turnkit.stun.AddressAttribute;
@@ -38,8 +42,8 @@ import io.turnkit.stun.StunMethod;
  */
 final class AllocationHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AllocationHandler.class);
-    /** A relay port can be taken by another process between the pool handing it out and the bind. */
-    private static final int BIND_ATTEMPTS = 8;
+    /** RFC 8656 §7.2: with ADDITIONAL-ADDRESS-FAMILY, an IPv4 relayed address first, then an IPv6 one. */
+    private static final int[] DUAL_FAMILIES = {AddressAttribute.FAMILY_IPV4, AddressAttribute.FAMILY_IPV6};
 
     private final ClientLink link;
     private final ResponseWriter responses;
@@ -49,6 +53,7 @@ final class AllocationHandler {
     private final RelayAddresses relayAddresses;
     private final ServerCounters counters;
     private final RefusalLog refusals;
+    private final AllocateRedirect redirect;
 
     AllocationHandler(ClientLink link, ResponseWriter responses, TurnServices server) {
         this.link = link;
@@ -59,6 +64,7 @@ final class AllocationHandler {
         this.relayAddresses = server.relayAddresses();
         this.counters = server.counters();
         this.refusals = server.refusals();
+        this.redirect = server.redirect();
     }
 
     /** RFC 8656 §7.2: receiving an Allocate request. */
@@ -67,6 +73,13 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.ALLOCATION_MISMATCH, auth);
             return;
         }
+        InetSocketAddress alternate = redirect.alternateServer(link.transport(), client);
+        if (alternate != null) {
+            counters.increment(ServerCounter.ALLOCATIONS_REDIRECTED);
+            responses.tryAlternate(request, client, alternate, auth);
+            return;
+        }
+        // After the redirect: a draining server with an alternate sends clients there, and refuses them without.
         int refusal = admission.refusal();
         if (refusal != AllocationAdmission.ADMITTED) {
             refusals.log(RefusalLog.Kind.DRAINING, "{} allocation refused (draining): user {}, client {}", refusal,
@@ -90,26 +103,45 @@ final class AllocationHandler {
         int token = request.findAttribute(StunAttributeType.RESERVATION_TOKEN);
         int requestedFamily = request.findAttribute(StunAttributeType.REQUESTED_ADDRESS_FAMILY);
         int additionalFamily = request.findAttribute(StunAttributeType.ADDITIONAL_ADDRESS_FAMILY);
-        // RFC 8656 §7.2: RESERVATION-TOKEN excludes EVEN-PORT and both address-family attributes, and
-        // REQUESTED-ADDRESS-FAMILY excludes ADDITIONAL-ADDRESS-FAMILY.
+        // coturn's clients ask with the code of RFC 8656's drafts, and read ADDRESS-ERROR-CODE by theirs too.
+        int legacyFamily = request.findAttribute(StunAttributeType.LEGACY_ADDITIONAL_ADDRESS_FAMILY);
+        int addressErrorCode = additionalFamily >= 0 ? StunAttributeType.ADDRESS_ERROR_CODE
+                : legacyFamily >= 0 ? StunAttributeType.LEGACY_ADDRESS_ERROR_CODE : 0;
+        additionalFamily = additionalFamily >= 0 ? additionalFamily : legacyFamily;
+        boolean reserveNext = evenPort >= 0 && StunAttributes.evenPortReserve(request, evenPort);
+        // RFC 8656 §7.2: RESERVATION-TOKEN excludes EVEN-PORT and both address-family attributes,
+        // REQUESTED-ADDRESS-FAMILY excludes ADDITIONAL-ADDRESS-FAMILY, and so does EVEN-PORT with R=1 (one port
+        // kept, two relayed addresses); ADDITIONAL-ADDRESS-FAMILY can only ask for IPv6.
         if (token >= 0 && (evenPort >= 0 || requestedFamily >= 0 || additionalFamily >= 0)
-                || requestedFamily >= 0 && additionalFamily >= 0) {
+                || additionalFamily >= 0 && (requestedFamily >= 0 || reserveNext
+                        || StunAttributes.addressFamily(request, additionalFamily) != AddressAttribute.FAMILY_IPV6)) {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
         }
-        InetAddress relayIp;
+        List<InetAddress> relayIps = new ArrayList<>(2);
+        int unservedFamily = 0;
         if (token >= 0) {
             // RFC 8656 §7.2: the token stands for a relayed address reserved earlier; its family is that
             // address's, not a default for the family the client came over.
-            relayIp = relays.reservations().relayAddress(StunAttributes.reservationToken(request, token));
-            if (relayIp == null) {
+            InetAddress reserved = relays.reservations().relayAddress(StunAttributes.reservationToken(request, token));
+            if (reserved == null) {
                 responses.error(request, client, StunErrorCode.INSUFFICIENT_CAPACITY, auth);
                 return;
             }
+            relayIps.add(reserved);
+        } else if (additionalFamily >= 0) {
+            // RFC 8656 §7.2: an IPv4 and an IPv6 relayed address. A family the server has no relay address of is
+            // refused in ADDRESS-ERROR-CODE while the other is granted; the request fails only when neither is.
+            for (int family : DUAL_FAMILIES) {
+                InetAddress ip = relayAddresses.relayAddress(family, link.localAddress());
+                if (ip != null) {
+                    relayIps.add(ip);
+                } else {
+                    unservedFamily = family;
+                }
+            }
         } else {
-            // RFC 8656 §7.2: with ADDITIONAL-ADDRESS-FAMILY (IPv6), the first relayed address is IPv4.
-            int family = additionalFamily >= 0 ? AddressAttribute.FAMILY_IPV4
-                    : relayAddresses.defaultFamily(link.localAddress());
+            int family = relayAddresses.defaultFamily(link.localAddress());
             if (requestedFamily >= 0) {
                 family = StunAttributes.addressFamily(request, requestedFamily);
                 if (family != AddressAttribute.FAMILY_IPV4 && family != AddressAttribute.FAMILY_IPV6) {
@@ -117,119 +149,108 @@ final class AllocationHandler {
                     return;
                 }
             }
-            if (additionalFamily >= 0
-                    && StunAttributes.addressFamily(request, additionalFamily) != AddressAttribute.FAMILY_IPV6) {
-                responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
-                return;
-            }
-            relayIp = relayAddresses.relayAddress(family, link.localAddress());
-            if (relayIp == null) {
-                responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
-                return;
+            InetAddress ip = relayAddresses.relayAddress(family, link.localAddress());
+            if (ip != null) {
+                relayIps.add(ip);
             }
         }
+        if (relayIps.isEmpty()) {
+            responses.error(request, client, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth);
+            return;
+        }
+        // RFC 8656 §7.2: a dual allocation is one allocation, and takes one place in the quotas.
         Quotas.Verdict quota = relays.quotas().acquire(auth.username());
         if (quota != Quotas.Verdict.GRANTED) {
+            counters.increment(quota == Quotas.Verdict.USER_QUOTA_EXCEEDED ? ServerCounter.USER_QUOTA_REFUSED
+                    : ServerCounter.TOTAL_QUOTA_REFUSED);
             refusals.log(RefusalLog.Kind.QUOTA, "486 allocation refused ({}): user {}, client {}", quota,
                     auth.username(), TransportAddresses.format(client));
             responses.error(request, client, StunErrorCode.ALLOCATION_QUOTA_REACHED, auth);
             return;
         }
-        boolean reserveNext = evenPort >= 0 && StunAttributes.evenPortReserve(request, evenPort);
-        int port;
-        if (token >= 0) {
-            port = relays.reservations().claim(StunAttributes.reservationToken(request, token), System.nanoTime());
-        } else if (evenPort >= 0) {
-            port = reserveNext ? relays.ports().acquireEvenPair() : relays.ports().acquireEven();
-        } else {
-            port = relays.ports().acquire();
+        PortChoice choice = token >= 0 ? PortChoice.RESERVED : reserveNext ? PortChoice.EVEN_PAIR
+                : evenPort >= 0 ? PortChoice.EVEN : PortChoice.ANY;
+        int reservedPort = token >= 0
+                ? relays.reservations().claim(StunAttributes.reservationToken(request, token), System.nanoTime()) : -1;
+        PendingAllocate pending = new PendingAllocate(request, client, auth, relayIps, choice, reservedPort,
+                addressErrorCode, lifetimeSeconds(request, settings), settings);
+        if (unservedFamily != 0) {
+            pending.refuse(unservedFamily, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
-        if (port < 0) {
-            relays.quotas().release(auth.username());
-            responses.error(request, client, StunErrorCode.INSUFFICIENT_CAPACITY, auth);
-            return;
-        }
-        byte[] transactionId = new byte[StunMessage.TRANSACTION_ID_LENGTH];
-        request.copyTransactionId(transactionId);
-        bindRelay(new PendingAllocate(client, auth, relayIp, port, reserveNext, token < 0 && evenPort < 0,
-                additionalFamily >= 0, lifetimeSeconds(request, settings), transactionId, request.transactionIdHigh(),
-                request.transactionIdLow(), ResponseWriter.hasFingerprint(request), settings), 1);
-    }
-
-    /** What an Allocate needs once its relay socket is bound: the request buffer is gone by then. */
-    private record PendingAllocate(InetSocketAddress client, AuthResult auth, InetAddress relayIp, int port,
-            boolean reserveNext, boolean anyPort, boolean additionalFamilyRefused, long lifetimeSeconds,
-            byte[] transactionId, long transactionIdHigh, int transactionIdLow, boolean fingerprint,
-            TurnSettings settings) {
-        PendingAllocate withPort(int newPort) {
-            return new PendingAllocate(client, auth, relayIp, newPort, reserveNext, anyPort,
-                    additionalFamilyRefused, lifetimeSeconds, transactionId, transactionIdHigh, transactionIdLow,
-                    fingerprint, settings);
-        }
+        bindNext(pending);
     }
 
     /**
-     * The allocation is made before its relay socket is bound, so that the socket hands what peers send it to
-     * the allocation from the first datagram on (none gets through before a permission exists, RFC 8656 §9).
+     * Binds the relay socket of the next relay address. The first socket bound makes the allocation, before the
+     * socket exists, so that it hands what peers send it to the allocation from the first datagram on (none gets
+     * through before a permission exists, RFC 8656 §9); a second one, of the other family, serves the same one.
      */
-    private void bindRelay(PendingAllocate pending, int attempt) {
-        InetSocketAddress relayed = new InetSocketAddress(pending.relayIp, pending.port);
+    private void bindNext(PendingAllocate pending) {
+        InetAddress ip = pending.nextToBind();
         TurnSettings settings = pending.settings;
-        RelayAllocation allocation = new RelayAllocation(FiveTuple.of(link.transport(), pending.client,
-                link.localAddress()), pending.auth.username(), settings.realm(), relayed, pending.port, link,
-                seconds(pending.lifetimeSeconds), System.nanoTime(), seconds(settings.permissionLifetimeSeconds()),
-                seconds(settings.channelLifetimeSeconds()), settings.maxBps());
-        PeerDataHandler fromPeers = new PeerDataHandler(counters, allocation);
-        Future<UdpSocket> bound = relays.bind(link.eventLoop(), relayed, fromPeers);
+        Function<InetSocketAddress, PeerDataHandler> receivers = pending.bound.isEmpty()
+                ? relayed -> new PeerDataHandler(counters, new RelayAllocation(FiveTuple.of(link.transport(),
+                        pending.client, link.localAddress()), pending.auth.username(), settings.realm(), relayed, link,
+                        seconds(pending.lifetimeSeconds), System.nanoTime(),
+                        seconds(settings.permissionLifetimeSeconds()), seconds(settings.channelLifetimeSeconds()),
+                        settings.maxBps()))
+                : relayed -> pending.bound.get(0).fromPeers();
+        Future<BoundRelay> bound = relays.bind(link.eventLoop(), ip, pending.choice, pending.reservedPort, receivers);
         bound.addListener(f -> {
             if (f.isSuccess()) {
-                onRelayBound(pending, allocation, bound.getNow(), fromPeers);
-                return;
+                pending.bound.add(bound.getNow());
+            } else {
+                refusals.log(RefusalLog.Kind.CAPACITY, "508 relayed address refused: {}; user {}, client {}",
+                        f.cause().getMessage(), pending.auth.username(), TransportAddresses.format(pending.client));
+                pending.refuse(AddressAttribute.familyOf(ip), StunErrorCode.INSUFFICIENT_CAPACITY);
             }
-            relays.ports().release(pending.port);
-            int next = pending.anyPort && attempt < BIND_ATTEMPTS ? relays.ports().acquire() : -1;
-            if (next >= 0) {
-                bindRelay(pending.withPort(next), attempt + 1);
-                return;
+            if (pending.hasMoreToBind()) {
+                bindNext(pending);
+            } else {
+                onRelaysBound(pending);
             }
-            if (pending.reserveNext) {
-                relays.ports().release(pending.port + 1);
-            }
-            relays.quotas().release(pending.auth.username());
-            ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
-            responses.encoder().addErrorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
-                    StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
-            responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
         });
     }
 
-    private void onRelayBound(PendingAllocate pending, RelayAllocation allocation, UdpSocket relay,
-            PeerDataHandler fromPeers) {
+    private void onRelaysBound(PendingAllocate pending) {
+        if (pending.bound.isEmpty()) {
+            relays.quotas().release(pending.auth.username());
+            ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
+            responses.errorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
+                    StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
+            responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
+            return;
+        }
         if (link.allocation(pending.client) != null) {
-            // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
-            relay.close().addListener(f -> relays.releasePorts(pending.port, pending.reserveNext));
+            // A retransmitted Allocate raced this one and won: its answer stands, these sockets go.
+            relays.discard(pending.bound, pending.reserveNext());
             relays.quotas().release(pending.auth.username());
             return;
         }
-        long now = System.nanoTime();
-        InetSocketAddress relayed = allocation.relayedAddress();
-        relays.relayThrough(allocation, relay, fromPeers);
+        RelayAllocation allocation = pending.bound.get(0).fromPeers().allocation();
+        relays.relayThrough(allocation, pending.bound);
         link.add(allocation);
         counters.increment(ServerCounter.ALLOCATIONS_CREATED);
         AllocationLog.created(allocation, pending.lifetimeSeconds);
 
         ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, pending.transactionId);
         StunMessageEncoder encoder = responses.encoder();
-        encoder.addAddress(StunAttributeType.XOR_RELAYED_ADDRESS, relayAddresses.advertised(relayed));
-        encoder.addUint32(StunAttributeType.LIFETIME, pending.lifetimeSeconds);
-        if (pending.reserveNext) {
-            // RFC 8656 §7.2: R=1 keeps the next port for a later Allocate that presents this token.
-            encoder.addReservationToken(relays.reservations().reserve(pending.port + 1, pending.relayIp, now));
+        for (BoundRelay relay : pending.bound) {
+            encoder.addAddress(StunAttributeType.XOR_RELAYED_ADDRESS,
+                    relayAddresses.advertised(relay.relayedAddress()));
         }
-        if (pending.additionalFamilyRefused) {
-            // RFC 8656 §7.2: the IPv4 allocation stands; the IPv6 one is refused with 440 in ADDRESS-ERROR-CODE.
-            encoder.addAddressErrorCode(AddressAttribute.FAMILY_IPV6, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED,
-                    StunErrorCode.reason(StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED));
+        encoder.addUint32(StunAttributeType.LIFETIME, pending.lifetimeSeconds);
+        if (pending.reserveNext()) {
+            // RFC 8656 §7.2: R=1 keeps the next port for a later Allocate that presents this token.
+            InetSocketAddress relayed = allocation.relayedAddress();
+            encoder.addReservationToken(relays.reservations().reserve(relayed.getPort() + 1, relayed.getAddress(),
+                    System.nanoTime()));
+        }
+        if (pending.addressErrorCode != 0 && pending.refusedFamily() != 0) {
+            // RFC 8656 §7.2: the relayed address of the other family stands; this one is refused in
+            // ADDRESS-ERROR-CODE, 440 when the server has no relay address of its family, 508 when no port was free.
+            encoder.addAddressErrorCode(pending.addressErrorCode, pending.refusedFamily(), pending.refusedCode(),
+                    StunErrorCode.reason(pending.refusedCode()));
         }
         encoder.addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, pending.client);
         allocation.rememberResponse(pending.transactionIdHigh, pending.transactionIdLow,
@@ -239,8 +260,9 @@ final class AllocationHandler {
     /** RFC 8656 §8.2: receiving a Refresh request; LIFETIME 0 deletes the allocation. */
     void onRefresh(StunMessage request, InetSocketAddress client, RelayAllocation allocation, AuthResult auth) {
         int requestedFamily = request.findAttribute(StunAttributeType.REQUESTED_ADDRESS_FAMILY);
-        if (requestedFamily >= 0 && StunAttributes.addressFamily(request, requestedFamily)
-                != AddressAttribute.familyOf(allocation.relayedAddress().getAddress())) {
+        // RFC 8656 §8.2: 443 for a family the allocation has no relayed address of; a Refresh refreshes every one.
+        if (requestedFamily >= 0
+                && !allocation.hasRelayOfFamily(StunAttributes.addressFamily(request, requestedFamily))) {
             responses.error(request, client, StunErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, auth);
             return;
         }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.ChannelData;
@@ -48,7 +49,10 @@ final class DataHandler {
             counters.increment(ServerCounter.NO_CHANNEL);
             return;
         }
-        relayToPeer(allocation, frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now);
+        // ChannelBind bound the channel to a peer of a family the allocation relays (RFC 8656 §12.2).
+        relayToPeer(allocation, allocation.relayFor(peer.getAddress()),
+                frame.retainedSlice(channelData.dataOffset(), channelData.dataLength()), peer, now,
+                ServerCounter.CHANNEL_DATA_TO_PEER, ServerCounter.CHANNEL_DATA_BYTES_TO_PEER);
     }
 
     /** RFC 8656 §11.2: a Send indication; anything wrong drops it silently (indications get no reply). */
@@ -65,6 +69,13 @@ final class DataHandler {
             return;
         }
         InetSocketAddress peerAddress = address.toSocketAddress();
+        Relay relay = allocation.relayFor(peerAddress.getAddress());
+        if (relay == null) {
+            // RFC 8656 §11.2: an indication gets no 443; one to a peer of a family the allocation has no relayed
+            // address of is dropped.
+            counters.increment(ServerCounter.PEER_FAMILY_MISMATCH);
+            return;
+        }
         if (!settings.get().peerPolicy().isAllowed(peerAddress.getAddress())) {
             counters.increment(ServerCounter.PEER_DENIED);
             return;
@@ -74,17 +85,22 @@ final class DataHandler {
             counters.increment(ServerCounter.NO_PERMISSION);
             return;
         }
-        relayToPeer(allocation, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
-                StunAttributes.valueLength(message, data)), peerAddress, now);
+        relayToPeer(allocation, relay, message.buffer().retainedSlice(StunAttributes.valueOffset(data),
+                StunAttributes.valueLength(message, data)), peerAddress, now, ServerCounter.SEND_TO_PEER,
+                ServerCounter.SEND_BYTES_TO_PEER);
     }
 
-    private void relayToPeer(RelayAllocation allocation, ByteBuf payload, InetSocketAddress peer, long now) {
-        if (!allocation.admitToPeer(payload.readableBytes(), now)) {
+    /** Relays {@code payload} from {@code relay}, counted in {@code packets} and {@code bytes}: the path it came by. */
+    private void relayToPeer(RelayAllocation allocation, Relay relay, ByteBuf payload, InetSocketAddress peer,
+            long now, ServerCounter packets, ServerCounter bytes) {
+        int length = payload.readableBytes();
+        if (!allocation.admitToPeer(length, now)) {
             payload.release();
             counters.increment(ServerCounter.OVER_BANDWIDTH);
             return;
         }
-        link.relay(allocation, payload, peer);
-        counters.increment(ServerCounter.RELAYED_TO_PEER);
+        link.relay(relay, payload, peer);
+        counters.increment(packets);
+        counters.add(bytes, length);
     }
 }

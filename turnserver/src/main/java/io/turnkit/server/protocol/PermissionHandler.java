@@ -1,5 +1,6 @@
 package io.turnkit.server.protocol;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import io.turnkit.server.auth.AuthResult;
@@ -100,15 +101,17 @@ final class PermissionHandler {
         if (!address.wrap(request, attribute).isValid()) {
             return StunErrorCode.BAD_REQUEST;
         }
-        // RFC 8656 §10.2/§12.2: a peer of the other address family than the relayed address gets 443.
-        if (address.family() != AddressAttribute.familyOf(allocation.relayedAddress().getAddress())) {
+        InetAddress peer = address.toSocketAddress().getAddress();
+        // RFC 8656 §10.2/§12.2: a peer of a family the allocation has no relayed address of gets 443; each peer is
+        // reached through the relayed address of its own family, and the policy applies to either family.
+        if (allocation.relayFor(peer) == null) {
             return StunErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
         }
-        if (!peerPolicy.isAllowed(address.toSocketAddress().getAddress())) {
+        if (!peerPolicy.isAllowed(peer)) {
             counters.increment(ServerCounter.PEER_DENIED);
             refusals.log(RefusalLog.Kind.FORBIDDEN_PEER, "403 peer {} refused: user {}, relayed {}",
                     TransportAddresses.format(address.toSocketAddress()), allocation.username(),
-                    TransportAddresses.format(allocation.relayedAddress()));
+                    TransportAddresses.format(allocation.relayFor(peer).relayedAddress()));
             return StunErrorCode.FORBIDDEN;
         }
         return PEER_OK;

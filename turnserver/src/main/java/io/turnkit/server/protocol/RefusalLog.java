@@ -22,6 +22,8 @@ public final class RefusalLog {
         FORBIDDEN_PEER,
         /** 486: a user or the server at its allocation quota. */
         QUOTA,
+        /** 508: no relay port left to bind. */
+        CAPACITY,
         /** An Allocate refused while the server drains ({@link AllocationAdmission}). */
         DRAINING
     }

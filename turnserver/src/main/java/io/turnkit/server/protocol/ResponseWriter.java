@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import io.netty.buffer.ByteBuf;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.link.ClientLink;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunClass;
@@ -24,11 +26,13 @@ final class ResponseWriter {
 
     private final ClientLink link;
     private final String software;
+    private final ServerCounters counters;
     private final StunMessageEncoder encoder = new StunMessageEncoder();
 
-    ResponseWriter(ClientLink link, String software) {
+    ResponseWriter(ClientLink link, String software, ServerCounters counters) {
         this.link = link;
         this.software = software;
+        this.counters = counters;
     }
 
     /** Starts a response of {@code stunClass} to {@code request}; the caller adds attributes to {@link #encoder()}. */
@@ -45,6 +49,12 @@ final class ResponseWriter {
         return out;
     }
 
+    /** Adds ERROR-CODE to the response being written, and counts the error response by its code. */
+    void errorCode(int code, String reason) {
+        encoder.addErrorCode(code, reason);
+        counters.increment(ServerCounter.errorResponse(code));
+    }
+
     /** The encoder of the response being written. */
     StunMessageEncoder encoder() {
         return encoder;
@@ -56,6 +66,23 @@ final class ResponseWriter {
      */
     ByteBuf finishAndSend(ByteBuf response, InetSocketAddress client, AuthResult auth, boolean fingerprint,
             boolean keep) {
+        finish(auth, fingerprint);
+        link.write(keep ? response.retainedDuplicate() : response, client);
+        link.flush();
+        return keep ? response : null;
+    }
+
+    /**
+     * Ends an unauthenticated response and queues it to {@code destination} on {@code origin}, another link of
+     * this event loop: an answer from another of the server's addresses (RFC 5780 §7.2).
+     */
+    void finishAndSendFrom(ClientLink origin, ByteBuf response, InetSocketAddress destination, boolean fingerprint) {
+        finish(null, fingerprint);
+        origin.write(response, destination);
+        origin.flush();
+    }
+
+    private void finish(AuthResult auth, boolean fingerprint) {
         if (software != null) {
             encoder.addString(StunAttributeType.SOFTWARE, software);
         }
@@ -66,9 +93,6 @@ final class ResponseWriter {
             encoder.addFingerprint();
         }
         encoder.finish();
-        link.write(keep ? response.retainedDuplicate() : response, client);
-        link.flush();
-        return keep ? response : null;
     }
 
     /** A success response with no attributes of its own, kept to answer a retransmission with. */
@@ -84,14 +108,25 @@ final class ResponseWriter {
 
     void error(StunMessage request, InetSocketAddress client, int code, String reason, AuthResult auth) {
         ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
-        encoder.addErrorCode(code, reason);
+        errorCode(code, reason);
+        finishAndSend(response, client, auth, hasFingerprint(request), false);
+    }
+
+    /**
+     * RFC 8489 §10: 300 (Try Alternate) naming the server to use instead; signed like any response to an
+     * authenticated request, so the client can trust the redirection.
+     */
+    void tryAlternate(StunMessage request, InetSocketAddress client, InetSocketAddress alternate, AuthResult auth) {
+        ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
+        encoder.addErrorCode(StunErrorCode.TRY_ALTERNATE, StunErrorCode.reason(StunErrorCode.TRY_ALTERNATE));
+        encoder.addAddress(StunAttributeType.ALTERNATE_SERVER, alternate);
         finishAndSend(response, client, auth, hasFingerprint(request), false);
     }
 
     /** A 401 or 438 with what the client needs to try again: realm, nonce, password algorithms. */
     void challenge(StunMessage request, InetSocketAddress client, AuthResult auth) {
         ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
-        encoder.addErrorCode(auth.errorCode(), auth.reason());
+        errorCode(auth.errorCode(), auth.reason());
         auth.writeChallenge(encoder);
         // A 438 to a request whose integrity verified is signed too; a refused one has no key to sign with.
         finishAndSend(response, client, auth, hasFingerprint(request), false);
@@ -100,7 +135,7 @@ final class ResponseWriter {
     /** RFC 8489 §6.3.1.1: a 420 naming the comprehension-required attributes the server does not know. */
     void unknownAttributes(StunMessage request, InetSocketAddress client, AuthResult auth) {
         ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
-        encoder.addErrorCode(StunErrorCode.UNKNOWN_ATTRIBUTE, StunErrorCode.reason(StunErrorCode.UNKNOWN_ATTRIBUTE));
+        errorCode(StunErrorCode.UNKNOWN_ATTRIBUTE, StunErrorCode.reason(StunErrorCode.UNKNOWN_ATTRIBUTE));
         encoder.addUnknownAttributes(request);
         finishAndSend(response, client, auth, hasFingerprint(request), false);
     }

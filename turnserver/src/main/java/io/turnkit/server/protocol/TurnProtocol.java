@@ -47,8 +47,8 @@ public final class TurnProtocol {
         this.counters = server.counters();
         this.authenticator = server.authenticator();
         this.validationCounters = server.validation();
-        this.responses = new ResponseWriter(link, server.settings().get().software());
-        this.binding = new BindingHandler(responses, counters);
+        this.responses = new ResponseWriter(link, server.settings().get().software(), server.counters());
+        this.binding = new BindingHandler(link, responses, server);
         this.allocations = new AllocationHandler(link, responses, server);
         this.permissions = new PermissionHandler(responses, counters, server.settings(), server.refusals());
         this.refusals = server.refusals();
@@ -63,13 +63,13 @@ public final class TurnProtocol {
             counters.increment(ServerCounter.UNKNOWN_PROTOCOL);
             return;
         }
-        // RFC 7983 §7: STUN and ChannelData are all that belongs on a TURN client port (DTLS is yet to come).
+        // RFC 7983 §7: STUN, ChannelData and DTLS (RFC 8656 §3.1) are all that belongs on a TURN client port.
         DetectedProtocol protocol = ProtocolDetector.detect(frame.getUnsignedByte(offset));
         if (protocol == DetectedProtocol.CHANNEL_DATA) {
             data.onChannelData(frame, offset, length, client);
         } else if (protocol == DetectedProtocol.STUN) {
             onStun(frame, offset, length, client);
-        } else {
+        } else if (protocol != DetectedProtocol.DTLS || !link.dtls(frame, client)) {
             counters.increment(ServerCounter.UNKNOWN_PROTOCOL);
         }
     }

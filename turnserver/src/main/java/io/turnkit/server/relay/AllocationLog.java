@@ -2,6 +2,7 @@ package io.turnkit.server.relay;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class AllocationLog {
     private static String describe(RelayAllocation allocation) {
         return "user " + allocation.username() + ", client " + TransportAddresses.format(allocation.client())
                 + " over " + allocation.fiveTuple().transport().name().toLowerCase(Locale.ROOT)
-                + ", relayed " + TransportAddresses.format(allocation.relayedAddress());
+                + ", relayed " + allocation.relays().stream().map(r -> TransportAddresses.format(r.relayedAddress()))
+                        .collect(Collectors.joining(" and "));
     }
 }

@@ -1,11 +1,11 @@
 package io.turnkit.server.relay;
 
 import java.net.InetSocketAddress;
-
 import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 
 /**
  * The allocations of one event loop by relayed transport address, so that a datagram one allocation sends to
@@ -18,32 +18,44 @@ public final class LoopRelays {
     private final IntObjectHashMap<RelayAllocation> byPort = new IntObjectHashMap<>();
 
     void add(RelayAllocation allocation) {
-        byPort.put(allocation.relayPort(), allocation);
+        for (Relay relay : allocation.relays()) {
+            byPort.put(relay.port(), allocation);
+        }
     }
 
     void remove(RelayAllocation allocation) {
-        if (byPort.get(allocation.relayPort()) == allocation) {
-            byPort.remove(allocation.relayPort());
+        for (Relay relay : allocation.relays()) {
+            if (byPort.get(relay.port()) == allocation) {
+                byPort.remove(relay.port());
+            }
         }
     }
 
     /** What the admin interface shows of this loop's allocations, copied now. */
     public List<SessionSnapshot> snapshot(long nowNanos) {
         List<SessionSnapshot> sessions = new ArrayList<>(byPort.size());
-        for (RelayAllocation allocation : byPort.values()) {
-            sessions.add(SessionSnapshot.of(allocation, nowNanos));
+        for (IntObjectMap.PrimitiveEntry<RelayAllocation> entry : byPort.entries()) {
+            // A dual allocation is here under each of its ports: shown once, under its first.
+            if (entry.value().relay().port() == entry.key()) {
+                sessions.add(SessionSnapshot.of(entry.value(), nowNanos));
+            }
         }
         return sessions;
     }
 
-    /** The allocation of this loop whose relay port is {@code port}, or null. */
+    /** The allocation of this loop whose first relay's port is {@code port}, or null. */
     public RelayAllocation atPort(int port) {
-        return byPort.get(port);
+        RelayAllocation allocation = byPort.get(port);
+        return allocation != null && allocation.relay().port() == port ? allocation : null;
     }
 
-    /** The allocation of this loop relayed at {@code address}, or null. */
+    /** The allocation of this loop relayed at {@code address}, or null. Allocates nothing. */
     public RelayAllocation at(InetSocketAddress address) {
         RelayAllocation allocation = byPort.get(address.getPort());
-        return allocation != null && allocation.relayedAddress().equals(address) ? allocation : null;
+        if (allocation == null) {
+            return null;
+        }
+        Relay relay = allocation.relayFor(address.getAddress());
+        return relay != null && relay.relayedAddress().equals(address) ? allocation : null;
     }
 }

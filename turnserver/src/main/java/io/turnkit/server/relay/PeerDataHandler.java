@@ -38,6 +38,11 @@ public final class PeerDataHandler implements DatagramReceiver {
         this.allocation = allocation;
     }
 
+    /** The allocation whose relayed addresses this handler serves. */
+    public RelayAllocation allocation() {
+        return allocation;
+    }
+
     @Override
     public void datagram(ByteBuf data, InetSocketAddress sender) {
         fromPeer(data, sender, true);
@@ -61,7 +66,9 @@ public final class PeerDataHandler implements DatagramReceiver {
             return;
         }
         int channel = allocation.channelOfPeer(peer, now);
-        counters.increment(ServerCounter.RELAYED_TO_CLIENT);
+        counters.increment(channel >= 0 ? ServerCounter.CHANNEL_DATA_TO_CLIENT : ServerCounter.DATA_TO_CLIENT);
+        counters.add(channel >= 0 ? ServerCounter.CHANNEL_DATA_BYTES_TO_CLIENT : ServerCounter.DATA_BYTES_TO_CLIENT,
+                length);
         ByteBuf frame;
         ByteBuf buffer;
         if (channel >= 0 && received && inPlaceAdmitted(buffer = BufferOrigin.of(payload))

@@ -1,29 +1,32 @@
 package io.turnkit.server.relay;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.turnkit.server.link.ClientLink;
-import io.turnkit.server.transport.DatagramBurst;
-import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.store.Allocation;
 import io.turnkit.store.FiveTuple;
+import io.turnkit.stun.AddressAttribute;
 
 /**
- * An allocation as the server runs it: the store's state plus the relay socket and the client link it
- * relays between, and the last response, to answer a retransmitted request with the same bytes
- * (RFC 8656 §7.2, RFC 8489 §6.3.4).
+ * An allocation as the server runs it: the store's state plus its relays (one, or an IPv4 and an IPv6 one for a
+ * client that asked for both, RFC 8656 §7.2) and the client link it relays between, and the last response, to
+ * answer a retransmitted request with the same bytes (RFC 8656 §7.2, RFC 8489 §6.3.4). Both relays are one
+ * allocation: one lifetime, one place in the quotas, one --max-bps, one set of permissions and channels, each
+ * peer reached through the relay of its own family.
  */
 public final class RelayAllocation extends Allocation {
     private final ClientLink link;
-    private final int relayPort;
     /** coturn treats the two directions of --max-bps separately, and so do we. */
     private final BandwidthLimit toPeer;
     private final BandwidthLimit toClient;
     private final long createdAt;
-    private UdpSocket relaySocket;
-    /** What the client sends peers during one read batch; see {@link DatagramBurst}. */
-    private DatagramBurst toPeerBurst;
+    /** The relay of the relayed address the allocation was made with. */
+    private Relay relay;
+    /** The relay of the other family, for a dual allocation; else null. */
+    private Relay additionalRelay;
     private PeerDataHandler fromPeers;
 
     private long lastTransactionIdHigh;
@@ -32,12 +35,11 @@ public final class RelayAllocation extends Allocation {
 
     @SuppressWarnings("this-escape")
     public RelayAllocation(FiveTuple fiveTuple, String username, String realm, InetSocketAddress relayedAddress,
-            int relayPort, ClientLink link, long lifetimeNanos, long nowNanos, long permissionLifetimeNanos,
+            ClientLink link, long lifetimeNanos, long nowNanos, long permissionLifetimeNanos,
             long channelLifetimeNanos, long maxBytesPerSecond) {
         super(fiveTuple, username, realm, relayedAddress, lifetimeNanos, nowNanos, permissionLifetimeNanos,
                 channelLifetimeNanos);
         this.link = link;
-        this.relayPort = relayPort;
         this.toPeer = new BandwidthLimit(maxBytesPerSecond, nowNanos);
         this.toClient = new BandwidthLimit(maxBytesPerSecond, nowNanos);
         this.createdAt = nowNanos;
@@ -46,10 +48,6 @@ public final class RelayAllocation extends Allocation {
     /** The client link this allocation was made through, and relays back to. */
     public ClientLink link() {
         return link;
-    }
-
-    public int relayPort() {
-        return relayPort;
     }
 
     /** Whether {@code bytes} from the client to its peers fit in --max-bps now. */
@@ -85,24 +83,47 @@ public final class RelayAllocation extends Allocation {
         return toClient.packets();
     }
 
-    /** The relay socket is bound: from now on the allocation relays through it. */
-    void relayThrough(UdpSocket relay, DatagramBurst burst, PeerDataHandler peerData) {
-        relaySocket = relay;
-        toPeerBurst = burst;
+    /** A relay socket is bound: from now on the allocation relays through it too; the first is its relayed address. */
+    void relayThrough(Relay bound, PeerDataHandler peerData) {
+        if (relay == null) {
+            relay = bound;
+        } else {
+            additionalRelay = bound;
+        }
         fromPeers = peerData;
     }
 
-    /** What takes the datagrams peers send to the relayed address. */
+    /** What takes the datagrams peers send to the relayed addresses. */
     public PeerDataHandler fromPeers() {
         return fromPeers;
     }
 
-    public UdpSocket relaySocket() {
-        return relaySocket;
+    /** The relay of the relayed address the allocation was made with. */
+    public Relay relay() {
+        return relay;
     }
 
-    public DatagramBurst peerBurst() {
-        return toPeerBurst;
+    /** The relays, the first one first: one, or two for a dual allocation. */
+    public List<Relay> relays() {
+        return additionalRelay == null ? List.of(relay) : List.of(relay, additionalRelay);
+    }
+
+    /** The relay of {@code peer}'s address family, which reaches it; null when there is none. Allocates nothing. */
+    public Relay relayFor(InetAddress peer) {
+        if (relay.reaches(peer)) {
+            return relay;
+        }
+        return additionalRelay != null && additionalRelay.reaches(peer) ? additionalRelay : null;
+    }
+
+    /** Whether the allocation has a relayed address of {@code family} (an {@link AddressAttribute} family). */
+    public boolean hasRelayOfFamily(int family) {
+        for (Relay each : relays()) {
+            if (AddressAttribute.familyOf(each.relayedAddress().getAddress()) == family) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public InetSocketAddress client() {

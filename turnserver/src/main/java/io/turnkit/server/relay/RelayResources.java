@@ -1,9 +1,13 @@
 package io.turnkit.server.relay;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Function;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.PerThread;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
@@ -26,6 +30,8 @@ public final class RelayResources {
     private final Quotas quotas;
     private final ServerCounters counters;
     private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
+    private final Counters<AllocationKind> opened = new Counters<>(AllocationKind.class);
+    private final Counters<AllocationKind> closed = new Counters<>(AllocationKind.class);
 
     public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
             ServerCounters counters) {
@@ -53,33 +59,82 @@ public final class RelayResources {
         return loopRelays.get();
     }
 
+    ServerCounters counters() {
+        return counters;
+    }
+
     /**
-     * Binds a relay socket on the client link's own event loop, so relaying never changes threads; what peers
-     * send it goes to {@code fromPeers}.
+     * Binds a relay socket on {@code ip} on the client link's own event loop, so relaying never changes threads: on
+     * a free port of {@code choice}, the next one when another process holds it ({@link RelayPortWalk}), or for
+     * {@link PortChoice#RESERVED} on {@code reservedPort} only, which the caller claimed. What peers send the socket
+     * goes to the receiver {@code receivers} makes for the address tried. Fails when no port can be bound, with
+     * every port it took given back.
      */
-    public Future<UdpSocket> bind(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
+    public Future<BoundRelay> bind(EventLoop loop, InetAddress ip, PortChoice choice, int reservedPort,
+            Function<InetSocketAddress, PeerDataHandler> receivers) {
+        int first = choice == PortChoice.RESERVED ? reservedPort : choice.acquire(ports);
+        return RelayPortWalk.bind(this, loop, ip, choice, first, receivers);
+    }
+
+    Future<UdpSocket> bindSocket(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
         return transports.bindDatagram(loop, address, false, Transports.RELAY_BUFFER_BYTES, fromPeers, counters);
     }
 
-    /** The relay socket is bound: from now on {@code allocation} relays through it, and this loop knows it. */
-    public void relayThrough(RelayAllocation allocation, UdpSocket relay, PeerDataHandler fromPeers) {
-        allocation.relayThrough(relay, new DatagramBurst(relay, transports.udpSegmentation(), counters,
-                ServerCounter.GSO_BURSTS_TO_PEER), fromPeers);
+    /**
+     * The relay sockets are bound: from now on {@code allocation} relays through them (the first is its relayed
+     * address, a second one of the other family its additional one), and this loop knows it.
+     */
+    public void relayThrough(RelayAllocation allocation, List<BoundRelay> bound) {
+        for (BoundRelay relay : bound) {
+            allocation.relayThrough(new Relay(relay.relayedAddress(), relay.socket(), new DatagramBurst(
+                    relay.socket(), transports.udpSegmentation(), counters, ServerCounter.GSO_BURSTS_TO_PEER)),
+                    relay.fromPeers());
+        }
         loopRelays().add(allocation);
+        opened.increment(kindOf(allocation));
+    }
+
+    /** How many allocations of {@code kind} there are now, summed over the event loops' counters. */
+    public long active(AllocationKind kind) {
+        return opened.get(kind) - closed.get(kind);
+    }
+
+    /** Relay ports taken now, by allocations and by reservations of the next port (RFC 8656 §7.2). */
+    public int portsInUse() {
+        return ports.capacity() - ports.available();
+    }
+
+    private static AllocationKind kindOf(RelayAllocation allocation) {
+        return AllocationKind.of(allocation.fiveTuple().transport(), allocation.relayedAddress());
     }
 
     /**
-     * Frees what an allocation holds: its relay socket, then its port, and its place in the quotas. Called on
+     * Frees what an allocation holds: its relay sockets, then their ports, and its place in the quotas. Called on
      * the allocation's event loop.
      */
     public void release(RelayAllocation allocation, AllocationEnd end) {
         counters.increment(end.counter());
+        closed.increment(kindOf(allocation));
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
-        allocation.peerBurst().discard();
         loopRelays().remove(allocation);
         quotas.release(allocation.username());
-        allocation.relaySocket().close().addListener(f -> ports.release(allocation.relayPort()));
+        for (Relay relay : allocation.relays()) {
+            relay.toPeers().discard();
+            relay.socket().close().addListener(f -> ports.release(relay.port()));
+        }
+    }
+
+    /**
+     * Closes relay sockets no allocation came to use, then gives back their ports, and the one after the first
+     * when it was kept for a reservation.
+     */
+    public void discard(List<BoundRelay> bound, boolean withNext) {
+        for (int i = 0; i < bound.size(); i++) {
+            int port = bound.get(i).relayedAddress().getPort();
+            boolean next = withNext && i == 0;
+            bound.get(i).socket().close().addListener(f -> releasePorts(port, next));
+        }
     }
 
     /**
@@ -97,7 +152,7 @@ public final class RelayResources {
     }
 
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
-    public void releasePorts(int port, boolean withNext) {
+    private void releasePorts(int port, boolean withNext) {
         ports.release(port);
         if (withNext) {
             ports.release(port + 1);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +114,53 @@ class ServerConfigTest {
     @Test
     void shouldRejectAListeningPortAbove65535() {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().listeningPort(65536));
+    }
+
+    @Test
+    void shouldDoRfc5780OnTheListeningPortPlusOneWhenAskedWithoutAPort() {
+        ServerConfig config = rfc5780Addresses().listeningPort(3478).rfc5780(true).build();
+
+        assertTrue(config.rfc5780());
+        assertEquals(3479, config.altListeningPort());
+    }
+
+    @Test
+    void shouldDoRfc5780WhenGivenAnAlternatePortUnlessNoRfc5780() {
+        assertEquals(4000, rfc5780Addresses().altListeningPort(4000).build().altListeningPort());
+        assertFalse(rfc5780Addresses().altListeningPort(4000).noRfc5780(true).build().rfc5780());
+        assertFalse(rfc5780Addresses().build().rfc5780(), "off by default");
+    }
+
+    @Test
+    void shouldRefuseRfc5780WithoutAnAlternateAddressOfTheSameFamily() {
+        ServerConfig.Builder builder = ServerConfig.builder().realm("r").rfc5780(true)
+                .addListeningIp(IpLiteral.parse("127.0.0.1")).addListeningIp(IpLiteral.parse("::1"));
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, builder::build);
+
+        assertEquals("rfc5780 needs two listening-ip addresses of one family, the primary and the alternate address",
+                error.getMessage());
+    }
+
+    @Test
+    void shouldRefuseRfc5780OnAnyFreePortOrWithoutUdp() {
+        assertThrows(IllegalArgumentException.class, () -> rfc5780Addresses().listeningPort(0).rfc5780(true).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> rfc5780Addresses().listeningPort(4000).altListeningPort(4000).build());
+        assertThrows(IllegalArgumentException.class, () -> rfc5780Addresses().noUdp(true).rfc5780(true).build());
+    }
+
+    @Test
+    void shouldRefuseAnAlternateServerClientsCannotReach() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().addAlternateServer(new InetSocketAddress("0.0.0.0", 3478)));
+        assertEquals(List.of(new InetSocketAddress("192.0.2.1", 5349)), ServerConfig.builder().realm("r")
+                .addTlsAlternateServer(new InetSocketAddress("192.0.2.1", 5349)).build().tlsAlternateServers());
+    }
+
+    private static ServerConfig.Builder rfc5780Addresses() {
+        return ServerConfig.builder().realm("r").addListeningIp(IpLiteral.parse("127.0.0.1"))
+                .addListeningIp(IpLiteral.parse("127.0.0.2"));
     }
 
     @Test

@@ -28,7 +28,7 @@ class UdpClientLinkTest {
 
     private final TestServices server = new TestServices(
             ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress()).build());
-    private final UdpClientLink link = new UdpClientLink(server.services(), false);
+    private final UdpClientLink link = new UdpClientLink(server.services(), false, null, null);
     /** A socket whose kernel takes nothing while {@link #full} holds: what is flushed stays queued. */
     private boolean full;
     private final EmbeddedChannel channel = new EmbeddedChannel(new DatagramReading(link, server.services().counters())) {

@@ -35,6 +35,25 @@ class IpLiteralTest {
         assertEquals("expected an IPv4 or IPv6 address, got '" + text + "'", error.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "192.0.2.1, /192.0.2.1:3478",
+        "192.0.2.1:5678, /192.0.2.1:5678",
+        "2001:db8::1, /[2001:db8:0:0:0:0:0:1]:3478",
+        "[2001:db8::1], /[2001:db8:0:0:0:0:0:1]:3478",
+        "[2001:db8::1]:443, /[2001:db8:0:0:0:0:0:1]:443",
+    })
+    void shouldParseAnAddressWithAnOptionalPort(String text, String expected) {
+        assertEquals(expected, IpLiteral.parseWithPort(text, 3478).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "example.com:3478", "192.0.2.1:", "192.0.2.1:0", "192.0.2.1:65536", "192.0.2.1:x",
+        "[2001:db8::1]x", "[2001:db8::1", "[192.0.2.1:3478"})
+    void shouldRejectAnAddressWithABadPort(String text) {
+        assertThrows(IllegalArgumentException.class, () -> IpLiteral.parseWithPort(text, 3478));
+    }
+
     @Test
     void shouldKeepTheIpv6SpellingOfAMappedAddressInBytes() {
         assertEquals(16, IpLiteral.parseBytes("::ffff:0:0").length);

@@ -78,8 +78,8 @@ public final class ServerCertificate {
         if (config.cert() == null) {
             CertifiedKey generated = GeneratedCertificate.generate(config.realm(), addresses);
             certificate.use(generated);
-            LOG.info("TLS uses a self-signed certificate made at start for {}: give cert and pkey for one clients "
-                    + "can verify", certificate.identity);
+            LOG.info("TLS and DTLS use a self-signed certificate made at start for {}: give cert and pkey for one "
+                    + "clients can verify", certificate.identity);
         } else {
             certificate.certModified = modified(config.cert());
             certificate.keyModified = modified(config.pkey());
@@ -135,8 +135,8 @@ public final class ServerCertificate {
         current = key;
     }
 
-    /** The key and chain new connections get. */
-    CertifiedKey current() {
+    /** The key and chain new connections and DTLS handshakes get. */
+    public CertifiedKey current() {
         return current;
     }
 

@@ -38,6 +38,7 @@ public final class StreamDemultiplexer extends ByteToMessageDecoder {
                 return;
             case STUN:
             case CHANNEL_DATA:
+                counters.increment(ServerCounter.TCP_ACCEPTED);
                 // Removal hands the bytes read so far to the next handler.
                 ctx.pipeline().remove(this);
                 return;
@@ -76,9 +77,8 @@ public final class StreamDemultiplexer extends ByteToMessageDecoder {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof SslHandshakeCompletionEvent completion) {
-                if (!completion.isSuccess()) {
-                    counters.increment(ServerCounter.TLS_HANDSHAKE_FAILED);
-                }
+                counters.increment(completion.isSuccess() ? ServerCounter.TLS_ACCEPTED
+                        : ServerCounter.TLS_HANDSHAKE_FAILED);
                 ctx.pipeline().remove(this);
             }
             ctx.fireUserEventTriggered(event);

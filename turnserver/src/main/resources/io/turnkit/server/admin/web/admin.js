@@ -108,7 +108,7 @@ function showSessions(sessions) {
     cell(row, session.user);
     cell(row, session.client);
     cell(row, session.transport);
-    cell(row, session.relayed);
+    cell(row, session.relayed.join(', '));
     cell(row, session.peers.join(', '));
     cell(row, bytes(session.toPeers.bytes) + ' / ' + session.toPeers.packets + ' pkt', 'number');
     cell(row, bytes(session.toClient.bytes) + ' / ' + session.toClient.packets + ' pkt', 'number');
