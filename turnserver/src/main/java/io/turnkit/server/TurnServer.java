@@ -484,6 +484,11 @@ public final class TurnServer implements AutoCloseable {
         return addresses;
     }
 
+    /** TCP and TLS connections the server counts as open, for tests that must wait for its accepts. */
+    int openTcpConnections() {
+        return context.tcpConnections().open();
+    }
+
     /** DTLS handshakes past their cookie under way, for tests: the state a flood could make the server keep. */
     int dtlsHandshakesInProgress() {
         return dtls == null ? 0 : dtls.inProgress();
