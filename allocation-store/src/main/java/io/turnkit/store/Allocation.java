@@ -4,9 +4,11 @@ import io.turnkit.stun.ChannelData;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +137,17 @@ public class Allocation {
     public boolean hasPermission(InetAddress peer, long nowNanos) {
         Permission permission = permissions.get(peer);
         return permission != null && !permission.isExpired(nowNanos);
+    }
+
+    /** The peers' IP addresses that hold a permission now (RFC 8656 §9); a copy, for reports off the packet path. */
+    public List<InetAddress> permittedPeers(long nowNanos) {
+        List<InetAddress> peers = new ArrayList<>();
+        permissions.forEach((peer, permission) -> {
+            if (!permission.isExpired(nowNanos)) {
+                peers.add(peer);
+            }
+        });
+        return peers;
     }
 
     /** The permissions held, counting expired ones until {@link #expireStale} drops them. */

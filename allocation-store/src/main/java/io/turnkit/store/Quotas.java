@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --user-quota} and {@code --total-quota}; 0 means no limit). Over a limit the server answers
  * 486 (Allocation Quota Reached, RFC 8656 §7.2).
  *
- * <p>Thread-safe, shared by every event loop. A user's count leaves the map when it drops to zero,
+ * <p>Thread-safe, shared by every event loop. The limits may change while the server runs (a reload): what is
+ * held stays, and the new limits apply to the next allocation. A user's count leaves the map when it drops to zero,
  * so short-lived usernames (RFC 8489 time-limited credentials) do not pile up.
  */
 public final class Quotas {
@@ -24,13 +25,18 @@ public final class Quotas {
 
     private static final int UNLIMITED = 0;
 
-    private final int userQuota;
-    private final int totalQuota;
+    private volatile int userQuota;
+    private volatile int totalQuota;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<String, Integer> byUser = new ConcurrentHashMap<>();
 
     /** Quotas of {@code userQuota} allocations per user and {@code totalQuota} in all; 0 for no limit. */
     public Quotas(int userQuota, int totalQuota) {
+        limit(userQuota, totalQuota);
+    }
+
+    /** From now on, {@code userQuota} allocations per user and {@code totalQuota} in all; 0 for no limit. */
+    public void limit(int userQuota, int totalQuota) {
         if (userQuota < 0 || totalQuota < 0) {
             throw new IllegalArgumentException("quotas must not be negative: " + userQuota + ", " + totalQuota);
         }
@@ -79,13 +85,14 @@ public final class Quotas {
     }
 
     private boolean countInTotal() {
-        if (totalQuota == UNLIMITED) {
+        int limit = totalQuota;
+        if (limit == UNLIMITED) {
             total.incrementAndGet();
             return true;
         }
         for (;;) {
             int counted = total.get();
-            if (counted >= totalQuota) {
+            if (counted >= limit) {
                 return false;
             }
             if (total.compareAndSet(counted, counted + 1)) {
@@ -95,10 +102,11 @@ public final class Quotas {
     }
 
     private boolean countForUser(String username) {
+        int limit = userQuota;
         boolean[] counted = {false};
         byUser.compute(username, (user, count) -> {
             int held = count == null ? 0 : count;
-            if (userQuota != UNLIMITED && held >= userQuota) {
+            if (limit != UNLIMITED && held >= limit) {
                 return count;
             }
             counted[0] = true;

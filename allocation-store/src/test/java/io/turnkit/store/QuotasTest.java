@@ -22,6 +22,20 @@ class QuotasTest {
     }
 
     @Test
+    void shouldApplyNewLimitsToTheNextRequestAndKeepWhatIsHeld() {
+        Quotas quotas = new Quotas(0, 0);
+        quotas.acquire("alice");
+        quotas.acquire("alice");
+
+        quotas.limit(1, 0);
+
+        assertEquals(Quotas.Verdict.USER_QUOTA_EXCEEDED, quotas.acquire("alice"));
+        assertEquals(2, quotas.ofUser("alice"));
+        quotas.limit(0, 2);
+        assertEquals(Quotas.Verdict.TOTAL_QUOTA_EXCEEDED, quotas.acquire("bob"));
+    }
+
+    @Test
     void shouldCountEachUserApart() {
         Quotas quotas = new Quotas(1, 0);
         quotas.acquire("alice");

@@ -95,6 +95,12 @@ final class EffectiveSettings {
             case SYSLOG -> onOff(config.syslog());
             case NO_STDOUT_LOG -> onOff(config.noStdoutLog());
             case LOG_FORMAT -> config.logFormat().name().toLowerCase(Locale.ROOT);
+            case WEB_ADMIN -> onOff(config.admin().webAdmin());
+            case WEB_ADMIN_IP -> config.admin().webAdminIp().getHostAddress();
+            case WEB_ADMIN_PORT -> Integer.toString(config.admin().webAdminPort());
+            case WEB_ADMIN_TOKEN_FILE -> config.admin().tokenFile() == null ? "(a random token made at start)"
+                    : config.admin().tokenFile().toString();
+            case DRAIN_TIMEOUT -> seconds(config.admin().drainTimeout());
             case PROMETHEUS -> onOff(config.metrics().enabled());
             case PROMETHEUS_ADDRESS -> config.metrics().address() == null ? "(every address)"
                     : config.metrics().address().getHostAddress();

@@ -90,11 +90,20 @@ public final class ServeCommand implements Callable<Integer> {
         Running launch(ServerConfig config);
     }
 
-    /** A started server, as serve waits for it and stops it. */
+    /** A started server, as serve waits for it, drains it, reloads it and stops it. */
     interface Running {
         void awaitClose() throws InterruptedException;
 
         void close();
+
+        /** Refuses new allocations; the server closes itself once the last one has ended. */
+        void drain();
+
+        /** Applies what may change live of {@code next}; returns the options that changed but need a restart. */
+        List<String> reload(ServerConfig next);
+
+        /** Why the server closed itself (a drain), or null. */
+        String closeReason();
     }
 
     /** Adds every {@link ServeOption} to the command, so the table is the one list of options. */
@@ -233,7 +242,7 @@ public final class ServeCommand implements Callable<Integer> {
      */
     private int serve(Running server, StopSignals signals) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        signals.stop(server);
+        signals.stop(server, () -> reload(server));
         Thread hook = new Thread(() -> {
             server.close();
             try {
@@ -249,7 +258,8 @@ public final class ServeCommand implements Callable<Integer> {
             server.awaitClose();
         } finally {
             signals.close();
-            LOG.info("turnkit stopped: {}", signals.reason() != null ? signals.reason() : "the server closed");
+            LOG.info("turnkit stopped: {}", signals.reason() != null ? signals.reason()
+                    : server.closeReason() != null ? server.closeReason() : "the server closed");
             closed.countDown();
         }
         try {
@@ -258,6 +268,30 @@ public final class ServeCommand implements Callable<Integer> {
             // The JVM is stopping and the hook is running: it ends the process.
         }
         return 0;
+    }
+
+    /**
+     * SIGHUP: the config file and the command line read again, as at start. A file that cannot be read or does not
+     * make a valid configuration changes nothing; otherwise what may change live is applied, the log settings too,
+     * and what needs a restart is named in one line.
+     */
+    private void reload(Running server) {
+        ServerConfig next;
+        try {
+            next = serverConfig();
+        } catch (ConfigException e) {
+            LOG.warn("SIGHUP: reload refused, still serving with the previous settings: {}", e.getMessage());
+            return;
+        } catch (IOException e) {
+            LOG.warn("SIGHUP: reload refused, still serving with the previous settings: cannot read {}: {}",
+                    configFile, CommandFailure.reason(e));
+            return;
+        }
+        List<String> restartOnly = server.reload(next);
+        LogSetup.apply(next);
+        LOG.info("SIGHUP: reloaded {}; {}", configFile != null && !noConfigFile ? configFile : "the command line",
+                restartOnly.isEmpty() ? "every setting in effect"
+                        : "not changed until a restart: " + String.join(", ", restartOnly));
     }
 
     /** Starts the real server. */
@@ -285,6 +319,21 @@ public final class ServeCommand implements Callable<Integer> {
                 @Override
                 public void close() {
                     server.close();
+                }
+
+                @Override
+                public void drain() {
+                    server.drain();
+                }
+
+                @Override
+                public List<String> reload(ServerConfig next) {
+                    return server.reload(next);
+                }
+
+                @Override
+                public String closeReason() {
+                    return server.closeReason();
                 }
             };
         }

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signals a service manager sends serve. SIGTERM and SIGINT close the server and leave the signal's name as
- * the reason for the stop line. SIGHUP asks coturn to reload; turnkit cannot reload yet, and a reload request
- * must never become an outage ({@code systemctl reload}), so it logs that and keeps serving.
+ * The signals a service manager and an operator send serve. SIGTERM and SIGINT close the server and leave the
+ * signal's name as the reason for the stop line. SIGHUP ({@code systemctl reload}) reloads the settings, as in
+ * coturn; a reload that fails is logged and never becomes an outage. SIGUSR1 drains the server: no new
+ * allocations, and a stop once the last one has ended (SIGUSR2 is the JVM's own).
  *
  * <p>The JDK's only way to handle a signal is {@code sun.misc.Signal} (module jdk.unsupported, on every JDK
  * turnkit runs on); it is reached by reflection because the build treats javac's warning about it as an error.
@@ -22,22 +23,24 @@ final class StopSignals implements AutoCloseable {
     private final List<Object> signals = new ArrayList<>();
     private final List<Object> previous = new ArrayList<>();
     private String reason;
+    private boolean drain;
     private ServeCommand.Running server;
+    private Runnable reload;
 
     private StopSignals() {
     }
 
     /**
-     * Handles SIGTERM, SIGINT and SIGHUP until {@link #close()}; a SIGTERM or SIGINT before {@link #stop} names
-     * the server stops it as soon as it is named.
+     * Handles SIGTERM, SIGINT, SIGHUP and SIGUSR1 until {@link #close()}; a SIGTERM, SIGINT or SIGUSR1 before
+     * {@link #stop} names the server acts on it as soon as it is named; a SIGHUP before then has nothing to reload.
      */
     static StopSignals install() {
         StopSignals handlers = new StopSignals();
         for (String name : List.of("TERM", "INT")) {
             handlers.handle(name, () -> handlers.stopBecause("SIG" + name));
         }
-        handlers.handle("HUP", () -> LOG.info("SIGHUP: reloading the configuration is not supported yet; "
-                + "still serving with the settings it started with"));
+        handlers.handle("HUP", handlers::reload);
+        handlers.handle("USR1", handlers::drain);
         return handlers;
     }
 
@@ -69,11 +72,37 @@ final class StopSignals implements AutoCloseable {
         return signalType.getMethod("handle", signalType, Class.forName("sun.misc.SignalHandler"));
     }
 
-    /** The server SIGTERM and SIGINT stop; closed at once if one of them came already. */
-    synchronized void stop(ServeCommand.Running running) {
+    /**
+     * The server SIGTERM and SIGINT stop and SIGUSR1 drains, acted on at once for a signal that came already;
+     * {@code reloader} is what SIGHUP runs.
+     */
+    synchronized void stop(ServeCommand.Running running, Runnable reloader) {
         server = running;
+        reload = reloader;
         if (reason != null) {
             server.close();
+        } else if (drain) {
+            server.drain();
+        }
+    }
+
+    private void reload() {
+        Runnable reloader;
+        synchronized (this) {
+            reloader = reload;
+        }
+        if (reloader == null) {
+            LOG.info("SIGHUP before the server started: nothing to reload");
+            return;
+        }
+        // Outside the lock: a reload reads files, and a SIGTERM meanwhile must still stop the server at once.
+        reloader.run();
+    }
+
+    private synchronized void drain() {
+        drain = true;
+        if (server != null) {
+            server.drain();
         }
     }
 

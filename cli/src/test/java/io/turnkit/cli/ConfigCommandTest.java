@@ -108,7 +108,8 @@ class ConfigCommandTest {
         TurnkitRun run = check(conf);
 
         assertEquals(0, run.exitCode(), run.describe());
-        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet or web admin interface yet"
+        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet admin interface; "
+                + "--web-admin serves an HTTP one"
                 + System.lineSeparator(), run.err());
     }
 

@@ -63,6 +63,22 @@ final class FakeLauncher implements ServeCommand.Launcher {
             public void close() {
                 closed.countDown();
             }
+
+            @Override
+            public void drain() {
+                closed.countDown();
+            }
+
+            @Override
+            public List<String> reload(ServerConfig next) {
+                launched.add(next);
+                return List.of();
+            }
+
+            @Override
+            public String closeReason() {
+                return null;
+            }
         };
     }
 

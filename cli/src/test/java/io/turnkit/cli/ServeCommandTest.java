@@ -106,8 +106,8 @@ class ServeCommandTest {
         int exit = run(launcher, "serve", "-c", conf.toString());
 
         assertEquals(0, exit);
-        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet or web admin interface yet"
-                + System.lineSeparator(), err.toString());
+        assertEquals("turnkit: warning: " + conf + ":2: ignoring 'no-cli': turnkit has no telnet admin interface; "
+                + "--web-admin serves an HTTP one" + System.lineSeparator(), err.toString());
         assertEquals(1, launcher.launched.size());
     }
 

@@ -88,7 +88,7 @@ class CoturnOperatorTest {
             Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).inheritIO().start();
             assertEquals(0, kill.waitFor(), "kill -HUP");
 
-            server.awaitLineContaining("SIGHUP: reloading the configuration is not supported yet", WAIT);
+            server.awaitLineContaining("SIGHUP: reloaded the command line; every setting in effect", WAIT);
             assertTrue(AllocationProbe.allocates(server, "alice", "wonderland"), server.describe());
         }
     }

@@ -1,10 +1,12 @@
 package io.turnkit.server;
 
+import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.store.credential.CredentialStore;
+import io.turnkit.store.credential.InMemoryCredentialStore;
 import io.turnkit.stun.StunValidation;
 
 /**
@@ -12,10 +14,12 @@ import io.turnkit.stun.StunValidation;
  * itself keeps of them: the credential store it closes, and the one-time user it prints.
  *
  * @param oneTimeUser  the user made for this run when nobody else may log in, or null
+ * @param minted       the users the server makes for itself, answered before the store
+ * @param staticUsers  the users of --user options, or null when users come from the user database
  * @param udpListeners the listeners of RFC 5780's four addresses, or null without RFC 5780
  */
 record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
-        OneTimeUser oneTimeUser, UdpListeners udpListeners) {
+        OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers, UdpListeners udpListeners) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {
@@ -23,7 +27,7 @@ record ServerContext(TurnServices services, TcpConnections tcpConnections, Crede
     }
 
     int userCount() {
-        String realm = services.settings().realm();
+        String realm = services.settings().get().realm();
         return (int) credentials.users().stream().filter(u -> u.realm().equals(realm)).count();
     }
 

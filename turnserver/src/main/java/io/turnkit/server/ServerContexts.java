@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.turnkit.server.auth.AuthRateLimiter;
 import io.turnkit.server.auth.AuthSettings;
+import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.auth.OneTimeUser;
@@ -21,7 +23,9 @@ import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.protocol.AllocationAdmission;
 import io.turnkit.server.protocol.AlternateServers;
+import io.turnkit.server.protocol.LiveSettings;
 import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.ResponseOrigins;
 import io.turnkit.server.protocol.TurnServices;
@@ -56,7 +60,9 @@ final class ServerContexts {
     static ServerContext create(ServerConfig config, List<InetAddress> listening, Transports transports,
             Limits limits, Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
-        CredentialStore store = credentials(config, oneTimeUser);
+        MintedUsers minted = new MintedUsers(System::nanoTime);
+        CredentialStore configured = credentials(config, minted, oneTimeUser);
+        CredentialStore store = minted.over(configured);
         AuthSettings auth = authSettings(config);
         Authenticator authenticator = new Authenticator(auth, store,
                 new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
@@ -64,24 +70,28 @@ final class ServerContexts {
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
         EphemeralPortRange.overlapWarning(EphemeralPortRange.LINUX, config.minPort(), config.maxPort())
                 .ifPresent(LOG::warn);
-        TurnSettings settings = new TurnSettings(config.realm(), config.softwareAttribute(),
-                config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
-                config.channelLifetime().toSeconds(), config.maxBps(), !config.noUdpRelay(),
-                !config.noTcpRelay());
         ServerCounters counters = new ServerCounters();
         UdpListeners udpListeners = config.rfc5780()
                 ? new UdpListeners(listening, config.listeningPort(), config.altListeningPort()) : null;
         RelayResources relays = new RelayResources(transports, pool,
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
                 new Quotas(config.userQuota(), config.totalQuota()), counters);
-        TurnServices services = new TurnServices(settings, authenticator, config.peerPolicy(), relays,
+        TurnServices services = new TurnServices(new LiveSettings(turnSettings(config)), new AllocationAdmission(),
+                authenticator, relays,
                 new RelayAddresses(config.relayIps(), listening, config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime),
                 AlternateServers.of(config.alternateServers(), config.tlsAlternateServers()),
                 udpListeners != null ? udpListeners : ResponseOrigins.NONE);
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
-                udpListeners);
+                minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null, udpListeners);
+    }
+
+    /** The settings request handling runs with, at start and after each reload. */
+    static TurnSettings turnSettings(ServerConfig config) {
+        return new TurnSettings(config.realm(), config.softwareAttribute(), config.maxAllocateLifetime().toSeconds(),
+                config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), config.maxBps(),
+                !config.noUdpRelay(), !config.noTcpRelay(), config.peerPolicy());
     }
 
     private static void alternates(StringBuilder line, String transport, List<InetSocketAddress> servers) {
@@ -109,17 +119,11 @@ final class ServerContexts {
      * server listens), so the server is usable at once. A Redis store is kept even when empty: it is shared,
      * and its users are added while the servers run.
      */
-    private static CredentialStore credentials(ServerConfig config, OneTimeUser[] oneTimeUser) {
+    private static CredentialStore credentials(ServerConfig config, MintedUsers minted, OneTimeUser[] oneTimeUser) {
         String realm = config.realm();
         if (!config.users().isEmpty() || !config.userKeys().isEmpty()) {
             InMemoryCredentialStore store = new InMemoryCredentialStore();
-            Instant now = Instant.now();
-            for (Map.Entry<String, String> user : config.users().entrySet()) {
-                store.putUser(UserKeys.fromPassword(realm, user.getKey(), user.getValue(), now));
-            }
-            for (Map.Entry<String, byte[]> user : config.userKeys().entrySet()) {
-                store.putUser(new UserKeys(realm, user.getKey(), user.getValue(), null, now));
-            }
+            replaceStaticUsers(store, config, realm);
             return store;
         }
         StoreLocation location = config.credentialStore();
@@ -149,8 +153,31 @@ final class ServerContexts {
                     + "add users with turnkit user add --realm {}", location.describe(), String.join(", ", otherRealms),
                     realm, otherRealms.get(0), realm);
         }
-        oneTimeUser[0] = new OneTimeUser(realm, location.describe());
-        return oneTimeUser[0].over(store);
+        oneTimeUser[0] = new OneTimeUser(realm, location.describe(), minted);
+        return store;
+    }
+
+    /**
+     * Makes {@code store} hold the users of {@code config}'s --user options, and nobody else: at start, and at a
+     * reload that keeps users on the command line or in the config file. Each user is replaced whole, so a
+     * request sees a user's old keys or new ones.
+     */
+    static void replaceStaticUsers(InMemoryCredentialStore store, ServerConfig config, String realm) {
+        Instant now = Instant.now();
+        Map<String, UserKeys> users = new LinkedHashMap<>();
+        for (Map.Entry<String, String> user : config.users().entrySet()) {
+            UserKeys keys = UserKeys.fromPassword(realm, user.getKey(), user.getValue(), now);
+            users.put(keys.username(), keys);
+        }
+        for (Map.Entry<String, byte[]> user : config.userKeys().entrySet()) {
+            users.put(user.getKey(), new UserKeys(realm, user.getKey(), user.getValue(), null, now));
+        }
+        for (UserKeys held : store.users()) {
+            if (!users.containsKey(held.username())) {
+                store.deleteUser(held.realm(), held.username());
+            }
+        }
+        users.values().forEach(store::putUser);
     }
 
     static String describe(ServerConfig config, ServerContext context) {

@@ -26,6 +26,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
+import io.turnkit.server.admin.AdminServer;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpClientLink;
 import io.turnkit.server.link.UdpClientLink;
@@ -58,18 +59,25 @@ public final class TurnServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ServerContext context;
     private final Listeners listeners;
+    private final ServerCertificate certificate;
+    private final ServerOperations operations;
     /** Null with no-dtls. */
     private final DtlsHandshakes dtls;
     /** The Prometheus endpoint, or null without {@code prometheus}. */
     private final ServerMetrics metrics;
+    private AdminServer admin;
+    private volatile String closeReason;
 
-    private TurnServer(EventLoopGroup group, ServerContext context, Listeners listeners, DtlsHandshakes dtls,
-            ServerMetrics metrics) {
+    private TurnServer(ServerConfig config, EventLoopGroup group, ServerContext context, Listeners listeners,
+            ServerCertificate certificate, DtlsHandshakes dtls, ServerMetrics metrics, Clock clock) {
         this.group = group;
         this.context = context;
         this.listeners = listeners;
+        this.certificate = certificate;
         this.dtls = dtls;
         this.metrics = metrics;
+        this.operations = new ServerOperations(config, group, context, this::listenerNames, this::turnAddresses,
+                this::closeBecause, clock);
     }
 
     /**
@@ -178,7 +186,17 @@ public final class TurnServer implements AutoCloseable {
             group.next().scheduleWithFixedDelay(certificate::reloadIfChanged, CERTIFICATE_POLL_SECONDS,
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
-        TurnServer server = new TurnServer(group, context, listeners, dtls, metrics);
+        TurnServer server = new TurnServer(config, group, context, listeners, certificate, dtls, metrics, clock);
+        if (config.admin().webAdmin()) {
+            try {
+                server.admin = AdminServer.start(config.admin(), server.operations);
+            } catch (IOException e) {
+                server.close();
+                throw new ServerStartException("cannot start the admin interface on "
+                        + TransportAddresses.format(new InetSocketAddress(config.admin().webAdminIp(),
+                                config.admin().webAdminPort())) + ": " + e.getMessage(), e);
+            }
+        }
         if (transports.nettyDatagramsReason() != null) {
             LOG.info("UDP goes through Netty's datagram channels: {}",
                     transports.nettyDatagramsReason());
@@ -351,6 +369,11 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private String describeListeners() {
+        return String.join(", ", listenerNames());
+    }
+
+    /** Each listener's transport and address: {@code udp 127.0.0.1:3478}. */
+    private List<String> listenerNames() {
         List<String> names = new ArrayList<>();
         for (InetSocketAddress address : listeningAddresses(true)) {
             names.add("udp " + TransportAddresses.format(address));
@@ -364,7 +387,55 @@ public final class TurnServer implements AutoCloseable {
         for (InetSocketAddress address : dtlsListeningAddresses()) {
             names.add("dtls " + TransportAddresses.format(address));
         }
-        return String.join(", ", names.stream().distinct().toList());
+        return names.stream().distinct().toList();
+    }
+
+    /** The addresses of the UDP and TCP listeners, which {@code stun:} and {@code turn:} URIs name. */
+    private List<InetSocketAddress> turnAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>(listeningAddresses(true));
+        addresses.addAll(listeningAddresses(false));
+        return addresses;
+    }
+
+    /**
+     * Stops taking new allocations (they are refused with 508, {@link io.turnkit.server.protocol.AllocationAdmission});
+     * the server closes itself once the last allocation has ended, or when the drain timeout has passed.
+     */
+    public void drain() {
+        operations.drain();
+    }
+
+    /** Whether the server drains. */
+    public boolean draining() {
+        return context.services().admission().draining();
+    }
+
+    /**
+     * Applies what may change while the server runs of {@code next} (the peer policy, quotas, lifetimes,
+     * bandwidth) from each event loop's next request on, and re-reads the TLS certificate files. Returns the
+     * options that changed in {@code next} but need a restart; they keep their running values.
+     */
+    public List<String> reload(ServerConfig next) {
+        List<String> restartOnly = operations.reload(next);
+        if (certificate != null) {
+            certificate.reloadIfChanged();
+        }
+        return restartOnly;
+    }
+
+    /** The admin interface's address, or null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    /** Why the server closed itself (a drain), or null when it was closed from outside. */
+    public String closeReason() {
+        return closeReason;
+    }
+
+    private void closeBecause(String reason) {
+        closeReason = reason;
+        close();
     }
 
     /** This server's counters, for metrics and tests. */
@@ -435,6 +506,9 @@ public final class TurnServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         // Bounded waits: a stop must not hang even if an event loop is stuck or gone.
         listeners.close(CLOSE_WAIT_SECONDS);
         if (dtls != null) {

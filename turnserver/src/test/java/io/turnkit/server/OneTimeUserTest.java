@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.config.ExternalIp;
 import io.turnkit.server.config.ServerConfig;
@@ -54,7 +55,7 @@ class OneTimeUserTest {
     @Test
     void shouldListOnlyTheTransportsTheServerListensOn() {
         InetSocketAddress listening = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
-        OneTimeUser user = new OneTimeUser(REALM, "userdb");
+        OneTimeUser user = new OneTimeUser(REALM, "userdb", new MintedUsers(System::nanoTime));
 
         String udpOnly = user.text(List.of(listening), ServerConfig.builder().realm(REALM).noTcp(true).build());
         String tcpOnly = user.text(List.of(listening), ServerConfig.builder().realm(REALM).noUdp(true).build());
@@ -69,7 +70,7 @@ class OneTimeUserTest {
         ServerConfig config = ServerConfig.builder().realm(REALM)
                 .addExternalIp(ExternalIp.parse("203.0.113.10/10.0.0.5")).build();
 
-        String text = new OneTimeUser(REALM, "userdb").text(List.of(listening), config);
+        String text = new OneTimeUser(REALM, "userdb", new MintedUsers(System::nanoTime)).text(List.of(listening), config);
 
         assertTrue(text.contains("[\"turn:203.0.113.10:3478?transport=udp\", \"turn:203.0.113.10:3478?transport=tcp\"]"),
                 text);
@@ -79,7 +80,7 @@ class OneTimeUserTest {
     void shouldWriteIpv6InItsShortForm() {
         InetSocketAddress ipv6 = new InetSocketAddress("::1", 3478);
 
-        String text = new OneTimeUser(REALM, "userdb").text(List.of(ipv6),
+        String text = new OneTimeUser(REALM, "userdb", new MintedUsers(System::nanoTime)).text(List.of(ipv6),
                 ServerConfig.builder().realm(REALM).noTcp(true).build());
 
         assertTrue(text.contains("\"turn:[::1]:3478?transport=udp\""), text);

@@ -165,6 +165,18 @@ public enum ServeOption {
     LOG_FORMAT(Kind.VALUE, "text|json", "Log lines for a person (ISO-8601 time, level, message) or one JSON "
             + "object a line. Default: text.", (config, value) -> config.logFormat(logFormat(value)),
             "--log-format"),
+    WEB_ADMIN(Kind.FLAG, "", "Serve the admin page and its JSON API over HTTP (docs/operations.md).",
+            flag(ServerConfig.Builder::webAdmin), "--web-admin"),
+    WEB_ADMIN_IP(Kind.VALUE, "ADDRESS", "Address of the admin interface. Default: 127.0.0.1.",
+            (config, value) -> config.webAdminIp(IpLiteral.parse(value)), "--web-admin-ip"),
+    WEB_ADMIN_PORT(Kind.VALUE, "PORT", "Port of the admin interface. Default: 8080.",
+            (config, value) -> config.webAdminPort(port(value, 0)), "--web-admin-port"),
+    WEB_ADMIN_TOKEN_FILE(Kind.VALUE, "FILE", "File whose first line is the admin interface's bearer token. "
+            + "Default: a random token made at start, printed once in the page's address.",
+            (config, value) -> config.webAdminTokenFile(Path.of(value)), "--web-admin-token-file"),
+    DRAIN_TIMEOUT(Kind.VALUE, "SECONDS", "How long a drain (SIGUSR1, POST /api/drain) waits for the last allocation "
+            + "to end before the server stops anyway. Default: 3600.",
+            (config, value) -> config.drainTimeout(seconds(value)), "--drain-timeout"),
     PROMETHEUS(Kind.FLAG, "", "Serve metrics for Prometheus over HTTP (docs/operations.md lists them).",
             flag(ServerConfig.Builder::prometheus), "--prometheus"),
     PROMETHEUS_ADDRESS(Kind.VALUE, "ADDRESS", "Address of the metrics endpoint. Default: every address.",

@@ -24,14 +24,17 @@ public enum UnsupportedOption {
             + "TLS proxy in front", true, "--prometheus-cert", "--prometheus-key"),
     METRICS_TLS_FLAGS(null, "turnkit's metrics endpoint speaks plain HTTP: keep it on a private address, or put a "
             + "TLS proxy in front", false, "--prometheus-tls"),
-    ADMIN_VALUES(null, "turnkit has no telnet or web admin interface yet", true, "--cli-ip", "--cli-port",
-            "--cli-password", "--cli-max-output-sessions", "--web-admin-ip", "--web-admin-port"),
-    ADMIN_FLAGS(null, "turnkit has no telnet or web admin interface yet", false, "--no-cli", "--cli", "--web-admin",
+    ADMIN_VALUES(null, "turnkit has no telnet admin interface; --web-admin serves an HTTP one", true, "--cli-ip",
+            "--cli-port", "--cli-password", "--cli-max-output-sessions"),
+    ADMIN_FLAGS(null, "turnkit has no telnet admin interface; --web-admin serves an HTTP one", false, "--no-cli",
+            "--cli"),
+    WEB_ADMIN_WORKERS(null, "turnkit's admin interface has threads of its own, never the relay's", false,
             "--web-admin-listen-on-workers"),
-    CLUSTER_VALUES(null, "turnkit has no auxiliary servers, drain mode or shared statistics yet", true,
-            "--udp-alternate-server", "--tcp-alternate-server", "--aux-server", "--drain-min-allocations",
-            "--redis-statsdb", "-O"),
-    CLUSTER_FLAGS(null, "turnkit has no auxiliary servers, drain mode or shared statistics yet", false,
+    CLUSTER_VALUES(null, "turnkit has no auxiliary servers or shared statistics yet, and its drain waits for the "
+            + "last allocation", true, "--udp-alternate-server", "--tcp-alternate-server", "--aux-server",
+            "--drain-min-allocations", "--redis-statsdb", "-O"),
+    CLUSTER_FLAGS(null, "turnkit has no auxiliary servers or shared statistics yet, and its drain waits for the "
+            + "last allocation", false,
             "--udp-self-balance"),
     RFC5780_TLS(null, "turnkit's RFC 5780 NAT behavior discovery is over UDP, where CHANGE-REQUEST can be answered; "
             + "it binds no alternate TLS or DTLS port", true, "--alt-tls-listening-port"),

@@ -2,6 +2,7 @@ package io.turnkit.conformance.support;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,18 @@ public final class Chromium implements AutoCloseable {
     public static Chromium open(URI page) {
         ExternalProcess.requireExecutable(PROGRAM, "chromium");
         TemporaryDirectory home = TemporaryDirectory.create("turnkit-chromium-");
-        List<String> command = List.of(PROGRAM.toString(),
+        List<String> command = new ArrayList<>(List.of(PROGRAM.toString()));
+        command.addAll(flags(home.path()));
+        command.add(page.toString());
+        return new Chromium(home, ExternalProcess.start("chromium", command, environment(home.path())));
+    }
+
+    /**
+     * The flags the tests run Chromium with, its profile in {@code home}: headless, as root, talking to 127.0.0.1
+     * only, with loopback in WebRTC's network list.
+     */
+    public static List<String> flags(Path home) {
+        return List.of(
                 // turns: to a server with a test certificate, which no authority signed.
                 "--ignore-certificate-errors",
                 "--headless=new",
@@ -44,16 +56,19 @@ public final class Chromium implements AutoCloseable {
                 // Host candidates with their addresses, not mDNS .local names, which agents outside the
                 // browser would have to resolve (RFC 8445 host candidates; mDNS is not tested here).
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--user-data-dir=" + home.path().resolve("profile"),
-                page.toString());
-        // Chromium's crash handler and caches follow $HOME and XDG directories, not --user-data-dir, and its
-        // shared memory files go to $TMPDIR when /dev/shm is small (Debian's launcher checks).
-        Map<String, String> environment = Map.of(
-                "HOME", home.path().toString(),
-                "TMPDIR", home.path().toString(),
-                "XDG_CONFIG_HOME", home.path().resolve("config").toString(),
-                "XDG_CACHE_HOME", home.path().resolve("cache").toString());
-        return new Chromium(home, ExternalProcess.start("chromium", command, environment));
+                "--user-data-dir=" + home.resolve("profile"));
+    }
+
+    /**
+     * Chromium's crash handler and caches follow $HOME and XDG directories, not --user-data-dir, and its shared
+     * memory files go to $TMPDIR when /dev/shm is small (Debian's launcher checks).
+     */
+    public static Map<String, String> environment(Path home) {
+        return Map.of(
+                "HOME", home.toString(),
+                "TMPDIR", home.toString(),
+                "XDG_CONFIG_HOME", home.resolve("config").toString(),
+                "XDG_CACHE_HOME", home.resolve("cache").toString());
     }
 
     /** The running browser, for waiting on its exit and showing its output. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * turnkit's TURN server as its users run it: {@code java -jar turnkit.jar serve} with coturn's option names,
@@ -151,6 +152,16 @@ public final class TurnkitServer implements AutoCloseable {
     /** Waits until the server has printed a line holding {@code marker}; fails the test after {@code timeout}. */
     public void awaitLineContaining(String marker, Duration timeout) {
         process.awaitLineContaining(marker, timeout);
+    }
+
+    /** Waits for the first line {@code wanted} takes and returns it; fails the test after {@code timeout}. */
+    public String awaitLine(Predicate<String> wanted, String what, Duration timeout) {
+        return process.awaitLine(wanted, what, timeout);
+    }
+
+    /** Waits for the server to exit by itself and returns its exit code; fails the test after {@code timeout}. */
+    public int awaitExit(Duration timeout) {
+        return process.awaitExit(timeout, () -> "");
     }
 
     /** Everything the server printed so far. */

@@ -27,6 +27,8 @@ import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.protocol.AllocateRedirect;
+import io.turnkit.server.protocol.AllocationAdmission;
+import io.turnkit.server.protocol.LiveSettings;
 import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.ResponseOrigins;
 import io.turnkit.server.protocol.TurnProtocol;
@@ -183,9 +185,10 @@ public class RelayPathBenchmark {
                 clock);
         RelayPortPool ports = new RelayPortPool(config.minPort(), config.maxPort());
         ServerCounters counters = new ServerCounters();
-        return new TurnServices(new TurnSettings(config.realm(), null, config.maxAllocateLifetime().toSeconds(),
-                config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), 0, true, true),
-                authenticator, config.peerPolicy(),
+        return new TurnServices(new LiveSettings(new TurnSettings(config.realm(), null,
+                config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
+                config.channelLifetime().toSeconds(), 0, true, true, config.peerPolicy())), new AllocationAdmission(),
+                authenticator,
                 new RelayResources(Transports.best(), ports, new Reservations(ports, Reservations.DEFAULT_HOLD_NANOS),
                         new Quotas(config.userQuota(), config.totalQuota()), counters),
                 new RelayAddresses(config.relayIps(), config.listeningIps(), config.externalIps(),

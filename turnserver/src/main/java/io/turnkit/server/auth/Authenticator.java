@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
@@ -61,7 +62,8 @@ public final class Authenticator {
     private final NonceService nonces;
     private final AuthRateLimiter limiter;
     private final Clock clock;
-    private final RestApiCredentials restApi;
+    /** Replaced whole when a reload brings other static secrets; each request reads it once. */
+    private volatile RestApiCredentials restApi;
     private final byte[] realmUtf8;
     private final int[] offeredAlgorithms;
     private final int securityFeatures;
@@ -88,6 +90,14 @@ public final class Authenticator {
         AuthResult result = decide(request, client);
         counts.increment(result.event());
         return result;
+    }
+
+    /**
+     * From the next request on, REST API credentials are checked against {@code staticSecrets} (a reload that
+     * rotates them), then the store's.
+     */
+    public void staticSecrets(List<String> staticSecrets) {
+        restApi = new RestApiCredentials(staticSecrets, settings.restApiSeparator(), clock);
     }
 
     /** How many authentications ended with {@code event} so far. */
@@ -141,6 +151,7 @@ public final class Authenticator {
         }
         // A REST API username is never anonymous: it carries its own expiry, which a USERHASH would hide.
         boolean restApiUser = name != null && userHash < 0 && settings.usesRestApi();
+        RestApiCredentials restApi = this.restApi;
         if (key == null && restApiUser) {
             for (String password : restApi.passwords(name, store.secrets(settings.realm()))) {
                 hadKey = true;

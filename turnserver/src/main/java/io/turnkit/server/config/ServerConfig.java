@@ -106,6 +106,7 @@ public final class ServerConfig {
     private final boolean noTcpRelay;
     private final boolean keepAddressFamily;
     private final AddressFamily allocationDefaultAddressFamily;
+    private final AdminSettings admin;
     private final List<InetSocketAddress> alternateServers;
     private final List<InetSocketAddress> tlsAlternateServers;
     private final int altListeningPort;
@@ -167,6 +168,8 @@ public final class ServerConfig {
         this.noTcpRelay = builder.noTcpRelay;
         this.keepAddressFamily = builder.keepAddressFamily;
         this.allocationDefaultAddressFamily = builder.allocationDefaultAddressFamily;
+        this.admin = new AdminSettings(builder.webAdmin, builder.webAdminIp, builder.webAdminPort,
+                builder.webAdminTokenFile, builder.drainTimeout);
         this.alternateServers = List.copyOf(builder.alternateServers);
         this.tlsAlternateServers = List.copyOf(builder.tlsAlternateServers);
         this.altListeningPort = builder.rfc5780() ? builder.altListeningPort() : 0;
@@ -475,6 +478,11 @@ public final class ServerConfig {
         return keepAddressFamily ? AddressFamily.KEEP : allocationDefaultAddressFamily;
     }
 
+    /** The admin interface and the drain: {@code web-admin*} and {@code drain-timeout}. */
+    public AdminSettings admin() {
+        return admin;
+    }
+
     /**
      * {@code alternate-server}: where Allocate requests over UDP and TCP are sent with 300 (Try Alternate), in
      * turn (RFC 8489 §10); empty to serve them here.
@@ -608,6 +616,11 @@ public final class ServerConfig {
         private boolean noTcpRelay;
         private boolean keepAddressFamily;
         private AddressFamily allocationDefaultAddressFamily = AddressFamily.IPV4;
+        private boolean webAdmin;
+        private InetAddress webAdminIp = AdminSettings.defaults().webAdminIp();
+        private int webAdminPort = AdminSettings.DEFAULT_WEB_ADMIN_PORT;
+        private Path webAdminTokenFile;
+        private Duration drainTimeout = AdminSettings.DEFAULT_DRAIN_TIMEOUT;
         private MetricsSettings metrics = MetricsSettings.DEFAULT;
 
         private Builder() {
@@ -990,6 +1003,39 @@ public final class ServerConfig {
         /** Gives an Allocate without REQUESTED-ADDRESS-FAMILY the family the client reached the server on. */
         public Builder keepAddressFamily(boolean on) {
             keepAddressFamily = on;
+            return this;
+        }
+
+        /** Turns the admin HTTP interface on. */
+        public Builder webAdmin(boolean on) {
+            webAdmin = on;
+            return this;
+        }
+
+        /** Sets the address the admin interface listens on. */
+        public Builder webAdminIp(InetAddress address) {
+            webAdminIp = required(address, "an address");
+            return this;
+        }
+
+        /** Sets the admin interface's TCP port; 0 for any free port. */
+        public Builder webAdminPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("web-admin-port must be 0-65535, got " + port);
+            }
+            webAdminPort = port;
+            return this;
+        }
+
+        /** Names the file that holds the admin interface's bearer token. */
+        public Builder webAdminTokenFile(Path file) {
+            webAdminTokenFile = required(file, "a file");
+            return this;
+        }
+
+        /** Sets how long a drain waits for allocations to end. */
+        public Builder drainTimeout(Duration timeout) {
+            drainTimeout = positive(timeout);
             return this;
         }
 

@@ -17,7 +17,6 @@ import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
-import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.AllocationLog;
 import io.turnkit.server.relay.BoundRelay;
@@ -50,23 +49,23 @@ final class AllocationHandler {
 
     private final ClientLink link;
     private final ResponseWriter responses;
-    private final TurnSettings settings;
+    private final LiveSettings settings;
+    private final AllocationAdmission admission;
     private final RelayResources relays;
     private final RelayAddresses relayAddresses;
     private final ServerCounters counters;
     private final RefusalLog refusals;
-    private final PeerPolicy peerPolicy;
     private final AllocateRedirect redirect;
 
     AllocationHandler(ClientLink link, ResponseWriter responses, TurnServices server) {
         this.link = link;
         this.responses = responses;
         this.settings = server.settings();
+        this.admission = server.admission();
         this.relays = server.relays();
         this.relayAddresses = server.relayAddresses();
         this.counters = server.counters();
         this.refusals = server.refusals();
-        this.peerPolicy = server.peerPolicy();
         this.redirect = server.redirect();
     }
 
@@ -82,6 +81,15 @@ final class AllocationHandler {
             responses.tryAlternate(request, client, alternate, auth);
             return;
         }
+        // After the redirect: a draining server with an alternate sends clients there, and refuses them without.
+        int refusal = admission.refusal();
+        if (refusal != AllocationAdmission.ADMITTED) {
+            refusals.log(RefusalLog.Kind.DRAINING, "{} allocation refused (draining): user {}, client {}", refusal,
+                    auth.username(), TransportAddresses.format(client));
+            responses.error(request, client, refusal, auth);
+            return;
+        }
+        TurnSettings settings = this.settings.get();
         int transport = request.findAttribute(StunAttributeType.REQUESTED_TRANSPORT);
         if (transport < 0) {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
@@ -179,7 +187,7 @@ final class AllocationHandler {
         int reservedPort = token >= 0
                 ? relays.reservations().claim(StunAttributes.reservationToken(request, token), System.nanoTime()) : -1;
         PendingAllocate pending = new PendingAllocate(request, client, auth, relayIps, choice, reservedPort,
-                addressErrorCode, lifetimeSeconds(request));
+                addressErrorCode, lifetimeSeconds(request, settings), settings);
         if (unservedFamily != 0) {
             pending.refuse(unservedFamily, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
@@ -193,9 +201,9 @@ final class AllocationHandler {
     /** The allocation a relay on {@code relayed} serves, made before its relay socket exists. */
     private RelayAllocation newAllocation(PendingAllocate pending, InetSocketAddress relayed) {
         return new RelayAllocation(FiveTuple.of(link.transport(), pending.client, link.localAddress()),
-                pending.auth.username(), settings.realm(), relayed, link, seconds(pending.lifetimeSeconds),
-                System.nanoTime(), seconds(settings.permissionLifetimeSeconds()),
-                seconds(settings.channelLifetimeSeconds()), settings.maxBps());
+                pending.auth.username(), pending.settings.realm(), relayed, link, seconds(pending.lifetimeSeconds),
+                System.nanoTime(), seconds(pending.settings.permissionLifetimeSeconds()),
+                seconds(pending.settings.channelLifetimeSeconds()), pending.settings.maxBps());
     }
 
     /** RFC 6062 §5.1: a TCP allocation's relay is a socket listening on its relayed address. */
@@ -206,7 +214,7 @@ final class AllocationHandler {
             return;
         }
         RelayAllocation allocation = newAllocation(pending, new InetSocketAddress(pending.nextToBind(), port));
-        TcpRelay relay = relays.tcpRelay(allocation, peerPolicy);
+        TcpRelay relay = relays.tcpRelay(allocation, pending.settings.peerPolicy());
         ChannelFuture listening = relay.listen(link.eventLoop());
         listening.addListener(f -> {
             if (!f.isSuccess()) {
@@ -232,6 +240,7 @@ final class AllocationHandler {
      */
     private void bindNext(PendingAllocate pending) {
         InetAddress ip = pending.nextToBind();
+        TurnSettings settings = pending.settings;
         Function<InetSocketAddress, PeerDataHandler> receivers = pending.bound.isEmpty()
                 ? relayed -> new PeerDataHandler(counters, newAllocation(pending, relayed))
                 : relayed -> pending.bound.get(0).fromPeers();
@@ -317,7 +326,7 @@ final class AllocationHandler {
         }
         int lifetimeAttribute = request.findAttribute(StunAttributeType.LIFETIME);
         boolean delete = lifetimeAttribute >= 0 && StunAttributes.uint32(request, lifetimeAttribute) == 0;
-        long lifetime = delete ? 0 : lifetimeSeconds(request);
+        long lifetime = delete ? 0 : lifetimeSeconds(request, settings.get());
         if (LOG.isDebugEnabled()) {
             LOG.debug("Refresh of {} by {}: lifetime {} s", TransportAddresses.format(allocation.relayedAddress()),
                     TransportAddresses.format(client), lifetime);
@@ -335,7 +344,7 @@ final class AllocationHandler {
     }
 
     /** RFC 8656 §7.2: the requested LIFETIME, at most the configured maximum, never below the 600 s default. */
-    private long lifetimeSeconds(StunMessage request) {
+    private static long lifetimeSeconds(StunMessage request, TurnSettings settings) {
         int lifetime = request.findAttribute(StunAttributeType.LIFETIME);
         long requested = lifetime < 0 ? TurnSettings.DEFAULT_ALLOCATION_LIFETIME_SECONDS
                 : StunAttributes.uint32(request, lifetime);

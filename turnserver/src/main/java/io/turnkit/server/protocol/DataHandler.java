@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.turnkit.server.link.ClientLink;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
-import io.turnkit.server.policy.PeerPolicy;
 import io.turnkit.server.relay.Relay;
 import io.turnkit.server.relay.RelayAllocation;
 import io.turnkit.stun.AddressAttribute;
@@ -24,14 +23,14 @@ import io.turnkit.stun.StunMessage;
 final class DataHandler {
     private final ClientLink link;
     private final ServerCounters counters;
-    private final PeerPolicy peerPolicy;
+    private final LiveSettings settings;
     private final ChannelData channelData = new ChannelData();
     private final AddressAttribute address = new AddressAttribute();
 
-    DataHandler(ClientLink link, ServerCounters counters, PeerPolicy peerPolicy) {
+    DataHandler(ClientLink link, ServerCounters counters, LiveSettings settings) {
         this.link = link;
         this.counters = counters;
-        this.peerPolicy = peerPolicy;
+        this.settings = settings;
     }
 
     void onChannelData(ByteBuf frame, int offset, int length, InetSocketAddress client) {
@@ -78,7 +77,7 @@ final class DataHandler {
             counters.increment(ServerCounter.PEER_FAMILY_MISMATCH);
             return;
         }
-        if (!peerPolicy.isAllowed(peerAddress.getAddress())) {
+        if (!settings.get().peerPolicy().isAllowed(peerAddress.getAddress())) {
             counters.increment(ServerCounter.PEER_DENIED);
             return;
         }

@@ -26,6 +26,8 @@ final class PendingAllocate {
     final long transactionIdHigh;
     final int transactionIdLow;
     final boolean fingerprint;
+    /** The settings when the Allocate came, which the allocation keeps should a reload change them meanwhile. */
+    final TurnSettings settings;
     /**
      * The type of ADDRESS-ERROR-CODE the client reads, when it asked for a relayed address of each family
      * (ADDITIONAL-ADDRESS-FAMILY): RFC 8656's, or coturn's; 0 when it did not ask.
@@ -38,7 +40,7 @@ final class PendingAllocate {
     private int refusedCode;
 
     PendingAllocate(StunMessage request, InetSocketAddress client, AuthResult auth, List<InetAddress> relayIps,
-            PortChoice choice, int reservedPort, int addressErrorCode, long lifetimeSeconds) {
+            PortChoice choice, int reservedPort, int addressErrorCode, long lifetimeSeconds, TurnSettings settings) {
         this.client = client;
         this.auth = auth;
         this.toBind = new ArrayList<>(relayIps);
@@ -46,6 +48,7 @@ final class PendingAllocate {
         this.reservedPort = reservedPort;
         this.addressErrorCode = addressErrorCode;
         this.lifetimeSeconds = lifetimeSeconds;
+        this.settings = settings;
         request.copyTransactionId(transactionId);
         this.transactionIdHigh = request.transactionIdHigh();
         this.transactionIdLow = request.transactionIdLow();

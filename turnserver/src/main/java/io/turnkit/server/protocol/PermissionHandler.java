@@ -28,15 +28,15 @@ final class PermissionHandler {
 
     private final ResponseWriter responses;
     private final ServerCounters counters;
-    private final PeerPolicy peerPolicy;
+    private final LiveSettings settings;
     private final RefusalLog refusals;
     private final AddressAttribute address = new AddressAttribute();
     private final AttributeIterator attributes = new AttributeIterator();
 
-    PermissionHandler(ResponseWriter responses, ServerCounters counters, PeerPolicy peerPolicy, RefusalLog refusals) {
+    PermissionHandler(ResponseWriter responses, ServerCounters counters, LiveSettings settings, RefusalLog refusals) {
         this.responses = responses;
         this.counters = counters;
-        this.peerPolicy = peerPolicy;
+        this.settings = settings;
         this.refusals = refusals;
     }
 
@@ -44,12 +44,13 @@ final class PermissionHandler {
     void onCreatePermission(StunMessage request, InetSocketAddress client, RelayAllocation allocation,
             AuthResult auth) {
         int peers = 0;
+        PeerPolicy peerPolicy = settings.get().peerPolicy();
         attributes.reset(request);
         while (attributes.next()) {
             if (attributes.type() != StunAttributeType.XOR_PEER_ADDRESS) {
                 continue;
             }
-            int error = checkPeer(request, allocation, attributes.attributeOffset());
+            int error = checkPeer(request, allocation, attributes.attributeOffset(), peerPolicy);
             if (error != PEER_OK) {
                 responses.error(request, client, error, auth);
                 return;
@@ -81,7 +82,7 @@ final class PermissionHandler {
             responses.error(request, client, StunErrorCode.BAD_REQUEST, auth);
             return;
         }
-        int error = checkPeer(request, allocation, peer);
+        int error = checkPeer(request, allocation, peer, settings.get().peerPolicy());
         if (error != PEER_OK) {
             responses.error(request, client, error, auth);
             return;
@@ -96,8 +97,13 @@ final class PermissionHandler {
         rememberSuccess(request, client, allocation, auth);
     }
 
-    /** {@link #PEER_OK} when the XOR-PEER-ADDRESS at {@code attribute} may get a permission, else the error code. */
+    /** {@link #checkPeer(StunMessage, RelayAllocation, int, PeerPolicy)} under the peer policy now in force. */
     int checkPeer(StunMessage request, RelayAllocation allocation, int attribute) {
+        return checkPeer(request, allocation, attribute, settings.get().peerPolicy());
+    }
+
+    /** {@link #PEER_OK} when the XOR-PEER-ADDRESS at {@code attribute} may get a permission, else the error code. */
+    private int checkPeer(StunMessage request, RelayAllocation allocation, int attribute, PeerPolicy peerPolicy) {
         if (!address.wrap(request, attribute).isValid()) {
             return StunErrorCode.BAD_REQUEST;
         }

@@ -23,7 +23,9 @@ public final class RefusalLog {
         /** 486: a user or the server at its allocation quota. */
         QUOTA,
         /** 508: no relay port left to bind. */
-        CAPACITY
+        CAPACITY,
+        /** An Allocate refused while the server drains ({@link AllocationAdmission}). */
+        DRAINING
     }
 
     static final int LINES_PER_SECOND = 10;

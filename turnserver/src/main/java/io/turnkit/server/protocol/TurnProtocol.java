@@ -48,12 +48,12 @@ public final class TurnProtocol {
         this.counters = server.counters();
         this.authenticator = server.authenticator();
         this.validationCounters = server.validation();
-        this.responses = new ResponseWriter(link, server.settings().software(), server.counters());
+        this.responses = new ResponseWriter(link, server.settings().get().software(), server.counters());
         this.binding = new BindingHandler(link, responses, server);
         this.allocations = new AllocationHandler(link, responses, server);
-        this.permissions = new PermissionHandler(responses, counters, server.peerPolicy(), server.refusals());
+        this.permissions = new PermissionHandler(responses, counters, server.settings(), server.refusals());
         this.refusals = server.refusals();
-        this.data = new DataHandler(link, counters, server.peerPolicy());
+        this.data = new DataHandler(link, counters, server.settings());
         this.connections = new ConnectionHandler(link, responses, permissions, server.relays().connectionIds());
     }
 

@@ -10,6 +10,8 @@ public enum AllocationEnd {
     EXPIRED("expired", ServerCounter.ALLOCATIONS_EXPIRED),
     /** RFC 8656 §5: an allocation over TCP lives only as long as its connection. */
     CONNECTION_CLOSED("connection closed", ServerCounter.ALLOCATIONS_DELETED),
+    /** The operator closed it through the admin interface. */
+    CLOSED_BY_OPERATOR("closed by the operator", ServerCounter.ALLOCATIONS_DELETED),
     /** The listening socket closed: the server stops. */
     SERVER_STOPPED("server stopped", ServerCounter.ALLOCATIONS_DELETED);
 

@@ -1,8 +1,11 @@
 package io.turnkit.server.relay;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 
 /**
  * The allocations of one event loop by relayed transport address, so that a datagram one allocation sends to
@@ -26,6 +29,24 @@ public final class LoopRelays {
                 byPort.remove(relay.port());
             }
         }
+    }
+
+    /** What the admin interface shows of this loop's allocations, copied now. */
+    public List<SessionSnapshot> snapshot(long nowNanos) {
+        List<SessionSnapshot> sessions = new ArrayList<>(byPort.size());
+        for (IntObjectMap.PrimitiveEntry<RelayAllocation> entry : byPort.entries()) {
+            // A dual allocation is here under each of its ports: shown once, under its first.
+            if (entry.value().relay().port() == entry.key()) {
+                sessions.add(SessionSnapshot.of(entry.value(), nowNanos));
+            }
+        }
+        return sessions;
+    }
+
+    /** The allocation of this loop whose first relay's port is {@code port}, or null. */
+    public RelayAllocation atPort(int port) {
+        RelayAllocation allocation = byPort.get(port);
+        return allocation != null && allocation.relay().port() == port ? allocation : null;
     }
 
     /** The allocation of this loop relayed at {@code address}, or null. Allocates nothing. */

@@ -163,6 +163,20 @@ public final class RelayResources {
         }
     }
 
+    /**
+     * Closes the calling event loop's allocation relayed on {@code port}, as a Refresh with LIFETIME 0 would
+     * (RFC 8656 §8.2); false when this loop has none there. Called on the event loop, never from another thread.
+     */
+    public boolean closeByOperator(int port) {
+        RelayAllocation allocation = loopRelays().atPort(port);
+        if (allocation == null) {
+            return false;
+        }
+        allocation.link().remove(allocation);
+        release(allocation, AllocationEnd.CLOSED_BY_OPERATOR);
+        return true;
+    }
+
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
     private void releasePorts(int port, boolean withNext) {
         ports.release(port);

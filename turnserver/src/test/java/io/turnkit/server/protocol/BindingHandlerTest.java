@@ -150,7 +150,7 @@ class BindingHandlerTest {
                         changePort ? (port == PRIMARY_PORT ? ALTERNATE_PORT : PRIMARY_PORT) : port));
             }
         };
-        return new TurnServices(base.settings(), base.authenticator(), base.peerPolicy(), base.relays(),
+        return new TurnServices(base.settings(), base.admission(), base.authenticator(), base.relays(),
                 base.relayAddresses(), base.counters(), base.validation(), base.refusals(), base.redirect(), origins);
     }
 

@@ -264,6 +264,32 @@ class TurnProtocolTest {
     }
 
     @Test
+    void shouldRefuseAnAllocateWhileDrainingWith508OrSendItToTheAlternateServerWith300() {
+        InetSocketAddress alternate = new InetSocketAddress("192.0.2.1", 3478);
+        server.services().admission().drain();
+        try (TestServices redirecting = new TestServices(ServerConfig.builder()
+                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
+                .minPort(port).maxPort(port + 1).addAlternateServer(alternate).build(), clock)) {
+            redirecting.services().admission().drain();
+
+            int refused = errorOf(authenticated(protocol, StunMethod.ALLOCATE,
+                    e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP)));
+            nonce = null; // the other server's nonces are its own
+            ByteBuf response = authenticated(new TurnProtocol(redirecting.services(), link), StunMethod.ALLOCATE,
+                    e -> e.addRequestedTransport(StunAttributes.TRANSPORT_UDP));
+            StunMessage redirected = parse(response);
+            InetSocketAddress sentTo = new AddressAttribute().wrap(redirected,
+                    redirected.findAttribute(StunAttributeType.ALTERNATE_SERVER)).toSocketAddress();
+
+            // RFC 8656 §7.2: 508, the server out of room; with an alternate, RFC 8489 §10's 300 sends it there.
+            assertEquals(StunErrorCode.INSUFFICIENT_CAPACITY, refused);
+            assertEquals(StunErrorCode.TRY_ALTERNATE, errorOf(response));
+            assertEquals(alternate, sentTo);
+            assertNull(link.allocation(CLIENT), "no allocation made");
+        }
+    }
+
+    @Test
     void shouldAnswerAChangeRequestWith420WithoutAnAlternateAddress() {
         ByteBuf response = request(StunMethod.BINDING, null, e -> e.addUint32(StunAttributeType.CHANGE_REQUEST,
                 StunAttributes.CHANGE_PORT));
