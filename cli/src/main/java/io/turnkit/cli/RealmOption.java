@@ -25,7 +25,7 @@ final class RealmOption {
             return hostName();
         }
         try {
-            ServerConfig.builder().realm(realm);
+            ServerConfig.builder().auth(au -> au.realm(realm));
             OpaqueString.prepare(realm);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), "--realm: " + e.getMessage());
@@ -40,6 +40,6 @@ final class RealmOption {
 
     /** The host name, as serve takes it for its default realm: asked of ServerConfig so both agree. */
     static String hostName() {
-        return ServerConfig.builder().build().realm();
+        return ServerConfig.builder().build().auth().realm();
     }
 }

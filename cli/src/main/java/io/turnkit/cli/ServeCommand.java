@@ -137,9 +137,9 @@ public final class ServeCommand implements Callable<Integer> {
         LogSetup.apply(config);
         PidFile pidFile;
         try {
-            pidFile = PidFile.write(config.pidfile());
+            pidFile = PidFile.write(config.logging().pidfile());
         } catch (IOException e) {
-            err.println("turnkit: cannot write pid file " + config.pidfile() + ": " + CommandFailure.reason(e));
+            err.println("turnkit: cannot write pid file " + config.logging().pidfile() + ": " + CommandFailure.reason(e));
             return 1;
         }
         // Handlers first: a SIGHUP that comes as soon as the server says it is serving must find them in place.
@@ -152,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 LOG.info("turnkit stopped: cannot start: {}", e.getMessage());
                 err.println("turnkit: " + e.getMessage());
-                if (config.verbose()) {
+                if (config.logging().verbose()) {
                     e.printStackTrace(err);
                 }
                 return 1;
@@ -221,8 +221,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** coturn lets an allowed range win over a denied one; turnkit does not, so say where that matters. */
     private void warnAboutShadowedAllowances(ServerConfig config) {
-        for (AddressRange allowed : config.allowedPeerRanges()) {
-            for (AddressRange denied : config.deniedPeerRanges()) {
+        for (AddressRange allowed : config.peers().allowedPeerRanges()) {
+            for (AddressRange denied : config.peers().deniedPeerRanges()) {
                 if (allowed.overlaps(denied)) {
                     warn("allowed-peer-ip " + allowed + " overlaps denied-peer-ip " + denied
                             + ": the denied range wins in turnkit (in coturn the allowed one did)");

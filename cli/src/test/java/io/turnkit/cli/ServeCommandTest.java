@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.cli.log.LogSetup;
+import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import picocli.CommandLine;
@@ -127,8 +128,8 @@ class ServeCommandTest {
 
         ServerConfig config = serverConfig("serve", "-c", conf.toString(), "--min-port", "55000", "-u", "carol:c");
 
-        assertEquals(55000, config.minPort());
-        assertEquals(Map.of("carol", "c"), config.users());
+        assertEquals(55000, config.relay().minPort());
+        assertEquals(Map.of("carol", "c"), config.auth().users());
     }
 
     @Test
@@ -137,17 +138,17 @@ class ServeCommandTest {
 
         ServerConfig config = serverConfig("serve", "-c", conf.toString(), "--max-port", "60000");
 
-        assertEquals(50000, config.minPort());
-        assertEquals(60000, config.maxPort());
-        assertEquals(List.of(AddressRange.parse("10.0.0.0/8")), config.deniedPeerRanges());
-        assertTrue(config.noUdp());
+        assertEquals(50000, config.relay().minPort());
+        assertEquals(60000, config.relay().maxPort());
+        assertEquals(List.of(AddressRange.parse("10.0.0.0/8")), config.peers().deniedPeerRanges());
+        assertTrue(config.listeners().noUdp());
     }
 
     @Test
     void shouldKeepTheLastOfARepeatedFlag() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-p", "4000", "--listening-port", "5000");
 
-        assertEquals(5000, config.listeningPort());
+        assertEquals(5000, config.listeners().listeningPort());
     }
 
     @Test
@@ -155,24 +156,24 @@ class ServeCommandTest {
         ServerConfig config = serverConfig("serve", "-r", "r", "-a", "-L", "10.0.0.1", "-E", "10.0.0.1",
                 "-X", "60.70.80.91", "-q", "3", "-Q", "30", "-s", "1000", "-b", "/tmp/u", "-v");
 
-        assertTrue(config.ltCredMech() && config.verbose());
-        assertEquals(30, config.totalQuota());
+        assertTrue(config.logging().verbose());
+        assertEquals(30, config.limits().totalQuota());
     }
 
     @Test
     void shouldTakeCoturnsDashCapitalVAsVerboseNotAsTheVersion() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-V");
 
-        assertTrue(config.verbose());
+        assertTrue(config.logging().verbose());
     }
 
     @Test
     void shouldReadCoturnsOtherShortFlags() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-l", "stdout", "-C", "-", "-A", "ipv6", "-K");
 
-        assertEquals("stdout", config.logFile());
-        assertEquals('-', config.restApiSeparator());
-        assertTrue(config.keepAddressFamily());
+        assertEquals("stdout", config.logging().logFile());
+        assertEquals('-', config.auth().restApiSeparator());
+        assertEquals(AddressFamily.KEEP, config.relay().allocationDefaultAddressFamily());
     }
 
     @Test
@@ -209,8 +210,8 @@ class ServeCommandTest {
 
         assertEquals(0, exit, err::toString);
         assertEquals(1, launcher.launched.size());
-        assertEquals(null, launcher.launched.get(0).pidfile());
-        assertTrue(launcher.launched.get(0).syslog());
+        assertEquals(null, launcher.launched.get(0).logging().pidfile());
+        assertTrue(launcher.launched.get(0).logging().syslog());
         assertTrue(err.toString().contains("ignoring 'no-stun-backward-compatibility'"), err.toString());
     }
 
@@ -222,15 +223,15 @@ class ServeCommandTest {
         int exit = run(launcher, "serve", "-c", debianConf(), "-o", "-v");
 
         assertEquals(0, exit, err::toString);
-        assertTrue(launcher.launched.get(0).verbose());
+        assertTrue(launcher.launched.get(0).logging().verbose());
     }
 
     @Test
     void shouldListenOnTheAddressesOfTheListeningDevice() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-d", "lo");
 
-        assertTrue(config.listeningIps().contains(java.net.InetAddress.getByName("127.0.0.1")), config::toString);
-        assertEquals("lo", config.listeningDevice());
+        assertTrue(config.listeners().listeningIps().contains(java.net.InetAddress.getByName("127.0.0.1")), config::toString);
+        assertEquals("lo", config.listeners().listeningDevice());
     }
 
     @Test
@@ -247,7 +248,7 @@ class ServeCommandTest {
         ServerConfig config = serverConfig("serve", "-c", file("realm=r", "allow-loopback-peers").toString(),
                 "--no-loopback-peers");
 
-        assertFalse(config.allowLoopbackPeers());
+        assertFalse(config.peers().allowLoopbackPeers());
     }
 
     @Test
@@ -260,7 +261,7 @@ class ServeCommandTest {
     void shouldReadNoFileWithDashN() throws Exception {
         ServerConfig config = serverConfig("serve", "-n", "-c", file("realm=from-the-file").toString(), "-r", "r");
 
-        assertEquals("r", config.realm());
+        assertEquals("r", config.auth().realm());
     }
 
     @Test
@@ -316,7 +317,7 @@ class ServeCommandTest {
 
         assertEquals(0, exit);
         assertEquals(1, launcher.launched.size());
-        assertTrue(launcher.launched.get(0).allowLoopbackPeers());
+        assertTrue(launcher.launched.get(0).peers().allowLoopbackPeers());
     }
 
     @Test
