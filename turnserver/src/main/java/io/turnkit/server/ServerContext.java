@@ -2,6 +2,7 @@ package io.turnkit.server;
 
 import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.OneTimeUser;
+import io.turnkit.server.cluster.ClusterNode;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.protocol.TurnServices;
@@ -17,9 +18,11 @@ import io.turnkit.stun.StunValidation;
  * @param minted       the users the server makes for itself, answered before the store
  * @param staticUsers  the users of --user options, or null when users come from the user database
  * @param udpListeners the listeners of RFC 5780's four addresses, or null without RFC 5780
+ * @param cluster      this server as a node of a cluster, or null without --redis-statsdb
  */
 record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
-        OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers, UdpListeners udpListeners) {
+        OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers, UdpListeners udpListeners,
+        ClusterNode cluster) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {
@@ -32,6 +35,9 @@ record ServerContext(TurnServices services, TcpConnections tcpConnections, Crede
     }
 
     void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         credentials.close();
     }
 }

@@ -32,7 +32,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -169,7 +168,7 @@ public final class RedisCredentialStore implements CredentialStore {
         if (!location.isRedis()) {
             throw new IllegalArgumentException("not a Redis location: " + location);
         }
-        RedisClient client = RedisClient.create(redisUri(location));
+        RedisClient client = RedisClient.create(RedisUris.of(location, COMMAND_TIMEOUT));
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
                 // While Redis is away, a command fails at once instead of waiting in a queue for it.
@@ -437,30 +436,13 @@ public final class RedisCredentialStore implements CredentialStore {
         }
     }
 
-    private static RedisURI redisUri(StoreLocation location) {
-        RedisURI.Builder uri = RedisURI.builder()
-                .withHost(location.redisUri().getHost())
-                .withPort(location.redisUri().getPort())
-                .withDatabase(location.redisDatabase())
-                .withSsl(location.redisTls())
-                .withClientName("turnkit")
-                .withTimeout(COMMAND_TIMEOUT);
-        if (location.redisPassword() != null && location.redisUser() != null) {
-            uri.withAuthentication(location.redisUser(), location.redisPassword());
-        } else if (location.redisPassword() != null) {
-            // AUTH with the password alone: what Redis before 6 (no ACL users) understands.
-            uri.withPassword(location.redisPassword());
-        }
-        return uri.build();
-    }
-
     /**
      * The innermost message of a failure: "Connection refused", "WRONGPASS invalid username-password pair…".
      * The system call Netty's native transport names before the system's words ("finishConnect(..) failed with
      * error(-111): ") is left out, and NOAUTH's own text, which talks of HELLO, a detail of the protocol, is said in
      * the operator's words instead.
      */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         String reason = failure.getClass().getSimpleName();
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {

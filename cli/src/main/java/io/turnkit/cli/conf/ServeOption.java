@@ -149,6 +149,16 @@ public enum ServeOption {
             "--redis-password"),
     REDIS_TLS(Kind.FLAG, "", "Reach the Redis server over TLS, as rediss:// does.",
             flag(ServerConfig.Builder::redisTls), "--redis-tls"),
+    REDIS_STATSDB(Kind.VALUE, "URI", "Run as a node of a cluster sharing this Redis database: registrations, "
+            + "per-user allocation counts, the nonce secret (docs/cluster.md). The forms of --redis-userdb, or "
+            + "redis-sentinel://HOST:PORT[,HOST:PORT]/DB#MASTER.",
+            (config, value) -> config.cluster(cluster -> cluster.withStatsdb(value)), "--redis-statsdb", "-O"),
+    NODE_ID(Kind.VALUE, "NAME", "This node's name in the cluster. Default: the host name and the listening port.",
+            (config, value) -> config.cluster(cluster -> cluster.withNodeId(value)), "--node-id"),
+    REDIRECT_LOAD(Kind.VALUE, "FRACTION|COUNT", "Above this load a cluster node sends new allocations (300) to the "
+            + "least loaded node: a fraction of its capacity with a point (0.8), or a number of allocations (5000). "
+            + "Default: only when full or draining.",
+            (config, value) -> config.cluster(cluster -> cluster.withRedirectLoad(value)), "--redirect-load"),
     SERVER_NAME(Kind.VALUE, "NAME", "The server's name in its start and stop lines. Default: the realm.",
             ServerConfig.Builder::serverName, "--server-name"),
     PIDFILE(Kind.OPTIONAL_VALUE, "FILE", "Write the process id to FILE while running; empty: no pid file. "

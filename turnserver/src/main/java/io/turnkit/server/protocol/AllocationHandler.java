@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -20,6 +21,7 @@ import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.AllocationLog;
 import io.turnkit.server.relay.BoundRelay;
+import io.turnkit.server.relay.ClusterQuotas;
 import io.turnkit.server.relay.PeerDataHandler;
 import io.turnkit.server.relay.PortChoice;
 import io.turnkit.server.relay.RelayAddresses;
@@ -187,15 +189,44 @@ final class AllocationHandler {
         int reservedPort = token >= 0
                 ? relays.reservations().claim(StunAttributes.reservationToken(request, token), System.nanoTime()) : -1;
         PendingAllocate pending = new PendingAllocate(request, client, auth, relayIps, choice, reservedPort,
-                addressErrorCode, lifetimeSeconds(request, settings), settings);
+                addressErrorCode, lifetimeSeconds(request, settings), settings, tcp);
         if (unservedFamily != 0) {
             pending.refuse(unservedFamily, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
-        if (tcp) {
+        CompletableFuture<Boolean> clusterQuota = relays.clusterQuotas().acquire(auth.username());
+        if (clusterQuota == ClusterQuotas.GRANTED) {
+            relay(pending);
+        } else {
+            // The cluster's count answers later, on another thread: the Allocate goes on on its own event loop.
+            clusterQuota.whenComplete((granted, failure) -> link.eventLoop().execute(() -> {
+                if (Boolean.TRUE.equals(granted)) {
+                    relay(pending);
+                } else {
+                    refuseClusterQuota(pending);
+                }
+            }));
+        }
+    }
+
+    /** Binds the relay of an Allocate past every check. */
+    private void relay(PendingAllocate pending) {
+        if (pending.tcp) {
             listen(pending);
         } else {
             bindNext(pending);
         }
+    }
+
+    /** 486: the user holds as many allocations as --user-quota allows on the nodes of the cluster together. */
+    private void refuseClusterQuota(PendingAllocate pending) {
+        relays.quotas().release(pending.auth.username());
+        if (pending.reservedPort >= 0) {
+            relays.ports().release(pending.reservedPort);
+        }
+        counters.increment(ServerCounter.CLUSTER_QUOTA_REFUSED);
+        refusals.log(RefusalLog.Kind.QUOTA, "486 allocation refused (cluster user quota): user {}, client {}",
+                pending.auth.username(), TransportAddresses.format(pending.client));
+        refuse(pending, StunErrorCode.ALLOCATION_QUOTA_REACHED);
     }
 
     /** The allocation a relay on {@code relayed} serves, made before its relay socket exists. */
@@ -225,7 +256,7 @@ final class AllocationHandler {
             } else if (link.allocation(pending.client) != null) {
                 // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
                 listening.channel().close().addListener(c -> relays.ports().release(port));
-                relays.quotas().release(pending.auth.username());
+                relays.releaseQuota(pending.auth.username());
             } else {
                 relays.relayThrough(allocation, relay);
                 answer(pending, allocation);
@@ -263,10 +294,13 @@ final class AllocationHandler {
 
     /** No relayed address could be had: 508, and the place in the quotas is given back. */
     private void refuseCapacity(PendingAllocate pending) {
-        relays.quotas().release(pending.auth.username());
+        relays.releaseQuota(pending.auth.username());
+        refuse(pending, StunErrorCode.INSUFFICIENT_CAPACITY);
+    }
+
+    private void refuse(PendingAllocate pending, int code) {
         ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
-        responses.errorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
-                StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
+        responses.errorCode(code, StunErrorCode.reason(code));
         responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
     }
 
@@ -278,7 +312,7 @@ final class AllocationHandler {
         if (link.allocation(pending.client) != null) {
             // A retransmitted Allocate raced this one and won: its answer stands, these sockets go.
             relays.discard(pending.bound, pending.reserveNext());
-            relays.quotas().release(pending.auth.username());
+            relays.releaseQuota(pending.auth.username());
             return;
         }
         RelayAllocation allocation = pending.bound.get(0).fromPeers().allocation();

@@ -29,18 +29,27 @@ public final class RelayResources {
     private final RelayPortPool ports;
     private final Reservations reservations;
     private final Quotas quotas;
+    private final ClusterQuotas clusterQuotas;
     private final ServerCounters counters;
     private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
     private final ConnectionIds connectionIds = new ConnectionIds();
     private final Counters<AllocationKind> opened = new Counters<>(AllocationKind.class);
     private final Counters<AllocationKind> closed = new Counters<>(AllocationKind.class);
 
+    /** The resources of a node alone, whose quotas are its own. */
     public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
             ServerCounters counters) {
+        this(transports, ports, reservations, quotas, ClusterQuotas.NONE, counters);
+    }
+
+    /** @param clusterQuotas the per-user quota the nodes of a cluster count together */
+    public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
+            ClusterQuotas clusterQuotas, ServerCounters counters) {
         this.transports = transports;
         this.ports = ports;
         this.reservations = reservations;
         this.quotas = quotas;
+        this.clusterQuotas = clusterQuotas;
         this.counters = counters;
     }
 
@@ -54,6 +63,16 @@ public final class RelayResources {
 
     public Quotas quotas() {
         return quotas;
+    }
+
+    public ClusterQuotas clusterQuotas() {
+        return clusterQuotas;
+    }
+
+    /** Gives back a user's place in this node's quotas and in the cluster's. */
+    public void releaseQuota(String username) {
+        quotas.release(username);
+        clusterQuotas.release(username);
     }
 
     /** The peer data connections of every TCP allocation that wait for their ConnectionBind (RFC 6062). */
@@ -138,7 +157,7 @@ public final class RelayResources {
         closed.increment(kindOf(allocation));
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
-        quotas.release(allocation.username());
+        releaseQuota(allocation.username());
         if (allocation.tcpRelay() != null) {
             int port = allocation.relayedAddress().getPort();
             allocation.tcpRelay().close().addListener(f -> ports.release(port));
