@@ -76,6 +76,22 @@ class ClusterNodesTest {
     }
 
     @Test
+    void shouldFreeTheSlotsOfANodeThatDiedOnceItsRegistrationExpires() throws IOException {
+        startCluster(1, "");
+        // A node that died without a word: its registration lives out its TTL, its count of alice stays.
+        redis.call("HSET", "turnkit/node/ghost", "draining", "false");
+        redis.call("PEXPIRE", "turnkit/node/ghost", "1500");
+        redis.call("HSET", "turnkit/quota/alice", "ghost", "2");
+        assertEquals(StunErrorCode.ALLOCATION_QUOTA_REACHED, allocate(0).errorCode(), "the ghost's 2 count");
+
+        awaitTrue(() -> ":0".equals(redis.call("EXISTS", "turnkit/node/ghost")), "the ghost's registration expired");
+
+        assertTrue(allocate(0).isSuccess(), "the ghost's slots are free once its registration is gone");
+        assertEquals("$-1", redis.call("HGET", "turnkit/quota/alice", "ghost"),
+                "the quota script removed the dead node's count (nil)");
+    }
+
+    @Test
     void shouldRedirectAnAllocateFromADrainingNodeToALiveOne() throws IOException {
         startCluster(2, "");
         assertTrue(allocate(0).isSuccess(), "an allocation keeps the draining node up");
