@@ -8,6 +8,7 @@ import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.InMemoryCredentialStore;
+import io.turnkit.store.credential.RedisCredentialStore;
 import io.turnkit.stun.StunValidation;
 
 /**
@@ -19,10 +20,11 @@ import io.turnkit.stun.StunValidation;
  * @param staticUsers  the users of --user options, or null when users come from the user database
  * @param udpListeners the listeners of RFC 5780's four addresses, or null without RFC 5780
  * @param cluster      this server as a node of a cluster, or null without --redis-statsdb
+ * @param sharedUsers  the users of --redis-userdb, whose deletion closes their allocations; null without
  */
 record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
         OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers, UdpListeners udpListeners,
-        ClusterNode cluster) {
+        ClusterNode cluster, RedisCredentialStore sharedUsers) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {

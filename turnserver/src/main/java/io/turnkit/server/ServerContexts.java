@@ -44,6 +44,7 @@ import io.turnkit.store.Reservations;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.InMemoryCredentialStore;
+import io.turnkit.store.credential.RedisCredentialStore;
 import io.turnkit.store.credential.StoreLocation;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.PasswordAlgorithm;
@@ -94,7 +95,7 @@ final class ServerContexts {
                 udpListeners != null ? udpListeners : ResponseOrigins.NONE);
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
                 minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null, udpListeners,
-                cluster);
+                cluster, configured instanceof RedisCredentialStore sharedUsers ? sharedUsers : null);
     }
 
     /** Joins the cluster of --redis-statsdb, or fails the start naming the database and the reason. */

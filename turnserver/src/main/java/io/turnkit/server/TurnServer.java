@@ -187,6 +187,9 @@ public final class TurnServer implements AutoCloseable {
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
         TurnServer server = new TurnServer(config, group, context, listeners, certificate, dtls, metrics, clock);
+        if (context.sharedUsers() != null) {
+            context.sharedUsers().onUsersRemoved(server.operations::closeUsers);
+        }
         if (context.cluster() != null) {
             context.cluster().start(() -> server.advertised(server.turnAddresses()),
                     () -> server.advertised(server.secureAddresses(config)));

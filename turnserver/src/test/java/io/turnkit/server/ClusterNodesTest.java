@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.store.credential.CredentialStore;
+import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.RedisServer;
+import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessageEncoder;
@@ -92,21 +96,58 @@ class ClusterNodesTest {
     }
 
     @Test
+    void shouldCloseADeletedUsersAllocationsOnEveryNodeWithinTwoSeconds() throws IOException {
+        redis = RedisServer.start(temp);
+        try (CredentialStore users = CredentialStores.open(redis.location())) {
+            users.putUser(UserKeys.fromPassword(REALM, "alice", "wonderland", Instant.now()));
+            startNodes(2, builder -> builder.redisUserdb(redis.location().describe()));
+            assertTrue(allocate(0).isSuccess());
+            assertTrue(allocate(1).isSuccess());
+
+            users.deleteUser(REALM, "alice");
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        for (TurnServer node : nodes) {
+            while (node.counters().get(ServerCounter.ALLOCATIONS_DELETED) == 0) {
+                assertTrue(System.nanoTime() - deadline < 0, "alice's allocation still open 2 s after her deletion");
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+        }
+    }
+
+    @Test
+    void shouldRedirectAnAllocateAboveTheRedirectLoadToALessLoadedNode() throws IOException {
+        startCluster(2, "1");
+        assertTrue(allocate(0).isSuccess(), "node 0 reaches its redirect load of 1 allocation");
+
+        TestTurnClient.Response response = awaitRedirect(0);
+
+        assertEquals(nodes.get(1).listeningAddresses(true).get(0), response.address(StunAttributeType.ALTERNATE_SERVER));
+    }
+
+    @Test
     void shouldRedirectAnAllocateFromADrainingNodeToALiveOne() throws IOException {
         startCluster(2, "");
         assertTrue(allocate(0).isSuccess(), "an allocation keeps the draining node up");
         nodes.get(0).drain();
         InetSocketAddress live = nodes.get(1).listeningAddresses(true).get(0);
 
-        TestTurnClient.Response response = allocate(0);
+        TestTurnClient.Response response = awaitRedirect(0);
+
+        assertEquals(live, response.address(StunAttributeType.ALTERNATE_SERVER));
+    }
+
+    /** Allocates at {@code node} until the answer is 300: the node learns of the others at its next heartbeat. */
+    private TestTurnClient.Response awaitRedirect(int node) throws IOException {
+        TestTurnClient.Response response = allocate(node);
         long deadline = System.nanoTime() + SEEN_WITHIN.toNanos();
         while (response.errorCode() != StunErrorCode.TRY_ALTERNATE && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(POLL.toNanos());
-            response = allocate(0);
+            response = allocate(node);
         }
-
         assertEquals(StunErrorCode.TRY_ALTERNATE, response.errorCode(), response.toString());
-        assertEquals(live, response.address(StunAttributeType.ALTERNATE_SERVER));
+        return response;
     }
 
     @Test
@@ -132,6 +173,16 @@ class ClusterNodesTest {
     /** Starts redis-server and {@code count} nodes named node-0…, alice allowed 2 allocations, all registered. */
     private void startCluster(int count, String redirectLoad) {
         redis = RedisServer.start(temp);
+        startNodes(count, builder -> {
+            builder.user("alice", "wonderland");
+            if (!redirectLoad.isEmpty()) {
+                builder.cluster(c -> c.withRedirectLoad(redirectLoad));
+            }
+        });
+    }
+
+    /** Starts {@code count} nodes named node-0…, with a user quota of 2 and what {@code more} sets, all registered. */
+    private void startNodes(int count, Consumer<ServerConfig.Builder> more) {
         for (int i = 0; i < count; i++) {
             int base = RelayPorts.randomBase();
             String id = "node-" + i;
@@ -141,14 +192,11 @@ class ClusterNodesTest {
                     .noTcp(true).noTls(true).noDtls(true)
                     .realm(REALM)
                     .ltCredMech(true)
-                    .user("alice", "wonderland")
                     .userQuota(2)
                     .minPort(base)
                     .maxPort(base + RelayPorts.SIZE - 1)
                     .cluster(c -> c.withStatsdb(redis.location().describe()).withNodeId(id));
-            if (!redirectLoad.isEmpty()) {
-                config.cluster(c -> c.withRedirectLoad(redirectLoad));
-            }
+            more.accept(config);
             nodes.add(TurnServer.start(config.build()));
         }
         for (int i = 0; i < count; i++) {

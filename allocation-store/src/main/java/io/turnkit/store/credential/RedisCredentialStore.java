@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -99,6 +100,8 @@ public final class RedisCredentialStore implements CredentialStore {
     /** Whether the last load failed; guarded by {@code this}, which loads hold. */
     private boolean failing;
     private volatile boolean closed;
+    /** Told of the users a load found gone: deleted through another store. */
+    private volatile Consumer<List<UserKeys>> usersRemoved = removed -> { };
 
     /** The lists a snapshot was built from, kept so that a write can make the next snapshot. */
     private record Loaded(List<UserKeys> users, List<SecretEntry> secrets, CredentialSnapshot snapshot) {
@@ -317,7 +320,26 @@ public final class RedisCredentialStore implements CredentialStore {
         }
         if (!loaded.compareAndSet(before, fresh)) {
             requestReload();
+            return;
         }
+        List<UserKeys> removed = new ArrayList<>();
+        for (UserKeys user : before.users()) {
+            if (fresh.snapshot().user(user.realm(), user.username()).isEmpty()) {
+                removed.add(user);
+            }
+        }
+        if (!removed.isEmpty()) {
+            usersRemoved.accept(removed);
+        }
+    }
+
+    /**
+     * Calls {@code listener}, on this store's loader thread, with the users a load finds deleted since the last
+     * one: within moments of their deletion through any store, since a write is announced on
+     * {@value #CHANGES_CHANNEL}. A server closes their allocations.
+     */
+    public void onUsersRemoved(Consumer<List<UserKeys>> listener) {
+        usersRemoved = listener;
     }
 
     @Override

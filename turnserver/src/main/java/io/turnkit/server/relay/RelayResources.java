@@ -196,6 +196,19 @@ public final class RelayResources {
         return true;
     }
 
+    /**
+     * Closes the calling event loop's allocations of a user who was deleted (RFC 8656 §5: an allocation is its
+     * user's, and a user revoked holds none); returns how many. Called on the event loop.
+     */
+    public int closeUser(String realm, String username) {
+        List<RelayAllocation> revoked = loopRelays().ofUser(realm, username);
+        for (RelayAllocation allocation : revoked) {
+            allocation.link().remove(allocation);
+            release(allocation, AllocationEnd.CLOSED_BY_OPERATOR);
+        }
+        return revoked.size();
+    }
+
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
     private void releasePorts(int port, boolean withNext) {
         ports.release(port);
