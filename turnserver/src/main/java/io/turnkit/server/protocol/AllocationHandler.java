@@ -77,7 +77,9 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.ALLOCATION_MISMATCH, auth);
             return;
         }
-        InetSocketAddress alternate = redirect.alternateServer(link.transport(), client);
+        // RFC 8656 §7.2: a RESERVATION-TOKEN stands for a port held on this server; only here can it be claimed.
+        InetSocketAddress alternate = request.findAttribute(StunAttributeType.RESERVATION_TOKEN) >= 0 ? null
+                : redirect.alternateServer(link.transport(), client);
         if (alternate != null) {
             counters.increment(ServerCounter.ALLOCATIONS_REDIRECTED);
             responses.tryAlternate(request, client, alternate, auth);
