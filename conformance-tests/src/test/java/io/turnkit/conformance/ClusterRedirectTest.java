@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,7 @@ import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.TurnutilsPeer;
 import io.turnkit.conformance.support.TurnutilsUclient;
 import io.turnkit.conformance.support.UclientReport;
+import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.RedisServer;
 
 /**
@@ -81,6 +84,37 @@ class ClusterRedirectTest {
     private UclientReport uclient(int messages) {
         return TurnutilsUclient.run(loaded, loaded.port(), List.of("-v", "-e", LOOPBACK_IP,
                 "-r", Integer.toString(peer.port()), "-n", Integer.toString(messages), "-u", USER, "-w", PASSWORD));
+    }
+
+    @Test
+    @Tag("slow")
+    void shouldFreeTheQuotaSlotsOfAKilledNodeWithinTheTtl() throws IOException, InterruptedException {
+        redis = RedisServer.start(temp);
+        peer = TurnutilsPeer.start();
+        loaded = node("doomed", List.of("--user-quota", "3"));
+        live = node("live", List.of("--user-quota", "3"));
+        awaitRegistered("doomed");
+        awaitRegistered("live");
+        CompletableFuture<UclientReport> holding = CompletableFuture.supplyAsync(() -> uclient(FIRST_MESSAGES));
+        loaded.awaitLine(line -> line.contains("allocation created: user " + USER) && line.contains("lifetime")
+                && loaded.output().split("allocation created: user " + USER, -1).length > 2,
+                "both of the first uclient's allocations", LOG_LINE);
+
+        Process kill = new ProcessBuilder("kill", "-9", Long.toString(loaded.pid())).start();
+        assertEquals(0, kill.waitFor(), "kill -9");
+        long deadline = System.nanoTime() + RedisCluster.TTL.plus(RedisCluster.HEARTBEAT).toNanos();
+        while (!":0".equals(redis.call("EXISTS", "turnkit/node/doomed"))) {
+            assertTrue(System.nanoTime() - deadline < 0, "the killed node still registered after its TTL");
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        holding.join();
+
+        UclientReport report = TurnutilsUclient.run(live, live.port(), List.of("-v", "-e", LOOPBACK_IP,
+                "-r", Integer.toString(peer.port()), "-n", Integer.toString(MESSAGES), "-u", USER, "-w", PASSWORD));
+        assertAll(report.describe() + live.describe(),
+                () -> assertEquals(0, report.exitCode(),
+                        "exit code: the killed node's slots are free again (uclient needs 3)"),
+                () -> assertTrue(report.errorLines().isEmpty(), "no 486"));
     }
 
     private TurnkitServer node(String id, List<String> more) {
