@@ -130,8 +130,10 @@ public enum ServeOption {
             + "naming this server, of the client's address family (repeatable: in turn). PORT defaults to 3478.",
             (config, value) -> config.addAlternateServer(IpLiteral.parseWithPort(value,
                     ServerConfig.DEFAULT_LISTENING_PORT)), "--alternate-server"),
-    TLS_ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "As --alternate-server, for Allocate requests over TLS. PORT "
-            + "defaults to 5349.", (config, value) -> config.addTlsAlternateServer(IpLiteral.parseWithPort(value,
+    TLS_ALTERNATE_SERVER(Kind.LIST, "HOST[:PORT]", "As --alternate-server, for Allocate requests over TLS and DTLS; "
+            + "HOST may be a host name, looked up at start and sent in ALTERNATE-DOMAIN for the client to check the "
+            + "alternate's certificate. PORT defaults to 5349.",
+            (config, value) -> config.addTlsAlternateServer(IpLiteral.parseHostWithPort(value,
                     ServerConfig.DEFAULT_TLS_LISTENING_PORT)), "--tls-alternate-server"),
     SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
             + "TEXT defaults to turnkit/VERSION. Default: no SOFTWARE attribute.",

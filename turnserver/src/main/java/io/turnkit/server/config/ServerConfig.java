@@ -1209,7 +1209,11 @@ public final class ServerConfig {
 
         private static InetSocketAddress concrete(InetSocketAddress server, String option) {
             required(server, "an address");
-            if (server.isUnresolved() || server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
+            if (server.isUnresolved()) {
+                throw new IllegalArgumentException(option + " " + server.getHostString() + " does not resolve to an "
+                        + "address");
+            }
+            if (server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
                 throw new IllegalArgumentException(option + " " + server + " is not an address and port a client can "
                         + "reach");
             }

@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.link.ClientLink;
@@ -241,27 +240,21 @@ final class AllocationHandler {
 
     /** RFC 6062 §5.1: a TCP allocation's relay is a socket listening on its relayed address. */
     private void listen(PendingAllocate pending) {
-        int port = relays.ports().acquire();
-        if (port < 0) {
-            refuseCapacity(pending);
-            return;
-        }
-        RelayAllocation allocation = newAllocation(pending, new InetSocketAddress(pending.nextToBind(), port));
-        TcpRelay relay = relays.tcpRelay(allocation, pending.settings.peerPolicy());
-        ChannelFuture listening = relay.listen(link.eventLoop());
+        Future<TcpRelay> listening = relays.listen(link.eventLoop(), pending.nextToBind(),
+                relayed -> relays.tcpRelay(newAllocation(pending, relayed), pending.settings.peerPolicy()));
         listening.addListener(f -> {
             if (!f.isSuccess()) {
-                relays.ports().release(port);
                 refusals.log(RefusalLog.Kind.CAPACITY, "508 relayed address refused: {}; user {}, client {}",
                         f.cause().getMessage(), pending.auth.username(), TransportAddresses.format(pending.client));
                 refuseCapacity(pending);
             } else if (link.allocation(pending.client) != null) {
                 // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
-                listening.channel().close().addListener(c -> relays.ports().release(port));
+                relays.discard(listening.getNow());
                 relays.releaseQuota(pending.auth.username());
             } else {
-                relays.relayThrough(allocation, relay);
-                answer(pending, allocation);
+                TcpRelay relay = listening.getNow();
+                relays.relayThrough(relay.allocation(), relay);
+                answer(pending, relay.allocation());
             }
         });
     }

@@ -81,9 +81,20 @@ public final class RelayResources {
     }
 
     /**
-     * The relay of a TCP allocation (RFC 6062), whose incoming peer connections pass {@code peerPolicy}; it
-     * relays once {@link TcpRelay#listen} succeeded and {@link #relayThrough(RelayAllocation, TcpRelay)} said so.
+     * The relay of a TCP allocation (RFC 6062) listening on {@code ip}, on the client link's own event loop: on a
+     * free port of the range, the next one when another process holds it ({@link RelayPortWalk}); {@code relays}
+     * makes the relay, whose incoming peer connections pass its peer policy, for the relayed address tried. It
+     * relays once {@link #relayThrough(RelayAllocation, TcpRelay)} said so. Fails when no port can be bound, with
+     * every port it took given back.
      */
+    public Future<TcpRelay> listen(EventLoop loop, InetAddress ip, Function<InetSocketAddress, TcpRelay> relays) {
+        return RelayPortWalk.bind(this, loop, ip, PortChoice.ANY, PortChoice.ANY.acquire(ports), relayed -> {
+            TcpRelay relay = relays.apply(relayed);
+            return RelayPortWalk.once(loop, relay.listen(loop), listening -> relay);
+        });
+    }
+
+    /** The relay of a TCP allocation on {@code relayed}, whose incoming peer connections pass {@code peerPolicy}. */
     public TcpRelay tcpRelay(RelayAllocation allocation, PeerPolicy peerPolicy) {
         return new TcpRelay(allocation, transports, connectionIds, peerPolicy, counters);
     }
@@ -113,11 +124,12 @@ public final class RelayResources {
     public Future<BoundRelay> bind(EventLoop loop, InetAddress ip, PortChoice choice, int reservedPort,
             Function<InetSocketAddress, PeerDataHandler> receivers) {
         int first = choice == PortChoice.RESERVED ? reservedPort : choice.acquire(ports);
-        return RelayPortWalk.bind(this, loop, ip, choice, first, receivers);
-    }
-
-    Future<UdpSocket> bindSocket(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
-        return transports.bindDatagram(loop, address, false, Transports.RELAY_BUFFER_BYTES, fromPeers, counters);
+        return RelayPortWalk.bind(this, loop, ip, choice, first, relayed -> {
+            PeerDataHandler fromPeers = receivers.apply(relayed);
+            Future<UdpSocket> bound = transports.bindDatagram(loop, relayed, false, Transports.RELAY_BUFFER_BYTES,
+                    fromPeers, counters);
+            return RelayPortWalk.once(loop, bound, socket -> new BoundRelay(relayed, socket, fromPeers));
+        });
     }
 
     /**
@@ -207,6 +219,12 @@ public final class RelayResources {
             release(allocation, AllocationEnd.CLOSED_BY_OPERATOR);
         }
         return revoked.size();
+    }
+
+    /** Closes the listening socket of a TCP relay no allocation came to use, then gives back its port. */
+    public void discard(TcpRelay relay) {
+        int port = relay.allocation().relayedAddress().getPort();
+        relay.close().addListener(f -> ports.release(port));
     }
 
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */
