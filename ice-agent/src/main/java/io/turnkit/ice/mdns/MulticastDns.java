@@ -29,6 +29,8 @@ public final class MulticastDns {
     public static final InetSocketAddress IPV4_GROUP = new InetSocketAddress(address(224, 0, 0, 251), PORT);
     public static final InetSocketAddress IPV6_GROUP = new InetSocketAddress(address(0xff, 0x02, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0xfb), PORT);
+    /** 0.0.0.0: where an mDNS socket binds, to receive the group's datagrams on any interface that joined it. */
+    public static final InetAddress IPV4_ANY = address(0, 0, 0, 0);
     /** Long enough for a responder's answer, short enough that a name nobody answers is left out soon. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** Room for a query or an answer with a name of up to 255 octets. */
