@@ -86,7 +86,11 @@ public record Relay(List<InetAddress> relayIps, List<ExternalIp> externalIps, in
 
     private static void reachable(String setting, InetSocketAddress server) {
         Check.required(setting, server, "an address");
-        if (server.isUnresolved() || server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException(setting + " " + server.getHostString() + " does not resolve to an "
+                    + "address");
+        }
+        if (server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
             throw new IllegalArgumentException(setting + " " + server + " is not an address and port a client can "
                     + "reach");
         }

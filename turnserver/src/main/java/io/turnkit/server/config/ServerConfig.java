@@ -21,6 +21,7 @@ import io.turnkit.server.policy.PeerPolicy;
  * @param logging           log lines and the pid file
  * @param admin             the admin interface and the drain
  * @param metrics           the Prometheus endpoint
+ * @param cluster           the cluster this node is part of, if any
  * @param softwareAttribute {@code software-attribute}: the SOFTWARE attribute (RFC 8489 §14.14) put in responses,
  *                          or null for none, the default: a bigger response to an unauthenticated request helps
  *                          amplification attacks, and the version tells attackers which holes to try
@@ -28,7 +29,8 @@ import io.turnkit.server.policy.PeerPolicy;
  *                          unless given
  */
 public record ServerConfig(Listeners listeners, Relay relay, Auth auth, Peers peers, Limits limits, Logging logging,
-        AdminSettings admin, MetricsSettings metrics, String softwareAttribute, String serverName) {
+        AdminSettings admin, MetricsSettings metrics, ClusterSettings cluster, String softwareAttribute,
+        String serverName) {
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig {
         Check.text("software-attribute", softwareAttribute, true);
@@ -59,6 +61,7 @@ public record ServerConfig(Listeners listeners, Relay relay, Auth auth, Peers pe
         private final Logging.Builder logging = new Logging.Builder();
         private final AdminSettings.Builder admin = new AdminSettings.Builder();
         private final MetricsSettings.Builder metrics = new MetricsSettings.Builder();
+        private final ClusterSettings.Builder cluster = new ClusterSettings.Builder();
         private String softwareAttribute;
         private String serverName;
 
@@ -105,6 +108,11 @@ public record ServerConfig(Listeners listeners, Relay relay, Auth auth, Peers pe
             return this;
         }
 
+        public Builder cluster(Consumer<ClusterSettings.Builder> settings) {
+            settings.accept(cluster);
+            return this;
+        }
+
         /** The SOFTWARE attribute, or null to send none. */
         public Builder softwareAttribute(String text) {
             softwareAttribute = text;
@@ -125,7 +133,7 @@ public record ServerConfig(Listeners listeners, Relay relay, Auth auth, Peers pe
         public ServerConfig build() {
             Auth authentication = auth.build();
             return new ServerConfig(listeners.build(), relay.build(), authentication, peers.build(), limits.build(),
-                    logging.build(), admin.build(), metrics.build(), softwareAttribute,
+                    logging.build(), admin.build(), metrics.build(), cluster.build(), softwareAttribute,
                     serverName != null ? serverName : authentication.realm());
         }
     }
