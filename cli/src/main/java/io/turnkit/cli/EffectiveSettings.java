@@ -37,7 +37,8 @@ final class EffectiveSettings {
         return lines;
     }
 
-    private static String value(ServeOption option, ServerConfig config) {
+    /** What {@code config} sets {@code option} to, as a config file would write it. */
+    static String value(ServeOption option, ServerConfig config) {
         return switch (option) {
             case LISTENING_IP -> addresses(config.listeners().listeningIps(), "(every address)");
             case LISTENING_PORT -> Integer.toString(config.listeners().listeningPort());

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.cli.log.LogSetup;
+import io.turnkit.server.ServerStartException;
 import io.turnkit.server.config.AddressFamily;
+import io.turnkit.server.config.Limits;
+import io.turnkit.server.config.Relay;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import picocli.CommandLine;
@@ -322,7 +326,7 @@ class ServeCommandTest {
 
     @Test
     void shouldReportAServerThatCannotStartInOneLineWithExitCode1() {
-        FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
+        FakeLauncher launcher = FakeLauncher.failing(new ServerStartException("cannot listen on udp 0.0.0.0:3478"));
 
         int exit = run(launcher, "serve", "-r", "r");
 
@@ -331,13 +335,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldReportACertificateFileThatIsNoCertificateInOneLineWithExitCode1() throws IOException {
+        Path cert = file("not a certificate");
+
+        TurnkitRun serve = TurnkitRun.run("serve", "-r", "r", "--user", "alice:wonderland", "--listening-ip",
+                "127.0.0.1", "--listening-port", "0", "--tls-listening-port", "0", "--cert", cert.toString(),
+                "--pkey", cert.toString());
+
+        assertEquals(1, serve.exitCode(), serve.describe());
+        assertEquals(1, serve.err().lines().count(), serve.describe());
+        assertTrue(serve.err().startsWith("turnkit: ") && serve.err().contains(cert.toString()), serve.describe());
+    }
+
+    @Test
     void shouldAddTheStackTraceWhenVerbose() {
-        FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
+        FakeLauncher launcher = FakeLauncher.failing(new ServerStartException("cannot listen on udp 0.0.0.0:3478"));
 
         int exit = run(launcher, "serve", "-r", "r", "--verbose");
 
         assertEquals(1, exit);
-        assertTrue(err.toString().contains("java.lang.IllegalStateException: cannot listen on udp 0.0.0.0:3478"
+        assertTrue(err.toString().contains("io.turnkit.server.ServerStartException: cannot listen on udp 0.0.0.0:3478"
                 + System.lineSeparator() + "\tat "), err.toString());
     }
 
@@ -348,6 +365,64 @@ class ServeCommandTest {
         assertEquals(0, exit);
         assertTrue(out.toString().contains("-X, --external-ip=PUBLIC[/PRIVATE]"), out.toString());
         assertTrue(out.toString().contains("--software-attribute[=TEXT]"), out.toString());
+    }
+
+    @Test
+    void shouldShowTheDefaultsTheSettingsHoldInHelp() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--help");
+
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertEquals(0, exit);
+        assertTrue(help.contains("Default: " + Limits.DEFAULT_MAX_TCP_CONNECTIONS + "."), help);
+        assertTrue(help.contains("Default: " + Limits.DEFAULT_TCP_IDLE_TIMEOUT.toSeconds() + "."), help);
+        assertTrue(help.contains("Lowest relay port. Default: " + Relay.DEFAULT_MIN_PORT + "."), help);
+        assertTrue(help.contains("RFC 8656 fixes it at " + Limits.DEFAULT_PERMISSION_LIFETIME.toSeconds()), help);
+        assertFalse(help.contains("DEFAULT-VALUE"), help);
+    }
+
+    @Test
+    void shouldPassTheTcpLimitsToTheServer() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "--max-tcp-connections", "3", "--tcp-idle-timeout", "2");
+
+        assertEquals(3, config.limits().maxTcpConnections());
+        assertEquals(Duration.ofSeconds(2), config.limits().tcpIdleTimeout());
+    }
+
+    @Test
+    void shouldRefuseAZeroTcpConnectionLimitInOneLine() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-r", "r", "--max-tcp-connections", "0");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: --max-tcp-connections: expected a number of connections, 1 or more, got '0'"
+                + System.lineSeparator(), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldRefuseTurningTheLongTermCredentialMechanismOffInOneLine() throws IOException {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-c", file("lt-cred-mech=off").toString(), "-r", "r");
+
+        assertEquals(2, exit);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().endsWith("turnserver.conf:1: lt-cred-mech: cannot be turned off: turnkit has no "
+                + "unauthenticated relay: give --user or --use-auth-secret" + System.lineSeparator()), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldRefuseAllowingMulticastPeersInOneLine() throws IOException {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-c", file("no-multicast-peers=no").toString(), "-r", "r");
+
+        assertEquals(2, exit);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("no-multicast-peers: cannot be turned off"), err.toString());
+        assertEquals(List.of(), launcher.launched);
     }
 
     @Test

@@ -13,12 +13,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import io.turnkit.server.config.AddressFamily;
-import io.turnkit.server.config.AdminSettings;
 import io.turnkit.server.config.ExternalIp;
-import io.turnkit.server.config.Limits;
 import io.turnkit.server.config.LogFormat;
-import io.turnkit.server.config.MetricsSettings;
-import io.turnkit.server.config.Relay;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.config.Auth;
 import io.turnkit.server.config.Listeners;
@@ -38,7 +34,7 @@ public enum ServeOption {
     LISTENING_IP(Kind.LIST, "ADDRESS", "Address to listen on for UDP and TCP (repeatable). Default: every "
             + "interface.", (config, value) -> config.listeners(ls -> ls.addListeningIp(IpLiteral.parse(value))),
             "--listening-ip", "-L"),
-    LISTENING_PORT(Kind.VALUE, "PORT", "UDP and TCP port. Default: " + Listeners.DEFAULT_LISTENING_PORT + ".",
+    LISTENING_PORT(Kind.VALUE, "PORT", "UDP and TCP port. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.listeners(ls -> ls.listeningPort(port(value, 0))), "--listening-port", "-p"),
     ALT_LISTENING_PORT(Kind.VALUE, "PORT", "RFC 5780 NAT behavior discovery, with this alternate UDP port on every "
             + "listening address; 0: --listening-port plus one. Needs two --listening-ip of one family.",
@@ -48,7 +44,8 @@ public enum ServeOption {
     NO_RFC5780(Kind.FLAG, "", "No RFC 5780 NAT behavior discovery, whatever else asks for it (the default).",
             flag((config, on) -> config.listeners(ls -> ls.noRfc5780(on))), "--no-rfc5780"),
     TLS_LISTENING_PORT(Kind.VALUE, "PORT", "TURN over TLS (turns:) and DTLS port, TCP and UDP; every port also "
-            + "takes TLS and DTLS. Default: " + Listeners.DEFAULT_TLS_LISTENING_PORT + ".", (config, value) -> config.listeners(ls -> ls.tlsListeningPort(port(value, 0))),
+            + "takes TLS and DTLS. Default: ${DEFAULT-VALUE}.",
+            (config, value) -> config.listeners(ls -> ls.tlsListeningPort(port(value, 0))),
             "--tls-listening-port"),
     NO_TLS(Kind.FLAG, "", "No TLS listener, and TLS refused on the TCP ones.", flag((config, on) -> config.listeners(ls -> ls.noTls(on))),
             "--no-tls"),
@@ -73,9 +70,9 @@ public enum ServeOption {
     EXTERNAL_IP(Kind.LIST, "PUBLIC[/PRIVATE]", "Public address to give clients when behind a 1:1 NAT "
             + "(repeatable, one per private relay address).",
             (config, value) -> config.relay(rl -> rl.addExternalIp(ExternalIp.parse(value))), "--external-ip", "-X"),
-    MIN_PORT(Kind.VALUE, "PORT", "Lowest relay port. Default: " + Relay.DEFAULT_MIN_PORT + ".",
+    MIN_PORT(Kind.VALUE, "PORT", "Lowest relay port. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.relay(rl -> rl.minPort(port(value, 1))), "--min-port"),
-    MAX_PORT(Kind.VALUE, "PORT", "Highest relay port. Default: " + Relay.DEFAULT_MAX_PORT + ".",
+    MAX_PORT(Kind.VALUE, "PORT", "Highest relay port. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.relay(rl -> rl.maxPort(port(value, 1))), "--max-port"),
     REALM(Kind.VALUE, "REALM", "Realm of the long-term credentials. Default: the host name.",
             (config, value) -> config.auth(au -> au.realm(value)), "--realm", "-r"),
@@ -88,8 +85,7 @@ public enum ServeOption {
             flag((config, on) -> config.auth(au -> au.useAuthSecret(on))), "--use-auth-secret"),
     STATIC_AUTH_SECRET(Kind.LIST, "SECRET", "REST API shared secret (repeatable, to rotate secrets).",
             (config, value) -> config.auth(au -> au.addStaticAuthSecret(value)), "--static-auth-secret"),
-    REST_API_SEPARATOR(Kind.VALUE, "CHAR", "Separator between expiry and id in REST API user names. Default: '"
-            + Auth.DEFAULT_REST_API_SEPARATOR + "'.",
+    REST_API_SEPARATOR(Kind.VALUE, "CHAR", "Separator between expiry and id in REST API user names. Default: '${DEFAULT-VALUE}'.",
             (config, value) -> config.auth(au -> au.restApiSeparator(character(value))), "--rest-api-separator", "-C"),
     ALLOW_LOOPBACK_PEERS(Kind.FLAG, "", "Relay to 127.0.0.0/8 and ::1 (tests only, never in production).",
             flag((config, on) -> config.peers(pe -> pe.allowLoopbackPeers(on))), "--allow-loopback-peers"),
@@ -103,27 +99,27 @@ public enum ServeOption {
     NO_MULTICAST_PEERS(Kind.FLAG, "", "Accepted for coturn; multicast peers are always denied.",
             flag((config, on) -> refuseOff(on, "turnkit never relays to multicast or broadcast peers")),
             "--no-multicast-peers"),
-    USER_QUOTA(Kind.VALUE, "N", "Allocations one user may hold at once; 0: no limit. Default: 0.",
+    USER_QUOTA(Kind.VALUE, "N", "Allocations one user may hold at once; 0: no limit. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.limits(lm -> lm.userQuota(allocations(value))), "--user-quota", "-q"),
-    TOTAL_QUOTA(Kind.VALUE, "N", "Allocations the server holds at once; 0: no limit. Default: 0.",
+    TOTAL_QUOTA(Kind.VALUE, "N", "Allocations the server holds at once; 0: no limit. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.limits(lm -> lm.totalQuota(allocations(value))), "--total-quota", "-Q"),
-    MAX_BPS(Kind.VALUE, "BYTES", "Bytes per second one allocation may relay each way; 0: no limit. Default: 0.",
+    MAX_BPS(Kind.VALUE, "BYTES", "Bytes per second one allocation may relay each way; 0: no limit. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.relay(rl -> rl.maxBps(number(value, 0, Long.MAX_VALUE, "bytes per second, 0 or more"))),
             "--max-bps", "-s"),
-    MAX_ALLOCATE_LIFETIME(Kind.VALUE, "SECONDS", "Longest allocation lifetime a client may ask for. Default: "
-            + Limits.DEFAULT_MAX_ALLOCATE_LIFETIME.toSeconds() + ".", (config, value) -> config.limits(lm -> lm.maxAllocateLifetime(seconds(value))), "--max-allocate-lifetime"),
+    MAX_ALLOCATE_LIFETIME(Kind.VALUE, "SECONDS", "Longest allocation lifetime a client may ask for. Default: ${DEFAULT-VALUE}.",
+            (config, value) -> config.limits(lm -> lm.maxAllocateLifetime(seconds(value))), "--max-allocate-lifetime"),
     MAX_TCP_CONNECTIONS(Kind.VALUE, "N", "TCP and TLS connections held at once; more are closed as they come. "
-            + "Default: " + Limits.DEFAULT_MAX_TCP_CONNECTIONS + ".", (config, value) -> config.limits(lm ->
+            + "Default: ${DEFAULT-VALUE}.", (config, value) -> config.limits(lm ->
             lm.maxTcpConnections((int) number(value, 1, Integer.MAX_VALUE, "a number of connections, 1 or more"))),
             "--max-tcp-connections"),
     TCP_IDLE_TIMEOUT(Kind.VALUE, "SECONDS", "Close a TCP or TLS client stalled mid-message after this long, and one "
-            + "that never allocates after a few times this. Default: " + Limits.DEFAULT_TCP_IDLE_TIMEOUT.toSeconds()
-            + ".", (config, value) -> config.limits(lm -> lm.tcpIdleTimeout(seconds(value))), "--tcp-idle-timeout"),
-    PERMISSION_LIFETIME(Kind.VALUE, "SECONDS", "Permission lifetime; RFC 8656 fixes it at 300 (tests only).",
+            + "that never allocates after a few times this. Default: ${DEFAULT-VALUE}.",
+            (config, value) -> config.limits(lm -> lm.tcpIdleTimeout(seconds(value))), "--tcp-idle-timeout"),
+    PERMISSION_LIFETIME(Kind.VALUE, "SECONDS", "Permission lifetime; RFC 8656 fixes it at ${DEFAULT-VALUE} (tests only).",
             (config, value) -> config.limits(lm -> lm.permissionLifetime(seconds(value))), "--permission-lifetime"),
-    CHANNEL_LIFETIME(Kind.VALUE, "SECONDS", "Channel binding lifetime; RFC 8656 fixes it at 600 (tests only).",
+    CHANNEL_LIFETIME(Kind.VALUE, "SECONDS", "Channel binding lifetime; RFC 8656 fixes it at ${DEFAULT-VALUE} (tests only).",
             (config, value) -> config.limits(lm -> lm.channelLifetime(seconds(value))), "--channel-lifetime"),
-    STALE_NONCE(Kind.OPTIONAL_VALUE, "SECONDS", "How long a nonce stays good. Default: " + Auth.DEFAULT_STALE_NONCE.toSeconds() + ".",
+    STALE_NONCE(Kind.OPTIONAL_VALUE, "SECONDS", "How long a nonce stays good. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.auth(au -> au.staleNonce(seconds(value))), "--stale-nonce"),
     NO_UDP(Kind.FLAG, "", "Start no UDP listener.", flag((config, on) -> config.listeners(ls -> ls.noUdp(on))), "--no-udp"),
     NO_TCP(Kind.FLAG, "", "Start no TCP listener.", flag((config, on) -> config.listeners(ls -> ls.noTcp(on))), "--no-tcp"),
@@ -134,16 +130,17 @@ public enum ServeOption {
     KEEP_ADDRESS_FAMILY(Kind.FLAG, "", "An Allocate that names no address family gets the family the client "
             + "reached the server on (as --allocation-default-address-family keep).", flag((config, on) -> config.relay(rl -> rl.keepAddressFamily(on))), "--keep-address-family", "-K"),
     ALLOCATION_DEFAULT_ADDRESS_FAMILY(Kind.VALUE, "ipv4|ipv6|keep", "Relayed address family of an Allocate that "
-            + "names none. Default: ipv4.",
+            + "names none. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.relay(rl -> rl.allocationDefaultAddressFamily(AddressFamily.parse(value))),
             "--allocation-default-address-family", "-A"),
     ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "Answer every Allocate over UDP or TCP with 300 Try Alternate "
-            + "naming this server, of the client's address family (repeatable: in turn). PORT defaults to 3478.",
+            + "naming this server, of the client's address family (repeatable: in turn). PORT defaults to "
+            + Listeners.DEFAULT_LISTENING_PORT + ".",
             (config, value) -> config.relay(rl -> rl.addAlternateServer(IpLiteral.parseWithPort(value,
                     Listeners.DEFAULT_LISTENING_PORT))), "--alternate-server"),
     TLS_ALTERNATE_SERVER(Kind.LIST, "HOST[:PORT]", "As --alternate-server, for Allocate requests over TLS and DTLS; "
             + "HOST may be a host name, looked up at start and sent in ALTERNATE-DOMAIN for the client to check the "
-            + "alternate's certificate. PORT defaults to 5349.",
+            + "alternate's certificate. PORT defaults to " + Listeners.DEFAULT_TLS_LISTENING_PORT + ".",
             (config, value) -> config.relay(rl -> rl.addTlsAlternateServer(IpLiteral.parseHostWithPort(value,
                     Listeners.DEFAULT_TLS_LISTENING_PORT))), "--tls-alternate-server"),
     SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
@@ -186,27 +183,27 @@ public enum ServeOption {
     NO_STDOUT_LOG(Kind.FLAG, "", "No log lines on the console, only in the log file or syslog.",
             flag((config, on) -> config.logging(lg -> lg.noStdoutLog(on))), "--no-stdout-log"),
     LOG_FORMAT(Kind.VALUE, "text|json", "Log lines for a person (ISO-8601 time, level, message) or one JSON "
-            + "object a line. Default: text.", (config, value) -> config.logging(lg -> lg.logFormat(logFormat(value))),
+            + "object a line. Default: ${DEFAULT-VALUE}.", (config, value) -> config.logging(lg -> lg.logFormat(logFormat(value))),
             "--log-format"),
     WEB_ADMIN(Kind.FLAG, "", "Serve the admin page and its JSON API over HTTP (docs/operations.md).",
             flag((config, on) -> config.admin(ad -> ad.webAdmin(on))), "--web-admin"),
-    WEB_ADMIN_IP(Kind.VALUE, "ADDRESS", "Address of the admin interface. Default: 127.0.0.1.",
+    WEB_ADMIN_IP(Kind.VALUE, "ADDRESS", "Address of the admin interface. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.admin(ad -> ad.webAdminIp(IpLiteral.parse(value))), "--web-admin-ip"),
-    WEB_ADMIN_PORT(Kind.VALUE, "PORT", "Port of the admin interface. Default: " + AdminSettings.DEFAULT_WEB_ADMIN_PORT + ".",
+    WEB_ADMIN_PORT(Kind.VALUE, "PORT", "Port of the admin interface. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.admin(ad -> ad.webAdminPort(port(value, 0))), "--web-admin-port"),
     WEB_ADMIN_TOKEN_FILE(Kind.VALUE, "FILE", "File whose first line is the admin interface's bearer token. "
             + "Default: a random token made at start, printed once in the page's address.",
             (config, value) -> config.admin(ad -> ad.tokenFile(Path.of(value))), "--web-admin-token-file"),
     DRAIN_TIMEOUT(Kind.VALUE, "SECONDS", "How long a drain (SIGUSR1, POST /api/drain) waits for the last allocation "
-            + "to end before the server stops anyway. Default: " + AdminSettings.DEFAULT_DRAIN_TIMEOUT.toSeconds() + ".",
+            + "to end before the server stops anyway. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.admin(ad -> ad.drainTimeout(seconds(value))), "--drain-timeout"),
     PROMETHEUS(Kind.FLAG, "", "Serve metrics for Prometheus over HTTP (docs/operations.md lists them).",
             flag((config, on) -> config.metrics(mt -> mt.enabled(on))), "--prometheus"),
     PROMETHEUS_ADDRESS(Kind.VALUE, "ADDRESS", "Address of the metrics endpoint. Default: every address.",
             (config, value) -> config.metrics(mt -> mt.address(IpLiteral.parse(value))), "--prometheus-address"),
-    PROMETHEUS_PORT(Kind.VALUE, "PORT", "TCP port of the metrics endpoint. Default: " + MetricsSettings.DEFAULT_PORT
-            + ".", (config, value) -> config.metrics(mt -> mt.port(port(value, 0))), "--prometheus-port"),
-    PROMETHEUS_PATH(Kind.VALUE, "PATH", "HTTP path of the metrics. Default: " + MetricsSettings.DEFAULT_PATH + ".",
+    PROMETHEUS_PORT(Kind.VALUE, "PORT", "TCP port of the metrics endpoint. Default: ${DEFAULT-VALUE}.",
+            (config, value) -> config.metrics(mt -> mt.port(port(value, 0))), "--prometheus-port"),
+    PROMETHEUS_PATH(Kind.VALUE, "PATH", "HTTP path of the metrics. Default: ${DEFAULT-VALUE}.",
             (config, value) -> config.metrics(mt -> mt.path(value)), "--prometheus-path"),
     PROMETHEUS_USERNAME_LABELS(Kind.FLAG, "", "Show active allocations per user too (the busiest users only).",
             flag((config, on) -> config.metrics(mt -> mt.usernameLabels(on))), "--prometheus-username-labels"),
@@ -230,6 +227,9 @@ public enum ServeOption {
      * ({@code ps}), the environment is not.
      */
     public static final String REDIS_PASSWORD_ENVIRONMENT = "TURNKIT_REDIS_PASSWORD";
+
+    /** picocli's variable for an option's default in its description. */
+    private static final String DEFAULT_VALUE = "${DEFAULT-VALUE}";
 
     private static final Map<String, ServeOption> BY_FILE_KEY = new HashMap<>();
 
@@ -274,9 +274,17 @@ public enum ServeOption {
         return names[0];
     }
 
-    /** The picocli option this option is on the command line. */
-    public OptionSpec toOptionSpec() {
+    /**
+     * The picocli option this option is on the command line. A description that says {@code ${DEFAULT-VALUE}} shows
+     * {@code defaultValue} there: what the option is set to when not given, taken from the settings' own defaults,
+     * so help never repeats a number the code holds.
+     */
+    public OptionSpec toOptionSpec(String defaultValue) {
         OptionSpec.Builder option = OptionSpec.builder(names).description(description);
+        if (description.contains(DEFAULT_VALUE)) {
+            // Only the help shows it: serve reads the options matched, never picocli's defaults.
+            option.defaultValue(defaultValue);
+        }
         switch (kind) {
             case FLAG:
                 return option.arity("0").type(boolean.class).build();

@@ -126,8 +126,8 @@ class ServeOptionTest {
 
     @Test
     void shouldMakeAPicocliOptionUnderEveryName() {
-        assertTrue(List.of(ServeOption.USERDB.toOptionSpec().names()).containsAll(List.of("--userdb", "--db", "-b")));
-        assertNotNull(ServeOption.SOFTWARE_ATTRIBUTE.toOptionSpec().fallbackValue());
+        assertTrue(List.of(ServeOption.USERDB.toOptionSpec(null).names()).containsAll(List.of("--userdb", "--db", "-b")));
+        assertNotNull(ServeOption.SOFTWARE_ATTRIBUTE.toOptionSpec(null).fallbackValue());
     }
 
     @Test

@@ -18,6 +18,8 @@
  *       command sets up around the server.</li>
  *   <li>{@link io.turnkit.server.config.AdminSettings} and {@link io.turnkit.server.config.MetricsSettings}: the
  *       two HTTP endpoints beside the server.</li>
+ *   <li>{@link io.turnkit.server.config.ClusterSettings}: the Redis database a cluster's nodes share, this node's
+ *       name and the load above which it redirects.</li>
  * </ul>
  *
  * <p>Each group has a builder whose setters only record a value; the configuration's builder hands them out one
