@@ -48,7 +48,7 @@ class TestCredentialsTest {
         Files.writeString(token, TOKEN + "\n");
         int base = RelayPorts.randomBase();
         ServerConfig.Builder builder = ServerConfig.builder().listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0).noTls(true)).auth(au -> au.realm("turnkit.test")).relay(rl -> rl.minPort(base).maxPort(base + 99))
+                .listeningPort(0).tlsListeningPort(0).noTls(true)).auth(au -> au.realm("turnkit.test")).relay(rl -> rl.minPort(base).maxPort(base + 99))
                 .auth(au -> au.userdb(temp.resolve("userdb"))).admin(ad -> ad.webAdmin(true).webAdminPort(0).tokenFile(token));
         auth.accept(builder);
         server = TurnServer.start(builder.build());

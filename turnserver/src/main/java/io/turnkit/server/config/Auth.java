@@ -49,7 +49,7 @@ public record Auth(String realm, Map<String, String> users, Map<String, byte[]> 
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public Auth {
-        Check.text("realm", realm, false);
+        checkRealm(realm);
         users.forEach((name, password) -> {
             userName(name);
             if (password == null || password.isEmpty()) {
@@ -75,6 +75,15 @@ public record Auth(String realm, Map<String, String> users, Map<String, byte[]> 
         users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
         userKeys = copy(userKeys);
         staticAuthSecrets = List.copyOf(staticAuthSecrets);
+    }
+
+    /**
+     * Checks a realm as the configuration does, for commands that take one without a configuration.
+     *
+     * @throws IllegalArgumentException "realm: expected 1 to 127 characters, got …"
+     */
+    public static void checkRealm(String realm) {
+        Check.text("realm", realm, false);
     }
 
     private static void userName(String name) {

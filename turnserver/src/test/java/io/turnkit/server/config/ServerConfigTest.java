@@ -195,6 +195,52 @@ class ServerConfigTest {
     }
 
     @Test
+    void shouldRejectTcpLimitsBelowOne() {
+        IllegalArgumentException connections = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().limits(lm -> lm.maxTcpConnections(0)).build());
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().limits(lm -> lm.tcpIdleTimeout(Duration.ZERO)).build());
+
+        assertEquals("max-tcp-connections: expected a number of connections, 1 or more, got 0",
+                connections.getMessage());
+        assertEquals("tcp-idle-timeout: expected a duration of 1 second or more, got 0 s", timeout.getMessage());
+    }
+
+    @Test
+    void shouldRejectNoStdoutLogWithNowhereElseToLog() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().logging(lg -> lg.noStdoutLog(true)).build());
+
+        assertEquals("no-stdout-log without log-file or syslog leaves nowhere to log", error.getMessage());
+    }
+
+    @Test
+    void shouldRejectAMetricsPathWithoutItsSlash() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().metrics(mt -> mt.path("metrics")).build());
+
+        assertEquals("prometheus-path: expected an HTTP path starting with /, without spaces, ? or #, got 'metrics'",
+                error.getMessage());
+    }
+
+    @Test
+    void shouldRejectANodeIdWithASpace() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().cluster(cl -> cl.nodeId("turn 1")).build());
+
+        assertTrue(error.getMessage().startsWith("node-id: expected a node id of 1-200 printable characters"),
+                error.getMessage());
+    }
+
+    @Test
+    void shouldRejectAnAdminPortAbove65535() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().admin(ad -> ad.webAdminPort(70000)).build());
+
+        assertTrue(error.getMessage().startsWith("web-admin-port: "), error.getMessage());
+    }
+
+    @Test
     void shouldRejectNoUdpWithNoTcp() {
         ServerConfig.Builder builder = ServerConfig.builder().listeners(ls -> ls.noUdp(true).noTcp(true));
 
