@@ -51,6 +51,9 @@ public final class DrivenAgent {
     private final IceListener listener;
     private final Map<Integer, Channel> hostSockets = new HashMap<>();
     private final List<TurnRelay> relays = new ArrayList<>();
+    /** The shared UDP port this agent's host candidate is on, if any (then it has no host socket of its own). */
+    private final UdpMux mux;
+    private UdpMux.Member muxMember;
     private int nextSocketId;
     private int hostSocketsPending;
     private boolean localSocketsEnded;
@@ -58,8 +61,9 @@ public final class DrivenAgent {
     private long timerDeadline = Long.MAX_VALUE;
     private boolean closed;
 
-    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener) {
+    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener, UdpMux mux) {
         this.loop = loop;
+        this.mux = mux;
         this.agent = agent;
         this.listener = listener;
     }
@@ -109,6 +113,9 @@ public final class DrivenAgent {
                 }
                 relays.forEach(TurnRelay::close);
                 hostSockets.values().forEach(Channel::close);
+                if (muxMember != null) {
+                    muxMember.leave();
+                }
                 for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                     listener.onEvent(e);
                 }
@@ -130,8 +137,12 @@ public final class DrivenAgent {
         for (InetSocketAddress stun : sources.stunServers()) {
             agent.addStunServer(stun, now);
         }
+        if (mux != null) {
+            muxMember = mux.join(this, nextSocketId++, agent.localCredentials().ufrag());
+            agent.addLocalSocket(LocalSocket.host(muxMember.socketId(), mux.localAddress(), 1), now);
+        }
         for (int component = 1; component <= components; component++) {
-            if (!sources.relayOnly()) {
+            if (!sources.relayOnly() && mux == null) {
                 hostSocketsPending += hostAddresses.size();
                 for (InetAddress address : hostAddresses) {
                     bindHostSocket(address, component);
@@ -153,10 +164,7 @@ public final class DrivenAgent {
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                        if (!closed) {
-                            agent.handleDatagram(id, packet.sender(), packet.content(), System.nanoTime());
-                            pump();
-                        }
+                        receive(id, packet.sender(), packet.content());
                     }
                 })
                 .bind(new InetSocketAddress(address, 0));
@@ -174,6 +182,14 @@ public final class DrivenAgent {
             }
             pump();
         });
+    }
+
+    /** A datagram received on host socket {@code socketId}, the agent's own or its place on the mux. */
+    void receive(int socketId, InetSocketAddress sender, ByteBuf content) {
+        if (!closed) {
+            agent.handleDatagram(socketId, sender, content, System.nanoTime());
+            pump();
+        }
     }
 
     void relayFailed(TurnRelay relay, String why) {
@@ -200,6 +216,9 @@ public final class DrivenAgent {
             }
             for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                 progress = true;
+                if (muxMember != null && e instanceof IceEvent.LocalCredentialsChanged c) {
+                    muxMember.addUfrag(c.ufrag());
+                }
                 listener.onEvent(e);
             }
             for (int i = 0; i < relays.size(); i++) {
@@ -217,6 +236,9 @@ public final class DrivenAgent {
             }
         }
         hostSockets.values().forEach(Channel::flush);
+        if (muxMember != null) {
+            muxMember.flush();
+        }
         rearmTimer(now);
     }
 
@@ -224,6 +246,10 @@ public final class DrivenAgent {
         Channel host = hostSockets.get(t.socketId());
         if (host != null) {
             host.write(new DatagramPacket(t.content(), t.destination()));
+            return;
+        }
+        if (muxMember != null && muxMember.socketId() == t.socketId()) {
+            muxMember.write(new DatagramPacket(t.content(), t.destination()));
             return;
         }
         for (int i = 0; i < relays.size(); i++) {

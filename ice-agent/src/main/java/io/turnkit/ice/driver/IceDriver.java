@@ -53,18 +53,34 @@ public final class IceDriver implements AutoCloseable {
      */
     public DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
             throws UnknownHostException {
+        return start(config, sources, listener, null);
+    }
+
+    /**
+     * Binds a UDP port that many agents share ({@link UdpMux}), on the next event loop: the agents started on it
+     * live on that loop. Port 0 picks a free one.
+     */
+    public UdpMux openUdpMux(InetSocketAddress bindAddress) {
+        return UdpMux.open(this, group.next(), bindAddress);
+    }
+
+    /** As {@link #start(IceConfig, CandidateSources, IceListener)}; on {@code mux}'s loop and port when not null. */
+    DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener, UdpMux mux)
+            throws UnknownHostException {
         Objects.requireNonNull(listener, "listener");
         if (config.dataStreams() != 1) {
             throw new IllegalArgumentException("the driver runs agents of one data stream, not "
                     + config.dataStreams() + " (start one agent per stream)");
         }
-        List<InetAddress> hosts = sources.hostAddresses().isEmpty() && !sources.relayOnly()
+        List<InetAddress> hosts = mux != null ? List.of()
+                : sources.hostAddresses().isEmpty() && !sources.relayOnly()
                 ? HostAddresses.enumerate() : sources.hostAddresses();
         List<InetSocketAddress> relayServers = new ArrayList<>();
         for (RelayServer relay : sources.relays()) {
             relayServers.add(relay.uri().resolve());
         }
-        DrivenAgent agent = new DrivenAgent(group.next(), IceAgent.create(config), listener);
+        DrivenAgent agent = new DrivenAgent(mux != null ? mux.eventLoop() : group.next(),
+                IceAgent.create(config), listener, mux);
         agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers, config.components()));
         return agent;
     }
