@@ -51,6 +51,8 @@ public final class DrivenAgent {
     private final IceListener listener;
     private final Map<Integer, Channel> hostSockets = new HashMap<>();
     private final List<TurnRelay> relays = new ArrayList<>();
+    /** Null without mDNS candidates ({@link CandidateSources#mdns()}). */
+    private final MdnsChannel mdns;
     /** The shared UDP port this agent's host candidate is on, if any (then it has no host socket of its own). */
     private final UdpMux mux;
     private UdpMux.Member muxMember;
@@ -61,11 +63,12 @@ public final class DrivenAgent {
     private long timerDeadline = Long.MAX_VALUE;
     private boolean closed;
 
-    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener, UdpMux mux) {
+    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener, UdpMux mux, MdnsChannel mdns) {
         this.loop = loop;
         this.mux = mux;
         this.agent = agent;
         this.listener = listener;
+        this.mdns = mdns;
     }
 
     /** The event loop the agent lives on. */
@@ -85,7 +88,13 @@ public final class DrivenAgent {
 
     /** Applies what the peer signalled (credentials, candidates, end-of-candidates), trickled or all at once. */
     public void addRemoteDescription(IceDescription description) {
-        execute(a -> description.applyTo(a, System.nanoTime()));
+        execute(a -> {
+            if (mdns != null) {
+                mdns.candidates.apply(description, a, System.nanoTime());
+            } else {
+                description.applyTo(a, System.nanoTime());
+            }
+        });
     }
 
     /**
@@ -116,6 +125,9 @@ public final class DrivenAgent {
                 if (muxMember != null) {
                     muxMember.leave();
                 }
+                if (mdns != null) {
+                    mdns.close();
+                }
                 for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                     listener.onEvent(e);
                 }
@@ -140,6 +152,18 @@ public final class DrivenAgent {
         if (mux != null) {
             muxMember = mux.join(this, nextSocketId++, agent.localCredentials().ufrag());
             agent.addLocalSocket(LocalSocket.host(muxMember.socketId(), mux.localAddress(), 1), now);
+        }
+        if (mdns != null) {
+            mdns.open(loop, hostAddresses, packet -> {
+                if (!closed) {
+                    mdns.mdns.handleDatagram(packet.sender(), packet.content(), System.nanoTime());
+                    pump();
+                }
+            }, problem -> {
+                if (problem != null) {
+                    listener.onWarning(problem);
+                }
+            });
         }
         for (int component = 1; component <= components; component++) {
             if (!sources.relayOnly() && mux == null) {
@@ -219,8 +243,10 @@ public final class DrivenAgent {
                 if (muxMember != null && e instanceof IceEvent.LocalCredentialsChanged c) {
                     muxMember.addUfrag(c.ufrag());
                 }
-                listener.onEvent(e);
+                listener.onEvent(mdns != null && e instanceof IceEvent.LocalCandidate c
+                        ? new IceEvent.LocalCandidate(c.stream(), mdns.candidates.signalled(c.candidate())) : e);
             }
+            progress |= mdns != null && mdns.writeTransmits();
             for (int i = 0; i < relays.size(); i++) {
                 TurnRelay relay = relays.get(i);
                 progress |= relay.writeTransmits();
@@ -290,6 +316,9 @@ public final class DrivenAgent {
             // Math.min, not a difference: the agent's MIN_VALUE ("at once") and MAX_VALUE ("never") are sentinels.
             deadline = Math.min(deadline, relayDeadline.orElse(Long.MAX_VALUE));
         }
+        if (mdns != null) {
+            deadline = Math.min(deadline, mdns.mdns.pollTimeout());
+        }
         if (deadline == timerDeadline && timer != null && !timer.isDone()) {
             return;
         }
@@ -315,6 +344,9 @@ public final class DrivenAgent {
         agent.handleTimeout(now);
         for (int i = 0; i < relays.size(); i++) {
             relays.get(i).session().handleTimeout(now);
+        }
+        if (mdns != null) {
+            mdns.mdns.handleTimeout(now);
         }
         pump();
     }

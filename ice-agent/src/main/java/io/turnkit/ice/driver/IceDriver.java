@@ -3,6 +3,7 @@ package io.turnkit.ice.driver;
 import io.netty.channel.EventLoopGroup;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.mdns.MulticastDns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -72,15 +73,19 @@ public final class IceDriver implements AutoCloseable {
             throw new IllegalArgumentException("the driver runs agents of one data stream, not "
                     + config.dataStreams() + " (start one agent per stream)");
         }
-        List<InetAddress> hosts = mux != null ? List.of()
+        // On a mux, the host address is the mux's (the agent binds no socket on it; mDNS joins its interface).
+        List<InetAddress> hosts = mux != null ? List.of(mux.localAddress().getAddress())
                 : sources.hostAddresses().isEmpty() && !sources.relayOnly()
                 ? HostAddresses.enumerate() : sources.hostAddresses();
         List<InetSocketAddress> relayServers = new ArrayList<>();
         for (RelayServer relay : sources.relays()) {
             relayServers.add(relay.uri().resolve());
         }
+        MdnsChannel mdns = sources.mdns()
+                ? new MdnsChannel(new MulticastDns(config.random(), MulticastDns.DEFAULT_TIMEOUT, config.allocator()))
+                : null;
         DrivenAgent agent = new DrivenAgent(mux != null ? mux.eventLoop() : group.next(),
-                IceAgent.create(config), listener, mux);
+                IceAgent.create(config), listener, mux, mdns);
         agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers, config.components()));
         return agent;
     }
