@@ -11,7 +11,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.LocalSocket;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -59,12 +57,19 @@ public final class DrivenAgent {
     private int nextSocketId;
     private int hostSocketsPending;
     private boolean localSocketsEnded;
-    private ScheduledFuture<?> timer;
-    private long timerDeadline = Long.MAX_VALUE;
+    /** The loop's timer wheel, and this agent's one timeout on it (re-armed at the earliest deadline). */
+    private final TimerWheel timers;
+    private final TimerWheel.Timeout timeout = new TimerWheel.Timeout() {
+        @Override
+        protected void expire(long nowNanos) {
+            timeout(nowNanos);
+        }
+    };
     private boolean closed;
 
-    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener, UdpMux mux, MdnsChannel mdns) {
-        this.loop = loop;
+    DrivenAgent(TimerWheel timers, IceAgent agent, IceListener listener, UdpMux mux, MdnsChannel mdns) {
+        this.timers = timers;
+        this.loop = timers.eventLoop();
         this.mux = mux;
         this.agent = agent;
         this.listener = listener;
@@ -117,9 +122,7 @@ public final class DrivenAgent {
             if (!closed) {
                 closed = true;
                 agent.close();
-                if (timer != null) {
-                    timer.cancel(false);
-                }
+                timers.cancel(timeout);
                 relays.forEach(TurnRelay::close);
                 hostSockets.values().forEach(Channel::close);
                 if (muxMember != null) {
@@ -319,28 +322,16 @@ public final class DrivenAgent {
         if (mdns != null) {
             deadline = Math.min(deadline, mdns.mdns.pollTimeout());
         }
-        if (deadline == timerDeadline && timer != null && !timer.isDone()) {
+        if (timeout.isSet() && timeout.deadline() == deadline) {
             return;
         }
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        timerDeadline = deadline;
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        long delay = deadline == Long.MIN_VALUE ? 0 : Math.max(0, deadline - now);
-        timer = loop.schedule(this::timeout, delay, TimeUnit.NANOSECONDS);
+        timers.set(timeout, deadline, now);
     }
 
-    private void timeout() {
+    private void timeout(long now) {
         if (closed) {
             return;
         }
-        long now = System.nanoTime();
-        timer = null;
-        timerDeadline = Long.MAX_VALUE;
         agent.handleTimeout(now);
         for (int i = 0; i < relays.size(); i++) {
             relays.get(i).session().handleTimeout(now);

@@ -26,15 +26,15 @@ import java.net.UnknownHostException;
  */
 public final class UdpMux implements AutoCloseable {
     private final IceDriver driver;
-    private final EventLoop loop;
+    private final TimerWheel timers;
     private final Channel channel;
     private final InetSocketAddress localAddress;
     private final MuxRoutes<Member> routes = new MuxRoutes<>();
 
-    private UdpMux(IceDriver driver, EventLoop loop, InetSocketAddress bindAddress) {
+    private UdpMux(IceDriver driver, TimerWheel timers, InetSocketAddress bindAddress) {
         this.driver = driver;
-        this.loop = loop;
-        this.channel = new Bootstrap().group(loop).channel(NettyTransport.datagramChannel())
+        this.timers = timers;
+        this.channel = new Bootstrap().group(timers.eventLoop()).channel(NettyTransport.datagramChannel())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -45,13 +45,13 @@ public final class UdpMux implements AutoCloseable {
         this.localAddress = (InetSocketAddress) channel.localAddress();
     }
 
-    static UdpMux open(IceDriver driver, EventLoop loop, InetSocketAddress bindAddress) {
+    static UdpMux open(IceDriver driver, TimerWheel timers, InetSocketAddress bindAddress) {
         if (bindAddress.getAddress().isAnyLocalAddress()) {
             // The bound address is every agent's host candidate: a wildcard is no address a peer can check.
             throw new IllegalArgumentException("a UDP mux binds one address, not the wildcard " + bindAddress
                     + " (open one mux per local address)");
         }
-        return new UdpMux(driver, loop, bindAddress);
+        return new UdpMux(driver, timers, bindAddress);
     }
 
     /** The address bound: every agent of this mux has it as its host candidate. */
@@ -61,7 +61,12 @@ public final class UdpMux implements AutoCloseable {
 
     /** The event loop of the mux and of its agents. */
     public EventLoop eventLoop() {
-        return loop;
+        return timers.eventLoop();
+    }
+
+    /** The timer wheel of that loop, which the agents on the mux share. */
+    TimerWheel timers() {
+        return timers;
     }
 
     /**
