@@ -11,7 +11,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.LocalSocket;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -53,15 +51,26 @@ public final class DrivenAgent {
     private final List<TurnRelay> relays = new ArrayList<>();
     /** Null without mDNS candidates ({@link CandidateSources#mdns()}). */
     private final MdnsChannel mdns;
+    /** The shared UDP port this agent's host candidate is on, if any (then it has no host socket of its own). */
+    private final UdpMux mux;
+    private UdpMux.Member muxMember;
     private int nextSocketId;
     private int hostSocketsPending;
     private boolean localSocketsEnded;
-    private ScheduledFuture<?> timer;
-    private long timerDeadline = Long.MAX_VALUE;
+    /** The loop's timer wheel, and this agent's one timeout on it (re-armed at the earliest deadline). */
+    private final TimerWheel timers;
+    private final TimerWheel.Timeout timeout = new TimerWheel.Timeout() {
+        @Override
+        protected void expire(long nowNanos) {
+            timeout(nowNanos);
+        }
+    };
     private boolean closed;
 
-    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener, MdnsChannel mdns) {
-        this.loop = loop;
+    DrivenAgent(TimerWheel timers, IceAgent agent, IceListener listener, UdpMux mux, MdnsChannel mdns) {
+        this.timers = timers;
+        this.loop = timers.eventLoop();
+        this.mux = mux;
         this.agent = agent;
         this.listener = listener;
         this.mdns = mdns;
@@ -113,11 +122,12 @@ public final class DrivenAgent {
             if (!closed) {
                 closed = true;
                 agent.close();
-                if (timer != null) {
-                    timer.cancel(false);
-                }
+                timers.cancel(timeout);
                 relays.forEach(TurnRelay::close);
                 hostSockets.values().forEach(Channel::close);
+                if (muxMember != null) {
+                    muxMember.leave();
+                }
                 if (mdns != null) {
                     mdns.close();
                 }
@@ -142,6 +152,10 @@ public final class DrivenAgent {
         for (InetSocketAddress stun : sources.stunServers()) {
             agent.addStunServer(stun, now);
         }
+        if (mux != null) {
+            muxMember = mux.join(this, nextSocketId++, agent.localCredentials().ufrag());
+            agent.addLocalSocket(LocalSocket.host(muxMember.socketId(), mux.localAddress(), 1), now);
+        }
         if (mdns != null) {
             mdns.open(loop, hostAddresses, packet -> {
                 if (!closed) {
@@ -155,7 +169,7 @@ public final class DrivenAgent {
             });
         }
         for (int component = 1; component <= components; component++) {
-            if (!sources.relayOnly()) {
+            if (!sources.relayOnly() && mux == null) {
                 hostSocketsPending += hostAddresses.size();
                 for (InetAddress address : hostAddresses) {
                     bindHostSocket(address, component);
@@ -177,10 +191,7 @@ public final class DrivenAgent {
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                        if (!closed) {
-                            agent.handleDatagram(id, packet.sender(), packet.content(), System.nanoTime());
-                            pump();
-                        }
+                        receive(id, packet.sender(), packet.content());
                     }
                 })
                 .bind(new InetSocketAddress(address, 0));
@@ -198,6 +209,14 @@ public final class DrivenAgent {
             }
             pump();
         });
+    }
+
+    /** A datagram received on host socket {@code socketId}, the agent's own or its place on the mux. */
+    void receive(int socketId, InetSocketAddress sender, ByteBuf content) {
+        if (!closed) {
+            agent.handleDatagram(socketId, sender, content, System.nanoTime());
+            pump();
+        }
     }
 
     void relayFailed(TurnRelay relay, String why) {
@@ -224,6 +243,9 @@ public final class DrivenAgent {
             }
             for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                 progress = true;
+                if (muxMember != null && e instanceof IceEvent.LocalCredentialsChanged c) {
+                    muxMember.addUfrag(c.ufrag());
+                }
                 listener.onEvent(mdns != null && e instanceof IceEvent.LocalCandidate c
                         ? new IceEvent.LocalCandidate(c.stream(), mdns.candidates.signalled(c.candidate())) : e);
             }
@@ -243,6 +265,9 @@ public final class DrivenAgent {
             }
         }
         hostSockets.values().forEach(Channel::flush);
+        if (muxMember != null) {
+            muxMember.flush();
+        }
         rearmTimer(now);
     }
 
@@ -250,6 +275,10 @@ public final class DrivenAgent {
         Channel host = hostSockets.get(t.socketId());
         if (host != null) {
             host.write(new DatagramPacket(t.content(), t.destination()));
+            return;
+        }
+        if (muxMember != null && muxMember.socketId() == t.socketId()) {
+            muxMember.write(new DatagramPacket(t.content(), t.destination()));
             return;
         }
         for (int i = 0; i < relays.size(); i++) {
@@ -293,28 +322,16 @@ public final class DrivenAgent {
         if (mdns != null) {
             deadline = Math.min(deadline, mdns.mdns.pollTimeout());
         }
-        if (deadline == timerDeadline && timer != null && !timer.isDone()) {
+        if (timeout.isSet() && timeout.deadline() == deadline) {
             return;
         }
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        timerDeadline = deadline;
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        long delay = deadline == Long.MIN_VALUE ? 0 : Math.max(0, deadline - now);
-        timer = loop.schedule(this::timeout, delay, TimeUnit.NANOSECONDS);
+        timers.set(timeout, deadline, now);
     }
 
-    private void timeout() {
+    private void timeout(long now) {
         if (closed) {
             return;
         }
-        long now = System.nanoTime();
-        timer = null;
-        timerDeadline = Long.MAX_VALUE;
         agent.handleTimeout(now);
         for (int i = 0; i < relays.size(); i++) {
             relays.get(i).session().handleTimeout(now);
