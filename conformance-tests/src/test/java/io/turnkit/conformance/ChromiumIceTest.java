@@ -110,6 +110,66 @@ class ChromiumIceTest {
         }
     }
 
+    /**
+     * The browser's offer answered by an agent that signals ICE-TCP candidates only (RFC 6544): its passive one on
+     * the driver's TCP mux and its active one; the agent learns no candidate of the browser's, so it checks nothing
+     * over UDP. The browser's active TCP candidate connects to the passive one, the mux routes the connection by
+     * its first check's ufrag, and every check and datagram crosses in RFC 4571 frames: the browser selects a TCP
+     * pair and counts the agent's data on it, and the agent gets the browser's DTLS ClientHello. UDP is not
+     * blocked on the machine (the test has no packet filter to block it with): it is simply never offered.
+     */
+    @Test
+    void shouldConnectTheBrowserOverIceTcpToAnAgentOfferingOnlyTcpCandidates() throws Exception {
+        int datagrams = 10;
+        byte[] data = new byte[100];
+        data[0] = DTLS_APPLICATION_DATA;
+        try (IceDriver driver = IceDriver.create(1);
+             IceSession turnkit = IceSession.open(driver, config(IceRole.CONTROLLED), loopbackHost().withTcp(true),
+                     l -> { });
+             WebRtcTestPage page = WebRtcTestPage.start(PAGE);
+             Chromium chromium = Chromium.open(page.uri(query("offer", datagrams * data.length)))) {
+            String offer = page.awaitDescription(WAIT, chromium.process());
+            turnkit.addRemoteDescription(credentials(offer));
+            List<String> tcpOnly = turnkit.localDescription(WAIT).stream()
+                    .filter(l -> !l.startsWith("a=candidate:") || l.contains(" tcp ")).toList();
+            page.sendDescription(sdp(tcpOnly, mid(offer), "passive"));
+
+            IceEvent.SelectedPairChanged pair = turnkit.awaitSelected(WAIT);
+            for (int i = 0; i < datagrams; i++) {
+                turnkit.send(data);
+            }
+            Map<String, String> result = page.awaitResult(WAIT, chromium.process());
+            String context = "page result " + result + chromium.process().describe();
+            assertNull(result.get("error"), context);
+            InetSocketAddress passive = driver.tcpMux(LoopbackPorts.LOOPBACK).localAddress();
+            assertAll(context,
+                    () -> assertTrue(List.of("connected", "completed").contains(result.get("iceConnectionState"))),
+                    () -> assertEquals("tcp", result.get("localProtocol"), "the browser's local protocol"),
+                    () -> assertEquals("tcp", result.get("remoteProtocol"), "the browser's remote protocol"),
+                    () -> assertEquals(Addresses.format(passive), result.get("remoteAddress"),
+                            "the browser's remote is the agent's passive candidate"),
+                    () -> assertEquals(passive, pair.local().address(), "turnkit's local is its passive candidate"),
+                    () -> assertEquals("active", pair.remote().tcpType(), "turnkit's remote connected to it"),
+                    () -> assertEquals(Integer.toString(datagrams * data.length), result.get("bytesReceived"),
+                            "bytes the browser received on its selected pair"));
+            byte[] fromBrowser = turnkit.receive(WAIT);
+            assertNotNull(fromBrowser, "nothing from the browser");
+            assertEquals(DTLS_HANDSHAKE, fromBrowser[0], "the browser's ClientHello");
+        }
+    }
+
+    /** The browser's credentials and end-of-candidates, none of its candidates. */
+    private static List<String> credentials(String sdp) {
+        List<String> lines = new ArrayList<>();
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:")) {
+                lines.add(line);
+            }
+        }
+        lines.add("a=end-of-candidates");
+        return lines;
+    }
+
     private static IceConfig config(IceRole role) {
         return IceConfig.builder().role(role).build();
     }
