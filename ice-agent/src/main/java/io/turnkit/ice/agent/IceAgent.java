@@ -27,7 +27,8 @@ import java.util.Objects;
 
 /**
  * A sans-I/O ICE agent (RFC 8445) for one data stream of one or more components, with trickle (RFC 8838) and consent
- * freshness (RFC 7675). It owns no socket, thread or clock: the driver feeds it datagrams
+ * freshness (RFC 7675), over UDP and TCP (RFC 6544: each RFC 4571 frame of a connection is a datagram here, see
+ * {@link LocalSocket#tcp}). It owns no socket, thread or clock: the driver feeds it datagrams
  * ({@link #handleDatagram}), the time ({@code nowNanos} on every call, from any monotonic clock) and timer ticks
  * ({@link #handleTimeout} at {@link #pollTimeout()}), and drains what it produces: datagrams to send
  * ({@link #pollTransmit()}) and events ({@link #pollEvent()}).
