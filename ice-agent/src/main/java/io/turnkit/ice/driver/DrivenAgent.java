@@ -153,8 +153,13 @@ public final class DrivenAgent {
             agent.addStunServer(stun, now);
         }
         if (mux != null) {
-            muxMember = mux.join(this, nextSocketId++, agent.localCredentials().ufrag());
-            agent.addLocalSocket(LocalSocket.host(muxMember.socketId(), mux.localAddress(), 1), now);
+            String ufrag = agent.localCredentials().ufrag();
+            muxMember = mux.join(this, nextSocketId++, ufrag);
+            if (muxMember != null) {
+                agent.addLocalSocket(LocalSocket.host(muxMember.socketId(), mux.localAddress(), 1), now);
+            } else {
+                listener.onWarning(sameUfrag(ufrag) + ": this agent has no host candidate");
+            }
         }
         if (mdns != null) {
             mdns.open(loop, hostAddresses, packet -> {
@@ -219,6 +224,10 @@ public final class DrivenAgent {
         }
     }
 
+    private String sameUfrag(String ufrag) {
+        return "another agent on the UDP mux " + mux.localAddress() + " has the ufrag " + ufrag;
+    }
+
     void relayFailed(TurnRelay relay, String why) {
         relay.settle();
         listener.onWarning(why);
@@ -243,8 +252,9 @@ public final class DrivenAgent {
             }
             for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                 progress = true;
-                if (muxMember != null && e instanceof IceEvent.LocalCredentialsChanged c) {
-                    muxMember.addUfrag(c.ufrag());
+                if (muxMember != null && e instanceof IceEvent.LocalCredentialsChanged c
+                        && !muxMember.addUfrag(c.ufrag())) {
+                    listener.onWarning(sameUfrag(c.ufrag()) + ": checks for it do not reach this agent");
                 }
                 listener.onEvent(mdns != null && e instanceof IceEvent.LocalCandidate c
                         ? new IceEvent.LocalCandidate(c.stream(), mdns.candidates.signalled(c.candidate())) : e);

@@ -93,11 +93,14 @@ public final class UdpMux implements AutoCloseable {
 
     // ---------------------------------------------------------------- on the event loop
 
-    /** Routes checks for {@code ufrag} to {@code agent}, whose socket on the mux is {@code socketId}. */
+    /**
+     * Routes checks for {@code ufrag} to {@code agent}, whose socket on the mux is {@code socketId}; null when another
+     * agent on the mux has that ufrag.
+     */
     Member join(DrivenAgent agent, int socketId, String ufrag) {
         Member member = new Member(agent, socketId);
         member.route = routes.join(member, ufrag);
-        return member;
+        return member.route != null ? member : null;
     }
 
     private void demultiplex(DatagramPacket packet) {
@@ -138,9 +141,9 @@ public final class UdpMux implements AutoCloseable {
             return socketId;
         }
 
-        /** Routes the agent's new ufrag (an ICE restart) too. */
-        void addUfrag(String ufrag) {
-            route.addUfrag(ufrag);
+        /** Routes the agent's new ufrag (an ICE restart) too; false when another agent has it. */
+        boolean addUfrag(String ufrag) {
+            return route.addUfrag(ufrag);
         }
 
         /** Once the agent is closed, nothing reaches it. */
