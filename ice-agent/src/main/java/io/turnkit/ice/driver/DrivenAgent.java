@@ -165,8 +165,13 @@ public final class DrivenAgent {
             agent.addStunServer(stun, now);
         }
         if (mux != null) {
-            muxMember = mux.join(this, nextSocketId++, agent.localCredentials().ufrag());
-            agent.addLocalSocket(LocalSocket.host(muxMember.socketId, mux.localAddress(), 1), now);
+            String ufrag = agent.localCredentials().ufrag();
+            muxMember = mux.join(this, nextSocketId++, ufrag);
+            if (muxMember != null) {
+                agent.addLocalSocket(LocalSocket.host(muxMember.socketId(), mux.localAddress(), 1), now);
+            } else {
+                listener.onWarning(sameUfrag(ufrag) + ": this agent has no host candidate");
+            }
         }
         for (TcpMux tcp : tcpMuxes) {
             gatherTcp(tcp, now);
@@ -232,9 +237,16 @@ public final class DrivenAgent {
      */
     private void gatherTcp(TcpMux tcp, long now) {
         int passive = nextSocketId++;
-        tcpMembers.add(tcp.join(this, passive, agent.localCredentials().ufrag()));
-        tcpConnections.put(passive, new HashMap<>());
-        agent.addLocalSocket(LocalSocket.tcp(passive, tcp.localAddress(), 1, TcpType.PASSIVE), now);
+        String ufrag = agent.localCredentials().ufrag();
+        MuxMember member = tcp.join(this, passive, ufrag);
+        if (member != null) {
+            tcpMembers.add(member);
+            tcpConnections.put(passive, new HashMap<>());
+            agent.addLocalSocket(LocalSocket.tcp(passive, tcp.localAddress(), 1, TcpType.PASSIVE), now);
+        } else {
+            listener.onWarning("another agent on the TCP mux " + tcp.localAddress() + " has the ufrag " + ufrag
+                    + ": this agent has no passive TCP candidate");
+        }
         int active = nextSocketId++;
         tcpConnections.put(active, new HashMap<>());
         activeTcpSockets.put(active, tcp.localAddress().getAddress());
@@ -289,6 +301,10 @@ public final class DrivenAgent {
         }
     }
 
+    private String sameUfrag(String ufrag) {
+        return "another agent on the UDP mux " + mux.localAddress() + " has the ufrag " + ufrag;
+    }
+
     void relayFailed(TurnRelay relay, String why) {
         relay.settle();
         listener.onWarning(why);
@@ -314,10 +330,15 @@ public final class DrivenAgent {
             for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                 progress = true;
                 if (e instanceof IceEvent.LocalCredentialsChanged c) {
-                    if (muxMember != null) {
-                        muxMember.addUfrag(c.ufrag());
+                    if (muxMember != null && !muxMember.addUfrag(c.ufrag())) {
+                        listener.onWarning(sameUfrag(c.ufrag()) + ": checks for it do not reach this agent");
                     }
-                    tcpMembers.forEach(m -> m.addUfrag(c.ufrag()));
+                    for (MuxMember tcp : tcpMembers) {
+                        if (!tcp.addUfrag(c.ufrag())) {
+                            listener.onWarning("another agent on the TCP mux has the ufrag " + c.ufrag()
+                                    + ": its connections do not reach this agent");
+                        }
+                    }
                 }
                 listener.onEvent(mdns != null && e instanceof IceEvent.LocalCandidate c
                         ? new IceEvent.LocalCandidate(c.stream(), mdns.candidates.signalled(c.candidate())) : e);
@@ -350,7 +371,7 @@ public final class DrivenAgent {
             host.write(new DatagramPacket(t.content(), t.destination()));
             return;
         }
-        if (muxMember != null && muxMember.socketId == t.socketId()) {
+        if (muxMember != null && muxMember.socketId() == t.socketId()) {
             mux.write(new DatagramPacket(t.content(), t.destination()));
             return;
         }

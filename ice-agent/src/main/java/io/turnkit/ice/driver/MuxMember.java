@@ -6,19 +6,31 @@ package io.turnkit.ice.driver;
  */
 final class MuxMember {
     final DrivenAgent agent;
-    final int socketId;
-    private final MuxRoutes<MuxMember>.Route route;
+    private final int socketId;
+    private MuxRoutes<MuxMember>.Route route;
 
-    /** Joins {@code routes}: what names {@code ufrag} reaches {@code agent}'s socket {@code socketId}. */
-    MuxMember(MuxRoutes<MuxMember> routes, DrivenAgent agent, int socketId, String ufrag) {
+    private MuxMember(DrivenAgent agent, int socketId) {
         this.agent = agent;
         this.socketId = socketId;
-        this.route = routes.join(this, ufrag);
     }
 
-    /** Routes the agent's new ufrag (an ICE restart) too. */
-    void addUfrag(String ufrag) {
-        route.addUfrag(ufrag);
+    /**
+     * Joins {@code routes}: what names {@code ufrag} reaches {@code agent}'s socket {@code socketId}; null when another
+     * agent of the mux has that ufrag.
+     */
+    static MuxMember join(MuxRoutes<MuxMember> routes, DrivenAgent agent, int socketId, String ufrag) {
+        MuxMember member = new MuxMember(agent, socketId);
+        member.route = routes.join(member, ufrag);
+        return member.route != null ? member : null;
+    }
+
+    int socketId() {
+        return socketId;
+    }
+
+    /** Routes the agent's new ufrag (an ICE restart) too; false when another agent has it. */
+    boolean addUfrag(String ufrag) {
+        return route.addUfrag(ufrag);
     }
 
     /** Once the agent is closed, nothing new reaches it. */

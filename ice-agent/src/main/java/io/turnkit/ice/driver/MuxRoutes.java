@@ -30,11 +30,10 @@ final class MuxRoutes<T> {
     private final UfragKey probe = new UfragKey();
     private final long[] dropped = new long[MuxDropReason.values().length];
 
-    /** Routes checks for {@code ufrag} to {@code target}. */
+    /** Routes checks for {@code ufrag} to {@code target}; null when the ufrag is another agent's already. */
     Route join(T target, String ufrag) {
         Route route = new Route(target);
-        route.addUfrag(ufrag);
-        return route;
+        return route.addUfrag(ufrag) ? route : null;
     }
 
     /**
@@ -108,14 +107,21 @@ final class MuxRoutes<T> {
             return target;
         }
 
-        /** Routes the agent's new ufrag (an ICE restart) too; the one before the previous is forgotten. */
-        void addUfrag(String ufrag) {
+        /**
+         * Routes the agent's new ufrag (an ICE restart) too, and forgets the one before the previous; false, and
+         * nothing changed, when another agent has that ufrag (two agents given the same credentials).
+         */
+        boolean addUfrag(String ufrag) {
+            UfragKey key = new UfragKey(ufrag);
+            Route owner = byUfrag.putIfAbsent(key, this);
+            if (owner != null && owner != this) {
+                return false;
+            }
             if (ufrags.size() == UFRAGS) {
                 byUfrag.remove(ufrags.removeFirst(), this);
             }
-            UfragKey key = new UfragKey(ufrag);
             ufrags.addLast(key);
-            byUfrag.put(key, this);
+            return true;
         }
 
         /** Forgets the agent's ufrags and addresses: once it is closed, nothing reaches it. */

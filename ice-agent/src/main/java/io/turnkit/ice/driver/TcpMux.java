@@ -78,9 +78,12 @@ public final class TcpMux implements AutoCloseable {
 
     // ---------------------------------------------------------------- on the event loop
 
-    /** Routes connections whose first check names {@code ufrag} to {@code agent}'s passive socket {@code socketId}. */
+    /**
+     * Routes connections whose first check names {@code ufrag} to {@code agent}'s passive socket {@code socketId};
+     * null when another agent on the mux has that ufrag.
+     */
     MuxMember join(DrivenAgent agent, int socketId, String ufrag) {
-        return new MuxMember(routes, agent, socketId, ufrag);
+        return MuxMember.join(routes, agent, socketId, ufrag);
     }
 
     void accepted(IceTcpConnection connection) {
@@ -104,7 +107,7 @@ public final class TcpMux implements AutoCloseable {
         }
         settle(connection);
         MuxMember member = route.target();
-        connection.routed(member.agent, member.socketId);
+        connection.routed(member.agent, member.socketId());
         member.agent.tcpAccepted(connection);
         connection.frame(frame);
         return true;

@@ -104,22 +104,18 @@ final class TimerWheel {
 
     private void turn() {
         turnQueued = false;
-        long now = System.nanoTime();
-        for (Timeout t = due; t != null; t = due) {
-            expire(t, now);
-        }
-        long current = tickOf(now);
+        // Each list is taken whole before its timeouts run: one that sets itself again (even to a deadline already
+        // passed) goes to a list of the next turn, so a turn always ends.
+        Timeout ready = due;
+        due = null;
+        runAll(ready, Long.MAX_VALUE);
+        long current = tickOf(System.nanoTime());
         // After a stall longer than a revolution, one pass over every slot finds all that is due.
         for (long tick = Math.max(lastTick + 1, current - MASK); tick <= current; tick++) {
             int slot = (int) (tick & MASK);
-            Timeout t = slots[slot];
-            while (t != null) {
-                Timeout next = t.next;
-                if (t.tick <= current) {
-                    expire(t, now);
-                }
-                t = next;
-            }
+            Timeout list = slots[slot];
+            slots[slot] = null;
+            runAll(list, current);
         }
         lastTick = Math.max(lastTick, current);
         if (size == 0 && ticking != null) {
@@ -128,14 +124,28 @@ final class TimerWheel {
         }
     }
 
-    private void expire(Timeout t, long now) {
-        cancel(t);
-        t.expire(now);
+    /** Runs the timeouts of a list taken from its slot whose tick is at most {@code current}; puts the others back. */
+    private void runAll(Timeout list, long current) {
+        Timeout t = list;
+        while (t != null) {
+            Timeout next = t.next;
+            t.prev = null;
+            t.next = null;
+            t.set = false;
+            if (t.tick != Long.MIN_VALUE && t.tick > current) {
+                int slot = (int) (t.tick & MASK);
+                slots[slot] = t.linkBefore(slots[slot]);
+            } else {
+                size--;
+                t.expire(System.nanoTime());
+            }
+            t = next;
+        }
     }
 
     /**
      * One timer, set on one wheel at a time, as a node of its slot's list. {@link #expire} runs on the loop and may
-     * set the timeout again (or any other).
+     * set or cancel this timeout again, but no other (a turn holds the lists it is running).
      */
     abstract static class Timeout {
         private Timeout prev;

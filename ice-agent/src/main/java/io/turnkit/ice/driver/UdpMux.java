@@ -93,16 +93,19 @@ public final class UdpMux implements AutoCloseable {
 
     // ---------------------------------------------------------------- on the event loop
 
-    /** Routes checks for {@code ufrag} to {@code agent}, whose socket on the mux is {@code socketId}. */
+    /**
+     * Routes checks for {@code ufrag} to {@code agent}, whose socket on the mux is {@code socketId}; null when another
+     * agent on the mux has that ufrag.
+     */
     MuxMember join(DrivenAgent agent, int socketId, String ufrag) {
-        return new MuxMember(routes, agent, socketId, ufrag);
+        return MuxMember.join(routes, agent, socketId, ufrag);
     }
 
     private void demultiplex(DatagramPacket packet) {
         MuxRoutes<MuxMember>.Route route = routes.route(packet.sender(), packet.content());
         if (route != null) {
             MuxMember member = route.target();
-            member.agent.receive(member.socketId, packet.sender(), packet.content());
+            member.agent.receive(member.socketId(), packet.sender(), packet.content());
         }
     }
 

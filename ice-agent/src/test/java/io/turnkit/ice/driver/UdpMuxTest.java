@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,35 +51,49 @@ class UdpMuxTest {
 
     @Test
     void shouldRouteEachSessionsChecksAndDataToItsOwnAgentOnOnePort() throws Exception {
+        connectAndExchange(SESSIONS, () -> config(IceRole.CONTROLLED));
+    }
+
+    /** A media server's usual sessions: ICE-lite, which only answers checks (RFC 8445 §2.5). */
+    @Test
+    void shouldServeIceLiteSessions() throws Exception {
+        connectAndExchange(20, () -> IceConfig.builder().role(IceRole.CONTROLLED).lite(true).build());
+    }
+
+    /**
+     * {@code count} sessions on the mux (each config with credentials of its own), each with a client on a socket of its own, all checking at once; each
+     * session's data reaches its own agent only, and closing them empties the mux's table.
+     */
+    private void connectAndExchange(int count, Supplier<IceConfig> servedConfig) throws Exception {
         List<IceSession> served = new ArrayList<>();
         List<IceSession> clients = new ArrayList<>();
-        for (int i = 0; i < SESSIONS; i++) {
-            served.add(open(IceSession.open(mux, config(IceRole.CONTROLLED), CandidateSources.HOST, line -> { })));
+        for (int i = 0; i < count; i++) {
+            served.add(open(IceSession.open(mux, servedConfig.get(), CandidateSources.HOST, line -> { })));
             clients.add(open(IceSession.open(peers, config(IceRole.CONTROLLING), LOOPBACK_HOST, line -> { })));
         }
         // All checks at once, so that the mux sees the sessions' checks and data interleaved.
-        for (int i = 0; i < SESSIONS; i++) {
+        for (int i = 0; i < count; i++) {
             List<String> servedLines = served.get(i).localDescription(WAIT);
             String hostCandidate = " " + LOOPBACK.getHostAddress() + " " + mux.localAddress().getPort() + " typ host";
             assertTrue(servedLines.stream().anyMatch(l -> l.endsWith(hostCandidate)), servedLines::toString);
             served.get(i).addRemoteDescription(clients.get(i).localDescription(WAIT));
             clients.get(i).addRemoteDescription(servedLines);
         }
-        for (int i = 0; i < SESSIONS; i++) {
+        for (int i = 0; i < count; i++) {
             IceEvent.SelectedPairChanged pair = served.get(i).awaitSelected(WAIT);
             assertEquals(mux.localAddress(), pair.local().address());
             assertEquals(mux.localAddress(), clients.get(i).awaitSelected(WAIT).remote().address());
             clients.get(i).send(("to " + i).getBytes(UTF_8));
             served.get(i).send(("from " + i).getBytes(UTF_8));
         }
-        for (int i = 0; i < SESSIONS; i++) {
+        for (int i = 0; i < count; i++) {
             assertArrayEquals(("to " + i).getBytes(UTF_8), receive(served.get(i)));
             assertArrayEquals(("from " + i).getBytes(UTF_8), receive(clients.get(i)));
         }
-        for (int i = 0; i < SESSIONS; i++) {
+        for (int i = 0; i < count; i++) {
             assertNull(served.get(i).receive(Duration.ZERO), "session " + i + " got another's data");
         }
-        assertEquals(SESSIONS, onLoop(mux::ufragCount));
+        assertEquals(count, onLoop(mux::ufragCount));
 
         for (IceSession s : served) {
             s.close();
@@ -96,6 +111,23 @@ class UdpMuxTest {
         assertTrue(poll(() -> onLoopUnchecked(mux::ufragCount) == 2), "the new ufrag is not routed");
         served.close();
         assertEquals(0, onLoop(mux::ufragCount));
+    }
+
+    /** A second agent with the same credentials would take the first one's checks: it gets no host candidate. */
+    @Test
+    void shouldNotLetASecondAgentTakeAUfragInUse() throws Exception {
+        IceConfig config = config(IceRole.CONTROLLED);
+        IceSession first = open(IceSession.open(mux, config, CandidateSources.HOST, l -> { }));
+        first.localDescription(WAIT);
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        IceSession second = open(IceSession.open(mux, config, CandidateSources.HOST, warnings::add));
+        List<String> secondLines = second.localDescription(WAIT);
+        assertTrue(secondLines.stream().noneMatch(l -> l.startsWith("a=candidate:")), secondLines::toString);
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("has the ufrag " + config.credentials().ufrag())),
+                warnings::toString);
+        assertEquals(1, onLoop(mux::ufragCount));
+        second.close();
+        assertEquals(1, onLoop(mux::ufragCount), "closing the second agent unrouted the first");
     }
 
     @Test
