@@ -238,7 +238,8 @@ public final class IceHarness implements AutoCloseable {
         return program;
     }
 
-    private static Path resource(String name) {
+    /** A file of the interop test resources. */
+    static Path resource(String name) {
         URL url = IceHarness.class.getResource("/interop/" + name);
         if (url == null) {
             throw new IllegalStateException("test resource interop/" + name + " is missing");
