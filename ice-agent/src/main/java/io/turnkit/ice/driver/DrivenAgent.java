@@ -253,6 +253,12 @@ public final class DrivenAgent {
         agent.addLocalSocket(LocalSocket.tcp(active, tcp.localAddress(), 1, TcpType.ACTIVE), now);
     }
 
+    /** How many connections the agent's TCP socket {@code socketId} has. */
+    int tcpConnections(int socketId) {
+        Map<InetSocketAddress, IceTcpConnection> connections = tcpConnections.get(socketId);
+        return connections == null ? 0 : connections.size();
+    }
+
     /** A connection a {@link TcpMux} accepted for this agent's passive socket: its first check follows. */
     void tcpAccepted(IceTcpConnection connection) {
         IceTcpConnection replaced = tcpConnections.get(connection.socketId()).put(connection.remote(), connection);

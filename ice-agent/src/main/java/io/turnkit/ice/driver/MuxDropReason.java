@@ -11,5 +11,7 @@ public enum MuxDropReason {
     /** A TCP connection accepted while {@link TcpMux#MAX_PENDING} others had not sent their first check: closed. */
     PENDING_LIMIT,
     /** A TCP connection whose first check did not come within {@link TcpMux#FIRST_CHECK_TIMEOUT}: closed. */
-    NO_CHECK_IN_TIME
+    NO_CHECK_IN_TIME,
+    /** A TCP connection for an agent that has {@link TcpMux#MAX_CONNECTIONS_PER_AGENT} on the mux already: closed. */
+    CONNECTION_LIMIT
 }

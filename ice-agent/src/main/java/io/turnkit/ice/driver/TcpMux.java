@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * USERNAME begins with an agent's local ufrag (RFC 8445 §7.2.2, {@link MuxRoutes}); the connection then is that
  * agent's, for checks and data both ways. Anything else first, a ufrag no agent has, or silence for
  * {@link #FIRST_CHECK_TIMEOUT} closes the connection and is counted ({@link #dropped}); at most
- * {@link #MAX_PENDING} connections wait for their first check at a time, so strangers cannot hold more.
+ * {@link #MAX_PENDING} connections wait for their first check at a time, so strangers cannot hold more, and an
+ * agent keeps at most {@link #MAX_CONNECTIONS_PER_AGENT}.
  *
  * <p>Threads: the mux and the agents with a candidate on it live on one event loop, so its table and the agents'
  * connections are touched by that loop only. One component per agent: the ufrag does not tell components apart.
@@ -27,6 +28,11 @@ public final class TcpMux implements AutoCloseable {
     static final int MAX_PENDING = 64;
     /** How long an accepted connection may take to send its first check. */
     static final Duration FIRST_CHECK_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Connections one agent's passive candidate keeps at most: the peer's active candidates (one per interface) and
+     * a few more, but not what a peer that knows the ufrag could open without end.
+     */
+    static final int MAX_CONNECTIONS_PER_AGENT = 16;
     private static final int BACKLOG = 128;
 
     private final EventLoop loop;
@@ -107,6 +113,10 @@ public final class TcpMux implements AutoCloseable {
         }
         settle(connection);
         MuxMember member = route.target();
+        if (member.agent.tcpConnections(member.socketId()) >= MAX_CONNECTIONS_PER_AGENT) {
+            routes.count(MuxDropReason.CONNECTION_LIMIT);
+            return false;
+        }
         connection.routed(member.agent, member.socketId());
         member.agent.tcpAccepted(connection);
         connection.frame(frame);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.turnkit.ice.agent.DropReason;
 import io.turnkit.ice.agent.IceConfig;
 import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.IceRole;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +123,39 @@ class IceTcpDriverTest {
             }
             assertTrue(poll(() -> onLoopUnchecked(mux, mux::pending) == 0), "closed ones are no longer pending");
         }
+    }
+
+    @Test
+    void shouldBoundTheConnectionsOneAgentKeeps() throws Exception {
+        try (IceSession agent = session(IceRole.CONTROLLED)) {
+            String ufrag = agent.localDescription(WAIT).get(0).substring("a=ice-ufrag:".length());
+            TcpMux mux = driver.tcpMux(LOOPBACK);
+            List<Socket> routed = new ArrayList<>();
+            try {
+                // Checks that name the agent but carry nothing else: each connection is the agent's, each check 400.
+                for (int i = 0; i < TcpMux.MAX_CONNECTIONS_PER_AGENT; i++) {
+                    Socket socket = new Socket(LOOPBACK, mux.localAddress().getPort());
+                    routed.add(socket);
+                    socket.getOutputStream().write(frame(bindingRequest(ufrag + ":peer")));
+                }
+                assertTrue(poll(() -> badRequests(agent) == TcpMux.MAX_CONNECTIONS_PER_AGENT),
+                        "each connection's check reached the agent");
+
+                assertClosedAfter(mux, frame(bindingRequest(ufrag + ":peer")));
+                assertEquals(1L, (long) onLoop(mux, () -> mux.dropped(MuxDropReason.CONNECTION_LIMIT)));
+            } finally {
+                for (Socket s : routed) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The checks the agent answered 400: those without MESSAGE-INTEGRITY, PRIORITY or FINGERPRINT. */
+    private static long badRequests(IceSession session) {
+        CompletableFuture<Long> count = new CompletableFuture<>();
+        session.agent().execute(a -> count.complete(a.dropped(DropReason.BAD_REQUEST)));
+        return count.join();
     }
 
     /** Connects to the mux, sends {@code bytes}, and expects the mux to close the connection. */
