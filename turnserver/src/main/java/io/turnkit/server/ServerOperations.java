@@ -29,6 +29,8 @@ import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.SessionSnapshot;
 import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.store.credential.RemovedCredentials;
+import io.turnkit.store.credential.SecretEntry;
 import io.turnkit.store.credential.UserKeys;
 
 /**
@@ -115,17 +117,25 @@ final class ServerOperations implements ServerAdmin {
     }
 
     /**
-     * Closes the allocations of users deleted from the shared user database, on every event loop: what a
-     * {@code turnkit user delete} does to the allocations of every server reading that database.
+     * Closes, on every event loop, the allocations of users deleted from the shared user database and those made
+     * with credentials of a deleted REST API secret: what a {@code turnkit user delete} or {@code turnkit secret
+     * delete} does to the allocations of every server reading that database.
      */
-    void closeUsers(List<UserKeys> deleted) {
+    void closeRevoked(RemovedCredentials removed) {
         for (EventExecutor loop : group) {
             loop.execute(() -> {
-                for (UserKeys user : deleted) {
+                for (UserKeys user : removed.users()) {
                     int closed = services().relays().closeUser(user.realm(), user.username());
                     if (closed > 0) {
                         LOG.info("user {} of realm {} deleted: {} allocations closed", user.username(), user.realm(),
                                 closed);
+                    }
+                }
+                for (SecretEntry secret : removed.secrets()) {
+                    int closed = services().relays().closeSignedWith(secret.realm(), secret.secret());
+                    if (closed > 0) {
+                        LOG.info("a REST API secret of realm {} deleted: {} allocations made with its credentials "
+                                + "closed", secret.realm(), closed);
                     }
                 }
             });

@@ -188,7 +188,7 @@ public final class TurnServer implements AutoCloseable {
         }
         TurnServer server = new TurnServer(config, group, context, listeners, certificate, dtls, metrics, clock);
         if (context.sharedUsers() != null) {
-            context.sharedUsers().onUsersRemoved(server.operations::closeUsers);
+            context.sharedUsers().onRemoved(server.operations::closeRevoked);
         }
         if (context.cluster() != null) {
             context.cluster().start(() -> server.advertised(server.turnAddresses()),
