@@ -191,6 +191,7 @@ public final class TurnServer implements AutoCloseable {
             context.sharedUsers().onRemoved(server.operations::closeRevoked);
         }
         if (context.cluster() != null) {
+            context.cluster().registerSessions(server.operations::registrySessions, server.operations::closeSession);
             context.cluster().start(() -> server.advertised(server.turnAddresses()),
                     () -> server.advertised(server.secureAddresses(config)));
         }

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +182,44 @@ class ClusterNodesTest {
         assertTrue(refresh.isSuccess(), "the allocation of the secret kept lives on (no 437): " + refresh);
         assertEquals(1, nodes.get(1).counters().get(ServerCounter.ALLOCATIONS_DELETED),
                 "only the revoked one of node 1's two allocations was closed");
+    }
+
+    @Test
+    void shouldShowEveryNodesSessionsInTheAdminApiUntilTheirNodeLeaves() throws Exception {
+        redis = RedisServer.start(temp);
+        Path token = temp.resolve("token");
+        Files.writeString(token, "admin-token\n");
+        startNodes(2, builder -> builder.user("alice", "wonderland").webAdmin(true).webAdminPort(0)
+                .webAdminTokenFile(token));
+        TestTurnClient.Response here = allocate(0);
+        TestTurnClient.Response there = allocate(1);
+        String ownSession = "{\"id\":" + here.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort()
+                + ",\"node\":\"node-0\",\"user\":\"alice\"";
+        String otherSession = "{\"id\":" + there.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort()
+                + ",\"node\":\"node-1\",\"user\":\"alice\"";
+
+        awaitTrue(() -> adminSessions(0).contains(otherSession), "node-1's session in node-0's /api/sessions");
+        assertTrue(adminSessions(0).contains(ownSession), adminSessions(0));
+
+        nodes.get(1).close();
+
+        assertTrue(!adminSessions(0).contains("node-1"), "a node that left takes its sessions out of the registry");
+    }
+
+    /** {@code GET /api/sessions} of node {@code node}'s admin interface. */
+    private String adminSessions(int node) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + nodes.get(node).adminAddress().getPort() + "/api/sessions"))
+                    .header("Authorization", "Bearer admin-token").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test
