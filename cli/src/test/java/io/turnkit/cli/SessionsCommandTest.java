@@ -5,30 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.ice.stun.ErrorResponseException;
-import io.turnkit.ice.stun.StunClient;
-import io.turnkit.ice.stun.StunTransport;
-import io.turnkit.ice.stun.TransactionTimers;
-import io.turnkit.ice.stun.TransportProtocol;
-import io.turnkit.ice.turn.LongTermCredentials;
-import io.turnkit.ice.turn.TurnAllocation;
 import io.turnkit.ice.turn.TurnClient;
-import io.turnkit.server.TurnServer;
-import io.turnkit.server.config.ServerConfig;
-import io.turnkit.store.credential.RedisServer;
 import io.turnkit.stun.StunErrorCode;
 
 /**
@@ -36,34 +24,20 @@ import io.turnkit.stun.StunErrorCode;
  * allocations are listed, and a kill closes one on the node holding it, as its client sees.
  */
 class SessionsCommandTest {
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** A node registers its sessions at its next heartbeat, 2 s apart; two of them and some room. */
     private static final Duration REGISTERED = Duration.ofSeconds(6);
 
     @TempDir
     Path temp;
 
-    private RedisServer redis;
-    private final List<TurnServer> nodes = new ArrayList<>();
-    private final List<TurnClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws IOException {
-        for (TurnClient client : clients) {
-            client.close();
-        }
-        nodes.forEach(TurnServer::close);
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final InProcessCluster cluster = new InProcessCluster();
 
     @Test
     void shouldListTheSessionsOfEveryNode() throws IOException {
-        startCluster();
-        InetSocketAddress relayedA = allocate(0).relayedAddress();
-        InetSocketAddress relayedB = allocate(1).relayedAddress();
+        cluster.start(temp, "node-a", "node-b");
+        InetSocketAddress relayedA = cluster.client(0).allocate().relayedAddress();
+        InetSocketAddress relayedB = cluster.client(1).allocate().relayedAddress();
 
         TurnkitRun run = awaitListed(2);
 
@@ -80,14 +54,14 @@ class SessionsCommandTest {
 
     @Test
     void shouldCloseTheSessionKilledOnTheNodeHoldingIt() throws IOException {
-        startCluster();
-        TurnClient kept = client(0);
+        cluster.start(temp, "node-a", "node-b");
+        TurnClient kept = cluster.client(0);
         kept.allocate();
-        TurnClient killed = client(1);
+        TurnClient killed = cluster.client(1);
         String id = "node-b/" + killed.allocate().relayedAddress().getPort();
         awaitListed(2);
 
-        TurnkitRun run = TurnkitRun.run("sessions", "kill", id, "--redis-statsdb", redis.location().describe());
+        TurnkitRun run = TurnkitRun.run("sessions", "kill", id, "--redis-statsdb", cluster.statsdb());
 
         assertEquals(0, run.exitCode(), run.describe());
         assertEquals("closed session " + id, run.out().strip());
@@ -99,13 +73,12 @@ class SessionsCommandTest {
 
     @Test
     void shouldFailOnASessionNoNodeHolds() {
-        redis = RedisServer.start(temp);
+        String statsdb = cluster.startRedis(temp).location().describe();
 
-        TurnkitRun run = TurnkitRun.run("sessions", "kill", "node-x/50000", "--redis-statsdb",
-                redis.location().describe());
+        TurnkitRun run = TurnkitRun.run("sessions", "kill", "node-x/50000", "--redis-statsdb", statsdb);
 
         assertEquals(1, run.exitCode(), run.describe());
-        assertTrue(run.err().contains("no session node-x/50000 in " + redis.location().describe()), run.describe());
+        assertTrue(run.err().contains("no session node-x/50000 in " + statsdb), run.describe());
     }
 
     @Test
@@ -129,32 +102,6 @@ class SessionsCommandTest {
     }
 
     private TurnkitRun list() {
-        return TurnkitRun.run("sessions", "list", "--redis-statsdb", redis.location().describe());
-    }
-
-    private void startCluster() {
-        redis = RedisServer.start(temp);
-        for (String id : List.of("node-a", "node-b")) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(400) * 100;
-            nodes.add(TurnServer.start(ServerConfig.builder()
-                    .addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0)
-                    .noTcp(true).noTls(true).noDtls(true)
-                    .realm("turnkit.test").user("alice", "wonderland")
-                    .minPort(base).maxPort(base + 99)
-                    .cluster(c -> c.withStatsdb(redis.location().describe()).withNodeId(id))
-                    .build()));
-        }
-    }
-
-    private TurnAllocation allocate(int node) throws IOException {
-        return client(node).allocate();
-    }
-
-    private TurnClient client(int node) throws IOException {
-        TurnClient client = new TurnClient(new StunClient(StunTransport.open(TransportProtocol.UDP,
-                nodes.get(node).listeningAddresses(true).get(0), TIMEOUT),
-                TransactionTimers.RFC_8489.withTimeout(TIMEOUT)), new LongTermCredentials("alice", "wonderland"));
-        clients.add(client);
-        return client;
+        return TurnkitRun.run("sessions", "list", "--redis-statsdb", cluster.statsdb());
     }
 }
