@@ -200,6 +200,8 @@ class ClusterNodesTest {
 
         awaitTrue(() -> adminSessions(0).contains(otherSession), "node-1's session in node-0's /api/sessions");
         assertTrue(adminSessions(0).contains(ownSession), adminSessions(0));
+        long ttl = Long.parseLong(redis.call("PTTL", "turnkit/sessions/node-1").substring(1));
+        assertTrue(ttl > 0 && ttl <= 6000, "a node's sessions live the registration's 6 s unless rewritten: " + ttl);
 
         nodes.get(1).close();
 

@@ -44,7 +44,9 @@ public record ClusterSession(String node, int id, String user, String client, St
 
     /** The session {@code id} of {@code node} from its field's value, or null when it does not parse. */
     static ClusterSession parse(String node, String id, String value) {
-        if (value == null || value.length() > MAX_VALUE_LENGTH) {
+        // Control characters other than the separator would reach an operator's terminal through the list.
+        if (value == null || value.length() > MAX_VALUE_LENGTH
+                || value.chars().anyMatch(c -> c < ' ' && c != '\t' || c == 127)) {
             return null;
         }
         String[] fields = value.split(SEPARATOR, -1);
