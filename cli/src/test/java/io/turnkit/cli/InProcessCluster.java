@@ -44,11 +44,12 @@ final class InProcessCluster implements AfterEachCallback {
         for (String id : nodeIds) {
             int base = 20000 + ThreadLocalRandom.current().nextInt(400) * 100;
             nodes.add(TurnServer.start(ServerConfig.builder()
-                    .addListeningIp(InetAddress.getLoopbackAddress()).listeningPort(0).tlsListeningPort(0)
-                    .noTcp(true).noTls(true).noDtls(true)
-                    .realm("turnkit.test").user("alice", "wonderland").allowLoopbackPeers(true)
-                    .minPort(base).maxPort(base + 99)
-                    .cluster(c -> c.withStatsdb(redis.location().describe()).withNodeId(id))
+                    .listeners(l -> l.addListeningIp(InetAddress.getLoopbackAddress()).listeningPort(0)
+                            .tlsListeningPort(0).noTcp(true).noTls(true).noDtls(true))
+                    .auth(a -> a.realm("turnkit.test").user("alice", "wonderland"))
+                    .peers(p -> p.allowLoopbackPeers(true))
+                    .relay(r -> r.minPort(base).maxPort(base + 99))
+                    .cluster(c -> c.statsdb(redis.location().describe()).nodeId(id))
                     .build()));
         }
     }

@@ -132,7 +132,8 @@ class ClusterNodesTest {
         List<InetSocketAddress> relayed = new ArrayList<>();
         try (CredentialStore users = CredentialStores.open(redis.location())) {
             users.putUser(UserKeys.fromPassword(REALM, "alice", "wonderland", Instant.now()));
-            startNodes(2, builder -> builder.noTcp(false).redisUserdb(redis.location().describe()));
+            startNodes(2, builder -> builder.listeners(l -> l.noTcp(false))
+                    .auth(a -> a.redisUserdb(redis.location().describe())));
             for (int node = 0; node < 2; node++) {
                 relayed.add(allocateTcp(node, "alice", "wonderland"));
                 assertTrue(peerConnects(relayed.get(node)), "a peer reaches the TCP relay of node " + node);
@@ -156,8 +157,8 @@ class ClusterNodesTest {
         try (CredentialStore secrets = CredentialStores.open(redis.location())) {
             secrets.addSecret(REALM, "old secret");
             secrets.addSecret(REALM, "new secret");
-            startNodes(2, builder -> builder.noTcp(false).useAuthSecret(true)
-                    .redisUserdb(redis.location().describe()));
+            startNodes(2, builder -> builder.listeners(l -> l.noTcp(false))
+                    .auth(a -> a.useAuthSecret(true).redisUserdb(redis.location().describe())));
             String bob = restApiUsername("bob");
             TestTurnClient revokedUdp = client(TestTurnClient.udp(nodes.get(0).listeningAddresses(true).get(0), bob,
                     RestApiCredentials.password("old secret", bob)));
@@ -189,8 +190,8 @@ class ClusterNodesTest {
         redis = RedisServer.start(temp);
         Path token = temp.resolve("token");
         Files.writeString(token, "admin-token\n");
-        startNodes(2, builder -> builder.user("alice", "wonderland").webAdmin(true).webAdminPort(0)
-                .webAdminTokenFile(token));
+        startNodes(2, builder -> builder.auth(a -> a.user("alice", "wonderland"))
+                .admin(a -> a.webAdmin(true).webAdminPort(0).tokenFile(token)));
         TestTurnClient.Response here = allocate(0);
         TestTurnClient.Response there = allocate(1);
         String ownSession = "{\"id\":" + here.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort()
