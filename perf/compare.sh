@@ -40,7 +40,9 @@ COTURN_FLAGS=${COTURN_FLAGS:-}
 RATES=${RATES:-10000 50000 100000}
 # (b)'s echo peers: 4 by default; with --multiplex-peer one per allocation, since that mode refuses a
 # ChannelBind to a peer address another allocation on the same relay thread already uses.
-if [[ " $COTURN_FLAGS " == *" --multiplex-peer "* ]]; then LOAD_PEERS=${LOAD_PEERS:-40}; else LOAD_PEERS=${LOAD_PEERS:-4}; fi
+MULTIPLEX=0
+[[ " $COTURN_FLAGS " != *" --multiplex-peer "* ]] || MULTIPLEX=1
+if [[ $MULTIPLEX -eq 1 ]]; then LOAD_PEERS=${LOAD_PEERS:-40}; else LOAD_PEERS=${LOAD_PEERS:-4}; fi
 DURATION=${DURATION:-6}
 WARMUP=${WARMUP:-3}
 IDLE_ALLOCATIONS=${IDLE_ALLOCATIONS:-10000}
@@ -228,8 +230,11 @@ tls_port_of() {
     if [[ $1 == coturn ]]; then echo $COTURN_TLS_PORT; else echo $TURNKIT_TLS_PORT; fi
 }
 
-# start_server NAME: starts coturn or turnkit and waits until it listens.
+# start_server NAME: starts coturn or turnkit and waits until it listens (and, for coturn with
+# --multiplex-peer, until every relay thread has bound its shared socket: it answers 508 until then).
 start_server() {
+    local logged=0
+    [[ ! -f $WORK/$1.log ]] || logged=$(wc -l <"$WORK/$1.log")
     if [[ $1 == coturn ]]; then
         "${COTURN_CMD[@]}" >>"$WORK/coturn.log" 2>&1 &
     else
@@ -240,10 +245,19 @@ start_server() {
     port=$(port_of "$1")
     for i in $(seq 1 120); do
         kill -0 "${PID[$1]}" 2>/dev/null || die "$1 exited at start; see its log: $(tail -3 "$WORK/$1.log")"
-        [[ -n $(ss -Hlun "sport = :$port") ]] && return 0
+        [[ -n $(ss -Hlun "sport = :$port") ]] && break
         sleep 0.25
     done
-    die "$1 is not listening on UDP $port after 30 s"
+    [[ -n $(ss -Hlun "sport = :$port") ]] || die "$1 is not listening on UDP $port after 30 s"
+    [[ $1 == coturn && $MULTIPLEX -eq 1 ]] || return 0
+    local threads bound
+    for i in $(seq 1 40); do
+        threads=$(tail -n +$((logged + 1)) "$WORK/coturn.log" | grep -o 'multiplex-peer: [0-9]* thread' | cut -d' ' -f2 | tail -1)
+        bound=$(tail -n +$((logged + 1)) "$WORK/coturn.log" | grep -c 'multiplex-peer: thread .*socket bound' || true)
+        [[ -n $threads && $bound -ge $threads ]] && return 0
+        sleep 0.25
+    done
+    echo "coturn had not bound its --multiplex-peer sockets 10 s after it listened (round $ROUND)." >>"$WORK/notes"
 }
 
 # utime + stime of a process, in clock ticks (proc(5): fields 14 and 15, counted after the ")" of comm).
@@ -322,17 +336,14 @@ uclient() {
             n, t / hz, t / hz * 1e6 / n, lost, drops }' >"$kv"
 }
 
-MULTIPLEX=0
-[[ " $COTURN_FLAGS " != *" --multiplex-peer "* ]] || MULTIPLEX=1
-
 # flood NAME: coturn's load generator (-Y packet) floods one allocation's channel to turnutils_peer, which
 # echoes, for FLOOD_SECONDS; the round trips/s are the mean of its reports, the CPU the server's.
 # coturn in --multiplex-peer mode answers a flood's Allocate 508 once another load's allocation has held the
 # relay thread's peer table, and a fresh server answers the first Allocate 508 in some starts: that coturn
-# gets a fresh server for each flood, and up to 3 of them.
+# gets a fresh server for each flood, and up to 5 of them.
 flood() {
     local attempt
-    for attempt in 1 2 3; do
+    for attempt in 1 2 3 4 5; do
         if [[ $1 == coturn && $MULTIPLEX -eq 1 ]]; then
             stop_server coturn
             start_server coturn
