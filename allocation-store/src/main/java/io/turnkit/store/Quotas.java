@@ -69,6 +69,16 @@ public final class Quotas {
         }
     }
 
+    /** Allocations per user; 0 for no limit. */
+    public int userQuota() {
+        return userQuota;
+    }
+
+    /** Allocations in all; 0 for no limit. */
+    public int totalQuota() {
+        return totalQuota;
+    }
+
     /** How many allocations are counted in all. */
     public int total() {
         return total.get();

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import io.turnkit.store.cluster.RedisCluster;
+import io.turnkit.store.credential.RedisUris;
 import io.turnkit.cli.conf.ServeOption;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.transport.TransportAddresses;
@@ -79,6 +81,13 @@ final class EffectiveSettings {
             case REDIS_USERDB -> config.credentialStore().isRedis() ? config.credentialStore().describe() : NONE;
             case REDIS_PASSWORD -> config.credentialStore().redisPassword() == null ? NONE : SET;
             case REDIS_TLS -> onOff(config.credentialStore().redisTls());
+            case REDIS_STATSDB -> config.cluster().enabled() ? RedisUris.describe(RedisUris.parse(
+                    config.cluster().statsdb(), RedisCluster.commandTimeout())) : NONE;
+            case NODE_ID -> config.cluster().nodeId() == null ? "(host name:listening port)" : config.cluster().nodeId();
+            case REDIRECT_LOAD -> config.cluster().redirectAllocations() > 0
+                    ? Integer.toString(config.cluster().redirectAllocations())
+                    : config.cluster().redirectFraction() > 0 ? Double.toString(config.cluster().redirectFraction())
+                    : "(when full or draining)";
             case VERBOSE -> onOff(config.verbose());
             case LISTENING_DEVICE -> config.listeningDevice() == null ? NONE : config.listeningDevice();
             case NO_LOOPBACK_PEERS -> onOff(!config.allowLoopbackPeers());

@@ -99,6 +99,10 @@ public final class IceCommand implements Callable<Integer> {
     @Option(names = "--relay-only", description = "Only a relayed candidate: no host or server-reflexive ones.")
     boolean relayOnly;
 
+    @Option(names = "--mdns", description = "mDNS candidates: hide the host candidates behind generated "
+            + "<uuid>.local names, answered on port 5353, and resolve the peer's .local names.")
+    boolean mdns;
+
     @Option(names = "--lite", description = "Be an ICE-lite agent (RFC 8445 §2.5): host candidates, no checks sent.")
     boolean lite;
 
@@ -198,7 +202,7 @@ public final class IceCommand implements Callable<Integer> {
             for (String ip : hostIps) {
                 hosts.add(ipLiteral(ip));
             }
-            sources = sources.withHostAddresses(hosts.toArray(InetAddress[]::new));
+            sources = sources.withHostAddresses(hosts.toArray(InetAddress[]::new)).withMdns(mdns);
             if (stun != null) {
                 sources = sources.withStunServer(ServerUri.parse(stun, ServerUri.STUN).resolve());
             }

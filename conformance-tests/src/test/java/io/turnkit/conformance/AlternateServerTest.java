@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * coturn's turnutils_uclient against a turnkit with {@code --alternate-server} (and {@code --tls-alternate-server})
  * naming a second turnkit: each Allocate is answered 300 (Try Alternate), uclient follows ALTERNATE-SERVER
- * (RFC 8489 §10) and relays through the second server without loss; the first makes no allocation.
+ * (RFC 8489 §10) and relays through the second server without loss; the first makes no allocation. The TLS
+ * alternate is named by host name, so its 300 carries ALTERNATE-DOMAIN too (§14.16), which uclient passes over.
  */
 class AlternateServerTest {
     private static final String USER = "alice";
@@ -40,7 +41,7 @@ class AlternateServerTest {
         alternate = TurnkitServer.withLongTermCredentials(USER, PASSWORD);
         redirector = TurnkitServer.withOptions(List.of("--lt-cred-mech", "--user", USER + ":" + PASSWORD,
                 "--alternate-server", LOOPBACK_IP + ":" + alternate.port(),
-                "--tls-alternate-server", LOOPBACK_IP + ":" + alternate.tlsPort()));
+                "--tls-alternate-server", "localhost:" + alternate.tlsPort()));
     }
 
     @AfterAll

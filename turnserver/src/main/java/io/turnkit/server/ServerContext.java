@@ -2,11 +2,13 @@ package io.turnkit.server;
 
 import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.OneTimeUser;
+import io.turnkit.server.cluster.ClusterNode;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.InMemoryCredentialStore;
+import io.turnkit.store.credential.RedisCredentialStore;
 import io.turnkit.stun.StunValidation;
 
 /**
@@ -17,9 +19,12 @@ import io.turnkit.stun.StunValidation;
  * @param minted       the users the server makes for itself, answered before the store
  * @param staticUsers  the users of --user options, or null when users come from the user database
  * @param udpListeners the listeners of RFC 5780's four addresses, or null without RFC 5780
+ * @param cluster      this server as a node of a cluster, or null without --redis-statsdb
+ * @param sharedUsers  the users of --redis-userdb, whose deletion closes their allocations; null without
  */
 record ServerContext(TurnServices services, TcpConnections tcpConnections, CredentialStore credentials,
-        OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers, UdpListeners udpListeners) {
+        OneTimeUser oneTimeUser, MintedUsers minted, InMemoryCredentialStore staticUsers, UdpListeners udpListeners,
+        ClusterNode cluster, RedisCredentialStore sharedUsers) {
 
     /** How many received STUN messages validated to {@code validation}, on every event loop. */
     long validationCount(StunValidation validation) {
@@ -32,6 +37,9 @@ record ServerContext(TurnServices services, TcpConnections tcpConnections, Crede
     }
 
     void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         credentials.close();
     }
 }

@@ -18,11 +18,13 @@ import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.Authenticator;
 import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.auth.OneTimeUser;
+import io.turnkit.server.cluster.ClusterNode;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpConnections;
 import io.turnkit.server.link.UdpListeners;
 import io.turnkit.server.metrics.Counters;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.protocol.AllocateRedirect;
 import io.turnkit.server.protocol.AllocationAdmission;
 import io.turnkit.server.protocol.AlternateServers;
 import io.turnkit.server.protocol.LiveSettings;
@@ -30,6 +32,7 @@ import io.turnkit.server.protocol.RefusalLog;
 import io.turnkit.server.protocol.ResponseOrigins;
 import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
+import io.turnkit.server.relay.ClusterQuotas;
 import io.turnkit.server.relay.EphemeralPortRange;
 import io.turnkit.server.relay.RelayAddresses;
 import io.turnkit.server.relay.RelayResources;
@@ -41,6 +44,7 @@ import io.turnkit.store.Reservations;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.InMemoryCredentialStore;
+import io.turnkit.store.credential.RedisCredentialStore;
 import io.turnkit.store.credential.StoreLocation;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.PasswordAlgorithm;
@@ -64,27 +68,47 @@ final class ServerContexts {
         CredentialStore configured = credentials(config, minted, oneTimeUser);
         CredentialStore store = minted.over(configured);
         AuthSettings auth = authSettings(config);
-        Authenticator authenticator = new Authenticator(auth, store,
-                new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
-                new AuthRateLimiter(), clock);
         RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
         EphemeralPortRange.overlapWarning(EphemeralPortRange.LINUX, config.minPort(), config.maxPort())
                 .ifPresent(LOG::warn);
         ServerCounters counters = new ServerCounters();
+        Quotas quotas = new Quotas(config.userQuota(), config.totalQuota());
+        AllocationAdmission admission = new AllocationAdmission();
+        AllocateRedirect alternates = AlternateServers.of(config.alternateServers(), config.tlsAlternateServers());
+        ClusterNode cluster = config.cluster().enabled()
+                ? joinCluster(config, quotas, pool, admission, counters, alternates, configured) : null;
+        Authenticator authenticator = new Authenticator(auth, store,
+                new NonceService(cluster != null ? cluster.nonceSecret() : NonceService.randomSecret(),
+                        config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
+                new AuthRateLimiter(), clock);
         UdpListeners udpListeners = config.rfc5780()
                 ? new UdpListeners(listening, config.listeningPort(), config.altListeningPort()) : null;
         RelayResources relays = new RelayResources(transports, pool,
-                new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS),
-                new Quotas(config.userQuota(), config.totalQuota()), counters);
-        TurnServices services = new TurnServices(new LiveSettings(turnSettings(config)), new AllocationAdmission(),
+                new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS), quotas,
+                cluster != null ? cluster : ClusterQuotas.NONE, counters);
+        TurnServices services = new TurnServices(new LiveSettings(turnSettings(config)), admission,
                 authenticator, relays,
                 new RelayAddresses(config.relayIps(), listening, config.externalIps(),
                         config.allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime),
-                AlternateServers.of(config.alternateServers(), config.tlsAlternateServers()),
+                cluster != null ? cluster : alternates,
                 udpListeners != null ? udpListeners : ResponseOrigins.NONE);
         return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
-                minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null, udpListeners);
+                minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null, udpListeners,
+                cluster, configured instanceof RedisCredentialStore sharedUsers ? sharedUsers : null);
+    }
+
+    /** Joins the cluster of --redis-statsdb, or fails the start naming the database and the reason. */
+    private static ClusterNode joinCluster(ServerConfig config, Quotas quotas, RelayPortPool pool,
+            AllocationAdmission admission, ServerCounters counters, AllocateRedirect alternates,
+            CredentialStore credentials) {
+        try {
+            return ClusterNode.join(config.cluster(), config.listeningPort(), quotas, pool, admission, counters,
+                    alternates);
+        } catch (IOException e) {
+            credentials.close();
+            throw new ServerStartException(e.getMessage(), e);
+        }
     }
 
     /** The settings request handling runs with, at start and after each reload. */
@@ -208,6 +232,10 @@ final class ServerContexts {
         }
         alternates(line, "", config.alternateServers());
         alternates(line, "TLS ", config.tlsAlternateServers());
+        if (context.cluster() != null) {
+            line.append("; cluster node ").append(context.cluster().nodeId()).append(" on ")
+                    .append(context.cluster().describe());
+        }
         return line.toString();
     }
 }

@@ -86,6 +86,11 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Relay ports from min-port to max-port").register(registry);
         Gauge.builder("turnkit.connections.open", context.tcpConnections(), c -> c.open())
                 .description("TCP and TLS connections open").register(registry);
+        if (context.cluster() != null) {
+            Gauge.builder("turnkit.cluster.redis.reachable", context.cluster(), c -> c.reachable() ? 1 : 0)
+                    .description("1 while the cluster's Redis answers, 0 while this node serves from what it knows")
+                    .register(registry);
+        }
         KernelUdpErrors.bindTo(registry);
     }
 

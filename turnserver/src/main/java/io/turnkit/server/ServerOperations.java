@@ -29,6 +29,7 @@ import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.SessionSnapshot;
 import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.store.credential.UserKeys;
 
 /**
  * What an operator does to a running server: look at it and its allocations, close one, drain it, reload its
@@ -111,6 +112,24 @@ final class ServerOperations implements ServerAdmin {
         }
         return CompletableFuture.allOf(perLoop.toArray(CompletableFuture[]::new))
                 .thenApply(done -> perLoop.stream().anyMatch(CompletableFuture::join));
+    }
+
+    /**
+     * Closes the allocations of users deleted from the shared user database, on every event loop: what a
+     * {@code turnkit user delete} does to the allocations of every server reading that database.
+     */
+    void closeUsers(List<UserKeys> deleted) {
+        for (EventExecutor loop : group) {
+            loop.execute(() -> {
+                for (UserKeys user : deleted) {
+                    int closed = services().relays().closeUser(user.realm(), user.username());
+                    if (closed > 0) {
+                        LOG.info("user {} of realm {} deleted: {} allocations closed", user.username(), user.realm(),
+                                closed);
+                    }
+                }
+            });
+        }
     }
 
     private static <T> CompletableFuture<T> completable(Future<T> future) {

@@ -187,6 +187,13 @@ public final class TurnServer implements AutoCloseable {
                     CERTIFICATE_POLL_SECONDS, TimeUnit.SECONDS);
         }
         TurnServer server = new TurnServer(config, group, context, listeners, certificate, dtls, metrics, clock);
+        if (context.sharedUsers() != null) {
+            context.sharedUsers().onUsersRemoved(server.operations::closeUsers);
+        }
+        if (context.cluster() != null) {
+            context.cluster().start(() -> server.advertised(server.turnAddresses()),
+                    () -> server.advertised(server.secureAddresses(config)));
+        }
         if (config.admin().webAdmin()) {
             try {
                 server.admin = AdminServer.start(config.admin(), server.operations);
@@ -395,6 +402,24 @@ public final class TurnServer implements AutoCloseable {
         List<InetSocketAddress> addresses = new ArrayList<>(listeningAddresses(true));
         addresses.addAll(listeningAddresses(false));
         return addresses;
+    }
+
+    /**
+     * The addresses clients reach over TLS and DTLS: the TLS port's listeners, or the listening port's when it takes
+     * TLS too (no separate TLS port); none with no-tls and no-dtls.
+     */
+    private List<InetSocketAddress> secureAddresses(ServerConfig config) {
+        List<InetSocketAddress> addresses = new ArrayList<>(tlsListeningAddresses());
+        addresses.addAll(dtlsListeningAddresses());
+        if (addresses.isEmpty() && (!config.noTls() || !config.noDtls())) {
+            addresses.addAll(turnAddresses());
+        }
+        return addresses.stream().distinct().toList();
+    }
+
+    /** {@code listening} as clients reach them: behind an external-ip, the public address (what ALTERNATE-SERVER names). */
+    private List<InetSocketAddress> advertised(List<InetSocketAddress> listening) {
+        return listening.stream().map(a -> context.services().relayAddresses().advertised(a)).distinct().toList();
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -216,6 +217,37 @@ abstract class TcpRelayTest {
         // RFC 6062 §5.1: a TCP relay is for clients over TCP or TLS only.
         assertEquals(400, client.authenticated(StunMethod.ALLOCATE,
                 e -> e.addRequestedTransport(StunAttributes.TRANSPORT_TCP)).errorCode());
+    }
+
+    /**
+     * The relayed ports other processes listen on are skipped as a UDP relay's are: each TCP allocation gets a free
+     * one, each collision is counted, and 508 comes only once no port of the range is left.
+     */
+    @Test
+    void shouldSkipTheRelayPortsOtherListenersHoldAndAnswer508OnlyWhenNoneIsLeft() throws IOException {
+        int base = RelayPorts.randomBase();
+        int size = 40;
+        int free = 4;
+        start(b -> b.minPort(base).maxPort(base + size - 1));
+        int held = 0;
+        for (int port = base; port < base + size - free; port++) {
+            try {
+                open.add(new ServerSocket(port, 1, LOOPBACK));
+            } catch (BindException heldAlready) {
+                // Another process has it: held all the same.
+            }
+            held++;
+        }
+
+        for (int i = 0; i < free; i++) {
+            tcpAllocation();
+            assertTrue(relayed.getPort() >= base + size - free, "allocation " + i + " on a port no listener holds: "
+                    + relayed);
+        }
+        assertEquals(508, tcpClient().authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(StunAttributes.TRANSPORT_TCP)).errorCode());
+        long collisions = server.counters().get(ServerCounter.RELAY_PORT_COLLISIONS);
+        assertTrue(collisions >= held, "the last Allocate tried every port held: " + collisions + " collisions");
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.policy.IpLiteral;
 import io.turnkit.server.transport.tls.Openssl;
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunMessageEncoder;
@@ -123,6 +124,24 @@ class TlsListenerTest {
              TestTurnClient plain = TestTurnClient.tcp(port, USER, PASSWORD); DatagramSocket peer = peer()) {
             assertRelays(overTls, peer, allocateAndPermit(overTls, peer), "turns on the plain port");
             assertRelays(plain, peer, allocateAndPermit(plain, peer), "turn on the same port");
+        }
+    }
+
+    /**
+     * RFC 8489 §10, §14.16: a TLS alternate named by host name is sent with that name in ALTERNATE-DOMAIN, for the
+     * client to check the alternate's certificate against; a plain TCP client on the same server is served here.
+     */
+    @Test
+    void shouldRedirectATlsAllocateWithTheAlternatesHostNameInAlternateDomain() throws Exception {
+        InetSocketAddress alternate = IpLiteral.parseHostWithPort("localhost:5350", 5349);
+        InetSocketAddress port = start(b -> b.addTlsAlternateServer(alternate)).listeningAddresses(false).get(0);
+        try (SSLSocket socket = tls(port); TestTurnClient overTls = TestTurnClient.stream(socket, USER, PASSWORD);
+             TestTurnClient plain = TestTurnClient.tcp(port, USER, PASSWORD)) {
+            TestTurnClient.Response redirected = overTls.authenticated(StunMethod.ALLOCATE, udpTransport());
+            assertEquals(300, redirected.errorCode());
+            assertEquals(new InetSocketAddress(LOOPBACK, 5350), redirected.address(StunAttributeType.ALTERNATE_SERVER));
+            assertEquals("localhost", redirected.string(StunAttributeType.ALTERNATE_DOMAIN));
+            assertTrue(plain.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         }
     }
 

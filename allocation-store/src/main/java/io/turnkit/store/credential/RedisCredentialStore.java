@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -32,7 +33,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -100,6 +100,8 @@ public final class RedisCredentialStore implements CredentialStore {
     /** Whether the last load failed; guarded by {@code this}, which loads hold. */
     private boolean failing;
     private volatile boolean closed;
+    /** Told of the users a load found gone: deleted through another store. */
+    private volatile Consumer<List<UserKeys>> usersRemoved = removed -> { };
 
     /** The lists a snapshot was built from, kept so that a write can make the next snapshot. */
     private record Loaded(List<UserKeys> users, List<SecretEntry> secrets, CredentialSnapshot snapshot) {
@@ -169,7 +171,7 @@ public final class RedisCredentialStore implements CredentialStore {
         if (!location.isRedis()) {
             throw new IllegalArgumentException("not a Redis location: " + location);
         }
-        RedisClient client = RedisClient.create(redisUri(location));
+        RedisClient client = RedisClient.create(RedisUris.of(location, COMMAND_TIMEOUT));
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
                 // While Redis is away, a command fails at once instead of waiting in a queue for it.
@@ -318,7 +320,26 @@ public final class RedisCredentialStore implements CredentialStore {
         }
         if (!loaded.compareAndSet(before, fresh)) {
             requestReload();
+            return;
         }
+        List<UserKeys> removed = new ArrayList<>();
+        for (UserKeys user : before.users()) {
+            if (fresh.snapshot().user(user.realm(), user.username()).isEmpty()) {
+                removed.add(user);
+            }
+        }
+        if (!removed.isEmpty()) {
+            usersRemoved.accept(removed);
+        }
+    }
+
+    /**
+     * Calls {@code listener}, on this store's loader thread, with the users a load finds deleted since the last
+     * one: within moments of their deletion through any store, since a write is announced on
+     * {@value #CHANGES_CHANNEL}. A server closes their allocations.
+     */
+    public void onUsersRemoved(Consumer<List<UserKeys>> listener) {
+        usersRemoved = listener;
     }
 
     @Override
@@ -437,30 +458,13 @@ public final class RedisCredentialStore implements CredentialStore {
         }
     }
 
-    private static RedisURI redisUri(StoreLocation location) {
-        RedisURI.Builder uri = RedisURI.builder()
-                .withHost(location.redisUri().getHost())
-                .withPort(location.redisUri().getPort())
-                .withDatabase(location.redisDatabase())
-                .withSsl(location.redisTls())
-                .withClientName("turnkit")
-                .withTimeout(COMMAND_TIMEOUT);
-        if (location.redisPassword() != null && location.redisUser() != null) {
-            uri.withAuthentication(location.redisUser(), location.redisPassword());
-        } else if (location.redisPassword() != null) {
-            // AUTH with the password alone: what Redis before 6 (no ACL users) understands.
-            uri.withPassword(location.redisPassword());
-        }
-        return uri.build();
-    }
-
     /**
      * The innermost message of a failure: "Connection refused", "WRONGPASS invalid username-password pair…".
      * The system call Netty's native transport names before the system's words ("finishConnect(..) failed with
      * error(-111): ") is left out, and NOAUTH's own text, which talks of HELLO, a detail of the protocol, is said in
      * the operator's words instead.
      */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         String reason = failure.getClass().getSimpleName();
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {

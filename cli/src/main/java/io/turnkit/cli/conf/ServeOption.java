@@ -130,8 +130,10 @@ public enum ServeOption {
             + "naming this server, of the client's address family (repeatable: in turn). PORT defaults to 3478.",
             (config, value) -> config.addAlternateServer(IpLiteral.parseWithPort(value,
                     ServerConfig.DEFAULT_LISTENING_PORT)), "--alternate-server"),
-    TLS_ALTERNATE_SERVER(Kind.LIST, "ADDRESS[:PORT]", "As --alternate-server, for Allocate requests over TLS. PORT "
-            + "defaults to 5349.", (config, value) -> config.addTlsAlternateServer(IpLiteral.parseWithPort(value,
+    TLS_ALTERNATE_SERVER(Kind.LIST, "HOST[:PORT]", "As --alternate-server, for Allocate requests over TLS and DTLS; "
+            + "HOST may be a host name, looked up at start and sent in ALTERNATE-DOMAIN for the client to check the "
+            + "alternate's certificate. PORT defaults to 5349.",
+            (config, value) -> config.addTlsAlternateServer(IpLiteral.parseHostWithPort(value,
                     ServerConfig.DEFAULT_TLS_LISTENING_PORT)), "--tls-alternate-server"),
     SOFTWARE_ATTRIBUTE(Kind.OPTIONAL_VALUE, "TEXT", "Name the software in responses (SOFTWARE attribute); "
             + "TEXT defaults to turnkit/VERSION. Default: no SOFTWARE attribute.",
@@ -149,6 +151,16 @@ public enum ServeOption {
             "--redis-password"),
     REDIS_TLS(Kind.FLAG, "", "Reach the Redis server over TLS, as rediss:// does.",
             flag(ServerConfig.Builder::redisTls), "--redis-tls"),
+    REDIS_STATSDB(Kind.VALUE, "URI", "Run as a node of a cluster sharing this Redis database: registrations, "
+            + "per-user allocation counts, the nonce secret (docs/cluster.md). The forms of --redis-userdb, or "
+            + "redis-sentinel://HOST:PORT[,HOST:PORT]/DB#MASTER.",
+            (config, value) -> config.cluster(cluster -> cluster.withStatsdb(value)), "--redis-statsdb", "-O"),
+    NODE_ID(Kind.VALUE, "NAME", "This node's name in the cluster. Default: the host name and the listening port.",
+            (config, value) -> config.cluster(cluster -> cluster.withNodeId(value)), "--node-id"),
+    REDIRECT_LOAD(Kind.VALUE, "FRACTION|COUNT", "Above this load a cluster node sends new allocations (300) to the "
+            + "least loaded node: a fraction of its capacity with a point (0.8), or a number of allocations (5000). "
+            + "Default: only when full or draining.",
+            (config, value) -> config.cluster(cluster -> cluster.withRedirectLoad(value)), "--redirect-load"),
     SERVER_NAME(Kind.VALUE, "NAME", "The server's name in its start and stop lines. Default: the realm.",
             ServerConfig.Builder::serverName, "--server-name"),
     PIDFILE(Kind.OPTIONAL_VALUE, "FILE", "Write the process id to FILE while running; empty: no pid file. "

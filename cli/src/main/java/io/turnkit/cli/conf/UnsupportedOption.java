@@ -30,11 +30,11 @@ public enum UnsupportedOption {
             "--cli"),
     WEB_ADMIN_WORKERS(null, "turnkit's admin interface has threads of its own, never the relay's", false,
             "--web-admin-listen-on-workers"),
-    CLUSTER_VALUES(null, "turnkit has no auxiliary servers or shared statistics yet, and its drain waits for the "
-            + "last allocation", true, "--udp-alternate-server", "--tcp-alternate-server", "--aux-server",
-            "--drain-min-allocations", "--redis-statsdb", "-O"),
-    CLUSTER_FLAGS(null, "turnkit has no auxiliary servers or shared statistics yet, and its drain waits for the "
-            + "last allocation", false,
+    CLUSTER_VALUES(null, "turnkit has no auxiliary servers (a cluster shares --redis-statsdb instead), and its "
+            + "drain waits for the last allocation", true, "--udp-alternate-server", "--tcp-alternate-server",
+            "--aux-server", "--drain-min-allocations"),
+    CLUSTER_FLAGS(null, "turnkit has no auxiliary servers (a cluster shares --redis-statsdb instead), and its "
+            + "drain waits for the last allocation", false,
             "--udp-self-balance"),
     RFC5780_TLS(null, "turnkit's RFC 5780 NAT behavior discovery is over UDP, where CHANGE-REQUEST can be answered; "
             + "it binds no alternate TLS or DTLS port", true, "--alt-tls-listening-port"),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -96,6 +97,23 @@ class ServeOptionTest {
         ConfigException error = assertThrows(ConfigException.class, () -> config("--rest-api-separator", "::"));
 
         assertEquals("--rest-api-separator: expected one character, got '::'", error.getMessage());
+    }
+
+    @Test
+    void shouldTakeATlsAlternateServerByHostNameAndKeepTheName() throws Exception {
+        InetSocketAddress alternate = config("--tls-alternate-server", "localhost:443").tlsAlternateServers().get(0);
+
+        assertEquals("localhost", alternate.getHostString());
+        assertEquals(443, alternate.getPort());
+    }
+
+    @Test
+    void shouldRefuseATlsAlternateServerWhoseNameDoesNotResolve() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> config("--tls-alternate-server", "no-such-host.invalid"));
+
+        assertTrue(error.getMessage().endsWith("tls-alternate-server no-such-host.invalid does not resolve to an "
+                + "address"), error.getMessage());
     }
 
     @Test

@@ -15,11 +15,14 @@ import java.util.List;
  * @param relays        TURN servers, one allocation each
  * @param relayOnly     only relayed candidates (no host socket, so no host or server-reflexive candidate): the
  *                      peer never learns this host's addresses
+ * @param mdns          mDNS candidates (draft-ietf-mmusic-mdns-ice-candidates): host candidates signalled under
+ *                      generated {@code <uuid>.local} names, answered on port 5353, and the peer's such names
+ *                      resolved ({@link io.turnkit.ice.mdns.MdnsCandidates})
  */
 public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketAddress> stunServers,
-                               List<RelayServer> relays, boolean relayOnly) {
+                               List<RelayServer> relays, boolean relayOnly, boolean mdns) {
     /** Every interface's addresses, no server. */
-    public static final CandidateSources HOST = new CandidateSources(List.of(), List.of(), List.of(), false);
+    public static final CandidateSources HOST = new CandidateSources(List.of(), List.of(), List.of(), false, false);
 
     public CandidateSources {
         hostAddresses = List.copyOf(hostAddresses);
@@ -37,19 +40,24 @@ public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketA
 
     /** Host sockets on these addresses only (a test passes 127.0.0.1). */
     public CandidateSources withHostAddresses(InetAddress... addresses) {
-        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly);
+        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly, mdns);
     }
 
     public CandidateSources withStunServer(InetSocketAddress server) {
-        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly);
+        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly, mdns);
     }
 
     public CandidateSources withRelay(RelayServer relay) {
-        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly);
+        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly, mdns);
     }
 
     public CandidateSources withRelayOnly(boolean value) {
-        return new CandidateSources(hostAddresses, stunServers, relays, value);
+        return new CandidateSources(hostAddresses, stunServers, relays, value, mdns);
+    }
+
+    /** With mDNS candidates: host addresses hidden behind names, the peer's names resolved. */
+    public CandidateSources withMdns(boolean value) {
+        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, value);
     }
 
     private static <T> List<T> added(List<T> list, T element) {

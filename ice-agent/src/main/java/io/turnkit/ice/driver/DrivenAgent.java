@@ -51,6 +51,8 @@ public final class DrivenAgent {
     private final IceListener listener;
     private final Map<Integer, Channel> hostSockets = new HashMap<>();
     private final List<TurnRelay> relays = new ArrayList<>();
+    /** Null without mDNS candidates ({@link CandidateSources#mdns()}). */
+    private final MdnsChannel mdns;
     private int nextSocketId;
     private int hostSocketsPending;
     private boolean localSocketsEnded;
@@ -58,10 +60,11 @@ public final class DrivenAgent {
     private long timerDeadline = Long.MAX_VALUE;
     private boolean closed;
 
-    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener) {
+    DrivenAgent(EventLoop loop, IceAgent agent, IceListener listener, MdnsChannel mdns) {
         this.loop = loop;
         this.agent = agent;
         this.listener = listener;
+        this.mdns = mdns;
     }
 
     /** The event loop the agent lives on. */
@@ -81,7 +84,13 @@ public final class DrivenAgent {
 
     /** Applies what the peer signalled (credentials, candidates, end-of-candidates), trickled or all at once. */
     public void addRemoteDescription(IceDescription description) {
-        execute(a -> description.applyTo(a, System.nanoTime()));
+        execute(a -> {
+            if (mdns != null) {
+                mdns.candidates.apply(description, a, System.nanoTime());
+            } else {
+                description.applyTo(a, System.nanoTime());
+            }
+        });
     }
 
     /**
@@ -109,6 +118,9 @@ public final class DrivenAgent {
                 }
                 relays.forEach(TurnRelay::close);
                 hostSockets.values().forEach(Channel::close);
+                if (mdns != null) {
+                    mdns.close();
+                }
                 for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                     listener.onEvent(e);
                 }
@@ -129,6 +141,18 @@ public final class DrivenAgent {
         long now = System.nanoTime();
         for (InetSocketAddress stun : sources.stunServers()) {
             agent.addStunServer(stun, now);
+        }
+        if (mdns != null) {
+            mdns.open(loop, hostAddresses, packet -> {
+                if (!closed) {
+                    mdns.mdns.handleDatagram(packet.sender(), packet.content(), System.nanoTime());
+                    pump();
+                }
+            }, problem -> {
+                if (problem != null) {
+                    listener.onWarning(problem);
+                }
+            });
         }
         for (int component = 1; component <= components; component++) {
             if (!sources.relayOnly()) {
@@ -200,8 +224,10 @@ public final class DrivenAgent {
             }
             for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                 progress = true;
-                listener.onEvent(e);
+                listener.onEvent(mdns != null && e instanceof IceEvent.LocalCandidate c
+                        ? new IceEvent.LocalCandidate(c.stream(), mdns.candidates.signalled(c.candidate())) : e);
             }
+            progress |= mdns != null && mdns.writeTransmits();
             for (int i = 0; i < relays.size(); i++) {
                 TurnRelay relay = relays.get(i);
                 progress |= relay.writeTransmits();
@@ -264,6 +290,9 @@ public final class DrivenAgent {
             // Math.min, not a difference: the agent's MIN_VALUE ("at once") and MAX_VALUE ("never") are sentinels.
             deadline = Math.min(deadline, relayDeadline.orElse(Long.MAX_VALUE));
         }
+        if (mdns != null) {
+            deadline = Math.min(deadline, mdns.mdns.pollTimeout());
+        }
         if (deadline == timerDeadline && timer != null && !timer.isDone()) {
             return;
         }
@@ -289,6 +318,9 @@ public final class DrivenAgent {
         agent.handleTimeout(now);
         for (int i = 0; i < relays.size(); i++) {
             relays.get(i).session().handleTimeout(now);
+        }
+        if (mdns != null) {
+            mdns.mdns.handleTimeout(now);
         }
         pump();
     }

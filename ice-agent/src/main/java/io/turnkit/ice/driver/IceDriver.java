@@ -3,6 +3,7 @@ package io.turnkit.ice.driver;
 import io.netty.channel.EventLoopGroup;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.mdns.MulticastDns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -64,7 +65,10 @@ public final class IceDriver implements AutoCloseable {
         for (RelayServer relay : sources.relays()) {
             relayServers.add(relay.uri().resolve());
         }
-        DrivenAgent agent = new DrivenAgent(group.next(), IceAgent.create(config), listener);
+        MdnsChannel mdns = sources.mdns()
+                ? new MdnsChannel(new MulticastDns(config.random(), MulticastDns.DEFAULT_TIMEOUT, config.allocator()))
+                : null;
+        DrivenAgent agent = new DrivenAgent(group.next(), IceAgent.create(config), listener, mdns);
         agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers, config.components()));
         return agent;
     }

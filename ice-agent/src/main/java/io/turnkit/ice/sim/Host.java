@@ -74,6 +74,20 @@ public final class Host implements NetworkNode {
         socket.deliver(datagram, router.network.clock().now());
     }
 
+    /** Gives a multicast datagram to each socket on its port that joined its group; returns how many. */
+    int receiveMulticast(Datagram datagram) {
+        int delivered = 0;
+        for (VirtualUdpSocket socket : List.copyOf(sockets.values())) {
+            if (socket.localAddress().getPort() == datagram.destination().getPort()
+                && socket.isMember(datagram.destination().getAddress())) {
+                router.countDelivered();
+                socket.deliver(datagram, router.network.clock().now());
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
     void addAddress(InetAddress address) {
         addresses.add(address);
     }

@@ -3,7 +3,9 @@ package io.turnkit.ice.sim;
 import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -100,13 +102,35 @@ public class Router {
         network.clock().schedule(link.transitNanos(network.random()), () -> next.accept(datagram));
     }
 
-    /** Delivers to the node at the destination address, or leaves this network where there is a way out. */
+    /**
+     * Delivers to the node at the destination address, or leaves this network where there is a way out. A datagram
+     * for a multicast group goes to every host of this network (the sender's too, as IP_MULTICAST_LOOP does) and
+     * no further: the groups simulated are link-local ones (224.0.0.0/24, RFC 5771 §4, like mDNS's 224.0.0.251),
+     * which no router forwards.
+     */
     void route(Datagram datagram) {
+        if (datagram.destination().getAddress().isMulticastAddress()) {
+            deliverToGroup(datagram);
+            return;
+        }
         NetworkNode node = nodes.get(datagram.destination().getAddress());
         if (node != null) {
             node.receive(datagram);
         } else {
             leave(datagram);
+        }
+    }
+
+    private void deliverToGroup(Datagram datagram) {
+        int delivered = 0;
+        Set<NetworkNode> seen = new HashSet<>();
+        for (NetworkNode node : nodes.values()) {
+            if (node instanceof Host host && seen.add(host)) {
+                delivered += host.receiveMulticast(datagram);
+            }
+        }
+        if (delivered == 0) {
+            drop(DropReason.NO_SOCKET);
         }
     }
 

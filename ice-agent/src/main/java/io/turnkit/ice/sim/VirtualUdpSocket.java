@@ -1,11 +1,15 @@
 package io.turnkit.ice.sim;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A UDP socket of a {@link Host}: {@link #send} puts a datagram on the network, and each datagram that reaches
- * the socket is given to its {@link Receiver} at the simulated time it arrives.
+ * the socket is given to its {@link Receiver} at the simulated time it arrives. A socket that {@link #joinGroup joined}
+ * a multicast group also receives the datagrams sent to that group and its port on its network.
  */
 public final class VirtualUdpSocket implements AutoCloseable {
     /** Takes the datagrams a socket receives. */
@@ -23,6 +27,7 @@ public final class VirtualUdpSocket implements AutoCloseable {
 
     private final Host host;
     private final InetSocketAddress localAddress;
+    private final Set<InetAddress> groups = new HashSet<>();
     private Receiver receiver = DISCARD;
     private boolean closed;
 
@@ -42,6 +47,22 @@ public final class VirtualUdpSocket implements AutoCloseable {
     /** Sets who takes the datagrams this socket receives (until then, they are discarded). */
     public void onReceive(Receiver newReceiver) {
         this.receiver = newReceiver;
+    }
+
+    /**
+     * Receives what is sent to {@code group} on this socket's port within its host's network (IP_ADD_MEMBERSHIP).
+     *
+     * @throws IllegalArgumentException when {@code group} is not a multicast address
+     */
+    public void joinGroup(InetAddress group) {
+        if (!group.isMulticastAddress()) {
+            throw new IllegalArgumentException(group.getHostAddress() + " is not a multicast group");
+        }
+        groups.add(group);
+    }
+
+    boolean isMember(InetAddress group) {
+        return groups.contains(group);
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.PeerPolicy;
@@ -111,6 +113,7 @@ public final class ServerConfig {
     private final List<InetSocketAddress> tlsAlternateServers;
     private final int altListeningPort;
     private final MetricsSettings metrics;
+    private final ClusterSettings cluster;
 
     private ServerConfig(Builder builder, String realm, StoreLocation credentialStore) {
         this.listeningIps = List.copyOf(builder.listeningIps);
@@ -174,6 +177,7 @@ public final class ServerConfig {
         this.tlsAlternateServers = List.copyOf(builder.tlsAlternateServers);
         this.altListeningPort = builder.rfc5780() ? builder.altListeningPort() : 0;
         this.metrics = builder.metrics;
+        this.cluster = builder.cluster;
     }
 
     /** A builder holding every default. */
@@ -515,6 +519,11 @@ public final class ServerConfig {
         return metrics;
     }
 
+    /** Cluster mode: the shared Redis database, the node's name, the redirect load. */
+    public ClusterSettings cluster() {
+        return cluster;
+    }
+
     /** The peer policy these settings make, built once. */
     public PeerPolicy peerPolicy() {
         return peerPolicy;
@@ -543,7 +552,7 @@ public final class ServerConfig {
                 + ", serverName=" + serverName + ", listeningDevice=" + listeningDevice + ", noUdpRelay=" + noUdpRelay
                 + ", noTcpRelay=" + noTcpRelay + ", allocationDefaultAddressFamily=" + allocationDefaultAddressFamily()
                 + ", alternateServers=" + alternateServers + ", tlsAlternateServers=" + tlsAlternateServers
-                + ", altListeningPort=" + altListeningPort + ", metrics=" + metrics + "}";
+                + ", altListeningPort=" + altListeningPort + ", metrics=" + metrics + ", cluster=" + cluster + "}";
     }
 
     private static List<String> addresses(List<InetAddress> addresses) {
@@ -622,6 +631,7 @@ public final class ServerConfig {
         private Path webAdminTokenFile;
         private Duration drainTimeout = AdminSettings.DEFAULT_DRAIN_TIMEOUT;
         private MetricsSettings metrics = MetricsSettings.DEFAULT;
+        private ClusterSettings cluster = ClusterSettings.DEFAULT;
 
         private Builder() {
         }
@@ -1117,6 +1127,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Changes the cluster settings: {@code redis-statsdb}, {@code node-id}, {@code redirect-load}. */
+        public Builder cluster(UnaryOperator<ClusterSettings> change) {
+            cluster = Objects.requireNonNull(change.apply(cluster), "cluster settings");
+            return this;
+        }
+
         /**
          * Checks the settings against each other and makes the configuration. Without a realm, the realm is
          * the host name.
@@ -1193,7 +1209,11 @@ public final class ServerConfig {
 
         private static InetSocketAddress concrete(InetSocketAddress server, String option) {
             required(server, "an address");
-            if (server.isUnresolved() || server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
+            if (server.isUnresolved()) {
+                throw new IllegalArgumentException(option + " " + server.getHostString() + " does not resolve to an "
+                        + "address");
+            }
+            if (server.getAddress().isAnyLocalAddress() || server.getPort() == 0) {
                 throw new IllegalArgumentException(option + " " + server + " is not an address and port a client can "
                         + "reach");
             }

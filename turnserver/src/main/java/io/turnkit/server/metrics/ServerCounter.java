@@ -60,6 +60,13 @@ public enum ServerCounter implements Metered {
     /** Allocate requests refused by --user-quota or --total-quota (RFC 8656 §7.2: 486). */
     USER_QUOTA_REFUSED(Names.QUOTA_REFUSED, Names.QUOTA_REFUSED_HELP, "quota", "user"),
     TOTAL_QUOTA_REFUSED(Names.QUOTA_REFUSED, Names.QUOTA_REFUSED_HELP, "quota", "total"),
+    /** Allocate requests refused because the nodes of a cluster hold the user's quota together (docs/cluster.md). */
+    CLUSTER_QUOTA_REFUSED(Names.QUOTA_REFUSED, Names.QUOTA_REFUSED_HELP, "quota", "cluster_user"),
+    /** Allocations a cluster node admitted by its own counts alone, because the shared database did not answer. */
+    CLUSTER_LOCAL_ADMISSIONS("turnkit.cluster.local_admissions",
+            "Allocations admitted on this node's own counts while the cluster's Redis did not answer"),
+    /** Times the cluster's Redis became unreachable (each outage once, however long). */
+    CLUSTER_REDIS_OUTAGES("turnkit.cluster.redis_outages", "Times the cluster's Redis became unreachable"),
     CHANNEL_DATA_TO_PEER(Names.RELAYED_PACKETS, Names.RELAYED_PACKETS_HELP, "direction", "to_peer",
             "path", "channel_data"),
     SEND_TO_PEER(Names.RELAYED_PACKETS, Names.RELAYED_PACKETS_HELP, "direction", "to_peer", "path", "send_data"),

@@ -18,6 +18,8 @@ import io.netty.util.NetUtil;
 public final class IpLiteral {
     private static final String EXPECTED = "expected an IPv4 or IPv6 address";
     private static final String EXPECTED_WITH_PORT = "expected ADDRESS[:PORT], an IPv6 address in brackets before a port";
+    private static final String EXPECTED_HOST_WITH_PORT = "expected HOST[:PORT], an IP address or a host name, an "
+            + "IPv6 address in brackets before a port";
 
     private IpLiteral() {
     }
@@ -44,6 +46,22 @@ public final class IpLiteral {
      * @throws IllegalArgumentException naming the expected form
      */
     public static InetSocketAddress parseWithPort(String text, int defaultPort) {
+        return withPort(text, defaultPort, false);
+    }
+
+    /**
+     * Parses {@code HOST[:PORT]} as {@link #parseWithPort}, where HOST may also be a DNS name (RFC 1123 letters,
+     * digits, hyphens and dots, at most 255 characters), looked up now: the address keeps the name (its
+     * {@code getHostString()}), for a peer that checks a certificate against it. A name that does not resolve
+     * gives an unresolved address, for the caller to refuse.
+     *
+     * @throws IllegalArgumentException naming the expected form
+     */
+    public static InetSocketAddress parseHostWithPort(String text, int defaultPort) {
+        return withPort(text, defaultPort, true);
+    }
+
+    private static InetSocketAddress withPort(String text, int defaultPort, boolean hostName) {
         String address = text;
         String port = null;
         if (text.startsWith("[")) {
@@ -57,21 +75,39 @@ public final class IpLiteral {
             address = text.substring(0, text.indexOf(':'));
             port = text.substring(text.indexOf(':') + 1);
         }
-        InetAddress ip;
+        InetAddress ip = null;
         try {
             ip = parse(address);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(EXPECTED_WITH_PORT + ", got '" + text + "'");
+            if (!hostName || text.startsWith("[") || !isHostName(address)) {
+                throw new IllegalArgumentException((hostName ? EXPECTED_HOST_WITH_PORT : EXPECTED_WITH_PORT)
+                        + ", got '" + text + "'");
+            }
         }
-        if (port == null) {
-            return new InetSocketAddress(ip, defaultPort);
+        int number = defaultPort;
+        if (port != null) {
+            boolean digits = !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9');
+            number = digits ? Integer.parseInt(port) : 0;
+            if (number < 1 || number > 65535) {
+                throw new IllegalArgumentException("expected a port number 1-65535 after the address, got '" + text
+                        + "'");
+            }
         }
-        boolean digits = !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9');
-        int number = digits ? Integer.parseInt(port) : 0;
-        if (number < 1 || number > 65535) {
-            throw new IllegalArgumentException("expected a port number 1-65535 after the address, got '" + text + "'");
+        return ip != null ? new InetSocketAddress(ip, number) : new InetSocketAddress(address, number);
+    }
+
+    /** RFC 1123 §2.1 host name syntax, in ASCII and at most 255 characters (RFC 8489 §14.16). */
+    private static boolean isHostName(String text) {
+        if (text.isEmpty() || text.length() > 255) {
+            return false;
         }
-        return new InetSocketAddress(ip, number);
+        for (String label : text.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+                    || !label.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -11,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.auth.AuthResult;
 import io.turnkit.server.link.ClientLink;
@@ -20,6 +20,7 @@ import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.relay.AllocationEnd;
 import io.turnkit.server.relay.AllocationLog;
 import io.turnkit.server.relay.BoundRelay;
+import io.turnkit.server.relay.ClusterQuotas;
 import io.turnkit.server.relay.PeerDataHandler;
 import io.turnkit.server.relay.PortChoice;
 import io.turnkit.server.relay.RelayAddresses;
@@ -75,7 +76,9 @@ final class AllocationHandler {
             responses.error(request, client, StunErrorCode.ALLOCATION_MISMATCH, auth);
             return;
         }
-        InetSocketAddress alternate = redirect.alternateServer(link.transport(), client);
+        // RFC 8656 §7.2: a RESERVATION-TOKEN stands for a port held on this server; only here can it be claimed.
+        InetSocketAddress alternate = request.findAttribute(StunAttributeType.RESERVATION_TOKEN) >= 0 ? null
+                : redirect.alternateServer(link.transport(), client);
         if (alternate != null) {
             counters.increment(ServerCounter.ALLOCATIONS_REDIRECTED);
             responses.tryAlternate(request, client, alternate, auth);
@@ -187,15 +190,44 @@ final class AllocationHandler {
         int reservedPort = token >= 0
                 ? relays.reservations().claim(StunAttributes.reservationToken(request, token), System.nanoTime()) : -1;
         PendingAllocate pending = new PendingAllocate(request, client, auth, relayIps, choice, reservedPort,
-                addressErrorCode, lifetimeSeconds(request, settings), settings);
+                addressErrorCode, lifetimeSeconds(request, settings), settings, tcp);
         if (unservedFamily != 0) {
             pending.refuse(unservedFamily, StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
-        if (tcp) {
+        CompletableFuture<Boolean> clusterQuota = relays.clusterQuotas().acquire(auth.username());
+        if (clusterQuota == ClusterQuotas.GRANTED) {
+            relay(pending);
+        } else {
+            // The cluster's count answers later, on another thread: the Allocate goes on on its own event loop.
+            clusterQuota.whenComplete((granted, failure) -> link.eventLoop().execute(() -> {
+                if (Boolean.TRUE.equals(granted)) {
+                    relay(pending);
+                } else {
+                    refuseClusterQuota(pending);
+                }
+            }));
+        }
+    }
+
+    /** Binds the relay of an Allocate past every check. */
+    private void relay(PendingAllocate pending) {
+        if (pending.tcp) {
             listen(pending);
         } else {
             bindNext(pending);
         }
+    }
+
+    /** 486: the user holds as many allocations as --user-quota allows on the nodes of the cluster together. */
+    private void refuseClusterQuota(PendingAllocate pending) {
+        relays.quotas().release(pending.auth.username());
+        if (pending.reservedPort >= 0) {
+            relays.ports().release(pending.reservedPort);
+        }
+        counters.increment(ServerCounter.CLUSTER_QUOTA_REFUSED);
+        refusals.log(RefusalLog.Kind.QUOTA, "486 allocation refused (cluster user quota): user {}, client {}",
+                pending.auth.username(), TransportAddresses.format(pending.client));
+        refuse(pending, StunErrorCode.ALLOCATION_QUOTA_REACHED);
     }
 
     /** The allocation a relay on {@code relayed} serves, made before its relay socket exists. */
@@ -208,27 +240,21 @@ final class AllocationHandler {
 
     /** RFC 6062 §5.1: a TCP allocation's relay is a socket listening on its relayed address. */
     private void listen(PendingAllocate pending) {
-        int port = relays.ports().acquire();
-        if (port < 0) {
-            refuseCapacity(pending);
-            return;
-        }
-        RelayAllocation allocation = newAllocation(pending, new InetSocketAddress(pending.nextToBind(), port));
-        TcpRelay relay = relays.tcpRelay(allocation, pending.settings.peerPolicy());
-        ChannelFuture listening = relay.listen(link.eventLoop());
+        Future<TcpRelay> listening = relays.listen(link.eventLoop(), pending.nextToBind(),
+                relayed -> relays.tcpRelay(newAllocation(pending, relayed), pending.settings.peerPolicy()));
         listening.addListener(f -> {
             if (!f.isSuccess()) {
-                relays.ports().release(port);
                 refusals.log(RefusalLog.Kind.CAPACITY, "508 relayed address refused: {}; user {}, client {}",
                         f.cause().getMessage(), pending.auth.username(), TransportAddresses.format(pending.client));
                 refuseCapacity(pending);
             } else if (link.allocation(pending.client) != null) {
                 // A retransmitted Allocate raced this one and won: its answer stands, this socket goes.
-                listening.channel().close().addListener(c -> relays.ports().release(port));
-                relays.quotas().release(pending.auth.username());
+                relays.discard(listening.getNow());
+                relays.releaseQuota(pending.auth.username());
             } else {
-                relays.relayThrough(allocation, relay);
-                answer(pending, allocation);
+                TcpRelay relay = listening.getNow();
+                relays.relayThrough(relay.allocation(), relay);
+                answer(pending, relay.allocation());
             }
         });
     }
@@ -263,10 +289,13 @@ final class AllocationHandler {
 
     /** No relayed address could be had: 508, and the place in the quotas is given back. */
     private void refuseCapacity(PendingAllocate pending) {
-        relays.quotas().release(pending.auth.username());
+        relays.releaseQuota(pending.auth.username());
+        refuse(pending, StunErrorCode.INSUFFICIENT_CAPACITY);
+    }
+
+    private void refuse(PendingAllocate pending, int code) {
         ByteBuf response = responses.start(StunMethod.ALLOCATE, StunClass.ERROR_RESPONSE, pending.transactionId);
-        responses.errorCode(StunErrorCode.INSUFFICIENT_CAPACITY,
-                StunErrorCode.reason(StunErrorCode.INSUFFICIENT_CAPACITY));
+        responses.errorCode(code, StunErrorCode.reason(code));
         responses.finishAndSend(response, pending.client, pending.auth, pending.fingerprint, false);
     }
 
@@ -278,7 +307,7 @@ final class AllocationHandler {
         if (link.allocation(pending.client) != null) {
             // A retransmitted Allocate raced this one and won: its answer stands, these sockets go.
             relays.discard(pending.bound, pending.reserveNext());
-            relays.quotas().release(pending.auth.username());
+            relays.releaseQuota(pending.auth.username());
             return;
         }
         RelayAllocation allocation = pending.bound.get(0).fromPeers().allocation();

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.util.NetUtil;
 import io.turnkit.store.TransportProtocol;
 
 /**
@@ -36,10 +37,23 @@ public final class AlternateServers implements AllocateRedirect {
 
     @Override
     public InetSocketAddress alternateServer(TransportProtocol transport, InetSocketAddress client) {
-        boolean secure = transport == TransportProtocol.TLS || transport == TransportProtocol.DTLS;
         boolean ipv4 = client.getAddress() instanceof Inet4Address;
-        RoundRobin servers = secure ? ipv4 ? secureIpv4 : secureIpv6 : ipv4 ? plainIpv4 : plainIpv6;
+        RoundRobin servers = secure(transport) ? ipv4 ? secureIpv4 : secureIpv6 : ipv4 ? plainIpv4 : plainIpv6;
         return servers.next();
+    }
+
+    /** Whether a client over {@code transport} checks the server's certificate: over TLS and DTLS. */
+    static boolean secure(TransportProtocol transport) {
+        return transport == TransportProtocol.TLS || transport == TransportProtocol.DTLS;
+    }
+
+    /**
+     * RFC 8489 §14.16: the domain name {@code server} was configured by, which a TLS or DTLS client checks the
+     * alternate's certificate against; null when it was given as an IP address, which has no name to check.
+     */
+    static String domain(InetSocketAddress server) {
+        String host = server.getHostString();
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host) ? null : host;
     }
 
     /** The servers of one family, each handed out in turn; shared by every event loop without a lock. */

@@ -33,6 +33,8 @@ final class PendingAllocate {
      * (ADDITIONAL-ADDRESS-FAMILY): RFC 8656's, or coturn's; 0 when it did not ask.
      */
     final int addressErrorCode;
+    /** Whether the relay is a TCP one (RFC 6062), listening, rather than UDP sockets. */
+    final boolean tcp;
     private final List<InetAddress> toBind;
     final List<BoundRelay> bound = new ArrayList<>(2);
     /** The family refused, as an {@code AddressAttribute} family, and why; 0 when none was. */
@@ -40,7 +42,8 @@ final class PendingAllocate {
     private int refusedCode;
 
     PendingAllocate(StunMessage request, InetSocketAddress client, AuthResult auth, List<InetAddress> relayIps,
-            PortChoice choice, int reservedPort, int addressErrorCode, long lifetimeSeconds, TurnSettings settings) {
+            PortChoice choice, int reservedPort, int addressErrorCode, long lifetimeSeconds, TurnSettings settings,
+            boolean tcp) {
         this.client = client;
         this.auth = auth;
         this.toBind = new ArrayList<>(relayIps);
@@ -49,6 +52,7 @@ final class PendingAllocate {
         this.addressErrorCode = addressErrorCode;
         this.lifetimeSeconds = lifetimeSeconds;
         this.settings = settings;
+        this.tcp = tcp;
         request.copyTransactionId(transactionId);
         this.transactionIdHigh = request.transactionIdHigh();
         this.transactionIdLow = request.transactionIdLow();

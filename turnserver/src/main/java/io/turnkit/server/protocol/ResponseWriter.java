@@ -120,6 +120,11 @@ final class ResponseWriter {
         ByteBuf response = start(request, StunClass.ERROR_RESPONSE);
         encoder.addErrorCode(StunErrorCode.TRY_ALTERNATE, StunErrorCode.reason(StunErrorCode.TRY_ALTERNATE));
         encoder.addAddress(StunAttributeType.ALTERNATE_SERVER, alternate);
+        // RFC 8489 §10: over TLS or DTLS, the name the client checks the alternate's certificate against (§14.16).
+        String domain = AlternateServers.secure(link.transport()) ? AlternateServers.domain(alternate) : null;
+        if (domain != null) {
+            encoder.addString(StunAttributeType.ALTERNATE_DOMAIN, domain);
+        }
         finishAndSend(response, client, auth, hasFingerprint(request), false);
     }
 

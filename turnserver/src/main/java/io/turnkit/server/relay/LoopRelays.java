@@ -43,6 +43,19 @@ public final class LoopRelays {
         return sessions;
     }
 
+    /** This loop's allocations of the user {@code username} of {@code realm}, copied now. */
+    public List<RelayAllocation> ofUser(String realm, String username) {
+        List<RelayAllocation> found = new ArrayList<>();
+        for (IntObjectMap.PrimitiveEntry<RelayAllocation> entry : byPort.entries()) {
+            RelayAllocation allocation = entry.value();
+            if (allocation.relay().port() == entry.key() && allocation.username().equals(username)
+                    && allocation.realm().equals(realm)) {
+                found.add(allocation);
+            }
+        }
+        return found;
+    }
+
     /** The allocation of this loop whose first relay's port is {@code port}, or null. */
     public RelayAllocation atPort(int port) {
         RelayAllocation allocation = byPort.get(port);

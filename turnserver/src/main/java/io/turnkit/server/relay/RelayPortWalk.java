@@ -12,45 +12,59 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.transport.BindFailure;
-import io.turnkit.server.transport.UdpSocket;
 import io.turnkit.store.RelayPortPool;
 
 /**
- * Binds one relay socket on a port of the relay range that no other process holds. The pool knows only this
- * server's ports: another program (another server's range, an outgoing connection's ephemeral port) may hold the
- * one it hands out, and the bind then fails with "address in use". That collision is counted and the next free
- * port is tried, until one binds or the range has none left. The ports that collided stay taken until the walk
- * ends, so each attempt is another port and a walk makes at most as many attempts as the range has ports; the
- * pool hands free ports out in random order, so the walk starts at a random one. Runs on the event loop that binds.
+ * Binds one relay socket on a port of the relay range that no other process holds: a UDP relay socket, or the
+ * listening socket of a TCP allocation (RFC 6062 §5.1). The pool knows only this server's ports: another program
+ * (another server's range, an outgoing connection's ephemeral port, a listener) may hold the one it hands out,
+ * and the bind then fails with "address in use". That collision is counted and the next free port is tried,
+ * until one binds or the range has none left. The ports that collided stay taken until the walk ends, so each
+ * attempt is another port and a walk makes at most as many attempts as the range has ports; the pool hands free
+ * ports out in random order, so the walk starts at a random one. Runs on the event loop that binds.
+ *
+ * @param <T> what a bind that succeeded gives: the bound relay socket
  */
-final class RelayPortWalk {
+final class RelayPortWalk<T> {
     private final RelayResources relays;
-    private final EventLoop loop;
     private final InetAddress ip;
     private final PortChoice choice;
-    private final Function<InetSocketAddress, PeerDataHandler> receivers;
-    private final Promise<BoundRelay> result;
+    private final Function<InetSocketAddress, Future<T>> binds;
+    private final Promise<T> result;
     private final List<Integer> collided = new ArrayList<>();
 
     private RelayPortWalk(RelayResources relays, EventLoop loop, InetAddress ip, PortChoice choice,
-            Function<InetSocketAddress, PeerDataHandler> receivers) {
+            Function<InetSocketAddress, Future<T>> binds) {
         this.relays = relays;
-        this.loop = loop;
         this.ip = ip;
         this.choice = choice;
-        this.receivers = receivers;
+        this.binds = binds;
         this.result = loop.newPromise();
     }
 
     /**
-     * Binds on {@code firstPort}, taken from the pool already, else on the next free port of {@code choice};
-     * fails once no port is left (or on an error other than a port in use), with every port given back.
+     * Binds with {@code binds} on {@code firstPort}, taken from the pool already, else on the next free port of
+     * {@code choice}; fails once no port is left (or on an error other than a port in use), with every port
+     * given back.
      */
-    static Future<BoundRelay> bind(RelayResources relays, EventLoop loop, InetAddress ip, PortChoice choice,
-            int firstPort, Function<InetSocketAddress, PeerDataHandler> receivers) {
-        RelayPortWalk walk = new RelayPortWalk(relays, loop, ip, choice, receivers);
+    static <T> Future<T> bind(RelayResources relays, EventLoop loop, InetAddress ip, PortChoice choice,
+            int firstPort, Function<InetSocketAddress, Future<T>> binds) {
+        RelayPortWalk<T> walk = new RelayPortWalk<>(relays, loop, ip, choice, binds);
         walk.attempt(firstPort);
         return walk.result;
+    }
+
+    /** A bind's outcome as the walk takes it: {@code done}'s failure, or {@code value} of what it gave. */
+    static <S, T> Future<T> once(EventLoop loop, Future<S> done, Function<S, T> value) {
+        Promise<T> promise = loop.newPromise();
+        done.addListener(f -> {
+            if (f.isSuccess()) {
+                promise.setSuccess(value.apply(done.getNow()));
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+        return promise;
     }
 
     private void attempt(int port) {
@@ -61,13 +75,11 @@ final class RelayPortWalk {
                     + collided.size() + " held by other processes)"));
             return;
         }
-        InetSocketAddress address = new InetSocketAddress(ip, port);
-        PeerDataHandler receiver = receivers.apply(address);
-        Future<UdpSocket> bound = relays.bindSocket(loop, address, receiver);
+        Future<T> bound = binds.apply(new InetSocketAddress(ip, port));
         bound.addListener(f -> {
             if (f.isSuccess()) {
                 giveBackCollided();
-                result.setSuccess(new BoundRelay(address, bound.getNow(), receiver));
+                result.setSuccess(bound.getNow());
                 return;
             }
             choice.releaseKept(ports, port);

@@ -29,18 +29,27 @@ public final class RelayResources {
     private final RelayPortPool ports;
     private final Reservations reservations;
     private final Quotas quotas;
+    private final ClusterQuotas clusterQuotas;
     private final ServerCounters counters;
     private final PerThread<LoopRelays> loopRelays = new PerThread<>(LoopRelays::new);
     private final ConnectionIds connectionIds = new ConnectionIds();
     private final Counters<AllocationKind> opened = new Counters<>(AllocationKind.class);
     private final Counters<AllocationKind> closed = new Counters<>(AllocationKind.class);
 
+    /** The resources of a node alone, whose quotas are its own. */
     public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
             ServerCounters counters) {
+        this(transports, ports, reservations, quotas, ClusterQuotas.NONE, counters);
+    }
+
+    /** @param clusterQuotas the per-user quota the nodes of a cluster count together */
+    public RelayResources(Transports transports, RelayPortPool ports, Reservations reservations, Quotas quotas,
+            ClusterQuotas clusterQuotas, ServerCounters counters) {
         this.transports = transports;
         this.ports = ports;
         this.reservations = reservations;
         this.quotas = quotas;
+        this.clusterQuotas = clusterQuotas;
         this.counters = counters;
     }
 
@@ -56,15 +65,36 @@ public final class RelayResources {
         return quotas;
     }
 
+    public ClusterQuotas clusterQuotas() {
+        return clusterQuotas;
+    }
+
+    /** Gives back a user's place in this node's quotas and in the cluster's. */
+    public void releaseQuota(String username) {
+        quotas.release(username);
+        clusterQuotas.release(username);
+    }
+
     /** The peer data connections of every TCP allocation that wait for their ConnectionBind (RFC 6062). */
     public ConnectionIds connectionIds() {
         return connectionIds;
     }
 
     /**
-     * The relay of a TCP allocation (RFC 6062), whose incoming peer connections pass {@code peerPolicy}; it
-     * relays once {@link TcpRelay#listen} succeeded and {@link #relayThrough(RelayAllocation, TcpRelay)} said so.
+     * The relay of a TCP allocation (RFC 6062) listening on {@code ip}, on the client link's own event loop: on a
+     * free port of the range, the next one when another process holds it ({@link RelayPortWalk}); {@code relays}
+     * makes the relay, whose incoming peer connections pass its peer policy, for the relayed address tried. It
+     * relays once {@link #relayThrough(RelayAllocation, TcpRelay)} said so. Fails when no port can be bound, with
+     * every port it took given back.
      */
+    public Future<TcpRelay> listen(EventLoop loop, InetAddress ip, Function<InetSocketAddress, TcpRelay> relays) {
+        return RelayPortWalk.bind(this, loop, ip, PortChoice.ANY, PortChoice.ANY.acquire(ports), relayed -> {
+            TcpRelay relay = relays.apply(relayed);
+            return RelayPortWalk.once(loop, relay.listen(loop), listening -> relay);
+        });
+    }
+
+    /** The relay of a TCP allocation on {@code relayed}, whose incoming peer connections pass {@code peerPolicy}. */
     public TcpRelay tcpRelay(RelayAllocation allocation, PeerPolicy peerPolicy) {
         return new TcpRelay(allocation, transports, connectionIds, peerPolicy, counters);
     }
@@ -94,11 +124,12 @@ public final class RelayResources {
     public Future<BoundRelay> bind(EventLoop loop, InetAddress ip, PortChoice choice, int reservedPort,
             Function<InetSocketAddress, PeerDataHandler> receivers) {
         int first = choice == PortChoice.RESERVED ? reservedPort : choice.acquire(ports);
-        return RelayPortWalk.bind(this, loop, ip, choice, first, receivers);
-    }
-
-    Future<UdpSocket> bindSocket(EventLoop loop, InetSocketAddress address, PeerDataHandler fromPeers) {
-        return transports.bindDatagram(loop, address, false, Transports.RELAY_BUFFER_BYTES, fromPeers, counters);
+        return RelayPortWalk.bind(this, loop, ip, choice, first, relayed -> {
+            PeerDataHandler fromPeers = receivers.apply(relayed);
+            Future<UdpSocket> bound = transports.bindDatagram(loop, relayed, false, Transports.RELAY_BUFFER_BYTES,
+                    fromPeers, counters);
+            return RelayPortWalk.once(loop, bound, socket -> new BoundRelay(relayed, socket, fromPeers));
+        });
     }
 
     /**
@@ -138,7 +169,7 @@ public final class RelayResources {
         closed.increment(kindOf(allocation));
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
-        quotas.release(allocation.username());
+        releaseQuota(allocation.username());
         if (allocation.tcpRelay() != null) {
             int port = allocation.relayedAddress().getPort();
             allocation.tcpRelay().close().addListener(f -> ports.release(port));
@@ -175,6 +206,25 @@ public final class RelayResources {
         allocation.link().remove(allocation);
         release(allocation, AllocationEnd.CLOSED_BY_OPERATOR);
         return true;
+    }
+
+    /**
+     * Closes the calling event loop's allocations of a user who was deleted (RFC 8656 §5: an allocation is its
+     * user's, and a user revoked holds none); returns how many. Called on the event loop.
+     */
+    public int closeUser(String realm, String username) {
+        List<RelayAllocation> revoked = loopRelays().ofUser(realm, username);
+        for (RelayAllocation allocation : revoked) {
+            allocation.link().remove(allocation);
+            release(allocation, AllocationEnd.CLOSED_BY_OPERATOR);
+        }
+        return revoked.size();
+    }
+
+    /** Closes the listening socket of a TCP relay no allocation came to use, then gives back its port. */
+    public void discard(TcpRelay relay) {
+        int port = relay.allocation().relayedAddress().getPort();
+        relay.close().addListener(f -> ports.release(port));
     }
 
     /** Gives back a port that was never bound, and the one after it when it was kept for a reservation. */

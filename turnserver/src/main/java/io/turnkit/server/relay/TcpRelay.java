@@ -68,7 +68,7 @@ public final class TcpRelay {
         this.counters = counters;
     }
 
-    RelayAllocation allocation() {
+    public RelayAllocation allocation() {
         return allocation;
     }
 

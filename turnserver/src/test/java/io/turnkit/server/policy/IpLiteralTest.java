@@ -1,10 +1,13 @@
 package io.turnkit.server.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +55,23 @@ class IpLiteralTest {
         "[2001:db8::1]x", "[2001:db8::1", "[192.0.2.1:3478"})
     void shouldRejectAnAddressWithABadPort(String text) {
         assertThrows(IllegalArgumentException.class, () -> IpLiteral.parseWithPort(text, 3478));
+    }
+
+    @Test
+    void shouldReadAHostNameAndKeepItBesideItsAddress() {
+        InetSocketAddress named = IpLiteral.parseHostWithPort("localhost:5350", 5349);
+        assertEquals("localhost", named.getHostString());
+        assertFalse(named.isUnresolved());
+        assertEquals(5350, named.getPort());
+        assertEquals(new InetSocketAddress("192.0.2.1", 5349), IpLiteral.parseHostWithPort("192.0.2.1", 5349));
+        assertTrue(IpLiteral.parseHostWithPort("no-such-host.invalid", 5349).isUnresolved());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-bad.example", "bad-.example", "a..example", "exa mple.com", "[example.com]:5349",
+        "example.com:0", "turn.exämple.com"})
+    void shouldRejectWhatIsNeitherAnAddressNorAHostName(String text) {
+        assertThrows(IllegalArgumentException.class, () -> IpLiteral.parseHostWithPort(text, 5349));
     }
 
     @Test

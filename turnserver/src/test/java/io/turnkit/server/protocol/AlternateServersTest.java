@@ -57,4 +57,19 @@ class AlternateServersTest {
     private InetSocketAddress next(TransportProtocol transport, InetSocketAddress client) {
         return redirect.alternateServer(transport, client);
     }
+
+    /** RFC 8489 §14.16: ALTERNATE-DOMAIN names a server given by host name; one given as an address has none. */
+    @Test
+    void shouldKeepTheHostNameAnAlternateWasGivenByForAlternateDomain() {
+        assertEquals("localhost", AlternateServers.domain(new InetSocketAddress("localhost", 5349)));
+        assertNull(AlternateServers.domain(SECURE));
+        assertNull(AlternateServers.domain(PLAIN_V6));
+    }
+
+    @Test
+    void shouldSendTlsAndDtlsClientsOnlyToCheckACertificate() {
+        assertEquals(List.of(true, true, false, false), List.of(AlternateServers.secure(TransportProtocol.TLS),
+                AlternateServers.secure(TransportProtocol.DTLS), AlternateServers.secure(TransportProtocol.TCP),
+                AlternateServers.secure(TransportProtocol.UDP)));
+    }
 }

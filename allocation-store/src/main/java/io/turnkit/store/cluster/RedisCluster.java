@@ -1,0 +1,309 @@
+package io.turnkit.store.cluster;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.turnkit.store.credential.RedisCredentialStore;
+import io.turnkit.store.credential.RedisUris;
+
+/**
+ * The state a cluster of turnkit nodes shares in Redis ({@code --redis-statsdb}): who the nodes are, how many
+ * allocations each user holds on each node, and the secret stateless nonces are signed with.
+ *
+ * <pre>
+ * turnkit/node/ID         hash: draining, allocations, capacity, plain, secure   TTL {@link #TTL}, kept by the heartbeat
+ * turnkit/quota/USER      hash: node ID → allocations of USER on that node       TTL {@link #TTL}, kept by the heartbeat
+ * turnkit/nonce-secret    hex, 32 random bytes, set once by the first node        no TTL
+ * </pre>
+ *
+ * A node that dies without a word stops refreshing its key, which expires within {@link #TTL}; from then on its
+ * field in each user's hash counts for nothing (the quota script checks that the node's key exists) and is removed
+ * by the next script that sees it. Every method but {@link #acquire} and {@link #release} blocks on Redis and is
+ * called from the heartbeat's own thread, never an event loop; those two return at once.
+ */
+public final class RedisCluster implements AutoCloseable {
+    /** How often a node registers itself again and refreshes its counts. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    /** How long a node's registration and counts outlive its last heartbeat: three heartbeats. */
+    public static final Duration TTL = HEARTBEAT.multipliedBy(3);
+    static final String NODE_PREFIX = "turnkit/node/";
+    static final String QUOTA_PREFIX = "turnkit/quota/";
+    static final String NONCE_SECRET = "turnkit/nonce-secret";
+    private static final int NONCE_SECRET_BYTES = 32;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+    private static final int SCAN_BATCH = 1000;
+
+    /**
+     * Counts one more allocation of a user on this node when the live nodes' counts leave room (RFC 8656 §7.2's
+     * quota, across the cluster), in one step: KEYS[1] the user's hash; ARGV this node, the limit (0: none), the
+     * node key prefix, the TTL in ms. Fields of nodes whose key is gone are dropped. 1 when counted, 0 when full.
+     */
+    private static final String ACQUIRE = """
+            local fields = redis.call('HGETALL', KEYS[1])
+            local total = 0
+            for i = 1, #fields, 2 do
+              if fields[i] == ARGV[1] or redis.call('EXISTS', ARGV[3] .. fields[i]) == 1 then
+                total = total + (tonumber(fields[i + 1]) or 0)
+              else
+                redis.call('HDEL', KEYS[1], fields[i])
+              end
+            end
+            local limit = tonumber(ARGV[2])
+            if limit > 0 and total >= limit then
+              return 0
+            end
+            redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return 1
+            """;
+    /** Uncounts one allocation: KEYS[1] the user's hash, ARGV[1] this node. */
+    private static final String RELEASE = """
+            if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+            end
+            return 1
+            """;
+    /**
+     * Registers this node: KEYS[1] its key; ARGV the TTL in ms, then field, value pairs. 1 when the key was there
+     * (a heartbeat), 0 when it was not (the first one, or Redis lost it: restarted empty, or away past the TTL).
+     */
+    private static final String REGISTER = """
+            local existed = redis.call('EXISTS', KEYS[1])
+            redis.call('DEL', KEYS[1])
+            for i = 2, #ARGV, 2 do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return existed
+            """;
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> commands;
+    private final RedisAsyncCommands<String, String> async;
+    private final String nodeId;
+    private final String description;
+    /** Users this node has a field for in their quota hash, as far as it knows: what a reconciliation rewrites. */
+    private final Set<String> published = ConcurrentHashMap.newKeySet();
+
+    private RedisCluster(RedisClient client, StatefulRedisConnection<String, String> connection, String nodeId,
+            String description) {
+        this.client = client;
+        this.connection = connection;
+        this.commands = connection.sync();
+        this.async = connection.async();
+        this.nodeId = nodeId;
+        this.description = description;
+    }
+
+    /**
+     * Connects to the cluster's database at {@code uri} as node {@code nodeId}.
+     *
+     * @throws IOException "cannot reach redis://HOST:PORT/DB: REASON"
+     */
+    public static RedisCluster open(RedisURI uri, String nodeId) throws IOException {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
+                // While Redis is away, a command fails at once: the node then serves from what it knows.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        try {
+            return new RedisCluster(client, client.connect(), nodeId, RedisUris.describe(uri));
+        } catch (RedisException e) {
+            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+            throw new IOException("cannot reach " + RedisUris.describe(uri) + ": "
+                    + RedisCredentialStore.reason(e), e);
+        }
+    }
+
+    /** The timeout a Redis command of the cluster has. */
+    public static Duration commandTimeout() {
+        return COMMAND_TIMEOUT;
+    }
+
+    /** {@code redis://HOST:PORT/DB}: names the database in logs, without its password. */
+    public String describe() {
+        return description;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * The secret every node signs its nonces with (RFC 8489 §9.2), so that a nonce one node issued is good at the
+     * others: the first node to ask makes it.
+     *
+     * @throws RedisException when Redis cannot be asked
+     */
+    public byte[] nonceSecret() {
+        byte[] fresh = new byte[NONCE_SECRET_BYTES];
+        new SecureRandom().nextBytes(fresh);
+        commands.set(NONCE_SECRET, HexFormat.of().formatHex(fresh), SetArgs.Builder.nx());
+        String stored = commands.get(NONCE_SECRET);
+        try {
+            byte[] secret = HexFormat.of().parseHex(stored);
+            if (secret.length >= NONCE_SECRET_BYTES / 2) {
+                return secret;
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // Written by something else than a node: replaced below.
+        }
+        commands.set(NONCE_SECRET, HexFormat.of().formatHex(fresh));
+        return fresh;
+    }
+
+    /**
+     * Writes {@code secret} as the nonce secret unless one is there: after Redis restarted empty, the nodes that
+     * run on put back the secret they all hold, so that a node starting later signs with it too.
+     */
+    public void keepNonceSecret(byte[] secret) {
+        commands.set(NONCE_SECRET, HexFormat.of().formatHex(secret), SetArgs.Builder.nx());
+    }
+
+    /**
+     * Registers this node as {@code self} for {@link #TTL}.
+     *
+     * @return false when Redis did not know this node any more (or yet): its counts are then to be published again
+     * @throws RedisException when Redis cannot be reached
+     */
+    public boolean register(ClusterMember self) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(TTL.toMillis()));
+        self.fields().forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        Long existed = commands.eval(REGISTER, ScriptOutputType.INTEGER, new String[] {NODE_PREFIX + nodeId},
+                args.toArray(String[]::new));
+        return existed != null && existed == 1;
+    }
+
+    /**
+     * Every live node, this one too, as registered; records that do not parse are left out.
+     *
+     * @throws RedisException when Redis cannot be reached
+     */
+    public List<ClusterMember> members() {
+        List<ClusterMember> members = new ArrayList<>();
+        ScanArgs args = ScanArgs.Builder.matches(NODE_PREFIX + "*").limit(SCAN_BATCH);
+        KeyScanCursor<String> cursor = commands.scan(args);
+        while (true) {
+            for (String key : cursor.getKeys()) {
+                ClusterMember member = ClusterMember.parse(key.substring(NODE_PREFIX.length()), commands.hgetall(key));
+                if (member != null) {
+                    members.add(member);
+                }
+            }
+            if (cursor.isFinished()) {
+                return members;
+            }
+            cursor = commands.scan(cursor, args);
+        }
+    }
+
+    /**
+     * Counts one more allocation of {@code username} on this node if the cluster holds fewer than {@code limit}.
+     *
+     * @return completes with whether it was counted, or exceptionally when Redis could not be asked
+     */
+    public CompletableFuture<Boolean> acquire(String username, int limit) {
+        return async.eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {QUOTA_PREFIX + username}, nodeId,
+                Integer.toString(limit), NODE_PREFIX, Long.toString(TTL.toMillis()))
+                .thenApply(counted -> {
+                    boolean granted = Long.valueOf(1).equals(counted);
+                    if (granted) {
+                        published.add(username);
+                    }
+                    return granted;
+                }).toCompletableFuture();
+    }
+
+    /** Uncounts one allocation of {@code username}; should Redis not hear it, the next reconciliation corrects it. */
+    public void release(String username) {
+        async.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {QUOTA_PREFIX + username}, nodeId);
+    }
+
+    /**
+     * Keeps this node's counts alive for another {@link #TTL}; with {@code rewrite}, first writes them as
+     * {@code counts} says (a reconciliation: after Redis was away, or lost them), removing this node's field of the
+     * users it counted before and holds no allocation of now.
+     *
+     * @throws RedisException when Redis cannot be reached
+     */
+    public void keepCounts(Map<String, Integer> counts, boolean rewrite) {
+        Set<String> users = new HashSet<>(counts.keySet());
+        if (rewrite) {
+            users.addAll(published);
+        }
+        for (String user : users) {
+            String key = QUOTA_PREFIX + user;
+            Integer count = counts.get(user);
+            if (rewrite && (count == null || count <= 0)) {
+                commands.hdel(key, nodeId);
+                published.remove(user);
+            } else if (rewrite) {
+                commands.hset(key, nodeId, Integer.toString(count));
+                published.add(user);
+            }
+            if (count != null && count > 0) {
+                commands.pexpire(key, TTL.toMillis());
+            }
+        }
+        published.retainAll(counts.keySet());
+    }
+
+    /** How many allocations of {@code username} the live nodes hold, as Redis counts them. */
+    public long allocationsOf(String username) {
+        long total = 0;
+        for (Map.Entry<String, String> field : commands.hgetall(QUOTA_PREFIX + username).entrySet()) {
+            if (commands.exists(NODE_PREFIX + field.getKey()) == 1) {
+                total += Long.parseLong(field.getValue());
+            }
+        }
+        return total;
+    }
+
+    /** Whether the connection to Redis is up now. */
+    public boolean connected() {
+        return connection.isOpen();
+    }
+
+    /** Removes this node's registration, so that the others stop counting it at once. */
+    public void leave() {
+        try {
+            commands.del(NODE_PREFIX + nodeId);
+        } catch (RedisException e) {
+            // Redis is away: the registration expires within the TTL.
+        }
+    }
+
+    @Override
+    public void close() {
+        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+    }
+}
