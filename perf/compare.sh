@@ -269,20 +269,43 @@ cpu_ticks() {
     echo $(( fields[11] + fields[12] ))
 }
 
-# socket_drops PID: datagrams the kernel dropped on the process's UDP sockets so far (full receive buffers):
-# the drops column of /proc/net/udp and udp6, summed over the sockets whose inodes the process holds.
-socket_drops() {
+# drops_table PID: "inode drops" for each of the process's UDP sockets: the drops column of /proc/net/udp and
+# udp6 (datagrams the kernel dropped on a full receive buffer) for the socket inodes in /proc/PID/fd.
+drops_table() {
     find "/proc/$1/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null | tr -dc '0-9\n' |
-        awk 'NR == FNR { mine[$1] = 1; next } FNR > 1 && ($10 in mine) { n += $NF } END { print n + 0 }' \
+        awk 'NR == FNR { mine[$1] = 1; next } FNR > 1 && ($10 in mine) { print $10, $NF }' \
             - /proc/net/udp /proc/net/udp6
 }
 
-# bench NAME LOAD ARGS...: the load generator against the running server; its figures go to NAME-LOAD.kv,
-# with the datagrams dropped on the server's sockets during the run as server_socket_drops.
-bench() {
-    local name=$1 load=$2 kv="$WORK/r$ROUND-$1-$2.kv" drops
+# measure_drops PID FILE COMMAND...: runs COMMAND while reading the process's drops table every 0.2 s into
+# FILE (and once before it, into FILE.before); drops_since FILE then tells the drops. A client that exits
+# closes its allocations, whose relay sockets take their counts with them, so the last reading before that
+# is the one that counts (the generator reads its own window's drops itself).
+measure_drops() {
+    local pid=$1 file=$2 watcher rc=0
     shift 2
-    drops=$(socket_drops "${PID[$name]}")
+    drops_table "$pid" >"$file.before"
+    while :; do drops_table "$pid"; sleep 0.2; done >"$file" &
+    watcher=$!
+    "$@" || rc=$?
+    kill "$watcher" 2>/dev/null || true
+    wait "$watcher" 2>/dev/null || true
+    drops_table "$pid" >>"$file"
+    return $rc
+}
+
+# drops_since FILE: the drops in measure_drops' readings: each socket's highest count less its count before
+# (0 for a socket opened since).
+drops_since() {
+    awk 'NR == FNR { before[$1] = $2; next } { if ($2 > max[$1]) max[$1] = $2 }
+        END { for (s in max) n += max[s] - before[s]; print n + 0 }' "$1.before" "$1"
+}
+
+# bench NAME LOAD ARGS...: the load generator against the running server; its figures go to NAME-LOAD.kv
+# (the datagrams dropped on the server's sockets in its measurement window among them).
+bench() {
+    local name=$1 load=$2 kv="$WORK/r$ROUND-$1-$2.kv"
+    shift 2
     local cmd=(java -jar $BENCH_JAR "$@" --server "127.0.0.1:$(port_of "$name")" -u $USER_NAME -p $PASSWORD
         --server-pid "${PID[$name]}" --report "$kv")
     [[ $ROUND != 1 || $name != coturn ]] || echo "${cmd[*]}" | sed "s/--server-pid [0-9]*/--server-pid PID/;
@@ -290,7 +313,6 @@ bench() {
     if ! "${cmd[@]}" >>"$WORK/bench.log" 2>&1; then
         echo "error=$(tail -1 "$WORK/bench.log")" >"$kv"
     fi
-    echo "server_socket_drops=$(( $(socket_drops "${PID[$name]}") - drops ))" >>"$kv"
 }
 
 # best_bench NAME LOAD ARGS...: bench once per count of GENERATOR_THREADS; the run that answered the most
@@ -320,10 +342,9 @@ uclient() {
     local cmd=("$(coturn_tool turnutils_uclient)" "$@" -u $USER_NAME -w $PASSWORD -p "$port" 127.0.0.1)
     [[ $ROUND != 1 || $name != coturn ]] || echo "${cmd[*]}" | sed "s/-p $port/-p PORT/" >>"$WORK/commands"
     before=$(cpu_ticks "${PID[$name]}")
-    drops=$(socket_drops "${PID[$name]}")
-    timeout 120 "${cmd[@]}" >"$out" 2>&1 || rc=$?
+    measure_drops "${PID[$name]}" "$out.drops" timeout 120 "${cmd[@]}" >"$out" 2>&1 || rc=$?
     after=$(cpu_ticks "${PID[$name]}")
-    drops=$(( $(socket_drops "${PID[$name]}") - drops ))
+    drops=$(drops_since "$out.drops")
     local received lost
     received=$(grep -o 'tot_recv_msgs=[0-9]*' "$out" | tail -1 | cut -d= -f2 || true)
     lost=$(grep -o 'Total lost packets [0-9]* ([0-9.]*%)' "$out" | tail -1 | sed 's/.*(\(.*\)%)/\1/' || true)
@@ -361,10 +382,9 @@ flood_once() {
     [[ $ROUND != 1 || $name != coturn ]] || echo "timeout $FLOOD_SECONDS ${cmd[*]}" |
         sed "s/-p $COTURN_PORT/-p PORT/" >>"$WORK/commands"
     before=$(cpu_ticks "${PID[$name]}")
-    drops=$(socket_drops "${PID[$name]}")
-    timeout -s INT "$FLOOD_SECONDS" "${cmd[@]}" >"$out" 2>&1 || true
+    measure_drops "${PID[$name]}" "$out.drops" timeout -s INT "$FLOOD_SECONDS" "${cmd[@]}" >"$out" 2>&1 || true
     after=$(cpu_ticks "${PID[$name]}")
-    drops=$(( $(socket_drops "${PID[$name]}") - drops ))
+    drops=$(drops_since "$out.drops")
     # Its reports, a second apart once packets flow: "send_pps=..., recv_pps=..., total_sent=..., total_recv=...".
     # The first is dropped (allocation and start-up); the rate is the mean of the rest.
     local rates
@@ -544,6 +564,24 @@ row() {
     echo "| $label | $(fmt "$c" "$decimals") | $(fmt "$t" "$decimals") | ${ratio:-–} | ${target#-} | $met |"
 }
 
+# generator_limits: each measured run of (f) whose generator offered less than 97 % of its rate: there the
+# generator, not the server, was the limit, and its round trips include its own delays.
+generator_limits() {
+    local r name rate sent
+    selected f || return 0
+    for r in $(seq 2 "$ROUNDS"); do
+        for name in coturn turnkit; do
+            for rate in $RATES; do
+                sent=$(value "$r" "$name" "f$rate" sent_per_s)
+                [[ -n $sent ]] && awk -v s="$sent" -v r="$rate" 'BEGIN { exit !(s < 0.97 * r) }' || continue
+                echo "- (f) round $r, $name: the generator offered $(fmt "$sent" 0) of $rate packets/s (the generator was" \
+                    "the limit; its CPU $(fmt "$(value "$r" "$name" "f$rate" generator_cpu_cores)" 2) cores, the other" \
+                    "programs' $(fmt "$(value "$r" "$name" "f$rate" others_cpu_cores)" 2))"
+            done
+        done
+    done
+}
+
 errors() {
     local load name e
     for load in a b c d e $(for rate in $RATES; do echo "f$rate"; done) g h100 h1200 i jtls jdtls; do
@@ -570,6 +608,8 @@ headline() { # LOAD KEY DECIMALS TITLE
 }
 headline a cpu_us_per_msg 2 "(a) CPU µs/message"
 headline b answered_per_s 0 "(b) delivered packets/s"
+headline b server_busiest_thread_cores 2 "(b) server's busiest thread, cores"
+headline b others_cpu_cores 2 "(b) other programs' CPU, cores"
 headline c allocations_per_s 0 "(c) allocations/s"
 headline d answered_per_s 0 "(d) requests/s"
 headline e rss_mib 1 "(e) RSS MiB"
@@ -694,7 +734,9 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(b) saturation: server CPU, cores busy" b server_cpu_cores 2
     row "(b) saturation: server CPU in the kernel, %" b server_cpu_system_percent 0
     row "(b) saturation: server CPU per delivered packet, µs" b server_cpu_us_per_op 2
+    row "(b) saturation: server's busiest thread, cores busy" b server_busiest_thread_cores 2
     row "(b) saturation: load generator CPU, cores busy" b generator_cpu_cores 2
+    row "(b) saturation: the machine's other programs' CPU, cores busy" b others_cpu_cores 2 -
     row "(b) saturation: load generator threads of the best run" b generator_threads 1 -
     row "(c) churn: allocations/s" c allocations_per_s 0 "ratio>=1"
     row "(c) churn: failed cycles" c failed 0 -
@@ -717,6 +759,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
         row "(f) $rate/s: loss the generator saw, %" "f$rate" loss_percent 3 -
         row "(f) $rate/s: datagrams dropped on the server's sockets" "f$rate" server_socket_drops 0 -
         row "(f) $rate/s: load generator CPU, cores busy" "f$rate" generator_cpu_cores 2
+        row "(f) $rate/s: the machine's other programs' CPU, cores busy" "f$rate" others_cpu_cores 2 -
     done
     row "(g) coturn's flood, 1 allocation: round trips/s" g round_trips_per_s 0 "ratio>=1.2"
     row "(g) flood: server CPU per round trip, µs" g server_cpu_us_per_round_trip 2
@@ -743,7 +786,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo "(b) and (d) ran with a load generator of each of $(echo $GENERATOR_THREADS | sed 's/ /, /g') event-loop threads in every round;"
     echo "each server's figures are those of the run that gave it the most per second: one thread is the"
     echo "ceiling of a server faster than it, and more threads take CPU from a slower server."
-    ERRORS=$(errors)
+    ERRORS=$(errors; generator_limits)
     if [[ -n $ERRORS || -s $WORK/notes ]]; then
         echo
         echo "## What failed"

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoop;
-import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
+import io.turnkit.perf.load.MeasurementWindow.WindowReadings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +53,7 @@ final class ChurnCommand extends LoadMode {
                 }
             }
         }
-        WindowCpu cpu = measurement.await(target.serverProcess(), progress);
+        WindowReadings cpu = measurement.await(target.serverProcess(), progress);
         LoopMeter meter = rig.collect();
         double seconds = measurement.seconds();
         Summary summary = new Summary("churn: " + clients + " clients, new socket + Allocate + Refresh(0) loops, "
