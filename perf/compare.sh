@@ -83,7 +83,7 @@ SEND_ARGS=(load --send --allocations 200 --peers 200 --window 4)
 TCP_UCLIENT_ARGS=(-t -y -c -m 40 -n 2000 -l 160 -z 0)
 # The paced load at which coturn loses messages over TLS (10 clients × 200 messages of 160 bytes, 5 ms apart).
 SECURE_UCLIENT_ARGS=(-S -y -c -m 10 -n 200 -l 160 -z 5)
-FLOOD_SECONDS=10
+FLOOD_SECONDS=${FLOOD_SECONDS:-10}
 CHURN_ARGS=(churn --clients 16)
 BINDING_ARGS=(binding --clients 8 --window 16)
 IDLE_ARGS=(idle --allocations "$IDLE_ALLOCATIONS" --concurrency 64)
@@ -211,7 +211,7 @@ if selected j; then
     TURNKIT_SECURE=(--tls-listening-port=$TURNKIT_TLS_PORT --cert="$WORK/cert.pem" --pkey="$WORK/key.pem")
 else
     COTURN_SECURE=(--no-tls --no-dtls)
-    TURNKIT_SECURE=(--no-tls)
+    TURNKIT_SECURE=(--no-tls --no-dtls)
 fi
 # shellcheck disable=SC2206 # COTURN_FLAGS is a list of flags, split on spaces
 COTURN_CMD=("$(coturn_tool turnserver)" -n --listening-ip=127.0.0.1 --listening-port=$COTURN_PORT --relay-ip=127.0.0.1
@@ -574,9 +574,9 @@ generator_limits() {
             for rate in $RATES; do
                 sent=$(value "$r" "$name" "f$rate" sent_per_s)
                 [[ -n $sent ]] && awk -v s="$sent" -v r="$rate" 'BEGIN { exit !(s < 0.97 * r) }' || continue
-                echo "- (f) round $r, $name: the generator offered $(fmt "$sent" 0) of $rate packets/s (the generator was" \
-                    "the limit; its CPU $(fmt "$(value "$r" "$name" "f$rate" generator_cpu_cores)" 2) cores, the other" \
-                    "programs' $(fmt "$(value "$r" "$name" "f$rate" others_cpu_cores)" 2))"
+                echo "- (f) round $r, $name: the generator offered $(fmt "$sent" 0) of $rate packets/s: the generator was" \
+                    "the limit there, not the server (it had $(fmt "$(value "$r" "$name" "f$rate" generator_cpu_cores)" 2)" \
+                    "cores; the machine's other programs took $(fmt "$(value "$r" "$name" "f$rate" others_cpu_cores)" 2))"
             done
         done
     done
@@ -734,7 +734,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(b) saturation: server CPU, cores busy" b server_cpu_cores 2
     row "(b) saturation: server CPU in the kernel, %" b server_cpu_system_percent 0
     row "(b) saturation: server CPU per delivered packet, µs" b server_cpu_us_per_op 2
-    row "(b) saturation: server's busiest thread, cores busy" b server_busiest_thread_cores 2
+    row "(b) saturation: server's busiest thread, cores busy" b server_busiest_thread_cores 2 -
     row "(b) saturation: load generator CPU, cores busy" b generator_cpu_cores 2
     row "(b) saturation: the machine's other programs' CPU, cores busy" b others_cpu_cores 2 -
     row "(b) saturation: load generator threads of the best run" b generator_threads 1 -
@@ -758,6 +758,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
         row "(f) $rate/s: round trip p99.9, ms" "f$rate" rtt_p999_ms 3
         row "(f) $rate/s: loss the generator saw, %" "f$rate" loss_percent 3 -
         row "(f) $rate/s: datagrams dropped on the server's sockets" "f$rate" server_socket_drops 0 -
+        row "(f) $rate/s: allocations the server refused" "f$rate" setup_failed 0 -
         row "(f) $rate/s: load generator CPU, cores busy" "f$rate" generator_cpu_cores 2
         row "(f) $rate/s: the machine's other programs' CPU, cores busy" "f$rate" others_cpu_cores 2 -
     done
@@ -769,6 +770,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
         row "(h) $size bytes: delivered packets/s" "h$size" answered_per_s 0
         row "(h) $size bytes: loss the generator saw, %" "h$size" loss_percent 3 -
         row "(h) $size bytes: datagrams dropped on the server's sockets" "h$size" server_socket_drops 0 -
+        row "(h) $size bytes: allocations the server refused" "h$size" setup_failed 0 -
     done
     row "(i) uclient over TCP: server CPU per relayed message, µs" i cpu_us_per_msg 2 "ratio<=0.7"
     row "(i) TCP: messages lost, %" i loss_percent 3 -
@@ -857,7 +859,8 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo "${TURNKIT_CMD[*]}" | as_run
     echo '```'
     echo
-    echo "Loads, the same against both (PORT is $COTURN_PORT for coturn, $TURNKIT_PORT for turnkit; PID the server's):"
+    echo "Loads, the same against both (PORT is $COTURN_PORT for coturn, $TURNKIT_PORT for turnkit, and for (j) their TLS"
+    echo "ports, $COTURN_TLS_PORT and $TURNKIT_TLS_PORT; PID the server's):"
     echo
     echo '```sh'
     as_run <"$WORK/commands"
