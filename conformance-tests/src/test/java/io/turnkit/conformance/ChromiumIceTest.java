@@ -2,19 +2,26 @@ package io.turnkit.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnkit.conformance.support.Chromium;
 import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.NamespaceBridge;
 import io.turnkit.conformance.support.WebRtcTestPage;
 import io.turnkit.ice.agent.CandidateType;
 import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceConnectionState;
 import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.IceRole;
 import io.turnkit.ice.driver.CandidateSources;
+import io.turnkit.ice.driver.IceDriver;
 import io.turnkit.ice.driver.IceSession;
+import io.turnkit.ice.driver.UdpMux;
 import io.turnkit.ice.stun.Addresses;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +42,9 @@ class ChromiumIceTest {
     private static final Duration PAGE_TIME_LIMIT = Duration.ofSeconds(30);
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** A well-formed fingerprint of no certificate: the browser checks it in a DTLS handshake, which never runs. */
+    /** RFC 6347 §4.1 content types: the first byte of a DTLS record (RFC 7983 §7: 20 to 63). */
+    private static final byte DTLS_HANDSHAKE = 22;
+    private static final byte DTLS_APPLICATION_DATA = 23;
     private static final String FINGERPRINT = "a=fingerprint:sha-256 " + "AB:".repeat(31) + "AB";
 
     @Test
@@ -44,7 +54,7 @@ class ChromiumIceTest {
              Chromium chromium = Chromium.open(page.uri(query("offer")))) {
             String offer = page.awaitDescription(WAIT, chromium.process());
             turnkit.addRemoteDescription(loopbackIceLines(offer));
-            page.sendDescription(sdp(turnkit.localDescription(WAIT), mid(offer), "answer"));
+            page.sendDescription(sdp(turnkit.localDescription(WAIT), mid(offer), "active"));
 
             assertConnected(page.awaitResult(WAIT, chromium.process()), turnkit, chromium);
         }
@@ -55,11 +65,119 @@ class ChromiumIceTest {
         try (IceSession turnkit = IceSession.open(config(IceRole.CONTROLLING), loopbackHost());
              WebRtcTestPage page = WebRtcTestPage.start(PAGE);
              Chromium chromium = Chromium.open(page.uri(query("answer")))) {
-            page.sendDescription(sdp(turnkit.localDescription(WAIT), "0", "offer"));
+            page.sendDescription(sdp(turnkit.localDescription(WAIT), "0", "actpass"));
             turnkit.addRemoteDescription(loopbackIceLines(page.awaitDescription(WAIT, chromium.process())));
 
             assertConnected(page.awaitResult(WAIT, chromium.process()), turnkit, chromium);
         }
+    }
+
+    /**
+     * The browser's offer answered by an agent on a one-port UDP mux, beside another agent on the same port. The
+     * browser signals no loopback candidate (its host addresses hide behind mDNS names, and 127.0.0.1 is not among
+     * them), so the mux first meets the browser in a check whose USERNAME names the agent's ufrag, and routes by
+     * the browser's address after that. Data both ways: the answer's {@code a=setup:passive} makes the browser the
+     * DTLS client, whose ClientHello reaches the agent; what the agent sends, the browser's ICE layer counts on its
+     * selected pair (DTLS then drops it). The other agent on the port gets nothing.
+     */
+    @Test
+    void shouldConnectTheBrowserToAnAgentOnTheOnePortMux() throws Exception {
+        int datagrams = 10;
+        byte[] data = new byte[100];
+        data[0] = DTLS_APPLICATION_DATA;
+        try (IceDriver driver = IceDriver.create(1);
+             UdpMux mux = driver.openUdpMux(new InetSocketAddress(LoopbackPorts.LOOPBACK, 0));
+             IceSession bystander = IceSession.open(mux, config(IceRole.CONTROLLED), CandidateSources.HOST, l -> { });
+             IceSession turnkit = IceSession.open(mux, config(IceRole.CONTROLLED), CandidateSources.HOST, l -> { });
+             WebRtcTestPage page = WebRtcTestPage.start(PAGE);
+             Chromium chromium = Chromium.open(page.uri(query("offer", datagrams * data.length)))) {
+            String offer = page.awaitDescription(WAIT, chromium.process());
+            turnkit.addRemoteDescription(loopbackIceLines(offer));
+            page.sendDescription(sdp(turnkit.localDescription(WAIT), mid(offer), "passive"));
+
+            IceEvent.SelectedPairChanged pair = turnkit.awaitSelected(WAIT);
+            assertEquals(mux.localAddress(), pair.local().address(), "turnkit's local candidate is the mux's port");
+            for (int i = 0; i < datagrams; i++) {
+                turnkit.send(data);
+            }
+            Map<String, String> result = page.awaitResult(WAIT, chromium.process());
+            assertConnected(result, turnkit, chromium);
+            assertEquals(Integer.toString(datagrams * data.length), result.get("bytesReceived"),
+                    "bytes the browser received on its selected pair");
+            byte[] fromBrowser = turnkit.receive(WAIT);
+            assertNotNull(fromBrowser, "nothing from the browser");
+            assertEquals(DTLS_HANDSHAKE, fromBrowser[0], "the browser's ClientHello");
+            assertNull(bystander.receive(Duration.ZERO), "the other agent on the port got data");
+            assertEquals(IceConnectionState.NEW, bystander.state());
+        }
+    }
+
+    /**
+     * UDP blocked for real: the browser runs in a network namespace the test creates, whose only way out is a TCP
+     * bridge to the page server's port and the agent's TCP mux port. The agent signals all its candidates, UDP
+     * ones included, and the browser's checks to those reach nothing; its active TCP candidate connects (through the
+     * bridge) to the agent's passive one, and the pair it selects is TCP, with data both ways.
+     */
+    @Test
+    void shouldConnectOverIceTcpFromANetworkNamespaceWithNoUdpPath() throws Exception {
+        int datagrams = 10;
+        byte[] data = new byte[100];
+        data[0] = DTLS_APPLICATION_DATA;
+        try (IceDriver driver = IceDriver.create(1);
+             IceSession turnkit = IceSession.open(driver, config(IceRole.CONTROLLED), loopbackHost().withTcp(true),
+                     l -> { });
+             WebRtcTestPage page = WebRtcTestPage.start(PAGE)) {
+            List<String> description = turnkit.localDescription(WAIT);
+            assertTrue(description.stream().anyMatch(l -> l.startsWith("a=candidate:") && l.contains(" udp ")),
+                    "the agent offers its UDP candidate too: " + description);
+            InetSocketAddress passive = driver.tcpMux(LoopbackPorts.LOOPBACK).localAddress();
+            URI uri = page.uri(query("offer", datagrams * data.length));
+            try (NamespaceBridge bridge = NamespaceBridge.open(List.of(uri.getPort(), passive.getPort()));
+                 Chromium chromium = Chromium.openInNetworkNamespace(uri, bridge)) {
+                String offer = page.awaitDescription(WAIT, chromium.process());
+                turnkit.addRemoteDescription(credentials(offer));
+                page.sendDescription(sdp(description, mid(offer), "passive"));
+
+                IceEvent.SelectedPairChanged pair = turnkit.awaitSelected(WAIT);
+                for (int i = 0; i < datagrams; i++) {
+                    turnkit.send(data);
+                }
+                Map<String, String> result = page.awaitResult(WAIT, chromium.process());
+                assertIceTcp(result, chromium, pair, passive, datagrams * data.length);
+                byte[] fromBrowser = turnkit.receive(WAIT);
+                assertNotNull(fromBrowser, "nothing from the browser");
+                assertEquals(DTLS_HANDSHAKE, fromBrowser[0], "the browser's ClientHello");
+            }
+        }
+    }
+
+    /** The browser selected a TCP pair to the agent's passive candidate, and counted the agent's data on it. */
+    private static void assertIceTcp(Map<String, String> result, Chromium chromium, IceEvent.SelectedPairChanged pair,
+            InetSocketAddress passive, int bytes) {
+        String context = "page result " + result + chromium.process().describe();
+        assertNull(result.get("error"), context);
+        assertAll(context,
+                () -> assertTrue(List.of("connected", "completed").contains(result.get("iceConnectionState"))),
+                () -> assertEquals("tcp", result.get("localProtocol"), "the browser's local protocol"),
+                () -> assertEquals("tcp", result.get("remoteProtocol"), "the browser's remote protocol"),
+                () -> assertEquals(Addresses.format(passive), result.get("remoteAddress"),
+                        "the browser's remote is the agent's passive candidate"),
+                () -> assertEquals(passive, pair.local().address(), "turnkit's local is its passive candidate"),
+                () -> assertEquals("active", pair.remote().tcpType(), "turnkit's remote connected to it"),
+                () -> assertEquals(Integer.toString(bytes), result.get("bytesReceived"),
+                        "bytes the browser received on its selected pair"));
+    }
+
+    /** The browser's credentials and end-of-candidates, none of its candidates. */
+    private static List<String> credentials(String sdp) {
+        List<String> lines = new ArrayList<>();
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:")) {
+                lines.add(line);
+            }
+        }
+        lines.add("a=end-of-candidates");
+        return lines;
     }
 
     private static IceConfig config(IceRole role) {
@@ -72,6 +190,11 @@ class ChromiumIceTest {
 
     private static Map<String, String> query(String role) {
         return Map.of("role", role, "timeoutMs", Long.toString(PAGE_TIME_LIMIT.toMillis()));
+    }
+
+    private static Map<String, String> query(String role, int bytesReceived) {
+        return Map.of("role", role, "timeoutMs", Long.toString(PAGE_TIME_LIMIT.toMillis()),
+                "bytesReceived", Integer.toString(bytesReceived));
     }
 
     /**
@@ -102,11 +225,12 @@ class ChromiumIceTest {
     }
 
     /**
-     * A session description of one data channel m-line (RFC 8841) around turnkit's ICE lines (RFC 8839). The
-     * answer's {@code a=setup:active} makes turnkit the DTLS client (RFC 8842), so the browser waits for a handshake
-     * that never comes; in the offer, {@code actpass} lets the browser choose.
+     * A session description of one data channel m-line (RFC 8841) around turnkit's ICE lines (RFC 8839), with
+     * {@code a=setup:}{@code setup} (RFC 8842): in an answer, {@code active} makes turnkit the DTLS client, so the
+     * browser waits for a handshake that never comes, and {@code passive} makes the browser the client, which sends
+     * its ClientHello; in the offer, {@code actpass} lets the browser choose.
      */
-    private static String sdp(List<String> iceLines, String mid, String type) {
+    private static String sdp(List<String> iceLines, String mid, String setup) {
         List<String> lines = new ArrayList<>(List.of(
                 "v=0",
                 "o=- 1 1 IN IP4 " + LoopbackPorts.LOOPBACK_IP,
@@ -118,7 +242,7 @@ class ChromiumIceTest {
                 "a=mid:" + mid,
                 "a=ice-options:trickle",
                 FINGERPRINT,
-                type.equals("answer") ? "a=setup:active" : "a=setup:actpass",
+                "a=setup:" + setup,
                 "a=sctp-port:5000"));
         lines.addAll(iceLines);
         return String.join("\r\n", lines) + "\r\n";

@@ -1,6 +1,8 @@
 package io.turnkit.ice.driver;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceConfig;
 import io.turnkit.ice.mdns.MulticastDns;
@@ -8,7 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -25,9 +30,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IceDriver implements AutoCloseable {
     private final EventLoopGroup group;
+    /** One timer wheel per loop, for all of its agents; read-only once made. */
+    private final Map<EventExecutor, TimerWheel> timers = new IdentityHashMap<>();
+    /**
+     * ICE-TCP: one {@link TcpMux} per host address, made when an agent first needs it, all on one loop (the first
+     * one's), where every agent with TCP candidates lives too. Guarded by itself.
+     */
+    private final Map<InetAddress, TcpMux> tcpMuxes = new HashMap<>();
+    private TimerWheel tcpLoop;
 
     private IceDriver(EventLoopGroup group) {
         this.group = group;
+        for (EventExecutor loop : group) {
+            timers.put(loop, new TimerWheel((EventLoop) loop));
+        }
+    }
+
+    /** The timer wheel of the next event loop in turn. */
+    private TimerWheel nextLoop() {
+        return timers.get(group.next());
     }
 
     /** A driver with {@code threads} event loops of its own. */
@@ -54,12 +75,28 @@ public final class IceDriver implements AutoCloseable {
      */
     public DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
             throws UnknownHostException {
+        return start(config, sources, listener, null);
+    }
+
+    /**
+     * Binds a UDP port that many agents share ({@link UdpMux}), on the next event loop: the agents started on it
+     * live on that loop. Port 0 picks a free one.
+     */
+    public UdpMux openUdpMux(InetSocketAddress bindAddress) {
+        return UdpMux.open(this, nextLoop(), bindAddress);
+    }
+
+    /** As {@link #start(IceConfig, CandidateSources, IceListener)}; on {@code mux}'s loop and port when not null. */
+    DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener, UdpMux mux)
+            throws UnknownHostException {
         Objects.requireNonNull(listener, "listener");
         if (config.dataStreams() != 1) {
             throw new IllegalArgumentException("the driver runs agents of one data stream, not "
                     + config.dataStreams() + " (start one agent per stream)");
         }
-        List<InetAddress> hosts = sources.hostAddresses().isEmpty() && !sources.relayOnly()
+        // On a mux, the host address is the mux's (the agent binds no socket on it; mDNS joins its interface).
+        List<InetAddress> hosts = mux != null ? List.of(mux.localAddress().getAddress())
+                : sources.hostAddresses().isEmpty() && !sources.relayOnly()
                 ? HostAddresses.enumerate() : sources.hostAddresses();
         List<InetSocketAddress> relayServers = new ArrayList<>();
         for (RelayServer relay : sources.relays()) {
@@ -68,9 +105,37 @@ public final class IceDriver implements AutoCloseable {
         MdnsChannel mdns = sources.mdns()
                 ? new MdnsChannel(new MulticastDns(config.random(), MulticastDns.DEFAULT_TIMEOUT, config.allocator()))
                 : null;
-        DrivenAgent agent = new DrivenAgent(group.next(), IceAgent.create(config), listener, mdns);
+        List<TcpMux> tcp = sources.tcp() ? tcpMuxes(config, mux, hosts) : List.of();
+        TimerWheel loop = mux != null ? mux.timers() : !tcp.isEmpty() ? timers.get(tcp.get(0).eventLoop())
+                : nextLoop();
+        DrivenAgent agent = new DrivenAgent(loop, IceAgent.create(config), listener, mux, tcp, mdns);
         agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers, config.components()));
         return agent;
+    }
+
+    /** The TCP mux of the passive ICE-TCP candidates on {@code address} (for its counters), or null when none. */
+    public TcpMux tcpMux(InetAddress address) {
+        synchronized (tcpMuxes) {
+            return tcpMuxes.get(address);
+        }
+    }
+
+    /** The TCP muxes of {@code hosts}, opened on the driver's TCP loop when not yet open. */
+    private List<TcpMux> tcpMuxes(IceConfig config, UdpMux mux, List<InetAddress> hosts) {
+        if (mux != null || config.components() != 1) {
+            throw new IllegalArgumentException("ICE-TCP candidates need an agent of one component off a UDP mux");
+        }
+        List<TcpMux> list = new ArrayList<>();
+        synchronized (tcpMuxes) {
+            if (tcpLoop == null) {
+                tcpLoop = nextLoop();
+            }
+            for (InetAddress host : hosts) {
+                list.add(tcpMuxes.computeIfAbsent(host,
+                        h -> TcpMux.open(tcpLoop.eventLoop(), new InetSocketAddress(h, 0))));
+            }
+        }
+        return list;
     }
 
     /** Stops the event loops; agents still open are dropped with their sockets. */

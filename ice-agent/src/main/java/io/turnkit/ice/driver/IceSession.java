@@ -52,9 +52,15 @@ public final class IceSession implements AutoCloseable {
     private final Consumer<String> observer;
     private volatile IceConnectionState state = IceConnectionState.NEW;
 
-    private IceSession(IceDriver driver, boolean owned, IceConfig config, CandidateSources sources,
+    /** How a session starts its agent: on a driver's next loop, or on a UDP mux. */
+    private interface Starter {
+        DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
+                throws UnknownHostException;
+    }
+
+    private IceSession(IceDriver ownDriver, Starter starter, IceConfig config, CandidateSources sources,
             Consumer<String> observer) throws UnknownHostException {
-        this.ownDriver = owned ? driver : null;
+        this.ownDriver = ownDriver;
         this.observer = observer;
         for (int component = 0; component <= config.components(); component++) {
             received.add(new LinkedBlockingQueue<>(RECEIVE_QUEUE));
@@ -66,7 +72,7 @@ public final class IceSession implements AutoCloseable {
             localLines.add("a=ice-lite");
         }
         try {
-            agent = driver.start(config, sources, new IceListener() {
+            agent = starter.start(config, sources, new IceListener() {
                 @Override
                 public void onEvent(IceEvent event) {
                     handle(event);
@@ -87,7 +93,8 @@ public final class IceSession implements AutoCloseable {
 
     /** A session on a driver of its own (one event loop), closed with it. */
     public static IceSession open(IceConfig config, CandidateSources sources) throws UnknownHostException {
-        return new IceSession(IceDriver.create(1), true, config, sources, line -> { });
+        IceDriver driver = IceDriver.create(1);
+        return new IceSession(driver, driver::start, config, sources, line -> { });
     }
 
     /**
@@ -96,7 +103,13 @@ public final class IceSession implements AutoCloseable {
      */
     public static IceSession open(IceDriver driver, IceConfig config, CandidateSources sources,
             Consumer<String> observer) throws UnknownHostException {
-        return new IceSession(driver, false, config, sources, observer);
+        return new IceSession(null, driver::start, config, sources, observer);
+    }
+
+    /** A session whose agent's host candidate is on {@code mux}'s shared port ({@link UdpMux#start}). */
+    public static IceSession open(UdpMux mux, IceConfig config, CandidateSources sources,
+            Consumer<String> observer) throws UnknownHostException {
+        return new IceSession(null, mux::start, config, sources, observer);
     }
 
     private void handle(IceEvent event) {

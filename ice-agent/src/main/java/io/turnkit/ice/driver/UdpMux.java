@@ -1,0 +1,140 @@
+package io.turnkit.ice.driver;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.turnkit.ice.agent.IceConfig;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * One UDP port shared by many agents (a media server's single ICE port): every agent started here has one host
+ * candidate, the mux's address, and the mux hands each received datagram to its agent.
+ *
+ * <p>Demultiplexing ({@link MuxRoutes}): a datagram from a remote address the mux has seen reaches that address's
+ * agent. From any other address only a STUN Binding request is considered, and it reaches the agent whose local
+ * ufrag is the first part of its USERNAME (RFC 8445 §7.2.2); its source address is then learned for that agent.
+ * Everything else (data from unknown addresses, STUN with an unknown ufrag, malformed STUN) is dropped and counted
+ * ({@link #dropped(MuxDropReason)}), and makes no state.
+ *
+ * <p>Threads: the mux lives on one event loop of its driver, and the agents started on it live on that same loop,
+ * so its tables are touched by that loop only. One component per agent (RTP/RTCP-mux, data channels): with two the
+ * ufrag would not tell the components apart.
+ */
+public final class UdpMux implements AutoCloseable {
+    private final IceDriver driver;
+    private final TimerWheel timers;
+    private final Channel channel;
+    private final InetSocketAddress localAddress;
+    private final MuxRoutes<MuxMember> routes = new MuxRoutes<>();
+
+    private UdpMux(IceDriver driver, TimerWheel timers, InetSocketAddress bindAddress) {
+        this.driver = driver;
+        this.timers = timers;
+        this.channel = new Bootstrap().group(timers.eventLoop()).channel(NettyTransport.datagramChannel())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        demultiplex(packet);
+                    }
+                })
+                .bind(bindAddress).syncUninterruptibly().channel();
+        this.localAddress = (InetSocketAddress) channel.localAddress();
+    }
+
+    static UdpMux open(IceDriver driver, TimerWheel timers, InetSocketAddress bindAddress) {
+        if (bindAddress.getAddress().isAnyLocalAddress()) {
+            // The bound address is every agent's host candidate: a wildcard is no address a peer can check.
+            throw new IllegalArgumentException("a UDP mux binds one address, not the wildcard " + bindAddress
+                    + " (open one mux per local address)");
+        }
+        return new UdpMux(driver, timers, bindAddress);
+    }
+
+    /** The address bound: every agent of this mux has it as its host candidate. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The event loop of the mux and of its agents. */
+    public EventLoop eventLoop() {
+        return timers.eventLoop();
+    }
+
+    /** The timer wheel of that loop, which the agents on the mux share. */
+    TimerWheel timers() {
+        return timers;
+    }
+
+    /**
+     * Starts an agent on this mux: its host candidate is the mux's address; the TURN relays of {@code sources} are
+     * gathered as usual, on sockets of their own (its host addresses are not used).
+     *
+     * @throws IllegalArgumentException when the config has more than one component, or {@code sources} has a STUN
+     *     server: the answers to many agents' Binding requests would come to the one port from one address, which
+     *     no ufrag tells apart (a server on a public address needs no server-reflexive candidate)
+     * @throws UnknownHostException when a TURN server's name does not resolve
+     */
+    public DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
+            throws UnknownHostException {
+        if (config.components() != 1) {
+            throw new IllegalArgumentException("an agent on a UDP mux has one component, not " + config.components()
+                    + " (use RTP/RTCP-mux)");
+        }
+        if (!sources.stunServers().isEmpty()) {
+            throw new IllegalArgumentException("an agent on a UDP mux asks no STUN server, but was given "
+                    + sources.stunServers());
+        }
+        return driver.start(config, sources, listener, this);
+    }
+
+    // ---------------------------------------------------------------- on the event loop
+
+    /**
+     * Routes checks for {@code ufrag} to {@code agent}, whose socket on the mux is {@code socketId}; null when another
+     * agent on the mux has that ufrag.
+     */
+    MuxMember join(DrivenAgent agent, int socketId, String ufrag) {
+        return MuxMember.join(routes, agent, socketId, ufrag);
+    }
+
+    private void demultiplex(DatagramPacket packet) {
+        MuxRoutes<MuxMember>.Route route = routes.route(packet.sender(), packet.content());
+        if (route != null) {
+            MuxMember member = route.target();
+            member.agent.receive(member.socketId(), packet.sender(), packet.content());
+        }
+    }
+
+    /** What was dropped for {@code reason}. Read on the event loop. */
+    public long dropped(MuxDropReason reason) {
+        return routes.dropped(reason);
+    }
+
+    /** The ufrags routed (an agent in an ICE restart has two). Read on the event loop. */
+    public int ufragCount() {
+        return routes.ufragCount();
+    }
+
+    /** The remote addresses learned. Read on the event loop. */
+    public int addressCount() {
+        return routes.addressCount();
+    }
+
+    void write(DatagramPacket packet) {
+        channel.write(packet);
+    }
+
+    void flush() {
+        channel.flush();
+    }
+
+    /** Closes the socket; the agents on it stop receiving (close them first). */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}
