@@ -1,6 +1,6 @@
 package io.turnkit.perf.load;
 
-import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
+import io.turnkit.perf.load.MeasurementWindow.WindowReadings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ final class BindingCommand extends LoadMode {
         MeasurementWindow measurement = target.measurementWindow();
         rig.startProbes(rig.openClients(clients, target.credentials()), socket -> new BindingProbe(), measurement,
                 probes);
-        WindowCpu cpu = measurement.await(target.serverProcess(), progress);
+        WindowReadings cpu = measurement.await(target.serverProcess(), progress);
         LoopMeter meter = rig.collect();
         return new Summary("binding: " + clients + " sockets, " + probes.describe("requests", "socket") + ", "
                 + target.describe(rig))

@@ -2,12 +2,11 @@ package io.turnkit.perf.load;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoop;
-import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
+import io.turnkit.perf.load.MeasurementWindow.WindowReadings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,8 +26,8 @@ final class ChurnCommand extends LoadMode {
     /** After a failed cycle a client waits this long, so that an error does not become a busy loop. */
     private static final long BACKOFF_MILLIS = 10;
 
-    /** Addresses 127.2.x.1 to 127.2.x.254: 65,024 of them before one comes back. */
-    private static final int CLIENT_ADDRESSES = 256 * 254;
+    /** The /16 of 127.0.0.0/8 whose addresses, 65,024 of them before one comes back, the cycles' sockets take. */
+    private static final int CHURN_BLOCK = 2;
 
     private final AtomicInteger cycles = new AtomicInteger();
 
@@ -53,7 +52,7 @@ final class ChurnCommand extends LoadMode {
                 }
             }
         }
-        WindowCpu cpu = measurement.await(target.serverProcess(), progress);
+        WindowReadings cpu = measurement.await(target.serverProcess(), progress);
         LoopMeter meter = rig.collect();
         double seconds = measurement.seconds();
         Summary summary = new Summary("churn: " + clients + " clients, new socket + Allocate + Refresh(0) loops, "
@@ -69,12 +68,7 @@ final class ChurnCommand extends LoadMode {
         if (!(server instanceof Inet4Address)) {
             return server;
         }
-        int n = Math.floorMod(cycles.getAndIncrement(), CLIENT_ADDRESSES);
-        try {
-            return InetAddress.getByAddress(new byte[] {127, 2, (byte) (n / 254), (byte) (n % 254 + 1)});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a 4-byte address is always accepted", e);
-        }
+        return LoadRig.loopbackAddress(CHURN_BLOCK, cycles.getAndIncrement());
     }
 
     /** One cycle on {@code loop}; the next starts when it ends, until the window closes. */

@@ -1,7 +1,9 @@
 package io.turnkit.perf.load;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +54,10 @@ final class LoadRig implements AutoCloseable {
     private static final int DATAGRAMS_PER_READ = 16;
     private static final int CLIENT_SOCKET_BUFFER = 1 << 20;
     private static final int PEER_SOCKET_BUFFER = 4 << 20;
+    /** Addresses 127.B.x.1 to 127.B.x.254 of a /16 of the loopback block: 65,024 of them. */
+    static final int LOOPBACK_ADDRESSES = 256 * 254;
+    /** The /16 of 127.0.0.0/8 whose addresses runs give their client sockets (churn's cycles take 127.2). */
+    private static final int RUN_BLOCK = 3;
     /** How long setting up or releasing allocations may take in all: a bound, whatever the server does. */
     private static final long PHASE_LIMIT_SECONDS = 120;
     /** Closed loop: a socket whose probes have all gone unanswered this long starts afresh. */
@@ -60,6 +67,8 @@ final class LoadRig implements AutoCloseable {
 
     private final InetSocketAddress server;
     private final InetAddress loopback;
+    /** Where this run's client sockets are: see {@link #clientAddressOfRun}. */
+    private final InetAddress clientAddress;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final boolean epoll;
@@ -79,6 +88,7 @@ final class LoadRig implements AutoCloseable {
         this.server = server;
         // The server is on a loopback address; the generator's sockets and peers use the same one.
         this.loopback = server.getAddress();
+        this.clientAddress = clientAddressOfRun(loopback, ThreadLocalRandom.current().nextInt(LOOPBACK_ADDRESSES));
         this.progress = progress;
         this.epoll = Epoll.isAvailable();
         this.segmentation = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
@@ -110,11 +120,36 @@ final class LoadRig implements AutoCloseable {
         return epoll ? "epoll" : "nio";
     }
 
-    /** Opens {@code count} client sockets on the loopback address, connected to the server, spread over the loops. */
+    /**
+     * The address of a run's client sockets, the {@code n}th of 127.3.0.0/16 when the server is on IPv4's loopback
+     * (Linux answers all of 127.0.0.0/8 locally), else the server's own. A server keeps an allocation whose client
+     * left without deleting it (turnutils_uclient does that) until its lifetime ends, and coturn keeps a deleted
+     * allocation's 5-tuple a while too; a new Allocate on such a 5-tuple gets 437 (Allocation Mismatch, RFC 8656
+     * §7.2). Client sockets on 127.0.0.1 with ports from the kernel's ephemeral range met such 5-tuples a few
+     * times in every run of compare.sh; a run's own address, drawn at random, makes that unlikely.
+     */
+    static InetAddress clientAddressOfRun(InetAddress server, int n) {
+        if (!(server instanceof Inet4Address) || !server.isLoopbackAddress()) {
+            return server;
+        }
+        return loopbackAddress(RUN_BLOCK, n);
+    }
+
+    /** The {@code n}th address (modulo {@link #LOOPBACK_ADDRESSES}) of 127.{@code block}.0.0/16, never .0 or .255. */
+    static InetAddress loopbackAddress(int block, int n) {
+        int i = Math.floorMod(n, LOOPBACK_ADDRESSES);
+        try {
+            return InetAddress.getByAddress(new byte[] {127, (byte) block, (byte) (i / 254), (byte) (i % 254 + 1)});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4-byte address is always accepted", e);
+        }
+    }
+
+    /** Opens {@code count} client sockets on the run's client address, connected to the server, over the loops. */
     List<ClientSocket> openClients(int count, Credentials credentials) {
         List<ClientSocket> sockets = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            sockets.add(openClient(group.next(), credentials, loopback).join());
+            sockets.add(openClient(group.next(), credentials, clientAddress).join());
             progress.show("sockets", (double) (i + 1) / count);
         }
         return sockets;

@@ -1,5 +1,6 @@
 package io.turnkit.perf.load;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.turnkit.perf.load.ServerProcess.CpuTimes;
@@ -43,24 +44,54 @@ final class MeasurementWindow {
     }
 
     /**
-     * The CPU time used during the window by the server ({@link CpuTimes#UNKNOWN} when there is no server
-     * process to read) and by this generator: on one machine the two share its cores.
+     * What the window cost, read from {@code /proc} at its start and end: the CPU time used by the server
+     * ({@link CpuTimes#UNKNOWN} when there is no server process to read), by this generator and by the whole
+     * machine (on one machine they share its cores, with whatever else runs there); the busiest server
+     * thread's CPU time; and the datagrams the kernel dropped on the server's UDP sockets (NaN, like the
+     * thread's time, without a server process).
      */
-    record WindowCpu(CpuTimes server, CpuTimes generator) {
+    record WindowReadings(CpuTimes server, CpuTimes generator, HostCpu host, double busiestServerThreadSeconds,
+            double serverSocketDrops) {
+        /** The machine's CPU time spent on neither the server nor this generator: its other programs'. */
+        double othersSeconds() {
+            return host.busySeconds() - generator.totalSeconds()
+                    - (Double.isNaN(server.totalSeconds()) ? 0 : server.totalSeconds());
+        }
     }
 
-    /** Waits through the warm-up, the window and the drain, showing progress; returns the CPU time used. */
-    WindowCpu await(ServerProcess server, ProgressBar progress) throws InterruptedException {
+    /** Waits through the warm-up, the window and the drain, showing progress; returns what the window cost. */
+    WindowReadings await(ServerProcess server, ProgressBar progress) throws InterruptedException {
         ServerProcess generator = ServerProcess.of(ProcessHandle.current().pid());
         sleepUntil(start, origin, "warm-up", progress);
-        CpuTimes before = server == null ? CpuTimes.UNKNOWN : server.cpu();
-        CpuTimes generatorBefore = generator.cpu();
+        Reading before = Reading.of(server, generator);
         sleepUntil(end, start, "measuring", progress);
-        CpuTimes after = server == null ? CpuTimes.UNKNOWN : server.cpu();
-        CpuTimes generatorAfter = generator.cpu();
+        Reading after = Reading.of(server, generator);
         sleepUntil(end + DRAIN_NANOS, end, "draining", progress);
         progress.clear();
-        return new WindowCpu(after.since(before), generatorAfter.since(generatorBefore));
+        return after.since(before);
+    }
+
+    /** One moment's figures, the server's read first (they are what the window is about). */
+    private record Reading(CpuTimes server, Map<Long, Long> serverThreads, Map<Long, Long> serverDrops,
+            CpuTimes generator, HostCpu host) {
+        static Reading of(ServerProcess server, ServerProcess generator) {
+            return server == null
+                    ? new Reading(CpuTimes.UNKNOWN, Map.of(), Map.of(), generator.cpu(), HostCpu.read())
+                    : new Reading(server.cpu(), server.threadTicks(), server.udpDrops(), generator.cpu(),
+                            HostCpu.read());
+        }
+
+        WindowReadings since(Reading earlier) {
+            boolean known = !Double.isNaN(server.totalSeconds());
+            long busiest = 0;
+            for (Map.Entry<Long, Long> thread : serverThreads.entrySet()) {
+                long before = earlier.serverThreads.getOrDefault(thread.getKey(), 0L);
+                busiest = Math.max(busiest, thread.getValue() - before);
+            }
+            return new WindowReadings(server.since(earlier.server), generator.since(earlier.generator),
+                    host.since(earlier.host), known ? busiest / ServerProcess.CLOCK_TICKS_PER_SECOND : Double.NaN,
+                    known ? ServerProcess.dropsBetween(earlier.serverDrops, serverDrops) : Double.NaN);
+        }
     }
 
     private static void sleepUntil(long deadline, long from, String phase, ProgressBar progress)

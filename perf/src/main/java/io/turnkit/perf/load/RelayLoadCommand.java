@@ -3,7 +3,7 @@ package io.turnkit.perf.load;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
+import io.turnkit.perf.load.MeasurementWindow.WindowReadings;
 import io.turnkit.stun.ChannelData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +64,7 @@ final class RelayLoadCommand extends LoadMode {
         rig.startProbes(made.succeeded(), socket -> send
                 ? new SendIndicationProbe(peerOf(socket, echo), size)
                 : new ChannelDataProbe(CHANNEL_NUMBER, size), measurement, probes);
-        WindowCpu cpu = measurement.await(target.serverProcess(), progress);
+        WindowReadings cpu = measurement.await(target.serverProcess(), progress);
         LoopMeter meter = rig.collect();
         rig.release(made.succeeded(), setup.concurrency);
         Summary summary = new Summary("load: " + made.succeeded().size() + " allocations ("

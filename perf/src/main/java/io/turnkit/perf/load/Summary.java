@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.turnkit.perf.load.MeasurementWindow.WindowCpu;
+import io.turnkit.perf.load.MeasurementWindow.WindowReadings;
 import io.turnkit.perf.load.ServerProcess.CpuTimes;
 
 /**
@@ -44,7 +44,7 @@ final class Summary {
     }
 
     /** Throughput, loss and round-trip times of probes, and what they cost the server. */
-    Summary addProbes(String what, String answeredAs, LoopMeter meter, double seconds, WindowCpu cpu) {
+    Summary addProbes(String what, String answeredAs, LoopMeter meter, double seconds, WindowReadings cpu) {
         add("sent_per_s", what + " sent/s", meter.sent / seconds, "", 0);
         add("answered_per_s", answeredAs + " " + what + "/s", meter.answered / seconds, "", 0);
         add("loss_percent", "loss", meter.lossPercent(), "%", 3);
@@ -63,15 +63,23 @@ final class Summary {
 
     /**
      * The server's CPU time over the window, as cores busy, the kernel's share (system calls, the network
-     * stack) and per operation ({@code per}: "packet"); and the generator's own, as cores busy.
+     * stack), per operation ({@code per}: "packet") and on its busiest thread (a server's event loop: one
+     * busier than the rest caps the server below its cores); the datagrams dropped on its UDP sockets; the
+     * generator's own CPU; and what the machine's other programs took meanwhile (and, in a virtual machine,
+     * the hypervisor), as cores busy: what moves a saturation figure from one run to the next on a shared host.
      */
-    Summary addServerCpu(WindowCpu window, double seconds, long operations, String per) {
+    Summary addServerCpu(WindowReadings window, double seconds, long operations, String per) {
         add("generator_cpu_cores", "generator CPU, cores busy", window.generator().totalSeconds() / seconds, "", 2);
+        add("others_cpu_cores", "other programs' CPU, cores busy", window.othersSeconds() / seconds, "", 2);
+        add("steal_cpu_cores", "CPU stolen by the hypervisor, cores", window.host().stealSeconds() / seconds, "", 2);
         CpuTimes cpu = window.server();
         double total = cpu.totalSeconds();
         add("server_cpu_s", "server CPU", total, "s", 2);
         add("server_cpu_cores", "server CPU, cores busy", total / seconds, "", 2);
+        add("server_busiest_thread_cores", "server's busiest thread, cores busy",
+                window.busiestServerThreadSeconds() / seconds, "", 2);
         add("server_cpu_system_percent", "server CPU in the kernel", 100 * cpu.systemSeconds() / total, "%", 0);
+        add("server_socket_drops", "datagrams dropped on the server's sockets", window.serverSocketDrops(), "", 0);
         return add("server_cpu_us_per_op", "server CPU per " + per,
                 operations == 0 ? Double.NaN : total * 1e6 / operations, "us", 2);
     }
