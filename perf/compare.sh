@@ -701,13 +701,15 @@ as_run() {
     sed "s#$BENCH_JAR#$BUILT_BENCH_JAR#g; s#$TURNKIT_JAR#$BUILT_TURNKIT_JAR#g; s#$WORK#\$WORK#g"
 }
 
+# perf/soak.sh's hour is recorded in RESULTS.md by hand (an hour is not part of this run): its section is kept.
+SOAK_SECTION=$( [[ -f $OUT ]] && awk '/^## /{ keep = /^## Soak/ } keep' "$OUT" )
 ELAPSED=$(( $(date +%s) - STARTED ))
 {
     echo "# turnkit and coturn, side by side"
     echo
     echo "Written by \`perf/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') (it took $((ELAPSED / 60)) min $((ELAPSED % 60)) s),"
     echo "from the jars of revision \`${REVISION%-dirty}\`$([[ $REVISION != *-dirty ]] || echo ' with uncommitted changes')."
-    echo "Do not edit by hand: run the script again."
+    echo "Do not edit by hand: run the script again (it keeps the section of \`perf/soak.sh\`'s hour, written by hand)."
     echo
     echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
     echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r),"
@@ -847,6 +849,10 @@ ELAPSED=$(( $(date +%s) - STARTED ))
         echo "| samples | method |"
         echo "|---:|---|"
         hot_methods jdk.NativeMethodSample 6
+    fi
+    if [[ -n $SOAK_SECTION ]]; then
+        echo
+        echo "$SOAK_SECTION"
     fi
     echo
     echo "## Commands"
