@@ -9,7 +9,8 @@
  * bad option); no selected pair within --timeout seconds is exit 3.
  *
  * Host candidates are gathered on 127.0.0.1 only: the tests run on loopback, which libnice skips when
- * it enumerates interfaces itself.
+ * it enumerates interfaces itself. With --tcp they are ICE-TCP candidates only (RFC 6544; libnice's
+ * "ice-tcp" on and "ice-udp" off), as an agent whose UDP is blocked would have.
  */
 #include <agent.h>
 #include <gio/gio.h>
@@ -47,7 +48,7 @@ static void fail(int code, const char *format, ...) {
 
 static void usage(const char *problem) {
     fail(EXIT_USAGE, "%s; usage: ice_harness --controlling|--controlled [--stun HOST:PORT] "
-         "[--turn HOST:PORT -u USER -p PASS] [--relay-only] [--timeout SECONDS]", problem);
+         "[--turn HOST:PORT -u USER -p PASS] [--relay-only] [--tcp] [--timeout SECONDS]", problem);
 }
 
 /* Splits HOST:PORT; exits with a usage error when it is not one. */
@@ -100,7 +101,9 @@ static void on_selected_pair(NiceAgent *source, guint stream_id, guint component
 
 static void on_state_changed(NiceAgent *source, guint stream_id, guint component_id, guint state,
                              gpointer unused) {
-    if (state == NICE_COMPONENT_STATE_FAILED) {
+    /* Once a pair was selected, FAILED means the peer went away: over TCP its connection closes when it
+       exits (RFC 6544), at the end of every test; EOF on stdin ends this side as usual. */
+    if (state == NICE_COMPONENT_STATE_FAILED && !selected) {
         fail(EXIT_ERROR, "ICE failed: no candidate pair succeeded");
     }
 }
@@ -187,7 +190,7 @@ static gboolean on_timeout(gpointer seconds) {
 }
 
 int main(int argc, char **argv) {
-    gboolean controlling = FALSE, controlled = FALSE, relay_only = FALSE;
+    gboolean controlling = FALSE, controlled = FALSE, relay_only = FALSE, tcp = FALSE;
     gchar *stun_host = NULL, *turn_host = NULL;
     guint stun_port = 0, turn_port = 0, timeout = 30;
     const char *user = NULL, *password = NULL;
@@ -204,6 +207,8 @@ int main(int argc, char **argv) {
             controlled = TRUE;
         } else if (strcmp(option, "--relay-only") == 0) {
             relay_only = TRUE;
+        } else if (strcmp(option, "--tcp") == 0) {
+            tcp = TRUE;
         } else if (strcmp(option, "--stun") == 0 && has_value) {
             split_host_port(argv[++i], &stun_host, &stun_port);
         } else if (strcmp(option, "--turn") == 0 && has_value) {
@@ -233,7 +238,8 @@ int main(int argc, char **argv) {
 
     loop = g_main_loop_new(NULL, FALSE);
     agent = nice_agent_new(g_main_loop_get_context(loop), NICE_COMPATIBILITY_RFC5245);
-    g_object_set(agent, "controlling-mode", controlling, "ice-tcp", FALSE, "force-relay", relay_only, NULL);
+    g_object_set(agent, "controlling-mode", controlling, "ice-tcp", tcp, "ice-udp", !tcp, "force-relay", relay_only,
+                 NULL);
     if (stun_host != NULL) {
         g_object_set(agent, "stun-server", stun_host, "stun-server-port", stun_port, NULL);
     }

@@ -6,6 +6,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
+import io.turnkit.server.ServerStartException;
+
 /**
  * A command that could not do what was asked (an unreadable user database, a user that does not exist): the
  * message is the one line {@code turnkit} prints, and the exit code is 1. A command line that is wrong is a
@@ -25,6 +27,14 @@ final class CommandFailure extends RuntimeException {
     /** {@code "<what>: <reason>"}, e.g. "cannot open user database /x/y: permission denied". */
     static CommandFailure because(String what, IOException cause) {
         return new CommandFailure(what + ": " + reason(cause), cause);
+    }
+
+    /**
+     * A server that could not start: its message names what failed and why ("cannot listen on udp
+     * 0.0.0.0:3478: Address already in use").
+     */
+    static CommandFailure because(ServerStartException cause) {
+        return new CommandFailure(cause.getMessage(), cause);
     }
 
     /** The reason in a few words; a file system error names its file, which the caller has named already. */

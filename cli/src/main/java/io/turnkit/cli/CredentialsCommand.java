@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.turnkit.server.auth.RestApiCredentials;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.config.Listeners;
 import io.turnkit.store.credential.CredentialStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,7 +93,7 @@ public final class CredentialsCommand extends StoreCommand {
     }
 
     private static List<String> defaultUris() {
-        String server = "turn:" + RealmOption.hostName() + ":" + ServerConfig.DEFAULT_LISTENING_PORT;
+        String server = "turn:" + RealmOption.hostName() + ":" + Listeners.DEFAULT_LISTENING_PORT;
         return List.of(server + "?transport=udp", server + "?transport=tcp");
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.RedisUris;
 import io.turnkit.cli.conf.ServeOption;
+import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.transport.TransportAddresses;
 
@@ -36,51 +37,54 @@ final class EffectiveSettings {
         return lines;
     }
 
-    private static String value(ServeOption option, ServerConfig config) {
+    /** What {@code config} sets {@code option} to, as a config file would write it. */
+    static String value(ServeOption option, ServerConfig config) {
         return switch (option) {
-            case LISTENING_IP -> addresses(config.listeningIps(), "(every address)");
-            case LISTENING_PORT -> Integer.toString(config.listeningPort());
-            case ALT_LISTENING_PORT -> config.rfc5780() ? Integer.toString(config.altListeningPort()) : NONE;
-            case RFC5780 -> onOff(config.rfc5780());
-            case NO_RFC5780 -> onOff(!config.rfc5780());
-            case TLS_LISTENING_PORT -> Integer.toString(config.tlsListeningPort());
-            case NO_TLS -> onOff(config.noTls());
-            case NO_DTLS -> onOff(config.noDtls());
-            case DTLS -> onOff(!config.noDtls());
-            case CERT -> config.cert() == null ? "(self-signed, made at start)" : config.cert().toString();
-            case PKEY -> config.pkey() == null ? NONE : config.pkey().toString();
-            case PKEY_PWD -> config.pkeyPwd() == null ? NONE : SET;
-            case CIPHER_LIST -> config.cipherList() == null ? "DEFAULT" : config.cipherList();
-            case PROXY_PROTOCOL -> onOff(config.proxyProtocol());
-            case RELAY_IP -> addresses(config.relayIps(), "(the address the client reached)");
-            case EXTERNAL_IP -> joined(config.externalIps());
-            case MIN_PORT -> Integer.toString(config.minPort());
-            case MAX_PORT -> Integer.toString(config.maxPort());
-            case REALM -> config.realm();
-            case LT_CRED_MECH -> onOff(config.ltCredMech());
+            case LISTENING_IP -> addresses(config.listeners().listeningIps(), "(every address)");
+            case LISTENING_PORT -> Integer.toString(config.listeners().listeningPort());
+            case ALT_LISTENING_PORT -> config.listeners().rfc5780() ? Integer.toString(config.listeners().altListeningPort()) : NONE;
+            case RFC5780 -> onOff(config.listeners().rfc5780());
+            case NO_RFC5780 -> onOff(!config.listeners().rfc5780());
+            case TLS_LISTENING_PORT -> Integer.toString(config.listeners().tlsListeningPort());
+            case NO_TLS -> onOff(config.listeners().noTls());
+            case NO_DTLS -> onOff(config.listeners().noDtls());
+            case DTLS -> onOff(!config.listeners().noDtls());
+            case CERT -> config.listeners().cert() == null ? "(self-signed, made at start)" : config.listeners().cert().toString();
+            case PKEY -> config.listeners().pkey() == null ? NONE : config.listeners().pkey().toString();
+            case PKEY_PWD -> config.listeners().pkeyPwd() == null ? NONE : SET;
+            case CIPHER_LIST -> config.listeners().cipherList() == null ? "DEFAULT" : config.listeners().cipherList();
+            case PROXY_PROTOCOL -> onOff(config.listeners().proxyProtocol());
+            case RELAY_IP -> addresses(config.relay().relayIps(), "(the address the client reached)");
+            case EXTERNAL_IP -> joined(config.relay().externalIps());
+            case MIN_PORT -> Integer.toString(config.relay().minPort());
+            case MAX_PORT -> Integer.toString(config.relay().maxPort());
+            case REALM -> config.auth().realm();
+            case LT_CRED_MECH -> onOff(true);
             case USER -> users(config);
-            case USE_AUTH_SECRET -> onOff(config.useAuthSecret());
-            case STATIC_AUTH_SECRET -> config.staticAuthSecrets().isEmpty() ? NONE : SET;
-            case REST_API_SEPARATOR -> Character.toString(config.restApiSeparator());
-            case ALLOW_LOOPBACK_PEERS -> onOff(config.allowLoopbackPeers());
-            case ALLOWED_PEER_IP -> joined(config.allowedPeerRanges());
-            case DENIED_PEER_IP -> joined(config.deniedPeerRanges());
-            case NO_MULTICAST_PEERS -> onOff(config.noMulticastPeers());
-            case USER_QUOTA -> Integer.toString(config.userQuota());
-            case TOTAL_QUOTA -> Integer.toString(config.totalQuota());
-            case MAX_BPS -> Long.toString(config.maxBps());
-            case MAX_ALLOCATE_LIFETIME -> seconds(config.maxAllocateLifetime());
-            case PERMISSION_LIFETIME -> seconds(config.permissionLifetime());
-            case CHANNEL_LIFETIME -> seconds(config.channelLifetime());
-            case STALE_NONCE -> seconds(config.staleNonce());
-            case NO_UDP -> onOff(config.noUdp());
-            case NO_TCP -> onOff(config.noTcp());
+            case USE_AUTH_SECRET -> onOff(config.auth().useAuthSecret());
+            case STATIC_AUTH_SECRET -> config.auth().staticAuthSecrets().isEmpty() ? NONE : SET;
+            case REST_API_SEPARATOR -> Character.toString(config.auth().restApiSeparator());
+            case ALLOW_LOOPBACK_PEERS -> onOff(config.peers().allowLoopbackPeers());
+            case ALLOWED_PEER_IP -> joined(config.peers().allowedPeerRanges());
+            case DENIED_PEER_IP -> joined(config.peers().deniedPeerRanges());
+            case NO_MULTICAST_PEERS -> onOff(true);
+            case USER_QUOTA -> Integer.toString(config.limits().userQuota());
+            case TOTAL_QUOTA -> Integer.toString(config.limits().totalQuota());
+            case MAX_BPS -> Long.toString(config.relay().maxBps());
+            case MAX_ALLOCATE_LIFETIME -> seconds(config.limits().maxAllocateLifetime());
+            case MAX_TCP_CONNECTIONS -> Integer.toString(config.limits().maxTcpConnections());
+            case TCP_IDLE_TIMEOUT -> seconds(config.limits().tcpIdleTimeout());
+            case PERMISSION_LIFETIME -> seconds(config.limits().permissionLifetime());
+            case CHANNEL_LIFETIME -> seconds(config.limits().channelLifetime());
+            case STALE_NONCE -> seconds(config.auth().staleNonce());
+            case NO_UDP -> onOff(config.listeners().noUdp());
+            case NO_TCP -> onOff(config.listeners().noTcp());
             case SOFTWARE_ATTRIBUTE -> config.softwareAttribute() == null ? NONE : config.softwareAttribute();
             case NO_SOFTWARE_ATTRIBUTE -> onOff(config.softwareAttribute() == null);
-            case USERDB -> config.userdb().toString();
-            case REDIS_USERDB -> config.credentialStore().isRedis() ? config.credentialStore().describe() : NONE;
-            case REDIS_PASSWORD -> config.credentialStore().redisPassword() == null ? NONE : SET;
-            case REDIS_TLS -> onOff(config.credentialStore().redisTls());
+            case USERDB -> config.auth().userdb().toString();
+            case REDIS_USERDB -> config.auth().credentialStore().isRedis() ? config.auth().credentialStore().describe() : NONE;
+            case REDIS_PASSWORD -> config.auth().credentialStore().redisPassword() == null ? NONE : SET;
+            case REDIS_TLS -> onOff(config.auth().credentialStore().redisTls());
             case REDIS_STATSDB -> config.cluster().enabled() ? RedisUris.describe(RedisUris.parse(
                     config.cluster().statsdb(), RedisCluster.commandTimeout())) : NONE;
             case NODE_ID -> config.cluster().nodeId() == null ? "(host name:listening port)" : config.cluster().nodeId();
@@ -88,22 +92,22 @@ final class EffectiveSettings {
                     ? Integer.toString(config.cluster().redirectAllocations())
                     : config.cluster().redirectFraction() > 0 ? Double.toString(config.cluster().redirectFraction())
                     : "(when full or draining)";
-            case VERBOSE -> onOff(config.verbose());
-            case LISTENING_DEVICE -> config.listeningDevice() == null ? NONE : config.listeningDevice();
-            case NO_LOOPBACK_PEERS -> onOff(!config.allowLoopbackPeers());
-            case NO_UDP_RELAY -> onOff(config.noUdpRelay());
-            case NO_TCP_RELAY -> onOff(config.noTcpRelay());
-            case KEEP_ADDRESS_FAMILY -> onOff(config.keepAddressFamily());
-            case ALLOCATION_DEFAULT_ADDRESS_FAMILY -> config.allocationDefaultAddressFamily().toString();
-            case ALTERNATE_SERVER -> servers(config.alternateServers());
-            case TLS_ALTERNATE_SERVER -> servers(config.tlsAlternateServers());
+            case VERBOSE -> onOff(config.logging().verbose());
+            case LISTENING_DEVICE -> config.listeners().listeningDevice() == null ? NONE : config.listeners().listeningDevice();
+            case NO_LOOPBACK_PEERS -> onOff(!config.peers().allowLoopbackPeers());
+            case NO_UDP_RELAY -> onOff(config.relay().noUdpRelay());
+            case NO_TCP_RELAY -> onOff(config.relay().noTcpRelay());
+            case KEEP_ADDRESS_FAMILY -> onOff(config.relay().allocationDefaultAddressFamily() == AddressFamily.KEEP);
+            case ALLOCATION_DEFAULT_ADDRESS_FAMILY -> config.relay().allocationDefaultAddressFamily().toString();
+            case ALTERNATE_SERVER -> servers(config.relay().alternateServers());
+            case TLS_ALTERNATE_SERVER -> servers(config.relay().tlsAlternateServers());
             case SERVER_NAME -> config.serverName();
-            case PIDFILE -> config.pidfile() == null ? NONE : config.pidfile().toString();
-            case LOG_FILE -> config.logFile() == null ? "(stderr)" : config.logFile();
-            case SIMPLE_LOG -> onOff(config.simpleLog());
-            case SYSLOG -> onOff(config.syslog());
-            case NO_STDOUT_LOG -> onOff(config.noStdoutLog());
-            case LOG_FORMAT -> config.logFormat().name().toLowerCase(Locale.ROOT);
+            case PIDFILE -> config.logging().pidfile() == null ? NONE : config.logging().pidfile().toString();
+            case LOG_FILE -> config.logging().logFile() == null ? "(stderr)" : config.logging().logFile();
+            case SIMPLE_LOG -> onOff(config.logging().simpleLog());
+            case SYSLOG -> onOff(config.logging().syslog());
+            case NO_STDOUT_LOG -> onOff(config.logging().noStdoutLog());
+            case LOG_FORMAT -> config.logging().logFormat().name().toLowerCase(Locale.ROOT);
             case WEB_ADMIN -> onOff(config.admin().webAdmin());
             case WEB_ADMIN_IP -> config.admin().webAdminIp().getHostAddress();
             case WEB_ADMIN_PORT -> Integer.toString(config.admin().webAdminPort());
@@ -121,8 +125,8 @@ final class EffectiveSettings {
 
     /** The names of the static users, each with {@value #SET} for its password or key. */
     private static String users(ServerConfig config) {
-        List<String> names = new ArrayList<>(config.users().keySet());
-        names.addAll(config.userKeys().keySet());
+        List<String> names = new ArrayList<>(config.auth().users().keySet());
+        names.addAll(config.auth().userKeys().keySet());
         return names.isEmpty() ? NONE
                 : names.stream().sorted().map(name -> name + ":" + SET).collect(Collectors.joining(", "));
     }

@@ -103,6 +103,10 @@ public final class IceCommand implements Callable<Integer> {
             + "<uuid>.local names, answered on port 5353, and resolve the peer's .local names.")
     boolean mdns;
 
+    @Option(names = "--tcp", description = "ICE-TCP host candidates too (RFC 6544): a passive one on a listening "
+            + "port and an active one on each host address, framed per RFC 4571.")
+    boolean tcp;
+
     @Option(names = "--lite", description = "Be an ICE-lite agent (RFC 8445 §2.5): host candidates, no checks sent.")
     boolean lite;
 
@@ -202,7 +206,7 @@ public final class IceCommand implements Callable<Integer> {
             for (String ip : hostIps) {
                 hosts.add(ipLiteral(ip));
             }
-            sources = sources.withHostAddresses(hosts.toArray(InetAddress[]::new)).withMdns(mdns);
+            sources = sources.withHostAddresses(hosts.toArray(InetAddress[]::new)).withMdns(mdns).withTcp(tcp);
             if (stun != null) {
                 sources = sources.withStunServer(ServerUri.parse(stun, ServerUri.STUN).resolve());
             }

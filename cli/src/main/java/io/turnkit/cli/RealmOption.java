@@ -1,5 +1,6 @@
 package io.turnkit.cli;
 
+import io.turnkit.server.config.Auth;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.stun.OpaqueString;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,12 @@ final class RealmOption {
             return hostName();
         }
         try {
-            ServerConfig.builder().realm(realm);
+            // The message starts with the setting's name, "realm: …"; the command line's is --realm.
+            Auth.checkRealm(realm);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "--" + e.getMessage());
+        }
+        try {
             OpaqueString.prepare(realm);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), "--realm: " + e.getMessage());
@@ -40,6 +46,6 @@ final class RealmOption {
 
     /** The host name, as serve takes it for its default realm: asked of ServerConfig so both agree. */
     static String hostName() {
-        return ServerConfig.builder().build().realm();
+        return ServerConfig.builder().build().auth().realm();
     }
 }

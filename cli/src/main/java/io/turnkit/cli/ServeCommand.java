@@ -1,7 +1,6 @@
 package io.turnkit.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,6 +20,7 @@ import io.turnkit.cli.conf.ConfigFile;
 import io.turnkit.cli.conf.ServeOption;
 import io.turnkit.cli.conf.UnsupportedOption;
 import io.turnkit.cli.log.LogSetup;
+import io.turnkit.server.ServerStartException;
 import io.turnkit.server.TurnServer;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
@@ -40,9 +40,10 @@ import picocli.CommandLine.Spec;
  * list replaces the file's whole list, so no stale entry survives.
  *
  * <p>Exit codes: 0 once the server has stopped (SIGTERM, Ctrl-C), 2 for a configuration that cannot run
- * (a bad value, an unknown option in the file, options that do not fit together), 1 when the file cannot
- * be read or the server cannot start. Each error is one line on stderr; {@code --verbose} adds the stack
- * trace of a failed start.
+ * (a bad value, an unknown option in the file, options that do not fit together), 1 when the file or the pid
+ * file cannot be read or written or the server cannot start (a port taken, a bad certificate, an unreachable
+ * store). Failures go the way of every command's ({@link FailureReporter}): one line on stderr, and the stack
+ * trace with {@code --verbose} on the command line.
  */
 @Command(name = "serve",
         versionProvider = ManifestVersion.class,
@@ -106,12 +107,17 @@ public final class ServeCommand implements Callable<Integer> {
         String closeReason();
     }
 
-    /** Adds every {@link ServeOption} to the command, so the table is the one list of options. */
+    /**
+     * Adds every {@link ServeOption} to the command, so the table is the one list of options, with the defaults
+     * help shows read from a configuration of defaults as {@code turnkit config check} prints it.
+     */
     public static final class Options implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec command) {
+            // The realm's default is the host name, which help names in words: no lookup for every command line.
+            ServerConfig defaults = ServerConfig.builder().auth(auth -> auth.realm("default")).build();
             for (ServeOption option : ServeOption.values()) {
-                command.addOption(option.toOptionSpec());
+                command.addOption(option.toOptionSpec(EffectiveSettings.value(option, defaults)));
             }
             for (UnsupportedOption option : UnsupportedOption.values()) {
                 option.names().forEach(name -> command.addOption(option.toOptionSpec(name)));
@@ -124,23 +130,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
         ServerConfig config;
         try {
             config = serverConfig();
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
-            err.println("turnkit: cannot read " + configFile + ": " + CommandFailure.reason(e));
-            return 1;
+            throw CommandFailure.because("cannot read " + configFile, e);
         }
         LogSetup.apply(config);
         PidFile pidFile;
         try {
-            pidFile = PidFile.write(config.pidfile());
+            pidFile = PidFile.write(config.logging().pidfile());
         } catch (IOException e) {
-            err.println("turnkit: cannot write pid file " + config.pidfile() + ": " + CommandFailure.reason(e));
-            return 1;
+            throw CommandFailure.because("cannot write pid file " + config.logging().pidfile(), e);
         }
         // Handlers first: a SIGHUP that comes as soon as the server says it is serving must find them in place.
         try (StopSignals signals = StopSignals.install()) {
@@ -149,13 +152,9 @@ public final class ServeCommand implements Callable<Integer> {
             Running server;
             try {
                 server = launcher.launch(config);
-            } catch (RuntimeException e) {
+            } catch (ServerStartException e) {
                 LOG.info("turnkit stopped: cannot start: {}", e.getMessage());
-                err.println("turnkit: " + e.getMessage());
-                if (config.verbose()) {
-                    e.printStackTrace(err);
-                }
-                return 1;
+                throw CommandFailure.because(e);
             }
             return serve(server, signals);
         } finally {
@@ -221,8 +220,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** coturn lets an allowed range win over a denied one; turnkit does not, so say where that matters. */
     private void warnAboutShadowedAllowances(ServerConfig config) {
-        for (AddressRange allowed : config.allowedPeerRanges()) {
-            for (AddressRange denied : config.deniedPeerRanges()) {
+        for (AddressRange allowed : config.peers().allowedPeerRanges()) {
+            for (AddressRange denied : config.peers().deniedPeerRanges()) {
                 if (allowed.overlaps(denied)) {
                     warn("allowed-peer-ip " + allowed + " overlaps denied-peer-ip " + denied
                             + ": the denied range wins in turnkit (in coturn the allowed one did)");

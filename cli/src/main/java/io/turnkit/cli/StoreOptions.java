@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import io.turnkit.cli.conf.ServeOption;
 import io.turnkit.server.config.ServerConfig;
+import io.turnkit.server.config.Auth;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.StoreLocation;
@@ -110,7 +111,7 @@ final class StoreOptions {
                 throw usage("--redis-tls needs --redis-userdb");
             }
             location = redisUserdb != null ? redisLocation()
-                    : StoreLocation.file(userdb != null ? userdb : ServerConfig.defaultUserdb());
+                    : StoreLocation.file(userdb != null ? userdb : Auth.defaultUserdb());
         }
         return location;
     }

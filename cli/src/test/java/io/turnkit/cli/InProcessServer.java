@@ -20,10 +20,10 @@ final class InProcessServer implements AfterEachCallback {
     /** Starts a server with realm turnkit.test, its user database in {@code dir}, and {@code settings}. */
     void start(Path dir, Consumer<ServerConfig.Builder> settings) {
         ServerConfig.Builder config = ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0).tlsListeningPort(0)
-                .realm("turnkit.test")
-                .userdb(dir.resolve("turnuserdb.conf"));
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())
+                .listeningPort(0).tlsListeningPort(0))
+                .auth(au -> au.realm("turnkit.test")
+                .userdb(dir.resolve("turnuserdb.conf")));
         settings.accept(config);
         server = TurnServer.start(config.build());
     }

@@ -106,8 +106,8 @@ class ProbeCommandTest {
     }
 
     private void start(boolean allowLoopbackPeers) {
-        server.start(dir, config -> config.ltCredMech(true).user("alice", "wonderland").useAuthSecret(true)
-                .addStaticAuthSecret(SECRET).allowLoopbackPeers(allowLoopbackPeers));
+        server.start(dir, config -> config.auth(au -> au.user("alice", "wonderland").useAuthSecret(true)
+                .addStaticAuthSecret(SECRET)).peers(pe -> pe.allowLoopbackPeers(allowLoopbackPeers)));
     }
 
     private int port(boolean udp) {

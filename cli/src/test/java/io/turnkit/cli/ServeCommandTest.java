@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.cli.log.LogSetup;
+import io.turnkit.server.ServerStartException;
+import io.turnkit.server.config.AddressFamily;
+import io.turnkit.server.config.Limits;
+import io.turnkit.server.config.Relay;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.policy.AddressRange;
 import picocli.CommandLine;
@@ -127,8 +132,8 @@ class ServeCommandTest {
 
         ServerConfig config = serverConfig("serve", "-c", conf.toString(), "--min-port", "55000", "-u", "carol:c");
 
-        assertEquals(55000, config.minPort());
-        assertEquals(Map.of("carol", "c"), config.users());
+        assertEquals(55000, config.relay().minPort());
+        assertEquals(Map.of("carol", "c"), config.auth().users());
     }
 
     @Test
@@ -137,17 +142,17 @@ class ServeCommandTest {
 
         ServerConfig config = serverConfig("serve", "-c", conf.toString(), "--max-port", "60000");
 
-        assertEquals(50000, config.minPort());
-        assertEquals(60000, config.maxPort());
-        assertEquals(List.of(AddressRange.parse("10.0.0.0/8")), config.deniedPeerRanges());
-        assertTrue(config.noUdp());
+        assertEquals(50000, config.relay().minPort());
+        assertEquals(60000, config.relay().maxPort());
+        assertEquals(List.of(AddressRange.parse("10.0.0.0/8")), config.peers().deniedPeerRanges());
+        assertTrue(config.listeners().noUdp());
     }
 
     @Test
     void shouldKeepTheLastOfARepeatedFlag() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-p", "4000", "--listening-port", "5000");
 
-        assertEquals(5000, config.listeningPort());
+        assertEquals(5000, config.listeners().listeningPort());
     }
 
     @Test
@@ -155,24 +160,24 @@ class ServeCommandTest {
         ServerConfig config = serverConfig("serve", "-r", "r", "-a", "-L", "10.0.0.1", "-E", "10.0.0.1",
                 "-X", "60.70.80.91", "-q", "3", "-Q", "30", "-s", "1000", "-b", "/tmp/u", "-v");
 
-        assertTrue(config.ltCredMech() && config.verbose());
-        assertEquals(30, config.totalQuota());
+        assertTrue(config.logging().verbose());
+        assertEquals(30, config.limits().totalQuota());
     }
 
     @Test
     void shouldTakeCoturnsDashCapitalVAsVerboseNotAsTheVersion() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-V");
 
-        assertTrue(config.verbose());
+        assertTrue(config.logging().verbose());
     }
 
     @Test
     void shouldReadCoturnsOtherShortFlags() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-l", "stdout", "-C", "-", "-A", "ipv6", "-K");
 
-        assertEquals("stdout", config.logFile());
-        assertEquals('-', config.restApiSeparator());
-        assertTrue(config.keepAddressFamily());
+        assertEquals("stdout", config.logging().logFile());
+        assertEquals('-', config.auth().restApiSeparator());
+        assertEquals(AddressFamily.KEEP, config.relay().allocationDefaultAddressFamily());
     }
 
     @Test
@@ -209,8 +214,8 @@ class ServeCommandTest {
 
         assertEquals(0, exit, err::toString);
         assertEquals(1, launcher.launched.size());
-        assertEquals(null, launcher.launched.get(0).pidfile());
-        assertTrue(launcher.launched.get(0).syslog());
+        assertEquals(null, launcher.launched.get(0).logging().pidfile());
+        assertTrue(launcher.launched.get(0).logging().syslog());
         assertTrue(err.toString().contains("ignoring 'no-stun-backward-compatibility'"), err.toString());
     }
 
@@ -222,15 +227,15 @@ class ServeCommandTest {
         int exit = run(launcher, "serve", "-c", debianConf(), "-o", "-v");
 
         assertEquals(0, exit, err::toString);
-        assertTrue(launcher.launched.get(0).verbose());
+        assertTrue(launcher.launched.get(0).logging().verbose());
     }
 
     @Test
     void shouldListenOnTheAddressesOfTheListeningDevice() throws Exception {
         ServerConfig config = serverConfig("serve", "-r", "r", "-d", "lo");
 
-        assertTrue(config.listeningIps().contains(java.net.InetAddress.getByName("127.0.0.1")), config::toString);
-        assertEquals("lo", config.listeningDevice());
+        assertTrue(config.listeners().listeningIps().contains(java.net.InetAddress.getByName("127.0.0.1")), config::toString);
+        assertEquals("lo", config.listeners().listeningDevice());
     }
 
     @Test
@@ -247,7 +252,7 @@ class ServeCommandTest {
         ServerConfig config = serverConfig("serve", "-c", file("realm=r", "allow-loopback-peers").toString(),
                 "--no-loopback-peers");
 
-        assertFalse(config.allowLoopbackPeers());
+        assertFalse(config.peers().allowLoopbackPeers());
     }
 
     @Test
@@ -260,7 +265,7 @@ class ServeCommandTest {
     void shouldReadNoFileWithDashN() throws Exception {
         ServerConfig config = serverConfig("serve", "-n", "-c", file("realm=from-the-file").toString(), "-r", "r");
 
-        assertEquals("r", config.realm());
+        assertEquals("r", config.auth().realm());
     }
 
     @Test
@@ -316,12 +321,12 @@ class ServeCommandTest {
 
         assertEquals(0, exit);
         assertEquals(1, launcher.launched.size());
-        assertTrue(launcher.launched.get(0).allowLoopbackPeers());
+        assertTrue(launcher.launched.get(0).peers().allowLoopbackPeers());
     }
 
     @Test
     void shouldReportAServerThatCannotStartInOneLineWithExitCode1() {
-        FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
+        FakeLauncher launcher = FakeLauncher.failing(new ServerStartException("cannot listen on udp 0.0.0.0:3478"));
 
         int exit = run(launcher, "serve", "-r", "r");
 
@@ -330,13 +335,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldReportACertificateFileThatIsNoCertificateInOneLineWithExitCode1() throws IOException {
+        Path cert = file("not a certificate");
+
+        TurnkitRun serve = TurnkitRun.run("serve", "-r", "r", "--user", "alice:wonderland", "--listening-ip",
+                "127.0.0.1", "--listening-port", "0", "--tls-listening-port", "0", "--cert", cert.toString(),
+                "--pkey", cert.toString());
+
+        assertEquals(1, serve.exitCode(), serve.describe());
+        assertEquals(1, serve.err().lines().count(), serve.describe());
+        assertTrue(serve.err().startsWith("turnkit: ") && serve.err().contains(cert.toString()), serve.describe());
+    }
+
+    @Test
     void shouldAddTheStackTraceWhenVerbose() {
-        FakeLauncher launcher = FakeLauncher.failing(new IllegalStateException("cannot listen on udp 0.0.0.0:3478"));
+        FakeLauncher launcher = FakeLauncher.failing(new ServerStartException("cannot listen on udp 0.0.0.0:3478"));
 
         int exit = run(launcher, "serve", "-r", "r", "--verbose");
 
         assertEquals(1, exit);
-        assertTrue(err.toString().contains("java.lang.IllegalStateException: cannot listen on udp 0.0.0.0:3478"
+        assertTrue(err.toString().contains("io.turnkit.server.ServerStartException: cannot listen on udp 0.0.0.0:3478"
                 + System.lineSeparator() + "\tat "), err.toString());
     }
 
@@ -347,6 +365,64 @@ class ServeCommandTest {
         assertEquals(0, exit);
         assertTrue(out.toString().contains("-X, --external-ip=PUBLIC[/PRIVATE]"), out.toString());
         assertTrue(out.toString().contains("--software-attribute[=TEXT]"), out.toString());
+    }
+
+    @Test
+    void shouldShowTheDefaultsTheSettingsHoldInHelp() {
+        int exit = run(FakeLauncher.stoppingAtOnce(), "serve", "--help");
+
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertEquals(0, exit);
+        assertTrue(help.contains("Default: " + Limits.DEFAULT_MAX_TCP_CONNECTIONS + "."), help);
+        assertTrue(help.contains("Default: " + Limits.DEFAULT_TCP_IDLE_TIMEOUT.toSeconds() + "."), help);
+        assertTrue(help.contains("Lowest relay port. Default: " + Relay.DEFAULT_MIN_PORT + "."), help);
+        assertTrue(help.contains("RFC 8656 fixes it at " + Limits.DEFAULT_PERMISSION_LIFETIME.toSeconds()), help);
+        assertFalse(help.contains("DEFAULT-VALUE"), help);
+    }
+
+    @Test
+    void shouldPassTheTcpLimitsToTheServer() throws Exception {
+        ServerConfig config = serverConfig("serve", "-r", "r", "--max-tcp-connections", "3", "--tcp-idle-timeout", "2");
+
+        assertEquals(3, config.limits().maxTcpConnections());
+        assertEquals(Duration.ofSeconds(2), config.limits().tcpIdleTimeout());
+    }
+
+    @Test
+    void shouldRefuseAZeroTcpConnectionLimitInOneLine() {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-r", "r", "--max-tcp-connections", "0");
+
+        assertEquals(2, exit);
+        assertEquals("turnkit: --max-tcp-connections: expected a number of connections, 1 or more, got '0'"
+                + System.lineSeparator(), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldRefuseTurningTheLongTermCredentialMechanismOffInOneLine() throws IOException {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-c", file("lt-cred-mech=off").toString(), "-r", "r");
+
+        assertEquals(2, exit);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().endsWith("turnserver.conf:1: lt-cred-mech: cannot be turned off: turnkit has no "
+                + "unauthenticated relay: give --user or --use-auth-secret" + System.lineSeparator()), err.toString());
+        assertEquals(List.of(), launcher.launched);
+    }
+
+    @Test
+    void shouldRefuseAllowingMulticastPeersInOneLine() throws IOException {
+        FakeLauncher launcher = FakeLauncher.stoppingAtOnce();
+
+        int exit = run(launcher, "serve", "-c", file("no-multicast-peers=no").toString(), "-r", "r");
+
+        assertEquals(2, exit);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("no-multicast-peers: cannot be turned off"), err.toString());
+        assertEquals(List.of(), launcher.launched);
     }
 
     @Test

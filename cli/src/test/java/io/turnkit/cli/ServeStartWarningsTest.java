@@ -29,7 +29,7 @@ class ServeStartWarningsTest {
                 "-u", "alice", "-p", "wonderland");
         assertEquals(0, add.exitCode(), add.describe());
 
-        server.start(dir, config -> config.ltCredMech(true));
+        server.start(dir, config -> { });
 
         String log = console.err();
         assertTrue(log.contains("has users of realm other.example but none of this server's realm turnkit.test: "
@@ -38,7 +38,7 @@ class ServeStartWarningsTest {
 
     @Test
     void shouldWarnAboutTheRestApiWithoutASecret() {
-        server.start(dir, config -> config.useAuthSecret(true));
+        server.start(dir, config -> config.auth(au -> au.useAuthSecret(true)));
 
         String log = console.err();
         assertTrue(log.contains("use-auth-secret without a secret: no static-auth-secret, and none for realm "
@@ -47,7 +47,7 @@ class ServeStartWarningsTest {
 
     @Test
     void shouldNotWarnAboutTheRestApiWithAStaticSecret() {
-        server.start(dir, config -> config.useAuthSecret(true).addStaticAuthSecret("north"));
+        server.start(dir, config -> config.auth(au -> au.useAuthSecret(true).addStaticAuthSecret("north")));
 
         assertTrue(!console.err().contains("without a secret"), console::err);
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turnkit.conformance.support.Chromium;
 import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.NamespaceBridge;
 import io.turnkit.conformance.support.WebRtcTestPage;
 import io.turnkit.ice.agent.CandidateType;
 import io.turnkit.ice.agent.IceConfig;
@@ -20,6 +21,7 @@ import io.turnkit.ice.driver.IceSession;
 import io.turnkit.ice.driver.UdpMux;
 import io.turnkit.ice.stun.Addresses;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +110,74 @@ class ChromiumIceTest {
             assertNull(bystander.receive(Duration.ZERO), "the other agent on the port got data");
             assertEquals(IceConnectionState.NEW, bystander.state());
         }
+    }
+
+    /**
+     * UDP blocked for real: the browser runs in a network namespace the test creates, whose only way out is a TCP
+     * bridge to the page server's port and the agent's TCP mux port. The agent signals all its candidates, UDP
+     * ones included, and the browser's checks to those reach nothing; its active TCP candidate connects (through the
+     * bridge) to the agent's passive one, and the pair it selects is TCP, with data both ways.
+     */
+    @Test
+    void shouldConnectOverIceTcpFromANetworkNamespaceWithNoUdpPath() throws Exception {
+        int datagrams = 10;
+        byte[] data = new byte[100];
+        data[0] = DTLS_APPLICATION_DATA;
+        try (IceDriver driver = IceDriver.create(1);
+             IceSession turnkit = IceSession.open(driver, config(IceRole.CONTROLLED), loopbackHost().withTcp(true),
+                     l -> { });
+             WebRtcTestPage page = WebRtcTestPage.start(PAGE)) {
+            List<String> description = turnkit.localDescription(WAIT);
+            assertTrue(description.stream().anyMatch(l -> l.startsWith("a=candidate:") && l.contains(" udp ")),
+                    "the agent offers its UDP candidate too: " + description);
+            InetSocketAddress passive = driver.tcpMux(LoopbackPorts.LOOPBACK).localAddress();
+            URI uri = page.uri(query("offer", datagrams * data.length));
+            try (NamespaceBridge bridge = NamespaceBridge.open(List.of(uri.getPort(), passive.getPort()));
+                 Chromium chromium = Chromium.openInNetworkNamespace(uri, bridge)) {
+                String offer = page.awaitDescription(WAIT, chromium.process());
+                turnkit.addRemoteDescription(credentials(offer));
+                page.sendDescription(sdp(description, mid(offer), "passive"));
+
+                IceEvent.SelectedPairChanged pair = turnkit.awaitSelected(WAIT);
+                for (int i = 0; i < datagrams; i++) {
+                    turnkit.send(data);
+                }
+                Map<String, String> result = page.awaitResult(WAIT, chromium.process());
+                assertIceTcp(result, chromium, pair, passive, datagrams * data.length);
+                byte[] fromBrowser = turnkit.receive(WAIT);
+                assertNotNull(fromBrowser, "nothing from the browser");
+                assertEquals(DTLS_HANDSHAKE, fromBrowser[0], "the browser's ClientHello");
+            }
+        }
+    }
+
+    /** The browser selected a TCP pair to the agent's passive candidate, and counted the agent's data on it. */
+    private static void assertIceTcp(Map<String, String> result, Chromium chromium, IceEvent.SelectedPairChanged pair,
+            InetSocketAddress passive, int bytes) {
+        String context = "page result " + result + chromium.process().describe();
+        assertNull(result.get("error"), context);
+        assertAll(context,
+                () -> assertTrue(List.of("connected", "completed").contains(result.get("iceConnectionState"))),
+                () -> assertEquals("tcp", result.get("localProtocol"), "the browser's local protocol"),
+                () -> assertEquals("tcp", result.get("remoteProtocol"), "the browser's remote protocol"),
+                () -> assertEquals(Addresses.format(passive), result.get("remoteAddress"),
+                        "the browser's remote is the agent's passive candidate"),
+                () -> assertEquals(passive, pair.local().address(), "turnkit's local is its passive candidate"),
+                () -> assertEquals("active", pair.remote().tcpType(), "turnkit's remote connected to it"),
+                () -> assertEquals(Integer.toString(bytes), result.get("bytesReceived"),
+                        "bytes the browser received on its selected pair"));
+    }
+
+    /** The browser's credentials and end-of-candidates, none of its candidates. */
+    private static List<String> credentials(String sdp) {
+        List<String> lines = new ArrayList<>();
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:")) {
+                lines.add(line);
+            }
+        }
+        lines.add("a=end-of-candidates");
+        return lines;
     }
 
     private static IceConfig config(IceRole role) {

@@ -39,6 +39,16 @@ class TurnkitIceInteropTest {
     }
 
     @Test
+    void shouldConnectTurnkitControllingToLibniceOverIceTcp() {
+        IceInterop.connectOverTcp(IceHarness::turnkit, IceHarness::libnice);
+    }
+
+    @Test
+    void shouldConnectLibniceControllingToTurnkitOverIceTcp() {
+        IceInterop.connectOverTcp(IceHarness::libnice, IceHarness::turnkit);
+    }
+
+    @Test
     void shouldConnectTurnkitControllingToAioice() {
         IceInterop.connectDirectly(IceHarness::turnkit, IceHarness::aioice);
     }

@@ -26,12 +26,11 @@ public final class LocalTurnServer implements AutoCloseable {
     /** Starts a server; {@code settings} adjusts the configuration (the user database goes to {@code dir}). */
     public static LocalTurnServer start(Path dir, Consumer<ServerConfig.Builder> settings) {
         ServerConfig.Builder builder = ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0).tlsListeningPort(0)
-                .realm(REALM)
-                .ltCredMech(true)
-                .user(USER, PASSWORD)
-                .userdb(dir.resolve("turnuserdb.conf"));
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())
+                .listeningPort(0).tlsListeningPort(0))
+                .auth(au -> au.realm(REALM))
+                .auth(au -> au.user(USER, PASSWORD)
+                .userdb(dir.resolve("turnuserdb.conf")));
         settings.accept(builder);
         return new LocalTurnServer(TurnServer.start(builder.build()));
     }

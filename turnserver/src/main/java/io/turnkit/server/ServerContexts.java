@@ -62,38 +62,38 @@ final class ServerContexts {
      * @param clock     the time of nonces and REST API usernames
      */
     static ServerContext create(ServerConfig config, List<InetAddress> listening, Transports transports,
-            Limits limits, Clock clock) {
+            Clock clock) {
         OneTimeUser[] oneTimeUser = new OneTimeUser[1];
         MintedUsers minted = new MintedUsers(System::nanoTime);
         CredentialStore configured = credentials(config, minted, oneTimeUser);
         CredentialStore store = minted.over(configured);
         AuthSettings auth = authSettings(config);
-        RelayPortPool pool = new RelayPortPool(config.minPort(), config.maxPort());
-        EphemeralPortRange.overlapWarning(EphemeralPortRange.LINUX, config.minPort(), config.maxPort())
+        RelayPortPool pool = new RelayPortPool(config.relay().minPort(), config.relay().maxPort());
+        EphemeralPortRange.overlapWarning(EphemeralPortRange.LINUX, config.relay().minPort(), config.relay().maxPort())
                 .ifPresent(LOG::warn);
         ServerCounters counters = new ServerCounters();
-        Quotas quotas = new Quotas(config.userQuota(), config.totalQuota());
+        Quotas quotas = new Quotas(config.limits().userQuota(), config.limits().totalQuota());
         AllocationAdmission admission = new AllocationAdmission();
-        AllocateRedirect alternates = AlternateServers.of(config.alternateServers(), config.tlsAlternateServers());
+        AllocateRedirect alternates = AlternateServers.of(config.relay().alternateServers(), config.relay().tlsAlternateServers());
         ClusterNode cluster = config.cluster().enabled()
                 ? joinCluster(config, quotas, pool, admission, counters, alternates, configured) : null;
         Authenticator authenticator = new Authenticator(auth, store,
                 new NonceService(cluster != null ? cluster.nonceSecret() : NonceService.randomSecret(),
-                        config.staleNonce().toSeconds(), clock, auth.securityFeatures()),
+                        config.auth().staleNonce().toSeconds(), clock, auth.securityFeatures()),
                 new AuthRateLimiter(), clock);
-        UdpListeners udpListeners = config.rfc5780()
-                ? new UdpListeners(listening, config.listeningPort(), config.altListeningPort()) : null;
+        UdpListeners udpListeners = config.listeners().rfc5780()
+                ? new UdpListeners(listening, config.listeners().listeningPort(), config.listeners().altListeningPort()) : null;
         RelayResources relays = new RelayResources(transports, pool,
                 new Reservations(pool, Reservations.DEFAULT_HOLD_NANOS), quotas,
                 cluster != null ? cluster : ClusterQuotas.NONE, counters);
         TurnServices services = new TurnServices(new LiveSettings(turnSettings(config)), admission,
                 authenticator, relays,
-                new RelayAddresses(config.relayIps(), listening, config.externalIps(),
-                        config.allocationDefaultAddressFamily()), counters,
+                new RelayAddresses(config.relay().relayIps(), listening, config.relay().externalIps(),
+                        config.relay().allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime),
                 cluster != null ? cluster : alternates,
                 udpListeners != null ? udpListeners : ResponseOrigins.NONE);
-        return new ServerContext(services, new TcpConnections(limits.maxTcpConnections()), store, oneTimeUser[0],
+        return new ServerContext(services, new TcpConnections(config.limits().maxTcpConnections()), store, oneTimeUser[0],
                 minted, configured instanceof InMemoryCredentialStore staticUsers ? staticUsers : null, udpListeners,
                 cluster, configured instanceof RedisCredentialStore sharedUsers ? sharedUsers : null);
     }
@@ -103,7 +103,7 @@ final class ServerContexts {
             AllocationAdmission admission, ServerCounters counters, AllocateRedirect alternates,
             CredentialStore credentials) {
         try {
-            return ClusterNode.join(config.cluster(), config.listeningPort(), quotas, pool, admission, counters,
+            return ClusterNode.join(config.cluster(), config.listeners().listeningPort(), quotas, pool, admission, counters,
                     alternates);
         } catch (IOException e) {
             credentials.close();
@@ -113,9 +113,9 @@ final class ServerContexts {
 
     /** The settings request handling runs with, at start and after each reload. */
     static TurnSettings turnSettings(ServerConfig config) {
-        return new TurnSettings(config.realm(), config.softwareAttribute(), config.maxAllocateLifetime().toSeconds(),
-                config.permissionLifetime().toSeconds(), config.channelLifetime().toSeconds(), config.maxBps(),
-                !config.noUdpRelay(), !config.noTcpRelay(), config.peerPolicy());
+        return new TurnSettings(config.auth().realm(), config.softwareAttribute(), config.limits().maxAllocateLifetime().toSeconds(),
+                config.limits().permissionLifetime().toSeconds(), config.limits().channelLifetime().toSeconds(), config.relay().maxBps(),
+                !config.relay().noUdpRelay(), !config.relay().noTcpRelay(), config.peers().policy());
     }
 
     private static void alternates(StringBuilder line, String transport, List<InetSocketAddress> servers) {
@@ -126,15 +126,15 @@ final class ServerContexts {
     }
 
     private static AuthSettings authSettings(ServerConfig config) {
-        AuthSettings.Mode mode = !config.useAuthSecret() ? AuthSettings.Mode.LONG_TERM
-                : config.users().isEmpty() && config.userKeys().isEmpty() ? AuthSettings.Mode.REST_API
+        AuthSettings.Mode mode = !config.auth().useAuthSecret() ? AuthSettings.Mode.LONG_TERM
+                : config.auth().users().isEmpty() && config.auth().userKeys().isEmpty() ? AuthSettings.Mode.REST_API
                 : AuthSettings.Mode.BOTH;
         // Keys given as coturn's 0xHEX are MD5 only: offering SHA-256 would send RFC 8489 clients to a key
         // those users do not have (RFC 8489 §9.2.4).
-        List<Integer> algorithms = config.userKeys().isEmpty() ? AuthSettings.DEFAULT_PASSWORD_ALGORITHMS
+        List<Integer> algorithms = config.auth().userKeys().isEmpty() ? AuthSettings.DEFAULT_PASSWORD_ALGORITHMS
                 : List.of(PasswordAlgorithm.MD5);
-        return new AuthSettings(config.realm(), mode, config.restApiSeparator(), algorithms,
-                config.staticAuthSecrets(), false);
+        return new AuthSettings(config.auth().realm(), mode, config.auth().restApiSeparator(), algorithms,
+                config.auth().staticAuthSecrets(), false);
     }
 
     /**
@@ -144,13 +144,13 @@ final class ServerContexts {
      * and its users are added while the servers run.
      */
     private static CredentialStore credentials(ServerConfig config, MintedUsers minted, OneTimeUser[] oneTimeUser) {
-        String realm = config.realm();
-        if (!config.users().isEmpty() || !config.userKeys().isEmpty()) {
+        String realm = config.auth().realm();
+        if (!config.auth().users().isEmpty() || !config.auth().userKeys().isEmpty()) {
             InMemoryCredentialStore store = new InMemoryCredentialStore();
             replaceStaticUsers(store, config, realm);
             return store;
         }
-        StoreLocation location = config.credentialStore();
+        StoreLocation location = config.auth().credentialStore();
         CredentialStore store;
         try {
             store = CredentialStores.open(location);
@@ -159,8 +159,8 @@ final class ServerContexts {
             throw new ServerStartException(e.getMessage(), e);
         }
         boolean anyUser = store.users().stream().anyMatch(u -> u.realm().equals(realm));
-        if (config.useAuthSecret()) {
-            if (config.staticAuthSecrets().isEmpty() && store.secrets(realm).isEmpty()) {
+        if (config.auth().useAuthSecret()) {
+            if (config.auth().staticAuthSecrets().isEmpty() && store.secrets(realm).isEmpty()) {
                 // Not an error: secrets added to the store later are used at once. But nobody gets in until then.
                 LOG.warn("use-auth-secret without a secret: no static-auth-secret, and none for realm {} in {} "
                         + "(add one with: turnkit secret add --realm {})", realm, location.describe(), realm);
@@ -189,11 +189,11 @@ final class ServerContexts {
     static void replaceStaticUsers(InMemoryCredentialStore store, ServerConfig config, String realm) {
         Instant now = Instant.now();
         Map<String, UserKeys> users = new LinkedHashMap<>();
-        for (Map.Entry<String, String> user : config.users().entrySet()) {
+        for (Map.Entry<String, String> user : config.auth().users().entrySet()) {
             UserKeys keys = UserKeys.fromPassword(realm, user.getKey(), user.getValue(), now);
             users.put(keys.username(), keys);
         }
-        for (Map.Entry<String, byte[]> user : config.userKeys().entrySet()) {
+        for (Map.Entry<String, byte[]> user : config.auth().userKeys().entrySet()) {
             users.put(user.getKey(), new UserKeys(realm, user.getKey(), user.getValue(), null, now));
         }
         for (UserKeys held : store.users()) {
@@ -205,10 +205,10 @@ final class ServerContexts {
     }
 
     static String describe(ServerConfig config, ServerContext context) {
-        StringBuilder line = new StringBuilder("realm ").append(config.realm()).append("; auth ");
-        if (config.useAuthSecret()) {
-            line.append("TURN REST API (").append(config.staticAuthSecrets().size()).append(" static secrets");
-            line.append(", separator '").append(config.restApiSeparator()).append("')");
+        StringBuilder line = new StringBuilder("realm ").append(config.auth().realm()).append("; auth ");
+        if (config.auth().useAuthSecret()) {
+            line.append("TURN REST API (").append(config.auth().staticAuthSecrets().size()).append(" static secrets");
+            line.append(", separator '").append(config.auth().restApiSeparator()).append("')");
         } else {
             line.append("long-term credentials (users: ").append(context.userCount()).append(')');
         }
@@ -216,22 +216,22 @@ final class ServerContexts {
         for (int algorithm : authSettings(config).passwordAlgorithms()) {
             line.append(' ').append(PasswordAlgorithm.name(algorithm));
         }
-        line.append("; relay ports ").append(config.minPort()).append('-').append(config.maxPort());
+        line.append("; relay ports ").append(config.relay().minPort()).append('-').append(config.relay().maxPort());
         line.append("; peers: special-purpose addresses denied");
-        if (config.allowLoopbackPeers()) {
+        if (config.peers().allowLoopbackPeers()) {
             line.append(", loopback allowed");
         }
-        if (!config.allowedPeerRanges().isEmpty()) {
-            line.append(", allowed ").append(config.allowedPeerRanges());
+        if (!config.peers().allowedPeerRanges().isEmpty()) {
+            line.append(", allowed ").append(config.peers().allowedPeerRanges());
         }
-        if (!config.deniedPeerRanges().isEmpty()) {
-            line.append(", denied ").append(config.deniedPeerRanges());
+        if (!config.peers().deniedPeerRanges().isEmpty()) {
+            line.append(", denied ").append(config.peers().deniedPeerRanges());
         }
-        if (config.rfc5780()) {
-            line.append("; RFC 5780 NAT behavior discovery, alternate port ").append(config.altListeningPort());
+        if (config.listeners().rfc5780()) {
+            line.append("; RFC 5780 NAT behavior discovery, alternate port ").append(config.listeners().altListeningPort());
         }
-        alternates(line, "", config.alternateServers());
-        alternates(line, "TLS ", config.tlsAlternateServers());
+        alternates(line, "", config.relay().alternateServers());
+        alternates(line, "TLS ", config.relay().tlsAlternateServers());
         if (context.cluster() != null) {
             line.append("; cluster node ").append(context.cluster().nodeId()).append(" on ")
                     .append(context.cluster().describe());

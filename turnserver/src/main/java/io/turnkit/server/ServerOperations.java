@@ -177,15 +177,15 @@ final class ServerOperations implements ServerAdmin {
     @Override
     public IceServer iceServer() {
         ServerConfig settings = started;
-        String realm = settings.realm();
-        List<String> secrets = new ArrayList<>(settings.staticAuthSecrets());
+        String realm = settings.auth().realm();
+        List<String> secrets = new ArrayList<>(settings.auth().staticAuthSecrets());
         secrets.addAll(context.credentials().secrets(realm));
         String username;
         String password;
-        if (settings.useAuthSecret() && !secrets.isEmpty()) {
+        if (settings.auth().useAuthSecret() && !secrets.isEmpty()) {
             // The TURN REST API: signed with the first secret, the one a REST service hands out credentials with.
             username = RestApiCredentials.username(clock.instant().getEpochSecond() + TEST_CREDENTIAL_SECONDS,
-                    settings.restApiSeparator(), TEST_USER.substring(0, TEST_USER.length() - 1));
+                    settings.auth().restApiSeparator(), TEST_USER.substring(0, TEST_USER.length() - 1));
             password = RestApiCredentials.password(secrets.get(0), username);
         } else {
             MintedUsers.Credential minted = context.minted().mint(realm, TEST_USER,
@@ -201,10 +201,10 @@ final class ServerOperations implements ServerAdmin {
             String address = TransportAddresses.format(services().relayAddresses().advertised(listening));
             if (urls.stream().noneMatch(url -> url.startsWith("stun:" + address))) {
                 urls.add("stun:" + address);
-                if (!settings.noUdp()) {
+                if (!settings.listeners().noUdp()) {
                     urls.add("turn:" + address + "?transport=udp");
                 }
-                if (!settings.noTcp()) {
+                if (!settings.listeners().noTcp()) {
                     urls.add("turn:" + address + "?transport=tcp");
                 }
             }
@@ -225,10 +225,10 @@ final class ServerOperations implements ServerAdmin {
         services().settings().publish(new TurnSettings(running.realm(), running.software(),
                 fresh.maxAllocateLifetimeSeconds(), fresh.permissionLifetimeSeconds(), fresh.channelLifetimeSeconds(),
                 fresh.maxBps(), fresh.udpRelay(), fresh.tcpRelay(), fresh.peerPolicy()));
-        services().relays().quotas().limit(next.userQuota(), next.totalQuota());
-        services().authenticator().staticSecrets(next.staticAuthSecrets());
+        services().relays().quotas().limit(next.limits().userQuota(), next.limits().totalQuota());
+        services().authenticator().staticSecrets(next.auth().staticAuthSecrets());
         if (context.staticUsers() != null && !restartOnly.contains("user")) {
-            ServerContexts.replaceStaticUsers(context.staticUsers(), next, started.realm());
+            ServerContexts.replaceStaticUsers(context.staticUsers(), next, started.auth().realm());
         }
         config = next;
         return restartOnly;

@@ -27,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.turnkit.server.admin.AdminServer;
+import io.turnkit.server.config.Limits;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.link.TcpClientLink;
 import io.turnkit.server.link.UdpClientLink;
@@ -115,19 +116,16 @@ public final class TurnServer implements AutoCloseable {
      * @throws ServerStartException naming the listener that could not be bound
      */
     public static TurnServer start(ServerConfig config) {
-        return start(config, Limits.DEFAULT);
+        return start(config, Transports.best());
     }
 
-    static TurnServer start(ServerConfig config, Limits limits) {
-        return start(config, limits, Transports.best());
-    }
-
-    static TurnServer start(ServerConfig config, Limits limits, Transports transports) {
-        return start(config, limits, transports, Clock.systemUTC());
+    static TurnServer start(ServerConfig config, Transports transports) {
+        return start(config, transports, Clock.systemUTC());
     }
 
     /** @param clock the time of nonces and REST API usernames */
-    static TurnServer start(ServerConfig config, Limits limits, Transports transports, Clock clock) {
+    static TurnServer start(ServerConfig config, Transports transports, Clock clock) {
+        Limits limits = config.limits();
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transports.newEventLoopGroup(threads);
         Listeners listeners = new Listeners();
@@ -136,33 +134,33 @@ public final class TurnServer implements AutoCloseable {
         DtlsHandshakes dtls = null;
         ServerMetrics metrics = null;
         try {
-            List<InetAddress> addresses = listeningAddresses(config.listeningIps());
-            context = ServerContexts.create(config, addresses, transports, limits, clock);
-            certificate = config.noTls() && config.noDtls() ? null : serverCertificate(config, addresses);
-            if (!config.noDtls()) {
-                dtls = new DtlsHandshakes(certificate, limits.maxDtlsHandshakes(), limits.dtlsHandshakeSeconds(),
+            List<InetAddress> addresses = listeningAddresses(config.listeners().listeningIps());
+            context = ServerContexts.create(config, addresses, transports, clock);
+            certificate = config.listeners().noTls() && config.listeners().noDtls() ? null : serverCertificate(config, addresses);
+            if (!config.listeners().noDtls()) {
+                dtls = new DtlsHandshakes(certificate, limits.maxDtlsHandshakes(), (int) limits.dtlsHandshakeTimeout().toSeconds(),
                         context.services().counters());
             }
             ServerBootstrap tcp = tcpBootstrap(group, transports, context, limits,
-                    config.noTls() ? null : certificate, config.proxyProtocol());
-            PortListeners plain = new PortListeners(!config.noUdp(), !config.noTcp(), false);
+                    config.listeners().noTls() ? null : certificate, config.listeners().proxyProtocol());
+            PortListeners plain = new PortListeners(!config.listeners().noUdp(), !config.listeners().noTcp(), false);
             // The TLS port, when it is another port, takes TLS over TCP and DTLS over UDP, as coturn's does.
-            PortListeners secure = config.tlsListeningPort() != 0 && config.tlsListeningPort() == config.listeningPort()
-                    ? null : new PortListeners(dtls != null, !config.noTls(), true);
+            PortListeners secure = config.listeners().tlsListeningPort() != 0 && config.listeners().tlsListeningPort() == config.listeners().listeningPort()
+                    ? null : new PortListeners(dtls != null, !config.listeners().noTls(), true);
             List<EventLoop> loops = eventLoops(group);
             for (int a = 0; a < addresses.size(); a++) {
                 InetAddress address = addresses.get(a);
                 // The four listeners of RFC 5780 start on the same loops, so one answers for another on its thread.
-                int firstLoop = config.rfc5780() ? 0 : a;
-                listeners.addAll(listen(new InetSocketAddress(address, config.listeningPort()), plain, threads,
+                int firstLoop = config.listeners().rfc5780() ? 0 : a;
+                listeners.addAll(listen(new InetSocketAddress(address, config.listeners().listeningPort()), plain, threads,
                         transports, loops, firstLoop, context, tcp, dtls));
                 if (context.udpListeners() != null && context.udpListeners().paired(address)) {
                     // RFC 5780 §4.1: the alternate port, over UDP only: CHANGE-REQUEST is for datagrams.
-                    listenUdp(new InetSocketAddress(address, config.altListeningPort()), false, threads, transports,
+                    listenUdp(new InetSocketAddress(address, config.listeners().altListeningPort()), false, threads, transports,
                             loops, firstLoop, context, dtls, listeners);
                 }
                 if (secure != null && (secure.udp() || secure.tcp())) {
-                    listeners.addAll(listen(new InetSocketAddress(address, config.tlsListeningPort()), secure,
+                    listeners.addAll(listen(new InetSocketAddress(address, config.listeners().tlsListeningPort()), secure,
                             threads, transports, loops, firstLoop, context, tcp, dtls));
                 }
             }
@@ -307,7 +305,7 @@ public final class TurnServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         ServerCounters counters = context.services().counters();
                         StreamFrameDecoder decoder = new StreamFrameDecoder(counters);
-                        channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleSeconds(), 0, 0));
+                        channel.pipeline().addLast(new IdleStateHandler(limits.tcpIdleTimeout().toSeconds(), 0, 0, TimeUnit.SECONDS));
                         if (proxyProtocol) {
                             channel.pipeline().addLast(new ProxyHeaderReader(counters));
                         }
@@ -411,7 +409,7 @@ public final class TurnServer implements AutoCloseable {
     private List<InetSocketAddress> secureAddresses(ServerConfig config) {
         List<InetSocketAddress> addresses = new ArrayList<>(tlsListeningAddresses());
         addresses.addAll(dtlsListeningAddresses());
-        if (addresses.isEmpty() && (!config.noTls() || !config.noDtls())) {
+        if (addresses.isEmpty() && (!config.listeners().noTls() || !config.listeners().noDtls())) {
             addresses.addAll(turnAddresses());
         }
         return addresses.stream().distinct().toList();

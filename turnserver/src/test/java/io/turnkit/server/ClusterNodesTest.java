@@ -100,7 +100,7 @@ class ClusterNodesTest {
         redis = RedisServer.start(temp);
         try (CredentialStore users = CredentialStores.open(redis.location())) {
             users.putUser(UserKeys.fromPassword(REALM, "alice", "wonderland", Instant.now()));
-            startNodes(2, builder -> builder.redisUserdb(redis.location().describe()));
+            startNodes(2, builder -> builder.auth(a -> a.redisUserdb(redis.location().describe())));
             assertTrue(allocate(0).isSuccess());
             assertTrue(allocate(1).isSuccess());
 
@@ -174,9 +174,9 @@ class ClusterNodesTest {
     private void startCluster(int count, String redirectLoad) {
         redis = RedisServer.start(temp);
         startNodes(count, builder -> {
-            builder.user("alice", "wonderland");
+            builder.auth(a -> a.user("alice", "wonderland"));
             if (!redirectLoad.isEmpty()) {
-                builder.cluster(c -> c.withRedirectLoad(redirectLoad));
+                builder.cluster(c -> c.redirectLoad(redirectLoad));
             }
         });
     }
@@ -187,15 +187,12 @@ class ClusterNodesTest {
             int base = RelayPorts.randomBase();
             String id = "node-" + i;
             ServerConfig.Builder config = ServerConfig.builder()
-                    .addListeningIp(LOOPBACK)
-                    .listeningPort(0).tlsListeningPort(0)
-                    .noTcp(true).noTls(true).noDtls(true)
-                    .realm(REALM)
-                    .ltCredMech(true)
-                    .userQuota(2)
-                    .minPort(base)
-                    .maxPort(base + RelayPorts.SIZE - 1)
-                    .cluster(c -> c.withStatsdb(redis.location().describe()).withNodeId(id));
+                    .listeners(l -> l.addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0)
+                            .noTcp(true).noTls(true).noDtls(true))
+                    .auth(a -> a.realm(REALM))
+                    .limits(l -> l.userQuota(2))
+                    .relay(r -> r.minPort(base).maxPort(base + RelayPorts.SIZE - 1))
+                    .cluster(c -> c.statsdb(redis.location().describe()).nodeId(id));
             more.accept(config);
             nodes.add(TurnServer.start(config.build()));
         }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,15 +57,15 @@ class DtlsListenerTest {
         }
     }
 
-    private TurnServer start(Limits limits, Consumer<ServerConfig.Builder> settings) {
-        ServerConfig.Builder config = LoopbackServers.config(temp).noTcp(true);
+    private TurnServer start(Consumer<ServerConfig.Builder> settings) {
+        ServerConfig.Builder config = LoopbackServers.config(temp).listeners(ls -> ls.noTcp(true));
         settings.accept(config);
-        server = TurnServer.start(config.build(), limits);
+        server = TurnServer.start(config.build());
         return server;
     }
 
     private TurnServer start() {
-        return start(Limits.DEFAULT, b -> { });
+        return start(b -> { });
     }
 
     private static DatagramSocket socket() throws IOException {
@@ -166,7 +167,8 @@ class DtlsListenerTest {
     void shouldBoundHandshakesInNumberAndTime() throws Exception {
         int allowed = 2;
         int clients = 5;
-        InetSocketAddress port = start(new Limits(10, 1, allowed, 3), b -> { }).listeningAddresses(true).get(0);
+        InetSocketAddress port = start(b -> b.limits(lm -> lm.maxTcpConnections(10).tcpIdleTimeout(Duration.ofSeconds(1))
+                .maxDtlsHandshakes(allowed).dtlsHandshakeTimeout(Duration.ofSeconds(3)))).listeningAddresses(true).get(0);
         List<DatagramSocket> stalling = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
@@ -232,7 +234,7 @@ class DtlsListenerTest {
         Path cert = temp.resolve("fullchain.pem");
         Path key = temp.resolve("privkey.pem");
         Openssl.selfSigned(cert, key, "first.example.com");
-        InetSocketAddress port = start(Limits.DEFAULT, b -> b.cert(cert).pkey(key)).listeningAddresses(true).get(0);
+        InetSocketAddress port = start(b -> b.listeners(ls -> ls.cert(cert).pkey(key))).listeningAddresses(true).get(0);
         try (TestTurnClient client = TestTurnClient.dtls(port, USER, PASSWORD); DatagramSocket peer = socket()) {
             assertEquals("CN=first.example.com", subjectSeenAt(port));
 
@@ -266,7 +268,7 @@ class DtlsListenerTest {
 
     @Test
     void shouldRefuseDtlsWithNoDtls() throws Exception {
-        TurnServer started = start(Limits.DEFAULT, b -> b.noDtls(true));
+        TurnServer started = start(b -> b.listeners(ls -> ls.noDtls(true)));
         assertTrue(started.dtlsListeningAddresses().isEmpty(), "no DTLS on the TLS port");
         InetSocketAddress port = started.listeningAddresses(true).get(0);
         try (DatagramSocket client = socket(); TestTurnClient plain = TestTurnClient.udp(port, USER, PASSWORD)) {

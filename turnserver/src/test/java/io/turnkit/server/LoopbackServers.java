@@ -21,13 +21,13 @@ final class LoopbackServers {
     static ServerConfig.Builder config(Path temp) {
         int base = RelayPorts.randomBase();
         return ServerConfig.builder()
-                .addListeningIp(LOOPBACK)
-                .listeningPort(0).tlsListeningPort(0)
-                .realm("turnkit.test")
-                .user(USER, PASSWORD)
-                .allowLoopbackPeers(true)
-                .minPort(base)
-                .maxPort(base + RelayPorts.SIZE - 1)
-                .userdb(temp.resolve("userdb"));
+                .listeners(ls -> ls.addListeningIp(LOOPBACK)
+                .listeningPort(0).tlsListeningPort(0))
+                .auth(au -> au.realm("turnkit.test")
+                .user(USER, PASSWORD))
+                .peers(pe -> pe.allowLoopbackPeers(true))
+                .relay(rl -> rl.minPort(base)
+                .maxPort(base + RelayPorts.SIZE - 1))
+                .auth(au -> au.userdb(temp.resolve("userdb")));
     }
 }

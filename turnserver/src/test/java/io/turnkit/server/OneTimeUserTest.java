@@ -33,8 +33,8 @@ class OneTimeUserTest {
     void shouldLetInUsersAddedAfterStartAlongsideTheOneTimeUser() throws Exception {
         Path userdb = temp.resolve("userdb");
         int base = RelayPorts.randomBase();
-        ServerConfig config = ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress()).listeningPort(0).tlsListeningPort(0)
-                .realm(REALM).ltCredMech(true).minPort(base).maxPort(base + RelayPorts.SIZE - 1).userdb(userdb).build();
+        ServerConfig config = ServerConfig.builder().listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress()).listeningPort(0).tlsListeningPort(0))
+                .auth(au -> au.realm(REALM)).relay(rl -> rl.minPort(base).maxPort(base + RelayPorts.SIZE - 1)).auth(au -> au.userdb(userdb)).build();
         try (TurnServer server = TurnServer.start(config)) {
             InetSocketAddress address = server.listeningAddresses(true).get(0);
             try (FileCredentialStore store = FileCredentialStore.open(userdb)) {
@@ -57,8 +57,8 @@ class OneTimeUserTest {
         InetSocketAddress listening = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
         OneTimeUser user = new OneTimeUser(REALM, "userdb", new MintedUsers(System::nanoTime));
 
-        String udpOnly = user.text(List.of(listening), ServerConfig.builder().realm(REALM).noTcp(true).build());
-        String tcpOnly = user.text(List.of(listening), ServerConfig.builder().realm(REALM).noUdp(true).build());
+        String udpOnly = user.text(List.of(listening), ServerConfig.builder().auth(au -> au.realm(REALM)).listeners(ls -> ls.noTcp(true)).build());
+        String tcpOnly = user.text(List.of(listening), ServerConfig.builder().auth(au -> au.realm(REALM)).listeners(ls -> ls.noUdp(true)).build());
 
         assertTrue(udpOnly.contains("\"urls\": [\"turn:127.0.0.1:3478?transport=udp\"]"), udpOnly);
         assertTrue(tcpOnly.contains("\"urls\": [\"turn:127.0.0.1:3478?transport=tcp\"]"), tcpOnly);
@@ -67,8 +67,8 @@ class OneTimeUserTest {
     @Test
     void shouldGiveThePublicAddressOfAnExternalIp() throws Exception {
         InetSocketAddress listening = new InetSocketAddress(InetAddress.getByName("10.0.0.5"), 3478);
-        ServerConfig config = ServerConfig.builder().realm(REALM)
-                .addExternalIp(ExternalIp.parse("203.0.113.10/10.0.0.5")).build();
+        ServerConfig config = ServerConfig.builder().auth(au -> au.realm(REALM))
+                .relay(rl -> rl.addExternalIp(ExternalIp.parse("203.0.113.10/10.0.0.5"))).build();
 
         String text = new OneTimeUser(REALM, "userdb", new MintedUsers(System::nanoTime)).text(List.of(listening), config);
 
@@ -81,7 +81,7 @@ class OneTimeUserTest {
         InetSocketAddress ipv6 = new InetSocketAddress("::1", 3478);
 
         String text = new OneTimeUser(REALM, "userdb", new MintedUsers(System::nanoTime)).text(List.of(ipv6),
-                ServerConfig.builder().realm(REALM).noTcp(true).build());
+                ServerConfig.builder().auth(au -> au.realm(REALM)).listeners(ls -> ls.noTcp(true)).build());
 
         assertTrue(text.contains("\"turn:[::1]:3478?transport=udp\""), text);
     }

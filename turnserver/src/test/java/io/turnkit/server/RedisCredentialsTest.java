@@ -57,14 +57,13 @@ class RedisCredentialsTest {
         redis = RedisServer.start(temp);
         int base = RelayPorts.randomBase();
         server = TurnServer.start(ServerConfig.builder()
-                .addListeningIp(LOOPBACK)
+                .listeners(ls -> ls.addListeningIp(LOOPBACK)
                 .listeningPort(0).tlsListeningPort(0)
-                .noTcp(true)
-                .realm(REALM)
-                .ltCredMech(true)
-                .minPort(base)
-                .maxPort(base + RelayPorts.SIZE - 1)
-                .redisUserdb(redis.location().describe())
+                .noTcp(true))
+                .auth(au -> au.realm(REALM))
+                .relay(rl -> rl.minPort(base)
+                .maxPort(base + RelayPorts.SIZE - 1))
+                .auth(au -> au.redisUserdb(redis.location().describe()))
                 .build());
         client = TestTurnClient.udp(server.listeningAddresses(true).get(0), "alice", "wonderland");
         assertEquals(401, client.authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode(), "no alice yet");
@@ -85,8 +84,8 @@ class RedisCredentialsTest {
     @Test
     void shouldNotStartWhenRedisCannotBeReached() {
         int closedPort = RedisServer.unusedPort();
-        ServerConfig config = ServerConfig.builder().addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0).realm(REALM)
-                .redisUserdb("redis://127.0.0.1:" + closedPort + "/0").build();
+        ServerConfig config = ServerConfig.builder().listeners(ls -> ls.addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0)).auth(au -> au.realm(REALM)
+                .redisUserdb("redis://127.0.0.1:" + closedPort + "/0")).build();
 
         ServerStartException e = assertThrows(ServerStartException.class, () -> server = TurnServer.start(config));
 

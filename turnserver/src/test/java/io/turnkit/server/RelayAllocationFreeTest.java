@@ -53,9 +53,9 @@ class RelayAllocationFreeTest {
     void shouldAllocateNothingPerRelayedPacket() throws Exception {
         int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
-                .addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0).realm("turnkit.test").ltCredMech(true)
-                .user("alice", "wonderland").minPort(base).maxPort(base + RelayPorts.SIZE - 1).allowLoopbackPeers(true)
-                .userdb(temp.resolve("userdb")).build();
+                .listeners(ls -> ls.addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0)).auth(au -> au.realm("turnkit.test"))
+                .auth(au -> au.user("alice", "wonderland")).relay(rl -> rl.minPort(base).maxPort(base + RelayPorts.SIZE - 1)).peers(pe -> pe.allowLoopbackPeers(true))
+                .auth(au -> au.userdb(temp.resolve("userdb"))).build();
         DatagramSocket peer = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         try (TurnServer server = TurnServer.start(config);
                 TestTurnClient client = TestTurnClient.udp(server.listeningAddresses(true).get(0), "alice", "wonderland")) {

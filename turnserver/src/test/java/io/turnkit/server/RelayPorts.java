@@ -27,13 +27,12 @@ public final class RelayPorts {
     static ServerConfig.Builder loopbackServer(Path temp, String user, String password) {
         int base = randomBase();
         return ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0).tlsListeningPort(0)
-                .realm("turnkit.test")
-                .ltCredMech(true)
-                .user(user, password)
-                .minPort(base)
-                .maxPort(base + SIZE - 1)
-                .userdb(temp.resolve("userdb"));
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())
+                .listeningPort(0).tlsListeningPort(0))
+                .auth(au -> au.realm("turnkit.test"))
+                .auth(au -> au.user(user, password))
+                .relay(rl -> rl.minPort(base)
+                .maxPort(base + SIZE - 1))
+                .auth(au -> au.userdb(temp.resolve("userdb")));
     }
 }

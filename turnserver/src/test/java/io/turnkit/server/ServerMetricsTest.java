@@ -52,11 +52,11 @@ class ServerMetricsTest {
     private InetSocketAddress start(Consumer<ServerConfig.Builder> settings) {
         int base = RelayPorts.randomBase();
         ServerConfig.Builder builder = ServerConfig.builder()
-                .addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0)
-                .realm("turnkit.test").user(USER, PASSWORD).allowLoopbackPeers(true)
-                .minPort(base).maxPort(base + 99)
-                .userdb(temp.resolve("userdb"))
-                .prometheus(true).prometheusAddress(LOOPBACK).prometheusPort(0);
+                .listeners(ls -> ls.addListeningIp(LOOPBACK).listeningPort(0).tlsListeningPort(0))
+                .auth(au -> au.realm("turnkit.test").user(USER, PASSWORD)).peers(pe -> pe.allowLoopbackPeers(true))
+                .relay(rl -> rl.minPort(base).maxPort(base + 99))
+                .auth(au -> au.userdb(temp.resolve("userdb")))
+                .metrics(mt -> mt.enabled(true).address(LOOPBACK).port(0));
         settings.accept(builder);
         server = TurnServer.start(builder.build());
         return server.listeningAddresses(true).get(0);
@@ -77,7 +77,7 @@ class ServerMetricsTest {
 
     @Test
     void shouldCountWhatClientsDo() throws Exception {
-        InetSocketAddress address = start(b -> b.prometheusUsernameLabels(true));
+        InetSocketAddress address = start(b -> b.metrics(mt -> mt.usernameLabels(true)));
         PrometheusText before = scrape();
         try (TestTurnClient client = TestTurnClient.udp(address, USER, PASSWORD);
                 TestTurnClient intruder = TestTurnClient.udp(address, USER, "wrong");
@@ -128,7 +128,7 @@ class ServerMetricsTest {
 
     @Test
     void shouldServeItsPathOnlyAndReadOnly() throws Exception {
-        start(b -> b.prometheusPath("/stats"));
+        start(b -> b.metrics(mt -> mt.path("/stats")));
         HttpResponse<String> metrics = get("/stats");
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
@@ -158,7 +158,7 @@ class ServerMetricsTest {
     void shouldNotStartWhenTheMetricsPortIsTaken() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, LOOPBACK)) {
             ServerStartException refused = assertThrows(ServerStartException.class,
-                    () -> start(b -> b.prometheusPort(taken.getLocalPort())));
+                    () -> start(b -> b.metrics(mt -> mt.port(taken.getLocalPort()))));
             assertTrue(refused.getMessage().startsWith("cannot listen on prometheus 127.0.0.1 port "
                     + taken.getLocalPort()), refused.getMessage());
         }
@@ -166,7 +166,7 @@ class ServerMetricsTest {
 
     @Test
     void shouldServeNothingWithoutPrometheus() {
-        start(b -> b.prometheus(false));
+        start(b -> b.metrics(mt -> mt.enabled(false)));
         assertNull(server.metricsAddress());
     }
 }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -38,17 +39,14 @@ class TcpHostileInputTest {
     void start() {
         int base = RelayPorts.randomBase();
         ServerConfig config = ServerConfig.builder()
-                .addListeningIp(LOOPBACK)
+                .listeners(ls -> ls.addListeningIp(LOOPBACK)
                 .listeningPort(0).tlsListeningPort(0)
-                .noUdp(true)
-                .realm("turnkit.test")
-                .ltCredMech(true)
-                .user("alice", "wonderland")
-                .minPort(base)
-                .maxPort(base + RelayPorts.SIZE - 1)
-                .userdb(temp.resolve("userdb"))
+                .noUdp(true))
+                .auth(au -> au.realm("turnkit.test").user("alice", "wonderland").userdb(temp.resolve("userdb")))
+                .relay(rl -> rl.minPort(base).maxPort(base + RelayPorts.SIZE - 1))
+                .limits(lm -> lm.maxTcpConnections(3).tcpIdleTimeout(Duration.ofSeconds(IDLE_SECONDS)))
                 .build();
-        server = TurnServer.start(config, new Limits(3, IDLE_SECONDS));
+        server = TurnServer.start(config);
         address = server.listeningAddresses(false).get(0);
     }
 

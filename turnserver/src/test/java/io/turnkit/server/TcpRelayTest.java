@@ -75,13 +75,13 @@ abstract class TcpRelayTest {
     private void start(Consumer<ServerConfig.Builder> settings) {
         ServerConfig.Builder builder = RelayPorts.loopbackServer(temp, USER, PASSWORD);
         settings.accept(builder);
-        server = TurnServer.start(builder.build(), Limits.DEFAULT, transports());
+        server = TurnServer.start(builder.build(), transports());
         address = server.listeningAddresses(false).get(0);
     }
 
     /** A server that lets loopback peers in, as the tests' peers are on loopback. */
     private void startWithLoopbackPeers() {
-        start(b -> b.allowLoopbackPeers(true));
+        start(b -> b.peers(pe -> pe.allowLoopbackPeers(true)));
     }
 
     private TestTurnClient tcpClient() throws IOException {
@@ -228,7 +228,7 @@ abstract class TcpRelayTest {
         int base = RelayPorts.randomBase();
         int size = 40;
         int free = 4;
-        start(b -> b.minPort(base).maxPort(base + size - 1));
+        start(b -> b.relay(r -> r.minPort(base).maxPort(base + size - 1)));
         int held = 0;
         for (int port = base; port < base + size - free; port++) {
             try {
@@ -252,7 +252,7 @@ abstract class TcpRelayTest {
 
     @Test
     void shouldRefuseATcpAllocationWith442WhenTcpRelayIsOff() throws IOException {
-        start(b -> b.noTcpRelay(true));
+        start(b -> b.relay(rl -> rl.noTcpRelay(true)));
         assertEquals(442, tcpClient().authenticated(StunMethod.ALLOCATE,
                 e -> e.addRequestedTransport(StunAttributes.TRANSPORT_TCP)).errorCode());
     }

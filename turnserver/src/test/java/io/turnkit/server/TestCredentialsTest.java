@@ -47,9 +47,9 @@ class TestCredentialsTest {
         Path token = temp.resolve("token");
         Files.writeString(token, TOKEN + "\n");
         int base = RelayPorts.randomBase();
-        ServerConfig.Builder builder = ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress())
-                .listeningPort(0).noTls(true).realm("turnkit.test").minPort(base).maxPort(base + 99)
-                .userdb(temp.resolve("userdb")).webAdmin(true).webAdminPort(0).webAdminTokenFile(token);
+        ServerConfig.Builder builder = ServerConfig.builder().listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())
+                .listeningPort(0).tlsListeningPort(0).noTls(true)).auth(au -> au.realm("turnkit.test")).relay(rl -> rl.minPort(base).maxPort(base + 99))
+                .auth(au -> au.userdb(temp.resolve("userdb"))).admin(ad -> ad.webAdmin(true).webAdminPort(0).tokenFile(token));
         auth.accept(builder);
         server = TurnServer.start(builder.build());
     }
@@ -75,7 +75,7 @@ class TestCredentialsTest {
 
     @Test
     void shouldMintAShortLivedUserThatAllocates() throws Exception {
-        start(config -> config.ltCredMech(true).user("alice", "wonderland"));
+        start(config -> config.auth(au -> au.user("alice", "wonderland")));
 
         String iceServers = iceServers();
 
@@ -88,7 +88,7 @@ class TestCredentialsTest {
 
     @Test
     void shouldSignARestApiCredentialWithTheSecret() throws Exception {
-        start(config -> config.useAuthSecret(true).addStaticAuthSecret("rest-secret"));
+        start(config -> config.auth(au -> au.useAuthSecret(true).addStaticAuthSecret("rest-secret")));
 
         String iceServers = iceServers();
 

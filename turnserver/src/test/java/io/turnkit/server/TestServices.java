@@ -16,7 +16,7 @@ public final class TestServices implements AutoCloseable {
 
     /** @param clock the time of nonces and REST API usernames */
     public TestServices(ServerConfig config, Clock clock) {
-        context = ServerContexts.create(config, config.listeningIps(), Transports.best(), Limits.DEFAULT, clock);
+        context = ServerContexts.create(config, config.listeners().listeningIps(), Transports.best(), clock);
     }
 
     public TurnServices services() {

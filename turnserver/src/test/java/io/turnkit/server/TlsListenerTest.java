@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -59,9 +60,9 @@ class TlsListenerTest {
     }
 
     private TurnServer start(Consumer<ServerConfig.Builder> settings) {
-        ServerConfig.Builder config = LoopbackServers.config(temp).noUdp(true);
+        ServerConfig.Builder config = LoopbackServers.config(temp).listeners(ls -> ls.noUdp(true));
         settings.accept(config);
-        server = TurnServer.start(config.build(), new Limits(10, 1));
+        server = TurnServer.start(config.limits(lm -> lm.maxTcpConnections(10).tcpIdleTimeout(Duration.ofSeconds(1))).build());
         return server;
     }
 
@@ -134,7 +135,7 @@ class TlsListenerTest {
     @Test
     void shouldRedirectATlsAllocateWithTheAlternatesHostNameInAlternateDomain() throws Exception {
         InetSocketAddress alternate = IpLiteral.parseHostWithPort("localhost:5350", 5349);
-        InetSocketAddress port = start(b -> b.addTlsAlternateServer(alternate)).listeningAddresses(false).get(0);
+        InetSocketAddress port = start(b -> b.relay(r -> r.addTlsAlternateServer(alternate))).listeningAddresses(false).get(0);
         try (SSLSocket socket = tls(port); TestTurnClient overTls = TestTurnClient.stream(socket, USER, PASSWORD);
              TestTurnClient plain = TestTurnClient.tcp(port, USER, PASSWORD)) {
             TestTurnClient.Response redirected = overTls.authenticated(StunMethod.ALLOCATE, udpTransport());
@@ -151,7 +152,7 @@ class TlsListenerTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, LOOPBACK)) {
             port = probe.getLocalPort();
         }
-        start(b -> b.listeningPort(port).tlsListeningPort(port));
+        start(b -> b.listeners(ls -> ls.listeningPort(port).tlsListeningPort(port)));
         assertTrue(server.tlsListeningAddresses().isEmpty(), "no second listener on the same port");
         try (SSLSocket socket = tls(new InetSocketAddress(LOOPBACK, port));
              TestTurnClient client = TestTurnClient.stream(socket, USER, PASSWORD)) {
@@ -164,7 +165,7 @@ class TlsListenerTest {
         Path cert = temp.resolve("fullchain.pem");
         Path key = temp.resolve("privkey.pem");
         Openssl.selfSigned(cert, key, "first.example.com");
-        InetSocketAddress tlsPort = start(b -> b.cert(cert).pkey(key)).tlsListeningAddresses().get(0);
+        InetSocketAddress tlsPort = start(b -> b.listeners(ls -> ls.cert(cert).pkey(key))).tlsListeningAddresses().get(0);
         try (SSLSocket socket = tls(tlsPort); TestTurnClient client = TestTurnClient.stream(socket, USER, PASSWORD);
              DatagramSocket peer = peer()) {
             assertEquals("CN=first.example.com", certificateOf(socket).getSubjectX500Principal().getName());
@@ -193,13 +194,13 @@ class TlsListenerTest {
     void shouldNotStartWithACertificateFileItCannotRead() {
         Path missing = temp.resolve("missing.pem");
         ServerStartException e = assertThrows(ServerStartException.class,
-                () -> start(b -> b.cert(missing).pkey(missing)));
+                () -> start(b -> b.listeners(ls -> ls.cert(missing).pkey(missing))));
         assertTrue(e.getMessage().startsWith("cannot read " + missing), e.getMessage());
     }
 
     @Test
     void shouldRefuseTlsWithNoTls() throws Exception {
-        InetSocketAddress port = start(b -> b.noTls(true)).listeningAddresses(false).get(0);
+        InetSocketAddress port = start(b -> b.listeners(ls -> ls.noTls(true))).listeningAddresses(false).get(0);
         assertTrue(server.tlsListeningAddresses().isEmpty());
         assertThrows(SSLException.class, () -> tls(port).close());
         long deadline = System.nanoTime() + DEADLINE_NANOS;
@@ -211,7 +212,7 @@ class TlsListenerTest {
 
     @Test
     void shouldTakeTheClientAddressFromAProxyHeaderOverTls() throws Exception {
-        InetSocketAddress tlsPort = start(b -> b.proxyProtocol(true)).tlsListeningAddresses().get(0);
+        InetSocketAddress tlsPort = start(b -> b.listeners(ls -> ls.proxyProtocol(true))).tlsListeningAddresses().get(0);
         Socket tcp = new Socket(tlsPort.getAddress(), tlsPort.getPort());
         tcp.getOutputStream().write("PROXY TCP4 198.51.100.7 203.0.113.1 40000 5349\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
@@ -225,7 +226,7 @@ class TlsListenerTest {
 
     @Test
     void shouldCloseAConnectionWithoutProxyHeaderWhenOneIsRequired() throws Exception {
-        InetSocketAddress port = start(b -> b.proxyProtocol(true)).listeningAddresses(false).get(0);
+        InetSocketAddress port = start(b -> b.listeners(ls -> ls.proxyProtocol(true))).listeningAddresses(false).get(0);
         try (TestTurnClient client = TestTurnClient.tcp(port, USER, PASSWORD)) {
             assertThrows(IOException.class, () -> client.plain(StunMethod.BINDING, e -> { }));
         }
@@ -234,7 +235,7 @@ class TlsListenerTest {
 
     @Test
     void shouldCloseATruncatedProxyHeaderWhenItStalls() throws Exception {
-        InetSocketAddress port = start(b -> b.proxyProtocol(true)).listeningAddresses(false).get(0);
+        InetSocketAddress port = start(b -> b.listeners(ls -> ls.proxyProtocol(true))).listeningAddresses(false).get(0);
         try (Socket socket = new Socket(port.getAddress(), port.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();

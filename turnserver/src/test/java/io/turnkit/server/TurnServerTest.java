@@ -86,7 +86,7 @@ abstract class TurnServerTest {
     private InetSocketAddress start(Consumer<ServerConfig.Builder> settings) {
         ServerConfig.Builder builder = RelayPorts.loopbackServer(temp, USER, PASSWORD);
         settings.accept(builder);
-        server = TurnServer.start(builder.build(), Limits.DEFAULT, transports(), clock);
+        server = TurnServer.start(builder.build(), transports(), clock);
         return server.listeningAddresses(true).isEmpty() ? server.listeningAddresses(false).get(0)
                 : server.listeningAddresses(true).get(0);
     }
@@ -158,7 +158,7 @@ abstract class TurnServerTest {
         for (int attempt = 1;; attempt++) {
             int port = RelayPorts.randomBase() + RelayPorts.SIZE / 2;
             try {
-                start(b -> b.addListeningIp(alternate).listeningPort(port).altListeningPort(port + 1));
+                start(b -> b.listeners(ls -> ls.addListeningIp(alternate).listeningPort(port).altListeningPort(port + 1)));
                 return port;
             } catch (ServerStartException e) {
                 if (attempt == 10) {
@@ -201,7 +201,7 @@ abstract class TurnServerTest {
     @Test
     void shouldAllocateARelayedAddressInTheConfiguredRange() throws IOException {
         int base = RelayPorts.randomBase();
-        TestTurnClient client = udpClient(start(b -> b.minPort(base).maxPort(base + 9)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.relay(rl -> rl.minPort(base).maxPort(base + 9))), PASSWORD);
         TestTurnClient.Response response = client.authenticated(StunMethod.ALLOCATE, udpTransport());
         assertTrue(response.isSuccess(), response.toString());
         InetSocketAddress relayed = response.address(StunAttributeType.XOR_RELAYED_ADDRESS);
@@ -233,7 +233,7 @@ abstract class TurnServerTest {
     @Test
     void shouldSignA438ToARequestWhoseIntegrityVerified() throws IOException {
         Duration nonceLifetime = Duration.ofMinutes(10);
-        TestTurnClient client = udpClient(start(b -> b.staleNonce(nonceLifetime)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.auth(au -> au.staleNonce(nonceLifetime))), PASSWORD);
         assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         String nonce = client.nonce();
         assertTrue(client.withNonce(nonce, client.realm(), StunMethod.REFRESH, e -> { }).isSuccess(), "still fresh");
@@ -300,7 +300,7 @@ abstract class TurnServerTest {
     @ValueSource(strings = {"keep-address-family", "allocation-default-address-family=keep"})
     void shouldKeepTheFamilyOfAClientOverIpv6WhenConfigured(String option) throws IOException {
         TestTurnClient client = udpClient(startDualStack(option.startsWith("keep")
-                ? b -> b.keepAddressFamily(true) : b -> b.allocationDefaultAddressFamily(AddressFamily.KEEP)),
+                ? b -> b.relay(rl -> rl.keepAddressFamily(true)) : b -> b.relay(rl -> rl.allocationDefaultAddressFamily(AddressFamily.KEEP))),
                 PASSWORD);
 
         TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, udpTransport());
@@ -311,7 +311,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldGiveAnIpv4ClientAnIpv6RelayWhenItAsksForOne() throws IOException {
-        start(b -> b.addListeningIp(IPV6_LOOPBACK));
+        start(b -> b.listeners(ls -> ls.addListeningIp(IPV6_LOOPBACK)));
         InetSocketAddress overIpv4 = server.listeningAddresses(true).stream()
                 .filter(a -> a.getAddress().equals(LOOPBACK)).findFirst().orElseThrow();
         TestTurnClient client = udpClient(overIpv4, PASSWORD);
@@ -361,14 +361,14 @@ abstract class TurnServerTest {
 
     /** A server on 127.0.0.1 and ::1, with no relay IP: it relays from both; returns its IPv6 UDP address. */
     private InetSocketAddress startDualStack(Consumer<ServerConfig.Builder> settings) {
-        start(settings.andThen(b -> b.addListeningIp(IPV6_LOOPBACK)));
+        start(settings.andThen(b -> b.listeners(ls -> ls.addListeningIp(IPV6_LOOPBACK))));
         return server.listeningAddresses(true).stream().filter(a -> a.getAddress().equals(IPV6_LOOPBACK))
                 .findFirst().orElseThrow();
     }
 
     @Test
     void shouldRelayADualAllocationToAnIpv4PeerAndAnIpv6PeerBothWays() throws IOException {
-        startDualStack(b -> b.allowLoopbackPeers(true));
+        startDualStack(b -> b.peers(pe -> pe.allowLoopbackPeers(true)));
         InetSocketAddress overIpv4 = server.listeningAddresses(true).stream()
                 .filter(a -> a.getAddress().equals(LOOPBACK)).findFirst().orElseThrow();
         TestTurnClient client = udpClient(overIpv4, PASSWORD);
@@ -411,7 +411,7 @@ abstract class TurnServerTest {
         int base = RelayPorts.randomBase();
         int size = 40;
         int free = 4;
-        InetSocketAddress address = start(b -> b.minPort(base).maxPort(base + size - 1));
+        InetSocketAddress address = start(b -> b.relay(rl -> rl.minPort(base).maxPort(base + size - 1)));
         int held = 0;
         for (int port = base; port < base + size - free; port++) {
             try {
@@ -474,7 +474,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldEnforceTheUserQuotaWith486() throws IOException {
-        InetSocketAddress address = start(b -> b.userQuota(1));
+        InetSocketAddress address = start(b -> b.limits(lm -> lm.userQuota(1)));
         assertTrue(udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         assertEquals(486, udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
     }
@@ -482,14 +482,14 @@ abstract class TurnServerTest {
     @Test
     void shouldAnswer508WhenNoRelayPortIsLeft() throws IOException {
         int port = freeUdpPort();
-        InetSocketAddress address = start(b -> b.minPort(port).maxPort(port));
+        InetSocketAddress address = start(b -> b.relay(rl -> rl.minPort(port).maxPort(port)));
         assertTrue(udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         assertEquals(508, udpClient(address, PASSWORD).authenticated(StunMethod.ALLOCATE, udpTransport()).errorCode());
     }
 
     @Test
     void shouldRefuseChannelBindConflictsWith400() throws IOException {
-        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.peers(pe -> pe.allowLoopbackPeers(true))), PASSWORD);
         assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         InetSocketAddress first = new InetSocketAddress(LOOPBACK, 40_001);
         InetSocketAddress second = new InetSocketAddress(LOOPBACK, 40_002);
@@ -509,7 +509,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldRelayChannelDataBothWays() throws IOException {
-        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.peers(pe -> pe.allowLoopbackPeers(true))), PASSWORD);
         TestTurnClient.Response allocated = client.authenticated(StunMethod.ALLOCATE, udpTransport());
         InetSocketAddress relayed = allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS);
         try (DatagramSocket peerSocket = peerSocket()) {
@@ -543,7 +543,7 @@ abstract class TurnServerTest {
      */
     @Test
     void shouldRelayBurstsBothWaysDatagramForDatagramInOrder() throws IOException, InterruptedException {
-        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.peers(pe -> pe.allowLoopbackPeers(true))), PASSWORD);
         InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
                 .address(StunAttributeType.XOR_RELAYED_ADDRESS);
         try (DatagramSocket peerSocket = peerSocket()) {
@@ -597,7 +597,7 @@ abstract class TurnServerTest {
     @ParameterizedTest(name = "over {0}")
     @ValueSource(strings = {"udp", "tcp"})
     void shouldRelayBetweenAllocationsOfOneServer(String transport) throws IOException {
-        InetSocketAddress address = start(b -> b.allowLoopbackPeers(true));
+        InetSocketAddress address = start(b -> b.peers(pe -> pe.allowLoopbackPeers(true)));
         int clients = Runtime.getRuntime().availableProcessors() + 1;
         int messages = 20;
         List<TestTurnClient> all = new ArrayList<>();
@@ -668,7 +668,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldRelaySendAndDataIndicationsOnlyWithAPermission() throws IOException {
-        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.peers(pe -> pe.allowLoopbackPeers(true))), PASSWORD);
         InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
                 .address(StunAttributeType.XOR_RELAYED_ADDRESS);
         try (DatagramSocket peerSocket = peerSocket()) {
@@ -691,7 +691,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldDropWhatExceedsMaxBps() throws IOException {
-        TestTurnClient client = udpClient(start(b -> b.allowLoopbackPeers(true).maxBps(100)), PASSWORD);
+        TestTurnClient client = udpClient(start(b -> b.peers(pe -> pe.allowLoopbackPeers(true)).relay(rl -> rl.maxBps(100))), PASSWORD);
         assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         try (DatagramSocket peerSocket = peerSocket()) {
             InetSocketAddress peerAddress = (InetSocketAddress) peerSocket.getLocalSocketAddress();
@@ -714,7 +714,7 @@ abstract class TurnServerTest {
     @Test
     void shouldDeleteTheAllocationOnRefreshWithLifetimeZero() throws IOException {
         int port = freeUdpPort();
-        InetSocketAddress address = start(b -> b.minPort(port).maxPort(port));
+        InetSocketAddress address = start(b -> b.relay(rl -> rl.minPort(port).maxPort(port)));
         TestTurnClient client = udpClient(address, PASSWORD);
         assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         TestTurnClient.Response deleted = client.authenticated(StunMethod.REFRESH,
@@ -738,7 +738,7 @@ abstract class TurnServerTest {
             int port = holder.getLocalPort();
 
             ServerStartException refused = assertThrows(ServerStartException.class,
-                    () -> start(b -> b.listeningPort(port).noTcp(true)));
+                    () -> start(b -> b.listeners(ls -> ls.listeningPort(port).noTcp(true))));
 
             assertEquals("cannot listen on udp 127.0.0.1:" + port + ": address in use", refused.getMessage());
         }
@@ -747,11 +747,11 @@ abstract class TurnServerTest {
     @Test
     void shouldRefuseTheUdpPortOfAnotherServer() {
         // Both servers bind with SO_REUSEPORT where the transport has it: the kernel alone would let both in.
-        int port = start(b -> b.noTcp(true)).getPort();
+        int port = start(b -> b.listeners(ls -> ls.noTcp(true))).getPort();
         TurnServer first = server;
         try {
             ServerStartException refused = assertThrows(ServerStartException.class,
-                    () -> start(b -> b.listeningPort(port).noTcp(true)));
+                    () -> start(b -> b.listeners(ls -> ls.listeningPort(port).noTcp(true))));
 
             assertEquals("cannot listen on udp 127.0.0.1:" + port + ": address in use", refused.getMessage());
         } finally {
@@ -765,7 +765,7 @@ abstract class TurnServerTest {
             int port = holder.getLocalPort();
 
             ServerStartException refused = assertThrows(ServerStartException.class,
-                    () -> start(b -> b.listeningPort(port).noUdp(true)));
+                    () -> start(b -> b.listeners(ls -> ls.listeningPort(port).noUdp(true))));
 
             assertEquals("cannot listen on tcp 127.0.0.1:" + port + ": address in use", refused.getMessage());
         }
@@ -773,7 +773,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldAllocateAndRelayOverTcp() throws IOException {
-        InetSocketAddress address = start(b -> b.allowLoopbackPeers(true).noUdp(true));
+        InetSocketAddress address = start(b -> b.peers(pe -> pe.allowLoopbackPeers(true)).listeners(ls -> ls.noUdp(true)));
         TestTurnClient client = tcpClient(address);
         InetSocketAddress relayed = client.authenticated(StunMethod.ALLOCATE, udpTransport())
                 .address(StunAttributeType.XOR_RELAYED_ADDRESS);
@@ -795,7 +795,7 @@ abstract class TurnServerTest {
 
     @Test
     void shouldDropGarbageAndKeepServing() throws IOException {
-        InetSocketAddress address = start(b -> b.allowLoopbackPeers(true));
+        InetSocketAddress address = start(b -> b.peers(pe -> pe.allowLoopbackPeers(true)));
         TestTurnClient client = udpClient(address, PASSWORD);
         assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
         byte[][] garbage = {

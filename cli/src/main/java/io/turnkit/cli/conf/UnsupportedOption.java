@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.turnkit.server.link.TcpClientLink;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
@@ -59,8 +60,9 @@ public enum UnsupportedOption {
     LOG_BINDING(null, "Binding requests are logged at debug level (--verbose)", false, "--log-binding"),
     DATABASE_FLAGS(null, "turnkit reads realms and peer lists from its settings, never from the user database, and "
             + "pings no database", false, "--no-auth-pings", "--no-dynamic-ip-list", "--no-dynamic-realms"),
-    ALLOCATE_TIMEOUT(null, "turnkit closes a TCP connection that makes no allocation within 60 s, a time of its "
-            + "own", true, "--max-allocate-timeout"),
+    ALLOCATE_TIMEOUT(null, "turnkit closes a TCP connection that makes no allocation after "
+            + TcpClientLink.IDLE_PERIODS_WITHOUT_ALLOCATION + " times --tcp-idle-timeout", true,
+            "--max-allocate-timeout"),
     SERVER_RELAY(null, "turnkit has no in-process relay clients", false, "--server-relay"),
     HTTP_VALUES(null, "turnkit answers no HTTP on its TURN ports", true, "--acme-redirect"),
     HTTP_FLAGS(null, "turnkit answers no HTTP on its TURN ports", false, "--respond-http-unsupported"),

@@ -40,8 +40,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         static final Settings DEFAULT = new Settings(false, null, false, false, false, LogFormat.TEXT, SYSLOG_PORT);
 
         static Settings of(ServerConfig config) {
-            return new Settings(config.verbose(), config.logFile(), config.simpleLog(), config.syslog(),
-                    config.noStdoutLog(), config.logFormat(), SYSLOG_PORT);
+            return new Settings(config.logging().verbose(), config.logging().logFile(), config.logging().simpleLog(), config.logging().syslog(),
+                    config.logging().noStdoutLog(), config.logging().logFormat(), SYSLOG_PORT);
         }
     }
 

@@ -31,32 +31,30 @@ class ConfigFileTest {
 
         ServerConfig config = ServeOption.toServerConfig(file.entries());
 
-        assertEquals(3478, config.listeningPort());
+        assertEquals(3478, config.listeners().listeningPort());
         assertEquals(List.of(IpLiteral.parse("172.17.19.101"), IpLiteral.parse("2607:f0d0:1002:51::4")),
-                config.listeningIps());
-        assertEquals(List.of(IpLiteral.parse("172.17.19.101")), config.relayIps());
-        assertEquals(List.of(ExternalIp.parse("60.70.80.91/172.17.19.101")), config.externalIps());
-        assertEquals(49160, config.minPort());
-        assertEquals(49200, config.maxPort());
-        assertFalse(config.verbose());
-        assertTrue(config.ltCredMech());
-        assertTrue(config.useAuthSecret());
-        assertEquals(List.of("north", "south#2"), config.staticAuthSecrets());
-        assertEquals("example.org", config.realm());
+                config.listeners().listeningIps());
+        assertEquals(List.of(IpLiteral.parse("172.17.19.101")), config.relay().relayIps());
+        assertEquals(List.of(ExternalIp.parse("60.70.80.91/172.17.19.101")), config.relay().externalIps());
+        assertEquals(49160, config.relay().minPort());
+        assertEquals(49200, config.relay().maxPort());
+        assertFalse(config.logging().verbose());
+        assertTrue(config.auth().useAuthSecret());
+        assertEquals(List.of("north", "south#2"), config.auth().staticAuthSecrets());
+        assertEquals("example.org", config.auth().realm());
         assertArrayEquals(HexFormat.of().parseHex("bc807ee29df3c9ffa736523fb2c4e8ee"),
-                config.userKeys().get("ninefingers"));
-        assertEquals(Map.of("alice", "wonder land"), config.users());
-        assertEquals(12, config.userQuota());
-        assertEquals(1200, config.totalQuota());
-        assertEquals(64000, config.maxBps());
-        assertEquals(Duration.ofSeconds(600), config.staleNonce());
-        assertEquals(Duration.ofSeconds(1800), config.maxAllocateLifetime());
-        assertTrue(config.noTcp());
-        assertFalse(config.noUdp());
-        assertTrue(config.noMulticastPeers());
+                config.auth().userKeys().get("ninefingers"));
+        assertEquals(Map.of("alice", "wonder land"), config.auth().users());
+        assertEquals(12, config.limits().userQuota());
+        assertEquals(1200, config.limits().totalQuota());
+        assertEquals(64000, config.relay().maxBps());
+        assertEquals(Duration.ofSeconds(600), config.auth().staleNonce());
+        assertEquals(Duration.ofSeconds(1800), config.limits().maxAllocateLifetime());
+        assertTrue(config.listeners().noTcp());
+        assertFalse(config.listeners().noUdp());
         assertEquals(List.of(AddressRange.parse("0.0.0.0/8"), AddressRange.parse("10.0.0.0/8"),
-                AddressRange.parse("100.64.0.0/10")), config.deniedPeerRanges());
-        assertEquals(List.of(AddressRange.parse("172.17.19.200")), config.allowedPeerRanges());
+                AddressRange.parse("100.64.0.0/10")), config.peers().deniedPeerRanges());
+        assertEquals(List.of(AddressRange.parse("172.17.19.200")), config.peers().allowedPeerRanges());
         assertNull(config.softwareAttribute());
     }
 
@@ -75,14 +73,14 @@ class ConfigFileTest {
     void shouldReadEveryWayCoturnSeparatesNameAndValue(String line) throws Exception {
         ConfigFile file = ConfigFile.parse("t.conf", List.of(line));
 
-        assertEquals(50000, ServeOption.toServerConfig(file.entries()).minPort());
+        assertEquals(50000, ServeOption.toServerConfig(file.entries()).relay().minPort());
     }
 
     @Test
     void shouldTurnABareFlagOn() throws Exception {
         ConfigFile file = ConfigFile.parse("t.conf", List.of("realm=r", "no-udp"));
 
-        assertTrue(ServeOption.toServerConfig(file.entries()).noUdp());
+        assertTrue(ServeOption.toServerConfig(file.entries()).listeners().noUdp());
     }
 
     @ParameterizedTest
@@ -90,7 +88,7 @@ class ConfigFileTest {
     void shouldTurnAFlagOffWithCoturnsFalseWords(String line) throws Exception {
         ConfigFile file = ConfigFile.parse("t.conf", List.of("realm=r", "no-udp", line));
 
-        assertFalse(ServeOption.toServerConfig(file.entries()).noUdp());
+        assertFalse(ServeOption.toServerConfig(file.entries()).listeners().noUdp());
     }
 
     @Test
@@ -158,8 +156,8 @@ class ConfigFileTest {
 
         ServerConfig config = ServeOption.toServerConfig(file.entries());
 
-        assertEquals(Path.of("/tmp/users"), config.userdb());
-        assertTrue(config.verbose());
+        assertEquals(Path.of("/tmp/users"), config.auth().userdb());
+        assertTrue(config.logging().verbose());
     }
 
     private static Path sample() throws URISyntaxException {

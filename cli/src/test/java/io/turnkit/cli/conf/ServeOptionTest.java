@@ -42,12 +42,12 @@ class ServeOptionTest {
         ServerConfig config = config("--user", "ninefingers:0xBC807EE29DF3C9FFA736523FB2C4E8EE");
 
         assertArrayEquals(HexFormat.of().parseHex("bc807ee29df3c9ffa736523fb2c4e8ee"),
-                config.userKeys().get("ninefingers"));
+                config.auth().userKeys().get("ninefingers"));
     }
 
     @Test
     void shouldKeepTheColonsOfAPassword() throws Exception {
-        assertEquals("a:b:c", config("--user", "alice:a:b:c").users().get("alice"));
+        assertEquals("a:b:c", config("--user", "alice:a:b:c").auth().users().get("alice"));
     }
 
     @ParameterizedTest
@@ -80,7 +80,7 @@ class ServeOptionTest {
 
     @Test
     void shouldGiveTheDefaultNonceLifetimeWhenNoneIsGiven() throws Exception {
-        assertEquals(Duration.ofSeconds(600), config("--stale-nonce", null).staleNonce());
+        assertEquals(Duration.ofSeconds(600), config("--stale-nonce", null).auth().staleNonce());
     }
 
     @ParameterizedTest
@@ -101,7 +101,7 @@ class ServeOptionTest {
 
     @Test
     void shouldTakeATlsAlternateServerByHostNameAndKeepTheName() throws Exception {
-        InetSocketAddress alternate = config("--tls-alternate-server", "localhost:443").tlsAlternateServers().get(0);
+        InetSocketAddress alternate = config("--tls-alternate-server", "localhost:443").relay().tlsAlternateServers().get(0);
 
         assertEquals("localhost", alternate.getHostString());
         assertEquals(443, alternate.getPort());
@@ -126,21 +126,21 @@ class ServeOptionTest {
 
     @Test
     void shouldMakeAPicocliOptionUnderEveryName() {
-        assertTrue(List.of(ServeOption.USERDB.toOptionSpec().names()).containsAll(List.of("--userdb", "--db", "-b")));
-        assertNotNull(ServeOption.SOFTWARE_ATTRIBUTE.toOptionSpec().fallbackValue());
+        assertTrue(List.of(ServeOption.USERDB.toOptionSpec(null).names()).containsAll(List.of("--userdb", "--db", "-b")));
+        assertNotNull(ServeOption.SOFTWARE_ATTRIBUTE.toOptionSpec(null).fallbackValue());
     }
 
     @Test
     void shouldKeepTheFileStoreUnlessRedisIsGiven() throws Exception {
         ServerConfig config = config("--userdb", "/var/lib/turnkit/userdb");
 
-        assertEquals("file /var/lib/turnkit/userdb", config.credentialStore().describe());
+        assertEquals("file /var/lib/turnkit/userdb", config.auth().credentialStore().describe());
     }
 
     @Test
     void shouldReadCoturnsRedisUserdb() throws Exception {
         StoreLocation store = config("--redis-userdb", "ip=10.0.0.5 dbname=2 password=turn connect_timeout=30")
-                .credentialStore();
+                .auth().credentialStore();
 
         assertEquals("redis://10.0.0.5:6379/2", store.describe());
         assertEquals("turn", store.redisPassword());
@@ -152,14 +152,14 @@ class ServeOptionTest {
                 List.of("realm=r", "redis-userdb=\"ip=127.0.0.1 dbname=2 password=turn connect_timeout=30\""));
 
         assertEquals("redis://127.0.0.1:6379/2",
-                ServeOption.toServerConfig(file.entries()).credentialStore().describe());
+                ServeOption.toServerConfig(file.entries()).auth().credentialStore().describe());
     }
 
     @Test
     void shouldLetRedisPasswordAndTlsApplyToTheUri() throws Exception {
         StoreLocation store = ServeOption.toServerConfig(List.of(entry("--realm", "r"),
                 entry("--redis-password", "given"), entry("--redis-tls", null),
-                entry("--redis-userdb", "redis://:inline@10.0.0.5:6390/1"))).credentialStore();
+                entry("--redis-userdb", "redis://:inline@10.0.0.5:6390/1"))).auth().credentialStore();
 
         assertEquals("rediss://10.0.0.5:6390/1", store.describe());
         assertEquals("given", store.redisPassword());
@@ -170,7 +170,7 @@ class ServeOptionTest {
         ConfigException error = assertThrows(ConfigException.class,
                 () -> config("--redis-userdb", "ip=10.0.0.5 password=hunter2 port=high"));
 
-        assertTrue(error.getMessage().startsWith("--redis-userdb: expected a port 1-65535"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("redis-userdb: expected a port 1-65535"), error.getMessage());
         assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
     }
 
@@ -190,23 +190,23 @@ class ServeOptionTest {
                 entry("--pkey-pwd", "pw"), entry("--cipher-list", "TLS_AES_128_GCM_SHA256"),
                 entry("--proxy-protocol", null), entry("--no-tls", "off")));
 
-        assertEquals(443, config.tlsListeningPort());
-        assertEquals(Path.of("/etc/letsencrypt/live/turn.example.com/fullchain.pem"), config.cert());
-        assertEquals(Path.of("/etc/letsencrypt/live/turn.example.com/privkey.pem"), config.pkey());
-        assertEquals("pw", config.pkeyPwd());
-        assertEquals("TLS_AES_128_GCM_SHA256", config.cipherList());
-        assertTrue(config.proxyProtocol());
-        assertFalse(config.noTls());
+        assertEquals(443, config.listeners().tlsListeningPort());
+        assertEquals(Path.of("/etc/letsencrypt/live/turn.example.com/fullchain.pem"), config.listeners().cert());
+        assertEquals(Path.of("/etc/letsencrypt/live/turn.example.com/privkey.pem"), config.listeners().pkey());
+        assertEquals("pw", config.listeners().pkeyPwd());
+        assertEquals("TLS_AES_128_GCM_SHA256", config.listeners().cipherList());
+        assertTrue(config.listeners().proxyProtocol());
+        assertFalse(config.listeners().noTls());
     }
 
     @Test
     void shouldDefaultToTlsOn5349WithoutCertificate() throws Exception {
         ServerConfig config = ServeOption.toServerConfig(List.of(entry("--realm", "r")));
 
-        assertEquals(5349, config.tlsListeningPort());
-        assertNull(config.cert());
-        assertFalse(config.noTls());
-        assertFalse(config.proxyProtocol());
+        assertEquals(5349, config.listeners().tlsListeningPort());
+        assertNull(config.listeners().cert());
+        assertFalse(config.listeners().noTls());
+        assertFalse(config.listeners().proxyProtocol());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class Chromium implements AutoCloseable {
     public static final Path PROGRAM = Path.of("/usr/bin/chromium");
+    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
 
     private final TemporaryDirectory home;
     private final ExternalProcess process;
@@ -23,9 +24,26 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium open(URI page) {
+        return launch(List.of(), page);
+    }
+
+    /**
+     * Chromium in a network namespace of its own (an unprivileged user namespace, {@code unshare --user
+     * --map-root-user --net}), with loopback and the {@code bridge}'s TCP ports as its only network: the host's
+     * services on those ports are reachable over TCP, and nothing of the host over UDP.
+     */
+    public static Chromium openInNetworkNamespace(URI page, NamespaceBridge bridge) {
+        ExternalProcess.requireExecutable(UNSHARE, "util-linux");
+        return launch(List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c",
+                bridge.namespaceScript(), "sh"), page);
+    }
+
+    /** Chromium on {@code page}, its command line after {@code prefix} (a program that runs it). */
+    private static Chromium launch(List<String> prefix, URI page) {
         ExternalProcess.requireExecutable(PROGRAM, "chromium");
         TemporaryDirectory home = TemporaryDirectory.create("turnkit-chromium-");
-        List<String> command = new ArrayList<>(List.of(PROGRAM.toString()));
+        List<String> command = new ArrayList<>(prefix);
+        command.add(PROGRAM.toString());
         command.addAll(flags(home.path()));
         command.add(page.toString());
         return new Chromium(home, ExternalProcess.start("chromium", command, environment(home.path())));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * An independent ICE agent run as a process that speaks the interop line protocol, the one {@code turnkit ice}
@@ -180,17 +181,26 @@ public final class IceHarness implements AutoCloseable {
     }
 
     /** The fields of a candidate the tests look at. */
-    public record Candidate(String address, int port, String type) {
+    public record Candidate(String transport, String address, int port, String type) {
         static Candidate parse(String[] fields, String context) {
             if (fields.length < 8 || !fields[6].equals("typ")) {
                 fail("not a candidate: " + String.join(" ", fields) + context);
             }
-            return new Candidate(fields[4], Integer.parseInt(fields[5]), fields[7]);
+            return new Candidate(fields[2].toLowerCase(Locale.ROOT), fields[4], Integer.parseInt(fields[5]),
+                    fields[7]);
         }
 
         /** {@code address:port}, the transport address that a peer sees. */
         public String transportAddress() {
             return address + ":" + port;
+        }
+
+        /**
+         * What the peer sees of this end of the pair: its transport address, or over TCP its address only, as the
+         * port of a connection's active end is the connection's, signalled as 9 or not at all (RFC 6544 §4.5).
+         */
+        public String peerView() {
+            return transport.equals("tcp") ? address : transportAddress();
         }
     }
 
@@ -228,7 +238,8 @@ public final class IceHarness implements AutoCloseable {
         return program;
     }
 
-    private static Path resource(String name) {
+    /** A file of the interop test resources. */
+    static Path resource(String name) {
         URL url = IceHarness.class.getResource("/interop/" + name);
         if (url == null) {
             throw new IllegalStateException("test resource interop/" + name + " is missing");

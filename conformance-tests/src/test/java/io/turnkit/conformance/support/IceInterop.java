@@ -36,10 +36,10 @@ public final class IceInterop {
         SelectedPair controlledPair = controlled.awaitSelected();
         String context = controlling.describe() + controlled.describe();
         assertAll(context,
-                () -> assertEquals(controllingPair.local().transportAddress(),
-                        controlledPair.remote().transportAddress(), "the controlled side's remote"),
-                () -> assertEquals(controlledPair.local().transportAddress(),
-                        controllingPair.remote().transportAddress(), "the controlling side's remote"));
+                () -> assertEquals(controllingPair.local().peerView(),
+                        controlledPair.remote().peerView(), "the controlled side's remote"),
+                () -> assertEquals(controlledPair.local().peerView(),
+                        controllingPair.remote().peerView(), "the controlling side's remote"));
 
         for (int i = 1; i <= DATAGRAMS; i++) {
             controlling.send("to the controlled agent " + i);
@@ -63,6 +63,28 @@ public final class IceInterop {
             controlling = controllingAgent.apply(List.of("--controlling"));
             controlled = controlledAgent.apply(List.of("--controlled"));
             assertHostToHost(connect(controlling, controlled), controlling.describe() + controlled.describe());
+        } finally {
+            Cleanup.closeAll(controlling, controlled);
+        }
+    }
+
+    /**
+     * ICE-TCP host candidates on both sides, and only those on at least one (RFC 6544): the selected pair is TCP
+     * host to host, and data crosses it in RFC 4571 frames.
+     */
+    public static void connectOverTcp(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent) {
+        IceHarness controlling = null;
+        IceHarness controlled = null;
+        try {
+            controlling = controllingAgent.apply(List.of("--controlling", "--tcp"));
+            controlled = controlledAgent.apply(List.of("--controlled", "--tcp"));
+            Connected pairs = connect(controlling, controlled);
+            String context = controlling.describe() + controlled.describe();
+            assertHostToHost(pairs, context);
+            assertAll(context,
+                    () -> assertEquals("tcp", pairs.controlling().local().transport(), "controlling transport"),
+                    () -> assertEquals("tcp", pairs.controlled().local().transport(), "controlled transport"));
         } finally {
             Cleanup.closeAll(controlling, controlled);
         }

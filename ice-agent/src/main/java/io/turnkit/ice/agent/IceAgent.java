@@ -1,6 +1,7 @@
 package io.turnkit.ice.agent;
 
 import io.netty.buffer.ByteBuf;
+import io.turnkit.ice.stun.TransactionTimers;
 import io.turnkit.ice.stun.TransportProtocol;
 import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.MessageIntegrity;
@@ -26,7 +27,8 @@ import java.util.Objects;
 
 /**
  * A sans-I/O ICE agent (RFC 8445) for one data stream of one or more components, with trickle (RFC 8838) and consent
- * freshness (RFC 7675). It owns no socket, thread or clock: the driver feeds it datagrams
+ * freshness (RFC 7675), over UDP and TCP (RFC 6544: each RFC 4571 frame of a connection is a datagram here, see
+ * {@link LocalSocket#tcp}). It owns no socket, thread or clock: the driver feeds it datagrams
  * ({@link #handleDatagram}), the time ({@code nowNanos} on every call, from any monotonic clock) and timer ticks
  * ({@link #handleTimeout} at {@link #pollTimeout()}), and drains what it produces: datagrams to send
  * ({@link #pollTransmit()}) and events ({@link #pollEvent()}).
@@ -62,6 +64,8 @@ public final class IceAgent {
 
     private final IceConfig config;
     private final long taNanos;
+    /** The transaction timers over TCP: one request, the same timeout (RFC 8489 §6.2.2's Ti). */
+    private final TransactionTimers reliableTimers;
     private final StunMessage message = new StunMessage();
     private final StunMessageEncoder encoder = new StunMessageEncoder();
     private final AddressAttribute address = new AddressAttribute();
@@ -97,6 +101,8 @@ public final class IceAgent {
     private IceAgent(IceConfig config) {
         this.config = config;
         taNanos = config.ta().toNanos();
+        TransactionTimers timers = config.transactionTimers();
+        reliableTimers = new TransactionTimers(timers.rto(), 1, timers.timeout());
         role = config.role();
         generation = new Generation(config.credentials());
         List<CheckList> checkLists = new ArrayList<>();
@@ -155,12 +161,13 @@ public final class IceAgent {
         if (!baseAddresses.contains(socket.address().getAddress())) {
             baseAddresses.add(socket.address().getAddress());
         }
-        Candidate candidate = Candidate.udp(
-            foundation(socket.type(), socket.address().getAddress(), null), socket.componentId(),
-            Candidate.priority(socket.type(), localPreference(socket), socket.componentId()), socket.address(),
-            socket.type(), socket.relatedAddress());
+        Candidate candidate = new Candidate(
+            foundation(socket.type(), socket.address().getAddress(), null, socket.protocol()), socket.componentId(),
+            socket.protocol(), Candidate.priority(socket.type().typePreference(socket.protocol()),
+                localPreference(socket), socket.componentId()), socket.address(), socket.type(),
+            socket.relatedAddress(), socket.tcpType() == null ? null : socket.tcpType().sdpName(), Map.of());
         addLocalCandidate(new LocalCandidate(candidate, socket, dataStream));
-        if (socket.type() == CandidateType.HOST && !config.lite()) {
+        if (gathersFromStunServers(socket)) {
             for (int i = 0; i < stunServers.size(); i++) {
                 InetSocketAddress server = stunServers.get(i);
                 gather(socket, dataStream, server);
@@ -185,7 +192,7 @@ public final class IceAgent {
         stunServers.add(server);
         for (int i = 0; i < sockets.size(); i++) {
             LocalSocket socket = sockets.get(i);
-            if (socket.type() == CandidateType.HOST) {
+            if (gathersFromStunServers(socket)) {
                 gather(socket, socketStreams.get(i), server);
             }
         }
@@ -199,6 +206,11 @@ public final class IceAgent {
     public void endOfLocalSockets() {
         localSocketsComplete = true;
         checkGatheringComplete();
+    }
+
+    /** UDP host sockets ask the STUN servers; TCP candidates are host candidates only (RFC 6544 §5.1 allows more). */
+    private boolean gathersFromStunServers(LocalSocket socket) {
+        return socket.type() == CandidateType.HOST && socket.protocol() == TransportProtocol.UDP && !config.lite();
     }
 
     private void gather(LocalSocket socket, DataStream stream, InetSocketAddress server) {
@@ -215,17 +227,26 @@ public final class IceAgent {
         return streams.get(index);
     }
 
-    /** RFC 8445 §5.1.2.1: one preference per base IP address, in the order they were added. */
+    /**
+     * RFC 8445 §5.1.2.1: one preference per base IP address, in the order they were added; for a TCP candidate RFC
+     * 6544 §4.2's, whose other-pref is that order.
+     */
     private int localPreference(LocalSocket socket) {
-        return Math.max(0, Candidate.MAX_LOCAL_PREFERENCE - baseAddresses.indexOf(socket.address().getAddress()));
+        int order = baseAddresses.indexOf(socket.address().getAddress());
+        if (socket.tcpType() != null) {
+            return socket.tcpType().localPreference(TcpType.MAX_OTHER_PREFERENCE - order);
+        }
+        return Math.max(0, Candidate.MAX_LOCAL_PREFERENCE - order);
     }
 
     /**
      * RFC 8445 §5.1.1.3: candidates share a foundation when they have the same type, base IP address, server and
-     * transport (UDP only here). Foundations are short numbers.
+     * transport. Foundations are short numbers.
      */
-    private String foundation(CandidateType type, InetAddress base, InetSocketAddress server) {
-        String key = type.sdpName() + ' ' + base.getHostAddress() + ' ' + (server == null ? "" : server.toString());
+    private String foundation(CandidateType type, InetAddress base, InetSocketAddress server,
+                              TransportProtocol transport) {
+        String key = type.sdpName() + ' ' + transport + ' ' + base.getHostAddress() + ' '
+            + (server == null ? "" : server.toString());
         return foundations.computeIfAbsent(key, k -> Integer.toString(foundations.size() + 1));
     }
 
@@ -291,15 +312,17 @@ public final class IceAgent {
 
     /**
      * Adds a candidate the peer signalled for data stream {@code stream}, at any time (trickle, RFC 8838 §11): it is
-     * paired with the stream's local candidates of its component and address family. Returns false when it cannot be
-     * used here (a component beyond the stream's, TCP, a name not resolved) or is already known.
+     * paired with the stream's local candidates of its component, address family and transport (RFC 6544 §6.2 for
+     * TCP). Returns false when it cannot be used here (a component beyond the stream's, TLS, TCP without a known
+     * {@code tcptype}, a name not resolved) or is already known.
      *
      * @throws IllegalArgumentException when the stream is not configured
      */
     public boolean addRemoteCandidate(int stream, Candidate candidate, long nowNanos) {
         Objects.requireNonNull(candidate, "candidate");
         DataStream dataStream = stream(stream);
-        if (candidate.componentId() > dataStream.components() || candidate.transport() != TransportProtocol.UDP
+        if (candidate.componentId() > dataStream.components() || candidate.transport() == TransportProtocol.TLS
+            || (candidate.transport() == TransportProtocol.TCP && TcpType.fromSdpName(candidate.tcpType()) == null)
             || candidate.address().isUnresolved() || candidate.address().getPort() == 0 || closed) {
             return false;
         }
@@ -307,7 +330,8 @@ public final class IceAgent {
         CheckList checkList = dataStream.checkList;
         for (int i = 0; i < remoteCandidates.size(); i++) {
             Candidate known = remoteCandidates.get(i);
-            if (known.componentId() == candidate.componentId() && known.address().equals(candidate.address())) {
+            if (known.componentId() == candidate.componentId() && known.transport() == candidate.transport()
+                && known.address().equals(candidate.address())) {
                 if (known.type() != CandidateType.PEER_REFLEXIVE || candidate.type() == CandidateType.PEER_REFLEXIVE) {
                     return false;
                 }
@@ -346,14 +370,43 @@ public final class IceAgent {
         updateState(nowNanos);
     }
 
-    /** RFC 8445 §6.1.2.2: pairs of the same component and address family, in the local candidate's stream. */
+    /**
+     * RFC 8445 §6.1.2.2: pairs of the same component, address family and transport, in the local candidate's
+     * stream; TCP candidates by their types (RFC 6544 §6.2, {@link TcpType#checksTo}).
+     */
     private CandidatePair pair(LocalCandidate local, Candidate remote) {
+        Candidate c = local.candidate();
+        if (c.transport() != remote.transport() || (local.base().tcpType() != null
+            && !local.base().tcpType().checksTo(TcpType.fromSdpName(remote.tcpType())))) {
+            return null;
+        }
+        return pairAlways(local, remote);
+    }
+
+    /** A pair of the same component and address family, whatever the TCP types (a check arrived on it). */
+    private CandidatePair pairAlways(LocalCandidate local, Candidate remote) {
         if (local.candidate().componentId() != remote.componentId()
             || (local.candidate().address().getAddress() instanceof Inet4Address)
                 != (remote.address().getAddress() instanceof Inet4Address)) {
             return null;
         }
         return local.stream().checkList.add(new CandidatePair(local, remote, generation), role);
+    }
+
+    /**
+     * The driver's TCP connection between socket {@code socketId} and {@code remote} could not be opened, or closed.
+     * A check waiting on it has failed (RFC 6544 §7.1) rather than waiting for its timeout; a selected pair on it
+     * loses consent in due course (RFC 7675), as nothing more can reach the peer on it.
+     */
+    public void tcpConnectionClosed(int socketId, InetSocketAddress remote, long nowNanos) {
+        for (int s = 0; s < streams.size(); s++) {
+            CandidatePair p = streams.get(s).checkList.find(socketId, remote);
+            if (p != null && p.isPending()) {
+                p.check.close();
+                checkFailed(p);
+            }
+        }
+        updateState(nowNanos);
     }
 
     // ---------------------------------------------------------------- restart, send, close
@@ -617,9 +670,15 @@ public final class IceAgent {
         p.checkRole = role;
         p.checkUsedCandidate = role == IceRole.CONTROLLING && (config.aggressiveNomination() || p.nominating);
         // The PRIORITY a peer-reflexive candidate learnt from this check would have (RFC 8445 §7.1.1).
-        p.checkPriority = Candidate.priority(CandidateType.PEER_REFLEXIVE.typePreference(),
-            (int) ((p.local.candidate().priority() >> 8) & 0xFFFF), p.componentId());
-        p.check.start(config.random(), config.transactionTimers(), checkRtoNanos(), nowNanos);
+        Candidate local = p.local.candidate();
+        p.checkPriority = Candidate.priority(CandidateType.PEER_REFLEXIVE.typePreference(local.transport()),
+            (int) ((local.priority() >> 8) & 0xFFFF), p.componentId());
+        if (p.local.base().protocol().isStream()) {
+            // RFC 6544 §7.1 and RFC 8489 §6.2.2: TCP is reliable, the check goes once and fails after Ti.
+            p.check.start(config.random(), reliableTimers, reliableTimers.rto().toNanos(), nowNanos);
+        } else {
+            p.check.start(config.random(), config.transactionTimers(), checkRtoNanos(), nowNanos);
+        }
         sendCheck(p);
     }
 
@@ -852,7 +911,8 @@ public final class IceAgent {
         Candidate remote = null;
         for (int i = 0; i < remoteCandidates.size(); i++) {
             Candidate c = remoteCandidates.get(i);
-            if (c.componentId() == socket.componentId() && c.address().equals(from)) {
+            if (c.componentId() == socket.componentId() && c.transport() == socket.protocol()
+                && c.address().equals(from)) {
                 remote = c;
             }
         }
@@ -861,12 +921,15 @@ public final class IceAgent {
                 drop(DropReason.PEER_REFLEXIVE_LIMIT);
                 return null;
             }
-            remote = Candidate.udp("p" + (++remotePeerReflexive), socket.componentId(), priority, from,
-                CandidateType.PEER_REFLEXIVE, null);
+            // RFC 6544 §7.2: over TCP the check came on a connection the peer opened, from an active (or S-O)
+            // candidate whose port was not signalled (port 9): a peer-reflexive candidate of that type.
+            TcpType tcpType = socket.tcpType() == null ? null : socket.tcpType().connectingPeer();
+            remote = new Candidate("p" + (++remotePeerReflexive), socket.componentId(), socket.protocol(), priority,
+                from, CandidateType.PEER_REFLEXIVE, null, tcpType == null ? null : tcpType.sdpName(), Map.of());
             remoteCandidates.add(remote);
         }
         LocalCandidate local = baseCandidateOf(socket);
-        return local == null ? null : pair(local, remote);
+        return local == null ? null : pairAlways(local, remote);
     }
 
     /** The component's remote candidates learnt from checks and not signalled since. */
@@ -1008,7 +1071,7 @@ public final class IceAgent {
         }
         int component = g.socket.componentId();
         Candidate srflx = Candidate.udp(foundation(CandidateType.SERVER_REFLEXIVE, g.socket.address().getAddress(),
-                g.server), component,
+                g.server, TransportProtocol.UDP), component,
             Candidate.priority(CandidateType.SERVER_REFLEXIVE, localPreference(g.socket), component), mapped,
             CandidateType.SERVER_REFLEXIVE, g.socket.address());
         addLocalCandidate(new LocalCandidate(srflx, g.socket, g.stream));
@@ -1072,17 +1135,26 @@ public final class IceAgent {
         return Received.STUN;
     }
 
-    /** RFC 8445 §7.2.5.3.1: the local candidate the mapped address names; a new peer-reflexive one when none does. */
+    /**
+     * RFC 8445 §7.2.5.3.1: the local candidate the mapped address names; a new peer-reflexive one when none does. An
+     * active TCP candidate's port is the connection's, never signalled (RFC 6544 §4.5): its IP names it.
+     */
     private LocalCandidate localCandidateFor(CandidatePair p, InetSocketAddress mapped) {
+        if (p.local.base().tcpType() == TcpType.ACTIVE
+            && p.local.candidate().address().getAddress().equals(mapped.getAddress())) {
+            return p.local;
+        }
         for (int i = 0; i < localCandidates.size(); i++) {
             LocalCandidate local = localCandidates.get(i);
             if (local.base() == p.local.base() && local.candidate().address().equals(mapped)) {
                 return local;
             }
         }
-        Candidate prflx = Candidate.udp(
-            foundation(CandidateType.PEER_REFLEXIVE, p.local.base().address().getAddress(), null),
-            p.componentId(), p.checkPriority, mapped, CandidateType.PEER_REFLEXIVE, p.local.base().address());
+        LocalSocket base = p.local.base();
+        Candidate prflx = new Candidate(
+            foundation(CandidateType.PEER_REFLEXIVE, base.address().getAddress(), null, base.protocol()),
+            p.componentId(), base.protocol(), p.checkPriority, mapped, CandidateType.PEER_REFLEXIVE, base.address(),
+            p.local.candidate().tcpType(), Map.of());
         LocalCandidate local = new LocalCandidate(prflx, p.local.base(), p.stream());
         addLocalCandidate(local);
         return local;
@@ -1154,7 +1226,8 @@ public final class IceAgent {
                 if (p == null) {
                     allSelected = false;
                     selectedInThisGeneration = false;
-                    componentWithoutValidPair |= stream.checkList.bestValid(c) == null;
+                    componentWithoutValidPair |= stream.checkList.bestValid(c) == null
+                        && !awaitsConnection(stream, c);
                 } else {
                     selectedInThisGeneration &= p.generation == generation;
                     disconnected |= p.disconnected;
@@ -1177,6 +1250,42 @@ public final class IceAgent {
             return IceConnectionState.NEW;
         }
         return IceConnectionState.CHECKING;
+    }
+
+    /**
+     * Whether the component has a passive TCP candidate that the peer's active one has not connected to yet: such a
+     * pair is not in the check list (RFC 6544 §6.2 prunes it) but may still succeed, so the component has not failed.
+     */
+    private boolean awaitsConnection(DataStream stream, int componentId) {
+        for (int i = 0; i < localCandidates.size(); i++) {
+            LocalCandidate local = localCandidates.get(i);
+            if (local.stream() == stream && local.candidate().componentId() == componentId
+                && local.base().tcpType() == TcpType.PASSIVE && !hasPairOn(stream, local.base())
+                && hasRemoteTcp(stream, componentId, TcpType.ACTIVE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasPairOn(DataStream stream, LocalSocket socket) {
+        List<CandidatePair> pairs = stream.checkList.pairs();
+        for (int i = 0; i < pairs.size(); i++) {
+            if (pairs.get(i).local.base() == socket) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasRemoteTcp(DataStream stream, int componentId, TcpType tcpType) {
+        for (int i = 0; i < stream.remoteCandidates.size(); i++) {
+            Candidate c = stream.remoteCandidates.get(i);
+            if (c.componentId() == componentId && tcpType.sdpName().equals(c.tcpType())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void setState(IceConnectionState newState) {

@@ -18,18 +18,26 @@ import java.util.Objects;
  *
  * @param id             the driver's handle, unique within the agent
  * @param address        the bound address (host) or the relayed transport address (relayed)
- * @param protocol       UDP (TCP candidates, RFC 6544, are not supported yet)
+ * @param protocol       UDP, or TCP for an ICE-TCP host candidate (RFC 6544)
  * @param componentId    the component the socket carries, 1..256
  * @param type           {@link CandidateType#HOST} or {@link CandidateType#RELAYED}
  * @param relatedAddress for a relayed socket, the server-reflexive address the TURN server saw (raddr); else null
+ * @param tcpType        for a TCP socket, who opens its connections; null for UDP
  */
 public record LocalSocket(int id, InetSocketAddress address, TransportProtocol protocol, int componentId,
-                          CandidateType type, InetSocketAddress relatedAddress) {
+                          CandidateType type, InetSocketAddress relatedAddress, TcpType tcpType) {
+    /** RFC 6544 §4.5: an active candidate is signalled with the discard port, 9: its connections pick their own. */
+    public static final int ACTIVE_PORT = 9;
+
     public LocalSocket {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(protocol, "protocol");
-        if (protocol != TransportProtocol.UDP) {
-            throw new IllegalArgumentException("only UDP sockets are supported: " + protocol);
+        if (protocol == TransportProtocol.TLS || (protocol == TransportProtocol.TCP) != (tcpType != null)) {
+            throw new IllegalArgumentException("a UDP socket, or a TCP one with its tcptype: " + protocol + ", "
+                + tcpType);
+        }
+        if (tcpType != null && type != CandidateType.HOST) {
+            throw new IllegalArgumentException("TCP candidates are host candidates here: " + type);
         }
         if (type != CandidateType.HOST && type != CandidateType.RELAYED) {
             throw new IllegalArgumentException("a local socket is the base of a host or relayed candidate: " + type);
@@ -44,13 +52,26 @@ public record LocalSocket(int id, InetSocketAddress address, TransportProtocol p
 
     /** A UDP socket bound to {@code address}, carrying {@code componentId}. */
     public static LocalSocket host(int id, InetSocketAddress address, int componentId) {
-        return new LocalSocket(id, address, TransportProtocol.UDP, componentId, CandidateType.HOST, null);
+        return new LocalSocket(id, address, TransportProtocol.UDP, componentId, CandidateType.HOST, null, null);
+    }
+
+    /**
+     * A TCP host candidate (RFC 6544 §4.1): a passive one is the driver's listening socket at {@code address}; an
+     * S-O one is bound at {@code address} and connects from it; an active one connects from {@code address}'s IP on
+     * any port, and is signalled with port 9 ({@link #ACTIVE_PORT}) whatever port {@code address} names. Its
+     * datagrams travel on the connection to (or from) the {@link Transmit}'s destination, RFC 4571 framed.
+     */
+    public static LocalSocket tcp(int id, InetSocketAddress address, int componentId, TcpType tcpType) {
+        InetSocketAddress bound = tcpType == TcpType.ACTIVE
+            ? new InetSocketAddress(address.getAddress(), ACTIVE_PORT) : address;
+        return new LocalSocket(id, bound, TransportProtocol.TCP, componentId, CandidateType.HOST, null,
+            Objects.requireNonNull(tcpType, "tcpType"));
     }
 
     /** A TURN allocation's relayed address (see the class comment); {@code mappedAddress} may be null. */
     public static LocalSocket relayed(int id, InetSocketAddress relayedAddress, int componentId,
                                       InetSocketAddress mappedAddress) {
         return new LocalSocket(id, relayedAddress, TransportProtocol.UDP, componentId, CandidateType.RELAYED,
-            mappedAddress);
+            mappedAddress, null);
     }
 }

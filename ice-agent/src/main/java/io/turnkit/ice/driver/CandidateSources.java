@@ -18,11 +18,14 @@ import java.util.List;
  * @param mdns          mDNS candidates (draft-ietf-mmusic-mdns-ice-candidates): host candidates signalled under
  *                      generated {@code <uuid>.local} names, answered on port 5353, and the peer's such names
  *                      resolved ({@link io.turnkit.ice.mdns.MdnsCandidates})
+ * @param tcp           ICE-TCP host candidates too (RFC 6544), on each host address: a passive one on the driver's
+ *                      {@link TcpMux} for that address (one port every agent shares) and an active one
  */
 public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketAddress> stunServers,
-                               List<RelayServer> relays, boolean relayOnly, boolean mdns) {
+                               List<RelayServer> relays, boolean relayOnly, boolean mdns, boolean tcp) {
     /** Every interface's addresses, no server. */
-    public static final CandidateSources HOST = new CandidateSources(List.of(), List.of(), List.of(), false, false);
+    public static final CandidateSources HOST =
+            new CandidateSources(List.of(), List.of(), List.of(), false, false, false);
 
     public CandidateSources {
         hostAddresses = List.copyOf(hostAddresses);
@@ -40,24 +43,29 @@ public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketA
 
     /** Host sockets on these addresses only (a test passes 127.0.0.1). */
     public CandidateSources withHostAddresses(InetAddress... addresses) {
-        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly, mdns);
+        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly, mdns, tcp);
     }
 
     public CandidateSources withStunServer(InetSocketAddress server) {
-        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly, mdns);
+        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly, mdns, tcp);
     }
 
     public CandidateSources withRelay(RelayServer relay) {
-        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly, mdns);
+        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly, mdns, tcp);
     }
 
     public CandidateSources withRelayOnly(boolean value) {
-        return new CandidateSources(hostAddresses, stunServers, relays, value, mdns);
+        return new CandidateSources(hostAddresses, stunServers, relays, value, mdns, tcp);
     }
 
     /** With mDNS candidates: host addresses hidden behind names, the peer's names resolved. */
     public CandidateSources withMdns(boolean value) {
-        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, value);
+        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, value, tcp);
+    }
+
+    /** With ICE-TCP host candidates, passive and active, on each host address. */
+    public CandidateSources withTcp(boolean value) {
+        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, mdns, value);
     }
 
     private static <T> List<T> added(List<T> list, T element) {

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.Promise;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.LocalSocket;
+import io.turnkit.ice.agent.TcpType;
 import io.turnkit.ice.agent.Transmit;
 import io.turnkit.ice.sdp.IceDescription;
 import io.turnkit.ice.turn.TurnEvent;
@@ -53,7 +54,14 @@ public final class DrivenAgent {
     private final MdnsChannel mdns;
     /** The shared UDP port this agent's host candidate is on, if any (then it has no host socket of its own). */
     private final UdpMux mux;
-    private UdpMux.Member muxMember;
+    private MuxMember muxMember;
+    /** The TCP muxes of this agent's passive ICE-TCP candidates, one per host address (none without ICE-TCP). */
+    private final List<TcpMux> tcpMuxes;
+    private final List<MuxMember> tcpMembers = new ArrayList<>();
+    /** ICE-TCP (RFC 6544): per TCP socket id, its connections by remote address. */
+    private final Map<Integer, Map<InetSocketAddress, IceTcpConnection>> tcpConnections = new HashMap<>();
+    /** The active TCP sockets: the address each connects from. */
+    private final Map<Integer, InetAddress> activeTcpSockets = new HashMap<>();
     private int nextSocketId;
     private int hostSocketsPending;
     private boolean localSocketsEnded;
@@ -67,8 +75,10 @@ public final class DrivenAgent {
     };
     private boolean closed;
 
-    DrivenAgent(TimerWheel timers, IceAgent agent, IceListener listener, UdpMux mux, MdnsChannel mdns) {
+    DrivenAgent(TimerWheel timers, IceAgent agent, IceListener listener, UdpMux mux, List<TcpMux> tcpMuxes,
+            MdnsChannel mdns) {
         this.timers = timers;
+        this.tcpMuxes = tcpMuxes;
         this.loop = timers.eventLoop();
         this.mux = mux;
         this.agent = agent;
@@ -128,6 +138,8 @@ public final class DrivenAgent {
                 if (muxMember != null) {
                     muxMember.leave();
                 }
+                tcpMembers.forEach(MuxMember::leave);
+                tcpConnections.values().forEach(c -> List.copyOf(c.values()).forEach(IceTcpConnection::close));
                 if (mdns != null) {
                     mdns.close();
                 }
@@ -160,6 +172,9 @@ public final class DrivenAgent {
             } else {
                 listener.onWarning(sameUfrag(ufrag) + ": this agent has no host candidate");
             }
+        }
+        for (TcpMux tcp : tcpMuxes) {
+            gatherTcp(tcp, now);
         }
         if (mdns != null) {
             mdns.open(loop, hostAddresses, packet -> {
@@ -216,6 +231,74 @@ public final class DrivenAgent {
         });
     }
 
+    /**
+     * ICE-TCP host candidates on {@code tcp}'s address (RFC 6544 §4.1): a passive one on the mux's shared port, and
+     * an active one, which connects from that address on an ephemeral port to each passive candidate it checks.
+     */
+    private void gatherTcp(TcpMux tcp, long now) {
+        int passive = nextSocketId++;
+        String ufrag = agent.localCredentials().ufrag();
+        MuxMember member = tcp.join(this, passive, ufrag);
+        if (member != null) {
+            tcpMembers.add(member);
+            tcpConnections.put(passive, new HashMap<>());
+            agent.addLocalSocket(LocalSocket.tcp(passive, tcp.localAddress(), 1, TcpType.PASSIVE), now);
+        } else {
+            listener.onWarning("another agent on the TCP mux " + tcp.localAddress() + " has the ufrag " + ufrag
+                    + ": this agent has no passive TCP candidate");
+        }
+        int active = nextSocketId++;
+        tcpConnections.put(active, new HashMap<>());
+        activeTcpSockets.put(active, tcp.localAddress().getAddress());
+        agent.addLocalSocket(LocalSocket.tcp(active, tcp.localAddress(), 1, TcpType.ACTIVE), now);
+    }
+
+    /** How many connections the agent's TCP socket {@code socketId} has. */
+    int tcpConnections(int socketId) {
+        Map<InetSocketAddress, IceTcpConnection> connections = tcpConnections.get(socketId);
+        return connections == null ? 0 : connections.size();
+    }
+
+    /** A connection a {@link TcpMux} accepted for this agent's passive socket: its first check follows. */
+    void tcpAccepted(IceTcpConnection connection) {
+        IceTcpConnection replaced = tcpConnections.get(connection.socketId()).put(connection.remote(), connection);
+        if (replaced != null) {
+            replaced.close();
+        }
+    }
+
+    /** A TCP connection of this agent's closed (or was never made): its pair's check has failed (RFC 6544 §7.1). */
+    void tcpClosed(IceTcpConnection connection) {
+        Map<InetSocketAddress, IceTcpConnection> connections = tcpConnections.get(connection.socketId());
+        if (connections != null && connections.remove(connection.remote(), connection) && !closed) {
+            agent.tcpConnectionClosed(connection.socketId(), connection.remote(), System.nanoTime());
+            pump();
+        }
+    }
+
+    /** Sends on the connection from TCP socket {@code socketId} to the destination, opened first if it is active. */
+    private void sendTcp(Map<InetSocketAddress, IceTcpConnection> connections, Transmit t) {
+        IceTcpConnection connection = connections.get(t.destination());
+        InetAddress from = activeTcpSockets.get(t.socketId());
+        if (connection == null && from != null) {
+            connection = new IceTcpConnection(this, t.socketId(), t.destination());
+            connections.put(t.destination(), connection);
+            IceTcpConnection opening = connection;
+            new Bootstrap().group(loop).channel(NettyTransport.socketChannel()).handler(connection)
+                    .connect(t.destination(), new InetSocketAddress(from, 0)).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            opening.releasePendingWrites();
+                            tcpClosed(opening);
+                        }
+                    });
+        }
+        if (connection == null) {
+            t.content().release(); // a passive socket answers on connections the peer opened, and this one is gone
+            return;
+        }
+        connection.send(t.content());
+    }
+
     /** A datagram received on host socket {@code socketId}, the agent's own or its place on the mux. */
     void receive(int socketId, InetSocketAddress sender, ByteBuf content) {
         if (!closed) {
@@ -252,9 +335,16 @@ public final class DrivenAgent {
             }
             for (IceEvent e = agent.pollEvent(); e != null; e = agent.pollEvent()) {
                 progress = true;
-                if (muxMember != null && e instanceof IceEvent.LocalCredentialsChanged c
-                        && !muxMember.addUfrag(c.ufrag())) {
-                    listener.onWarning(sameUfrag(c.ufrag()) + ": checks for it do not reach this agent");
+                if (e instanceof IceEvent.LocalCredentialsChanged c) {
+                    if (muxMember != null && !muxMember.addUfrag(c.ufrag())) {
+                        listener.onWarning(sameUfrag(c.ufrag()) + ": checks for it do not reach this agent");
+                    }
+                    for (MuxMember tcp : tcpMembers) {
+                        if (!tcp.addUfrag(c.ufrag())) {
+                            listener.onWarning("another agent on the TCP mux has the ufrag " + c.ufrag()
+                                    + ": its connections do not reach this agent");
+                        }
+                    }
                 }
                 listener.onEvent(mdns != null && e instanceof IceEvent.LocalCandidate c
                         ? new IceEvent.LocalCandidate(c.stream(), mdns.candidates.signalled(c.candidate())) : e);
@@ -275,8 +365,8 @@ public final class DrivenAgent {
             }
         }
         hostSockets.values().forEach(Channel::flush);
-        if (muxMember != null) {
-            muxMember.flush();
+        if (mux != null) {
+            mux.flush();
         }
         rearmTimer(now);
     }
@@ -288,7 +378,12 @@ public final class DrivenAgent {
             return;
         }
         if (muxMember != null && muxMember.socketId() == t.socketId()) {
-            muxMember.write(new DatagramPacket(t.content(), t.destination()));
+            mux.write(new DatagramPacket(t.content(), t.destination()));
+            return;
+        }
+        Map<InetSocketAddress, IceTcpConnection> connections = tcpConnections.get(t.socketId());
+        if (connections != null) {
+            sendTcp(connections, t);
             return;
         }
         for (int i = 0; i < relays.size(); i++) {

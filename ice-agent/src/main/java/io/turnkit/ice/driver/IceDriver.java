@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,12 @@ public final class IceDriver implements AutoCloseable {
     private final EventLoopGroup group;
     /** One timer wheel per loop, for all of its agents; read-only once made. */
     private final Map<EventExecutor, TimerWheel> timers = new IdentityHashMap<>();
+    /**
+     * ICE-TCP: one {@link TcpMux} per host address, made when an agent first needs it, all on one loop (the first
+     * one's), where every agent with TCP candidates lives too. Guarded by itself.
+     */
+    private final Map<InetAddress, TcpMux> tcpMuxes = new HashMap<>();
+    private TimerWheel tcpLoop;
 
     private IceDriver(EventLoopGroup group) {
         this.group = group;
@@ -98,10 +105,37 @@ public final class IceDriver implements AutoCloseable {
         MdnsChannel mdns = sources.mdns()
                 ? new MdnsChannel(new MulticastDns(config.random(), MulticastDns.DEFAULT_TIMEOUT, config.allocator()))
                 : null;
-        DrivenAgent agent = new DrivenAgent(mux != null ? mux.timers() : nextLoop(), IceAgent.create(config),
-                listener, mux, mdns);
+        List<TcpMux> tcp = sources.tcp() ? tcpMuxes(config, mux, hosts) : List.of();
+        TimerWheel loop = mux != null ? mux.timers() : !tcp.isEmpty() ? timers.get(tcp.get(0).eventLoop())
+                : nextLoop();
+        DrivenAgent agent = new DrivenAgent(loop, IceAgent.create(config), listener, mux, tcp, mdns);
         agent.eventLoop().execute(() -> agent.gather(sources, hosts, relayServers, config.components()));
         return agent;
+    }
+
+    /** The TCP mux of the passive ICE-TCP candidates on {@code address} (for its counters), or null when none. */
+    public TcpMux tcpMux(InetAddress address) {
+        synchronized (tcpMuxes) {
+            return tcpMuxes.get(address);
+        }
+    }
+
+    /** The TCP muxes of {@code hosts}, opened on the driver's TCP loop when not yet open. */
+    private List<TcpMux> tcpMuxes(IceConfig config, UdpMux mux, List<InetAddress> hosts) {
+        if (mux != null || config.components() != 1) {
+            throw new IllegalArgumentException("ICE-TCP candidates need an agent of one component off a UDP mux");
+        }
+        List<TcpMux> list = new ArrayList<>();
+        synchronized (tcpMuxes) {
+            if (tcpLoop == null) {
+                tcpLoop = nextLoop();
+            }
+            for (InetAddress host : hosts) {
+                list.add(tcpMuxes.computeIfAbsent(host,
+                        h -> TcpMux.open(tcpLoop.eventLoop(), new InetSocketAddress(h, 0))));
+            }
+        }
+        return list;
     }
 
     /** Stops the event loops; agents still open are dropped with their sockets. */

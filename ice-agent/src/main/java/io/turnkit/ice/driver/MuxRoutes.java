@@ -71,6 +71,11 @@ final class MuxRoutes<T> {
         return route;
     }
 
+    /** Counts something dropped outside the table (a TCP mux's connections). */
+    void count(MuxDropReason reason) {
+        dropped[reason.ordinal()]++;
+    }
+
     long dropped(MuxDropReason reason) {
         return dropped[reason.ordinal()];
     }

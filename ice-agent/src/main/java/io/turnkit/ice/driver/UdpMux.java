@@ -29,7 +29,7 @@ public final class UdpMux implements AutoCloseable {
     private final TimerWheel timers;
     private final Channel channel;
     private final InetSocketAddress localAddress;
-    private final MuxRoutes<Member> routes = new MuxRoutes<>();
+    private final MuxRoutes<MuxMember> routes = new MuxRoutes<>();
 
     private UdpMux(IceDriver driver, TimerWheel timers, InetSocketAddress bindAddress) {
         this.driver = driver;
@@ -97,17 +97,15 @@ public final class UdpMux implements AutoCloseable {
      * Routes checks for {@code ufrag} to {@code agent}, whose socket on the mux is {@code socketId}; null when another
      * agent on the mux has that ufrag.
      */
-    Member join(DrivenAgent agent, int socketId, String ufrag) {
-        Member member = new Member(agent, socketId);
-        member.route = routes.join(member, ufrag);
-        return member.route != null ? member : null;
+    MuxMember join(DrivenAgent agent, int socketId, String ufrag) {
+        return MuxMember.join(routes, agent, socketId, ufrag);
     }
 
     private void demultiplex(DatagramPacket packet) {
-        MuxRoutes<Member>.Route route = routes.route(packet.sender(), packet.content());
+        MuxRoutes<MuxMember>.Route route = routes.route(packet.sender(), packet.content());
         if (route != null) {
-            Member member = route.target();
-            member.agent.receive(member.socketId, packet.sender(), packet.content());
+            MuxMember member = route.target();
+            member.agent.receive(member.socketId(), packet.sender(), packet.content());
         }
     }
 
@@ -126,38 +124,12 @@ public final class UdpMux implements AutoCloseable {
         return routes.addressCount();
     }
 
-    /** An agent's place on the mux: its socket id there and its route. */
-    final class Member {
-        private final DrivenAgent agent;
-        private final int socketId;
-        private MuxRoutes<Member>.Route route;
+    void write(DatagramPacket packet) {
+        channel.write(packet);
+    }
 
-        private Member(DrivenAgent agent, int socketId) {
-            this.agent = agent;
-            this.socketId = socketId;
-        }
-
-        int socketId() {
-            return socketId;
-        }
-
-        /** Routes the agent's new ufrag (an ICE restart) too; false when another agent has it. */
-        boolean addUfrag(String ufrag) {
-            return route.addUfrag(ufrag);
-        }
-
-        /** Once the agent is closed, nothing reaches it. */
-        void leave() {
-            route.leave();
-        }
-
-        void write(DatagramPacket packet) {
-            channel.write(packet);
-        }
-
-        void flush() {
-            channel.flush();
-        }
+    void flush() {
+        channel.flush();
     }
 
     /** Closes the socket; the agents on it stop receiving (close them first). */

@@ -29,13 +29,19 @@ import java.util.function.Predicate;
  * end-of-candidates) is forwarded at once, and time jumps from one deadline to the next. Knobs: a loss rate, a
  * filter that blocks datagrams, address translation (a NAT's public address for a socket), and STUN servers that
  * answer with the translated source.
+ *
+ * <p>TCP sockets (RFC 6544) are the in-memory stream seam: a transmit from an active (or S-O) socket to an address
+ * with no connection yet opens one to the passive (or S-O) socket listening there, from a new ephemeral port (the
+ * S-O socket's own); a connection to an address nobody listens at is refused, which the agent hears as
+ * {@link IceAgent#tcpConnectionClosed}; a passive socket sends only on connections opened to it, anything else is
+ * counted in {@link #tcpUnconnected}. Frames keep their boundaries, as RFC 4571 framing does.
  */
 final class BackToBack {
     static final Duration LATENCY = Duration.ofMillis(5);
 
     /** A datagram on the wire, kept for the tests to inspect. */
     record Packet(long sentNanos, String fromAgent, InetSocketAddress source, InetSocketAddress destination,
-                  byte[] bytes) {
+                  byte[] bytes, boolean tcp) {
         boolean isStun() {
             return bytes.length >= StunMessage.HEADER_LENGTH && (bytes[0] & 0xFF) <= 3;
         }
@@ -78,6 +84,13 @@ final class BackToBack {
     private final SplittableRandom lossRandom = new SplittableRandom(7);
     double loss;
     Predicate<Packet> blocked = p -> false;
+    /** TCP: each socket's type (by "agent/id"), the connections' far ends, and who is at each end's address. */
+    private final Map<String, TcpType> tcpTypes = new HashMap<>();
+    private final Map<String, InetSocketAddress> tcpConnections = new HashMap<>();
+    private final Map<InetSocketAddress, Endpoint> tcpRoutes = new HashMap<>();
+    private int nextEphemeralPort = 40_000;
+    /** Frames a passive socket sent where no connection was opened to it. */
+    int tcpUnconnected;
 
     /** Adds an agent; its events are forwarded to the other agent as signalling while {@code signalling} is on. */
     IceAgent add(String name, IceConfig config) {
@@ -99,6 +112,17 @@ final class BackToBack {
         routes.put(address, new Endpoint(name, id));
         localAddresses.put(name + '/' + id, address);
         agents.get(name).addLocalSocket(stream, LocalSocket.host(id, address, component), now);
+    }
+
+    /** A TCP host socket of the agent's (RFC 6544): {@code port} is where a passive or S-O one listens. */
+    void tcpSocket(String name, int id, String ip, int port, int component, TcpType tcpType) {
+        InetSocketAddress address = new InetSocketAddress(ip, port);
+        tcpTypes.put(name + '/' + id, tcpType);
+        localAddresses.put(name + '/' + id, address);
+        if (tcpType != TcpType.ACTIVE) {
+            tcpRoutes.put(address, new Endpoint(name, id));
+        }
+        agents.get(name).addLocalSocket(LocalSocket.tcp(id, address, component, tcpType), now);
     }
 
     /**
@@ -218,7 +242,7 @@ final class BackToBack {
     }
 
     private void deliver(Packet p) {
-        Endpoint to = routes.get(p.destination());
+        Endpoint to = (p.tcp() ? tcpRoutes : routes).get(p.destination());
         if (to != null) {
             agents.get(to.agent()).handleDatagram(to.socketId(), p.source(), Unpooled.wrappedBuffer(p.bytes()), now);
         } else if (stunServers.contains(p.destination())) {
@@ -237,7 +261,7 @@ final class BackToBack {
             .header(StunMessageType.of(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE), m)
             .addAddress(StunAttributeType.XOR_MAPPED_ADDRESS, request.source())
             .finish();
-        send(new Packet(now, "stun", request.destination(), request.source(), ByteBufUtil.getBytes(out)));
+        send(new Packet(now, "stun", request.destination(), request.source(), ByteBufUtil.getBytes(out), false));
     }
 
     /** Moves every transmit to the wire and every event to the log (and to the peer, as signalling). */
@@ -250,11 +274,16 @@ final class BackToBack {
                 IceAgent agent = e.getValue();
                 for (Transmit t = agent.pollTransmit(); t != null; t = agent.pollTransmit()) {
                     moved = true;
-                    InetSocketAddress source = localAddresses.get(name + '/' + t.socketId());
-                    source = translations.getOrDefault(source, source);
                     byte[] bytes = ByteBufUtil.getBytes(t.content());
                     t.content().release();
-                    send(new Packet(now, name, source, t.destination(), bytes));
+                    TcpType tcpType = tcpTypes.get(name + '/' + t.socketId());
+                    if (tcpType != null) {
+                        sendTcp(name, t.socketId(), tcpType, t.destination(), bytes);
+                        continue;
+                    }
+                    InetSocketAddress source = localAddresses.get(name + '/' + t.socketId());
+                    source = translations.getOrDefault(source, source);
+                    send(new Packet(now, name, source, t.destination(), bytes, false));
                 }
                 for (IceEvent event = agent.pollEvent(); event != null; event = agent.pollEvent()) {
                     moved = true;
@@ -265,6 +294,29 @@ final class BackToBack {
                 }
             }
         }
+    }
+
+    /** A frame on the connection from the socket to {@code destination}, opened first if it need be and can be. */
+    private void sendTcp(String name, int socketId, TcpType tcpType, InetSocketAddress destination, byte[] bytes) {
+        InetSocketAddress source = tcpConnections.get(name + '/' + socketId + '/' + destination);
+        if (source == null && tcpType == TcpType.PASSIVE) {
+            tcpUnconnected++;
+            return;
+        }
+        if (source == null) {
+            Endpoint listener = tcpRoutes.get(destination);
+            TcpType listening = listener == null ? null : tcpTypes.get(listener.agent() + '/' + listener.socketId());
+            if (listening != (tcpType == TcpType.ACTIVE ? TcpType.PASSIVE : TcpType.SIMULTANEOUS_OPEN)) {
+                agents.get(name).tcpConnectionClosed(socketId, destination, now); // refused
+                return;
+            }
+            InetSocketAddress local = localAddresses.get(name + '/' + socketId);
+            source = tcpType == TcpType.ACTIVE ? new InetSocketAddress(local.getAddress(), nextEphemeralPort++) : local;
+            tcpConnections.put(name + '/' + socketId + '/' + destination, source);
+            tcpConnections.put(listener.agent() + '/' + listener.socketId() + '/' + source, destination);
+            tcpRoutes.put(source, new Endpoint(name, socketId));
+        }
+        send(new Packet(now, name, source, destination, bytes, true));
     }
 
     private void signal(IceAgent peer, IceEvent event) {

@@ -93,14 +93,14 @@ class IceDriverTest {
 
     @Test
     void shouldConnectThroughATurnRelayOverUdp() throws Exception {
-        try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true))) {
+        try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)))) {
             connectRelayOnly(ServerUri.parseTurn("turn:127.0.0.1:" + turn.udp().getPort()));
         }
     }
 
     @Test
     void shouldConnectThroughATurnRelayOverTcp() throws Exception {
-        try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true))) {
+        try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)))) {
             connectRelayOnly(ServerUri.parseTurn("turn:127.0.0.1:" + turn.tcp().getPort() + "?transport=tcp"));
         }
     }
@@ -118,7 +118,7 @@ class IceDriverTest {
 
     @Test
     void shouldWarnAndEndGatheringWhenTheTurnServerRefusesTheCredentials() throws Exception {
-        try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true))) {
+        try (LocalTurnServer turn = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)))) {
             RelayServer wrong = new RelayServer(ServerUri.parseTurn("turn:127.0.0.1:" + turn.udp().getPort()),
                     LocalTurnServer.USER, "not-the-password");
             List<String> warnings = new CopyOnWriteArrayList<>();

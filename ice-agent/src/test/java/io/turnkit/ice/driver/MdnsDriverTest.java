@@ -11,6 +11,8 @@ import io.turnkit.ice.agent.IceRole;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +38,10 @@ class MdnsDriverTest {
                     lines::toString);
                 assertFalse(lines.stream().anyMatch(l -> l.contains("127.0.0.1")), lines::toString);
             }
+            // b learns a's description only once a has resolved b's name and paired it: were b's checks to come
+            // first, a would know b's address as a peer-reflexive candidate before the name resolved.
             a.addRemoteDescription(fromB);
+            awaitPaired(a, WAIT);
             b.addRemoteDescription(fromA);
             IceEvent.SelectedPairChanged selected = a.awaitSelected(WAIT);
             b.awaitSelected(WAIT);
@@ -44,5 +49,20 @@ class MdnsDriverTest {
             assertEquals(InetAddress.getLoopbackAddress(), selected.remote().address().getAddress(),
                 "b's name resolved to its address");
         }
+    }
+
+    /** Waits until {@code session}'s check list holds a pair: a remote candidate was resolved and paired. */
+    private static void awaitPaired(IceSession session, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (checkList(session).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "no remote candidate paired within " + timeout);
+            Thread.onSpinWait();
+        }
+    }
+
+    private static List<String> checkList(IceSession session) throws Exception {
+        CompletableFuture<List<String>> lines = new CompletableFuture<>();
+        session.agent().execute(agent -> lines.complete(agent.describeCheckList()));
+        return lines.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 }

@@ -70,7 +70,7 @@ class NatMatrixTest {
 
     @BeforeAll
     static void startServer() {
-        server = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true));
+        server = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)));
     }
 
     @AfterAll

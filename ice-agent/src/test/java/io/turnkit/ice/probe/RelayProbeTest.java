@@ -32,7 +32,7 @@ class RelayProbeTest {
 
     @Test
     void shouldEchoEveryPacketThroughAUdpRelay() throws IOException {
-        try (LocalTurnServer server = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true))) {
+        try (LocalTurnServer server = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)))) {
             AtomicInteger lastSent = new AtomicInteger();
 
             ProbeReport report = probe(TransportProtocol.UDP, server.udp(),
@@ -52,7 +52,7 @@ class RelayProbeTest {
 
     @Test
     void shouldEchoEveryPacketOverTcp() throws IOException {
-        try (LocalTurnServer server = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true))) {
+        try (LocalTurnServer server = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)))) {
             ProbeReport report = probe(TransportProtocol.TCP, server.tcp(), (sent, received, count) -> { });
 
             assertEquals(20, report.received());

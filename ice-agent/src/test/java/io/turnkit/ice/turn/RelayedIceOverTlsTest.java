@@ -34,8 +34,8 @@ class RelayedIceOverTlsTest {
     @Test
     void shouldConnectTwoRelayOnlyAgentsThroughTurnkitsTlsListener() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir, Coturn.LOOPBACK);
-        try (LocalTurnServer turnkit = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true)
-                     .cert(certificate.certificateFile()).pkey(certificate.keyFile()));
+        try (LocalTurnServer turnkit = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true))
+                     .listeners(l -> l.cert(certificate.certificateFile()).pkey(certificate.keyFile())));
              IceDriver driver = IceDriver.create(1)) {
             RelayServer relay = new RelayServer(ServerUri.parseTurn("turns:127.0.0.1:" + turnkit.tls().getPort()),
                     LocalTurnServer.USER, LocalTurnServer.PASSWORD, certificate.trustManagerFactory());

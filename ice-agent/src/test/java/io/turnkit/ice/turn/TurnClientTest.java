@@ -73,7 +73,7 @@ class TurnClientTest {
 
     @Test
     void shouldRetryWithTheFreshNonceOfA438() throws IOException {
-        LocalTurnServer server = LocalTurnServer.start(dir, b -> b.staleNonce(Duration.ofSeconds(1)));
+        LocalTurnServer server = LocalTurnServer.start(dir, b -> b.auth(a -> a.staleNonce(Duration.ofSeconds(1))));
         open.add(server);
         TurnClient client = client(TransportProtocol.UDP, server.udp(), LocalTurnServer.PASSWORD);
         client.allocate();
@@ -148,7 +148,7 @@ class TurnClientTest {
     private LongTermCredentials credentials;
 
     private LocalTurnServer server(boolean allowLoopbackPeers) {
-        LocalTurnServer server = LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(allowLoopbackPeers));
+        LocalTurnServer server = LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(allowLoopbackPeers)));
         open.add(server);
         return server;
     }

@@ -75,7 +75,7 @@ class TurnSessionTurnkitTest {
 
     /** The default peer policy denies loopback peers; the echo peer is one. */
     private LocalTurnServer start(Duration staleNonce) {
-        return LocalTurnServer.start(dir, b -> b.allowLoopbackPeers(true).staleNonce(staleNonce));
+        return LocalTurnServer.start(dir, b -> b.peers(p -> p.allowLoopbackPeers(true)).auth(a -> a.staleNonce(staleNonce)));
     }
 
     private TurnSession session(LocalTurnServer server, TransportProtocol transport) {

@@ -144,8 +144,8 @@ public class RelayPathBenchmark {
 
     @Setup
     public void setUp() {
-        ServerConfig config = ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress())
-                .realm("bench").allowLoopbackPeers(true).build();
+        ServerConfig config = ServerConfig.builder().listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress()))
+                .auth(au -> au.realm("bench")).peers(pe -> pe.allowLoopbackPeers(true)).build();
         server = services(config);
         relayChannel = new EmbeddedChannel();
         link = new DiscardingLink(relayChannel.eventLoop());
@@ -178,21 +178,21 @@ public class RelayPathBenchmark {
     /** The server's shared parts as a server with {@code config} has them, built through their public types. */
     private static TurnServices services(ServerConfig config) {
         Clock clock = Clock.systemUTC();
-        AuthSettings auth = AuthSettings.longTerm(config.realm());
+        AuthSettings auth = AuthSettings.longTerm(config.auth().realm());
         InMemoryCredentialStore users = new InMemoryCredentialStore();
         Authenticator authenticator = new Authenticator(auth, users,
-                new NonceService(NonceService.randomSecret(), config.staleNonce().toSeconds(), clock), new AuthRateLimiter(),
+                new NonceService(NonceService.randomSecret(), config.auth().staleNonce().toSeconds(), clock), new AuthRateLimiter(),
                 clock);
-        RelayPortPool ports = new RelayPortPool(config.minPort(), config.maxPort());
+        RelayPortPool ports = new RelayPortPool(config.relay().minPort(), config.relay().maxPort());
         ServerCounters counters = new ServerCounters();
-        return new TurnServices(new LiveSettings(new TurnSettings(config.realm(), null,
-                config.maxAllocateLifetime().toSeconds(), config.permissionLifetime().toSeconds(),
-                config.channelLifetime().toSeconds(), 0, true, true, config.peerPolicy())), new AllocationAdmission(),
+        return new TurnServices(new LiveSettings(new TurnSettings(config.auth().realm(), null,
+                config.limits().maxAllocateLifetime().toSeconds(), config.limits().permissionLifetime().toSeconds(),
+                config.limits().channelLifetime().toSeconds(), 0, true, true, config.peers().policy())), new AllocationAdmission(),
                 authenticator,
                 new RelayResources(Transports.best(), ports, new Reservations(ports, Reservations.DEFAULT_HOLD_NANOS),
-                        new Quotas(config.userQuota(), config.totalQuota()), counters),
-                new RelayAddresses(config.relayIps(), config.listeningIps(), config.externalIps(),
-                        config.allocationDefaultAddressFamily()), counters,
+                        new Quotas(config.limits().userQuota(), config.limits().totalQuota()), counters),
+                new RelayAddresses(config.relay().relayIps(), config.listeners().listeningIps(), config.relay().externalIps(),
+                        config.relay().allocationDefaultAddressFamily()), counters,
                 new Counters<>(StunValidation.class), new RefusalLog(System::nanoTime), AllocateRedirect.NONE,
                 ResponseOrigins.NONE);
     }

@@ -40,13 +40,13 @@ public final class OneTimeUser {
                 .filter(a -> a.getAddress() instanceof Inet4Address && !a.getAddress().isLoopbackAddress())
                 .findFirst().orElse(listening.isEmpty() ? null : listening.get(0));
         String url = "turn:" + (shown == null ? "YOUR_SERVER_ADDRESS:3478"
-                : TransportAddresses.format(new RelayAddresses(List.of(), List.of(), config.externalIps(),
-                        config.allocationDefaultAddressFamily()).advertised(shown)));
+                : TransportAddresses.format(new RelayAddresses(List.of(), List.of(), config.relay().externalIps(),
+                        config.relay().allocationDefaultAddressFamily()).advertised(shown)));
         List<String> urls = new ArrayList<>();
-        if (!config.noUdp()) {
+        if (!config.listeners().noUdp()) {
             urls.add("\"" + url + "?transport=udp\"");
         }
-        if (!config.noTcp()) {
+        if (!config.listeners().noTcp()) {
             urls.add("\"" + url + "?transport=tcp\"");
         }
         return """

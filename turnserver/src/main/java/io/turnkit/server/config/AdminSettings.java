@@ -19,11 +19,53 @@ public record AdminSettings(boolean webAdmin, InetAddress webAdminIp, int webAdm
     /** coturn's web-admin-port. */
     public static final int DEFAULT_WEB_ADMIN_PORT = 8080;
     /** Allocations live an hour at most unless refreshed (the default max-allocate-lifetime). */
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(3600);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Limits.DEFAULT_MAX_ALLOCATE_LIFETIME;
 
-    /** Off, on 127.0.0.1:8080 when turned on, with a random token; a drain waits an hour at most. */
-    public static AdminSettings defaults() {
-        return new AdminSettings(false, InetAddress.getLoopbackAddress(), DEFAULT_WEB_ADMIN_PORT, null,
-                DEFAULT_DRAIN_TIMEOUT);
+    /** @throws IllegalArgumentException naming the setting that is wrong */
+    public AdminSettings {
+        Check.required("web-admin-ip", webAdminIp, "an address");
+        Check.listeningPort("web-admin-port", webAdminPort);
+        Check.seconds("drain-timeout", drainTimeout);
+    }
+
+    /** Collects the admin settings: off, on 127.0.0.1:8080 when turned on, with a random token. */
+    public static final class Builder {
+        private boolean webAdmin;
+        private InetAddress webAdminIp = InetAddress.getLoopbackAddress();
+        private int webAdminPort = DEFAULT_WEB_ADMIN_PORT;
+        private Path tokenFile;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+
+        Builder() {
+        }
+
+        public Builder webAdmin(boolean on) {
+            webAdmin = on;
+            return this;
+        }
+
+        public Builder webAdminIp(InetAddress address) {
+            webAdminIp = address;
+            return this;
+        }
+
+        public Builder webAdminPort(int port) {
+            webAdminPort = port;
+            return this;
+        }
+
+        public Builder tokenFile(Path file) {
+            tokenFile = file;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration timeout) {
+            drainTimeout = timeout;
+            return this;
+        }
+
+        public AdminSettings build() {
+            return new AdminSettings(webAdmin, webAdminIp, webAdminPort, tokenFile, drainTimeout);
+        }
     }
 }

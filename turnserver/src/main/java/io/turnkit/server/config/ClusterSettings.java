@@ -16,17 +16,21 @@ import io.turnkit.store.credential.RedisUris;
  * @param redirectAllocations  the number of allocations above which the node redirects; 0 when not set
  */
 public record ClusterSettings(String statsdb, String nodeId, double redirectFraction, int redirectAllocations) {
-    public static final ClusterSettings DEFAULT = new ClusterSettings(null, null, 0, 0);
     private static final int MAX_NODE_ID_LENGTH = 200;
 
+    /** @throws IllegalArgumentException naming the setting that is wrong */
     public ClusterSettings {
         if (statsdb != null) {
-            RedisUris.parse(statsdb, RedisCluster.commandTimeout());
+            try {
+                RedisUris.parse(statsdb, RedisCluster.commandTimeout());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("redis-statsdb: " + e.getMessage(), e);
+            }
         }
         if (nodeId != null && (nodeId.isEmpty() || nodeId.length() > MAX_NODE_ID_LENGTH
                 || !nodeId.chars().allMatch(c -> c > ' ' && c < 127 && c != '*' && c != '?' && c != '['))) {
-            throw new IllegalArgumentException("expected a node id of 1-" + MAX_NODE_ID_LENGTH
-                    + " printable characters, without spaces or * ? [, got '" + nodeId + "'");
+            throw Check.wrong("node-id", "a node id of 1-" + MAX_NODE_ID_LENGTH
+                    + " printable characters, without spaces or * ? [", "'" + nodeId + "'");
         }
         if (!(redirectFraction >= 0 && redirectFraction <= 1) || redirectAllocations < 0) {
             throw new IllegalArgumentException("redirect-load is a fraction 0-1 or a number of allocations");
@@ -36,31 +40,6 @@ public record ClusterSettings(String statsdb, String nodeId, double redirectFrac
     /** Whether the node is part of a cluster. */
     public boolean enabled() {
         return statsdb != null;
-    }
-
-    public ClusterSettings withStatsdb(String value) {
-        return new ClusterSettings(value, nodeId, redirectFraction, redirectAllocations);
-    }
-
-    public ClusterSettings withNodeId(String value) {
-        return new ClusterSettings(statsdb, value, redirectFraction, redirectAllocations);
-    }
-
-    /**
-     * {@code redirect-load}: a fraction written with a point ({@code 0.8}: redirect above 80 % of capacity), or a
-     * whole number of allocations ({@code 5000}).
-     */
-    public ClusterSettings withRedirectLoad(String value) {
-        String text = value == null ? "" : value.strip();
-        try {
-            if (text.contains(".")) {
-                return new ClusterSettings(statsdb, nodeId, Double.parseDouble(text), 0);
-            }
-            return new ClusterSettings(statsdb, nodeId, 0, Integer.parseInt(text));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a fraction 0-1 with a point (0.8) or a number of "
-                    + "allocations (5000), got '" + value + "'");
-        }
     }
 
     /** Whether a node holding {@code allocations} of its {@code capacity} is above the redirect load. */
@@ -76,5 +55,52 @@ public record ClusterSettings(String statsdb, String nodeId, double redirectFrac
                 : RedisUris.describe(RedisUris.parse(statsdb, RedisCluster.commandTimeout())))
                 + ", nodeId=" + nodeId + ", redirectFraction=" + redirectFraction
                 + ", redirectAllocations=" + redirectAllocations + "}";
+    }
+
+    /** Collects the cluster settings: no cluster unless a database is given. */
+    public static final class Builder {
+        private String statsdb;
+        private String nodeId;
+        private double redirectFraction;
+        private int redirectAllocations;
+
+        Builder() {
+        }
+
+        public Builder statsdb(String database) {
+            statsdb = database;
+            return this;
+        }
+
+        public Builder nodeId(String name) {
+            nodeId = name;
+            return this;
+        }
+
+        /**
+         * {@code redirect-load}: a fraction written with a point ({@code 0.8}: redirect above 80 % of capacity), or
+         * a whole number of allocations ({@code 5000}).
+         */
+        public Builder redirectLoad(String value) {
+            String text = value == null ? "" : value.strip();
+            try {
+                if (text.contains(".")) {
+                    redirectFraction = Double.parseDouble(text);
+                    redirectAllocations = 0;
+                } else {
+                    redirectAllocations = Integer.parseInt(text);
+                    redirectFraction = 0;
+                }
+            } catch (NumberFormatException e) {
+                // Thrown as the value is read, so the caller names where it came from.
+                throw new IllegalArgumentException("expected a fraction 0-1 with a point (0.8) or a number of "
+                        + "allocations (5000), got '" + value + "'");
+            }
+            return this;
+        }
+
+        public ClusterSettings build() {
+            return new ClusterSettings(statsdb, nodeId, redirectFraction, redirectAllocations);
+        }
     }
 }

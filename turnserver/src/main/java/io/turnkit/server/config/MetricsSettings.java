@@ -18,15 +18,13 @@ public record MetricsSettings(boolean enabled, InetAddress address, int port, St
     /** coturn's port for its Prometheus exporter. */
     public static final int DEFAULT_PORT = 9641;
     public static final String DEFAULT_PATH = "/metrics";
-    public static final MetricsSettings DEFAULT = new MetricsSettings(false, null, DEFAULT_PORT, DEFAULT_PATH, false);
 
+    /** @throws IllegalArgumentException naming the setting that is wrong */
     public MetricsSettings {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("expected a port number 1-65535 (0: any free port), got " + port);
-        }
+        Check.listeningPort("prometheus-port", port);
         if (path == null || !path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#')) {
-            throw new IllegalArgumentException("expected an HTTP path starting with /, without spaces, ? or #, got '"
-                    + path + "'");
+            throw Check.wrong("prometheus-path", "an HTTP path starting with /, without spaces, ? or #",
+                    "'" + path + "'");
         }
     }
 
@@ -35,23 +33,44 @@ public record MetricsSettings(boolean enabled, InetAddress address, int port, St
         return address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
     }
 
-    public MetricsSettings withEnabled(boolean on) {
-        return new MetricsSettings(on, address, port, path, usernameLabels);
-    }
+    /** Collects the endpoint's settings: off, on port 9641 of every address when turned on. */
+    public static final class Builder {
+        private boolean enabled;
+        private InetAddress address;
+        private int port = DEFAULT_PORT;
+        private String path = DEFAULT_PATH;
+        private boolean usernameLabels;
 
-    public MetricsSettings withAddress(InetAddress newAddress) {
-        return new MetricsSettings(enabled, newAddress, port, path, usernameLabels);
-    }
+        Builder() {
+        }
 
-    public MetricsSettings withPort(int newPort) {
-        return new MetricsSettings(enabled, address, newPort, path, usernameLabels);
-    }
+        public Builder enabled(boolean on) {
+            enabled = on;
+            return this;
+        }
 
-    public MetricsSettings withPath(String newPath) {
-        return new MetricsSettings(enabled, address, port, newPath, usernameLabels);
-    }
+        public Builder address(InetAddress newAddress) {
+            address = newAddress;
+            return this;
+        }
 
-    public MetricsSettings withUsernameLabels(boolean on) {
-        return new MetricsSettings(enabled, address, port, path, on);
+        public Builder port(int newPort) {
+            port = newPort;
+            return this;
+        }
+
+        public Builder path(String newPath) {
+            path = newPath;
+            return this;
+        }
+
+        public Builder usernameLabels(boolean on) {
+            usernameLabels = on;
+            return this;
+        }
+
+        public MetricsSettings build() {
+            return new MetricsSettings(enabled, address, port, path, usernameLabels);
+        }
     }
 }

@@ -27,7 +27,7 @@ class UdpClientLinkTest {
     private static final int BUFFER = ChannelDataHeadroom.HEADROOM + Transports.DATAGRAMS_PER_READ * Transports.MAX_DATAGRAM;
 
     private final TestServices server = new TestServices(
-            ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress()).build());
+            ServerConfig.builder().listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())).build());
     private final UdpClientLink link = new UdpClientLink(server.services(), false, null, null);
     /** A socket whose kernel takes nothing while {@link #full} holds: what is flushed stays queued. */
     private boolean full;

@@ -49,8 +49,8 @@ class BindingHandlerTest {
             listener(ALTERNATE_IP, PRIMARY_PORT), new RecordingLink(listener(ALTERNATE_IP, PRIMARY_PORT)),
             listener(ALTERNATE_IP, ALTERNATE_PORT), new RecordingLink(listener(ALTERNATE_IP, ALTERNATE_PORT)));
     private final RecordingLink primary = listeners.get(listener(PRIMARY_IP, PRIMARY_PORT));
-    private final TestServices server = new TestServices(ServerConfig.builder().addListeningIp(PRIMARY_IP)
-            .realm("example.org").build());
+    private final TestServices server = new TestServices(ServerConfig.builder().listeners(ls -> ls.addListeningIp(PRIMARY_IP))
+            .auth(au -> au.realm("example.org")).build());
     private final TurnProtocol protocol = new TurnProtocol(withOrigins(server.services()), primary);
     private final List<ByteBuf> responses = new ArrayList<>();
     /** Where the last answer went. */

@@ -78,8 +78,8 @@ class TurnProtocolTest {
 
     private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final TestServices server = new TestServices(ServerConfig.builder()
-            .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
-            .minPort(port).maxPort(port + 1).userQuota(1).staleNonce(NONCE_LIFETIME).build(), clock);
+            .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())).auth(au -> au.realm(REALM)).auth(au -> au.user(USER, PASSWORD))
+            .relay(rl -> rl.minPort(port).maxPort(port + 1)).limits(lm -> lm.userQuota(1)).auth(au -> au.staleNonce(NONCE_LIFETIME)).build(), clock);
     private final RecordingLink link = new RecordingLink(LOOPS.next());
     private final TurnProtocol protocol = new TurnProtocol(server.services(), link);
     private final StunMessageEncoder encoder = new StunMessageEncoder();
@@ -171,8 +171,8 @@ class TurnProtocolTest {
     @Test
     void shouldAnswerAUdpAllocationWith442UnderNoUdpRelay() {
         try (TestServices noUdpRelay = new TestServices(ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
-                .minPort(port).maxPort(port + 1).noUdpRelay(true).build(), clock)) {
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())).auth(au -> au.realm(REALM)).auth(au -> au.user(USER, PASSWORD))
+                .relay(rl -> rl.minPort(port).maxPort(port + 1).noUdpRelay(true)).build(), clock)) {
             TurnProtocol refusing = new TurnProtocol(noUdpRelay.services(), link);
 
             assertEquals(StunErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, errorOf(authenticated(refusing,
@@ -199,8 +199,8 @@ class TurnProtocolTest {
     @Test
     void shouldApplyTheConfiguredDefaultFamilyWith440WhenItHasNoRelayAddress() {
         try (TestServices ipv6Default = new TestServices(ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
-                .minPort(port).maxPort(port + 1).allocationDefaultAddressFamily(AddressFamily.IPV6).build(), clock)) {
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())).auth(au -> au.realm(REALM)).auth(au -> au.user(USER, PASSWORD))
+                .relay(rl -> rl.minPort(port).maxPort(port + 1).allocationDefaultAddressFamily(AddressFamily.IPV6)).build(), clock)) {
             TurnProtocol ipv6Protocol = new TurnProtocol(ipv6Default.services(), link);
 
             assertEquals(StunErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, errorOf(authenticated(ipv6Protocol,
@@ -239,9 +239,9 @@ class TurnProtocolTest {
         InetSocketAddress first = new InetSocketAddress("192.0.2.1", 3478);
         InetSocketAddress second = new InetSocketAddress("192.0.2.2", 3479);
         try (TestServices redirecting = new TestServices(ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
-                .minPort(port).maxPort(port + 1).addAlternateServer(first)
-                .addAlternateServer(new InetSocketAddress("2001:db8::1", 3478)).addAlternateServer(second).build(),
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())).auth(au -> au.realm(REALM)).auth(au -> au.user(USER, PASSWORD))
+                .relay(rl -> rl.minPort(port).maxPort(port + 1).addAlternateServer(first)
+                .addAlternateServer(new InetSocketAddress("2001:db8::1", 3478)).addAlternateServer(second)).build(),
                 clock)) {
             TurnProtocol redirector = new TurnProtocol(redirecting.services(), link);
 
@@ -268,8 +268,8 @@ class TurnProtocolTest {
         InetSocketAddress alternate = new InetSocketAddress("192.0.2.1", 3478);
         server.services().admission().drain();
         try (TestServices redirecting = new TestServices(ServerConfig.builder()
-                .addListeningIp(InetAddress.getLoopbackAddress()).realm(REALM).ltCredMech(true).user(USER, PASSWORD)
-                .minPort(port).maxPort(port + 1).addAlternateServer(alternate).build(), clock)) {
+                .listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress())).auth(au -> au.realm(REALM)).auth(au -> au.user(USER, PASSWORD))
+                .relay(rl -> rl.minPort(port).maxPort(port + 1).addAlternateServer(alternate)).build(), clock)) {
             redirecting.services().admission().drain();
 
             int refused = errorOf(authenticated(protocol, StunMethod.ALLOCATE,
@@ -326,7 +326,7 @@ class TurnProtocolTest {
 
     @Test
     void shouldAllocateAnIpv4AndAnIpv6RelayedAddressForAdditionalAddressFamily() {
-        TurnProtocol dualProtocol = dualStack(b -> b.userQuota(2));
+        TurnProtocol dualProtocol = dualStack(b -> b.limits(lm -> lm.userQuota(2)));
 
         StunMessage allocated = allocated(authenticated(dualProtocol, StunMethod.ALLOCATE, dual()));
 
@@ -363,7 +363,7 @@ class TurnProtocolTest {
 
     @Test
     void shouldGrantTheIpv6RelayedAddressAndRefuseTheIpv4OneWith440WithoutAnIpv4Relay() {
-        TurnProtocol ipv6Only = services(b -> b.addRelayIp(IPV6_LOOPBACK));
+        TurnProtocol ipv6Only = services(b -> b.relay(rl -> rl.addRelayIp(IPV6_LOOPBACK)));
 
         StunMessage allocated = allocated(authenticated(ipv6Only, StunMethod.ALLOCATE, dual()));
 
@@ -373,7 +373,7 @@ class TurnProtocolTest {
 
     @Test
     void shouldRefuseTheIpv6RelayedAddressWith508WhenNoPortIsLeftForIt() {
-        TurnProtocol onePort = dualStack(b -> b.maxPort(port));
+        TurnProtocol onePort = dualStack(b -> b.relay(rl -> rl.maxPort(port)));
 
         StunMessage allocated = allocated(authenticated(onePort, StunMethod.ALLOCATE, dual()));
 
@@ -398,8 +398,8 @@ class TurnProtocolTest {
 
     @Test
     void shouldReachEachPeerOfADualAllocationThroughTheRelayOfItsFamily() {
-        TurnProtocol dualProtocol = dualStack(b -> b.addAllowedPeerRange(AddressRange.parse("192.0.2.0/24"))
-                .addAllowedPeerRange(AddressRange.parse("2001:db8::/32")));
+        TurnProtocol dualProtocol = dualStack(b -> b.peers(pe -> pe.addAllowedPeerRange(AddressRange.parse("192.0.2.0/24"))
+                .addAllowedPeerRange(AddressRange.parse("2001:db8::/32"))));
         StunMessage allocated = allocated(authenticated(dualProtocol, StunMethod.ALLOCATE, dual()));
         List<InetSocketAddress> relayed = AddressAttributes.all(allocated, StunAttributeType.XOR_RELAYED_ADDRESS);
 
@@ -423,7 +423,7 @@ class TurnProtocolTest {
 
     @Test
     void shouldAnswerAPeerOfTheFamilyAnIpv6AllocationLacksWith443() {
-        TurnProtocol dualProtocol = dualStack(b -> b.addAllowedPeerRange(AddressRange.parse("192.0.2.0/24")));
+        TurnProtocol dualProtocol = dualStack(b -> b.peers(pe -> pe.addAllowedPeerRange(AddressRange.parse("192.0.2.0/24"))));
         allocate(dualProtocol, e -> e.addAddressFamily(StunAttributeType.REQUESTED_ADDRESS_FAMILY,
                 AddressAttribute.FAMILY_IPV6));
 
@@ -475,13 +475,13 @@ class TurnProtocolTest {
 
     /** A protocol for the link on a server relaying from 127.0.0.1 and ::1 on the test's two relay ports. */
     private TurnProtocol dualStack(Consumer<ServerConfig.Builder> settings) {
-        return services(settings.andThen(b -> b.addListeningIp(IPV6_LOOPBACK)));
+        return services(settings.andThen(b -> b.listeners(ls -> ls.addListeningIp(IPV6_LOOPBACK))));
     }
 
     /** A protocol for the link on a server of the test's user, realm and relay ports, and {@code settings}. */
     private TurnProtocol services(Consumer<ServerConfig.Builder> settings) {
-        ServerConfig.Builder builder = ServerConfig.builder().addListeningIp(InetAddress.getLoopbackAddress())
-                .realm(REALM).ltCredMech(true).user(USER, PASSWORD).minPort(port).maxPort(port + 1);
+        ServerConfig.Builder builder = ServerConfig.builder().listeners(ls -> ls.addListeningIp(InetAddress.getLoopbackAddress()))
+                .auth(au -> au.realm(REALM)).auth(au -> au.user(USER, PASSWORD)).relay(rl -> rl.minPort(port).maxPort(port + 1));
         settings.accept(builder);
         dual = new TestServices(builder.build(), clock);
         return new TurnProtocol(dual.services(), link);

@@ -73,17 +73,17 @@ public final class ServerCertificate {
      * @throws IllegalArgumentException naming the file or cipher that cannot be used
      */
     public static ServerCertificate of(ServerConfig config, List<InetAddress> addresses) {
-        ServerCertificate certificate = new ServerCertificate(config.cert(), config.pkey(), config.pkeyPwd(),
-                ciphers(config.cipherList()));
-        if (config.cert() == null) {
-            CertifiedKey generated = GeneratedCertificate.generate(config.realm(), addresses);
+        ServerCertificate certificate = new ServerCertificate(config.listeners().cert(), config.listeners().pkey(), config.listeners().pkeyPwd(),
+                ciphers(config.listeners().cipherList()));
+        if (config.listeners().cert() == null) {
+            CertifiedKey generated = GeneratedCertificate.generate(config.auth().realm(), addresses);
             certificate.use(generated);
             LOG.info("TLS and DTLS use a self-signed certificate made at start for {}: give cert and pkey for one "
                     + "clients can verify", certificate.identity);
         } else {
-            certificate.certModified = modified(config.cert());
-            certificate.keyModified = modified(config.pkey());
-            certificate.use(PemFiles.read(config.cert(), config.pkey(), config.pkeyPwd()));
+            certificate.certModified = modified(config.listeners().cert());
+            certificate.keyModified = modified(config.listeners().pkey());
+            certificate.use(PemFiles.read(config.listeners().cert(), config.listeners().pkey(), config.listeners().pkeyPwd()));
         }
         return certificate;
     }

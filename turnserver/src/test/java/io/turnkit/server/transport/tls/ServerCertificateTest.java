@@ -48,8 +48,8 @@ class ServerCertificateTest {
 
     @Test
     void shouldNameAMissingCertificateFile() {
-        ServerConfig config = ServerConfig.builder().realm("r").cert(temp.resolve("none.pem"))
-                .pkey(temp.resolve("key.pem")).build();
+        ServerConfig config = ServerConfig.builder().auth(au -> au.realm("r")).listeners(ls -> ls.cert(temp.resolve("none.pem"))
+                .pkey(temp.resolve("key.pem"))).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerCertificate.of(config, List.of()));
         assertTrue(e.getMessage().startsWith("cannot read " + temp.resolve("none.pem")), e.getMessage());
@@ -59,8 +59,8 @@ class ServerCertificateTest {
     void shouldRefuseAKeyThatIsNotTheCertificates() {
         Openssl.selfSigned(temp.resolve("cert.pem"), temp.resolve("key.pem"), "one");
         Openssl.selfSigned(temp.resolve("other.pem"), temp.resolve("other-key.pem"), "two");
-        ServerConfig config = ServerConfig.builder().realm("r").cert(temp.resolve("cert.pem"))
-                .pkey(temp.resolve("other-key.pem")).build();
+        ServerConfig config = ServerConfig.builder().auth(au -> au.realm("r")).listeners(ls -> ls.cert(temp.resolve("cert.pem"))
+                .pkey(temp.resolve("other-key.pem"))).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerCertificate.of(config, List.of()));
         assertTrue(e.getMessage().startsWith("pkey " + temp.resolve("other-key.pem") + " is not the key of cert"),
@@ -72,7 +72,7 @@ class ServerCertificateTest {
         Path cert = temp.resolve("fullchain.pem");
         Path key = temp.resolve("privkey.pem");
         Openssl.selfSigned(cert, key, "first");
-        ServerCertificate certificate = ServerCertificate.of(ServerConfig.builder().realm("r").cert(cert).pkey(key)
+        ServerCertificate certificate = ServerCertificate.of(ServerConfig.builder().auth(au -> au.realm("r")).listeners(ls -> ls.cert(cert).pkey(key))
                 .build(), List.of());
         certificate.reloadIfChanged();
         assertEquals("CN=first", subject(certificate));
@@ -95,7 +95,7 @@ class ServerCertificateTest {
         Path cert = temp.resolve("cert.pem");
         Path key = temp.resolve("key.pem");
         Openssl.selfSigned(cert, key, "kept");
-        ServerCertificate certificate = ServerCertificate.of(ServerConfig.builder().realm("r").cert(cert).pkey(key)
+        ServerCertificate certificate = ServerCertificate.of(ServerConfig.builder().auth(au -> au.realm("r")).listeners(ls -> ls.cert(cert).pkey(key))
                 .build(), List.of());
         Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nMIIB*!\n-----END CERTIFICATE-----\n");
         Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));

@@ -50,7 +50,7 @@ class StreamDemultiplexerTest {
     }
 
     private static ServerCertificate certificate() {
-        return ServerCertificate.of(ServerConfig.builder().realm("turnkit.test").build(), List.of());
+        return ServerCertificate.of(ServerConfig.builder().auth(au -> au.realm("turnkit.test")).build(), List.of());
     }
 
     /** The first flight of a real TLS client: a ClientHello in a handshake record. */
