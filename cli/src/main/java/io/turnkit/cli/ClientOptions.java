@@ -17,6 +17,7 @@ import io.turnkit.ice.stun.StunClient;
 import io.turnkit.ice.stun.StunTimeoutException;
 import io.turnkit.ice.stun.StunTransport;
 import io.turnkit.ice.stun.TransactionTimers;
+import io.turnkit.ice.stun.TransportProtocol;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,10 +61,15 @@ final class ClientOptions {
             throw new CommandFailure("unknown host " + uri.host());
         }
         try {
-            return new StunClient(StunTransport.open(uri.transport(), address, timeout), timers());
+            return connect(uri.transport(), address);
         } catch (IOException e) {
             throw failure(uri, e);
         }
+    }
+
+    /** A client of the server at {@code address} over {@code transport}: where a 300 Try Alternate sends one. */
+    StunClient connect(TransportProtocol transport, InetSocketAddress address) throws IOException {
+        return new StunClient(StunTransport.open(transport, address, timeout), timers());
     }
 
     /**

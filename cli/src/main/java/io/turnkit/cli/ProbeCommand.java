@@ -100,9 +100,12 @@ public final class ProbeCommand implements Callable<Integer> {
         ProgressBar progress = ProgressBar.ifTerminal(spec.commandLine().getErr());
         ProbeReport report;
         String serverAddress;
-        try (TurnClient turn = new TurnClient(client.connect(server), credentials)) {
-            serverAddress = turn.stun().transport().toString();
+        // RFC 8489 §10: a node that is draining or full sends the Allocate on, once, over the same transport.
+        try (TurnClient turn = new TurnClient(client.connect(server), credentials,
+                alternate -> client.connect(server.transport(), alternate))) {
             report = new RelayProbe(turn, settings, progress).run();
+            // After the run: the server that allocated, which a redirect may have changed.
+            serverAddress = turn.stun().transport().toString();
         } catch (IOException e) {
             throw ClientOptions.failure(server, e);
         } finally {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         description = "STUN/TURN/ICE NAT-traversal server and tools.",
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, UserCommand.class, SecretCommand.class,
             CredentialsCommand.class, ConfigCommand.class, StunCommand.class, ProbeCommand.class, IceCommand.class,
-            CompletionCommand.class})
+            SessionsCommand.class, CompletionCommand.class})
 public final class Turnkit implements Callable<Integer> {
     @Spec
     CommandSpec spec;

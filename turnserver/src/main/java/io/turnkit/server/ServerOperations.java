@@ -5,15 +5,19 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.lettuce.core.RedisException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -29,6 +33,10 @@ import io.turnkit.server.protocol.TurnServices;
 import io.turnkit.server.protocol.TurnSettings;
 import io.turnkit.server.relay.SessionSnapshot;
 import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.store.cluster.ClusterSession;
+import io.turnkit.store.credential.RedisCredentialStore;
+import io.turnkit.store.credential.RemovedCredentials;
+import io.turnkit.store.credential.SecretEntry;
 import io.turnkit.store.credential.UserKeys;
 
 /**
@@ -41,6 +49,8 @@ final class ServerOperations implements ServerAdmin {
     /** How long the "test this server" panel's credentials last: one ICE gathering, with room to spare. */
     private static final long TEST_CREDENTIAL_SECONDS = 600;
     private static final String TEST_USER = "admin-test-";
+    /** How long the heartbeat waits for the event loops' copies of their sessions. */
+    private static final long REGISTRY_WAIT_SECONDS = 1;
 
     private final EventLoopGroup group;
     private final ServerContext context;
@@ -105,6 +115,47 @@ final class ServerOperations implements ServerAdmin {
     }
 
     @Override
+    public String nodeId() {
+        return context.cluster() == null ? null : context.cluster().nodeId();
+    }
+
+    @Override
+    public List<ClusterSession> otherNodesSessions() {
+        if (context.cluster() == null) {
+            return List.of();
+        }
+        try {
+            String self = context.cluster().nodeId();
+            return context.cluster().clusterSessions().stream().filter(s -> !s.node().equals(self)).toList();
+        } catch (RedisException e) {
+            LOG.warn("admin: cannot read the other nodes' sessions from {}: {}", context.cluster().describe(),
+                    RedisCredentialStore.reason(e));
+            return List.of();
+        }
+    }
+
+    /**
+     * This node's sessions as the cluster's session registry holds them, copied on their event loops now; called
+     * by the heartbeat, on its own thread, which may wait for the loops.
+     */
+    List<ClusterSession> registrySessions() {
+        String node = context.cluster().nodeId();
+        long now = clock.instant().getEpochSecond();
+        try {
+            return sessions().get(REGISTRY_WAIT_SECONDS, TimeUnit.SECONDS).stream()
+                    .map(s -> new ClusterSession(node, s.id(), s.username(), TransportAddresses.format(s.client()),
+                            s.transport().name().toLowerCase(Locale.ROOT),
+                            s.relayed().stream().map(TransportAddresses::format).toList(), now - s.ageSeconds()))
+                    .toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the event loops copied their sessions", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the event loops did not copy their sessions: " + e, e);
+        }
+    }
+
+    @Override
     public CompletableFuture<Boolean> closeSession(int id) {
         List<CompletableFuture<Boolean>> perLoop = new ArrayList<>();
         for (EventExecutor loop : group) {
@@ -115,17 +166,25 @@ final class ServerOperations implements ServerAdmin {
     }
 
     /**
-     * Closes the allocations of users deleted from the shared user database, on every event loop: what a
-     * {@code turnkit user delete} does to the allocations of every server reading that database.
+     * Closes, on every event loop, the allocations of users deleted from the shared user database and those made
+     * with credentials of a deleted REST API secret: what a {@code turnkit user delete} or {@code turnkit secret
+     * delete} does to the allocations of every server reading that database.
      */
-    void closeUsers(List<UserKeys> deleted) {
+    void closeRevoked(RemovedCredentials removed) {
         for (EventExecutor loop : group) {
             loop.execute(() -> {
-                for (UserKeys user : deleted) {
+                for (UserKeys user : removed.users()) {
                     int closed = services().relays().closeUser(user.realm(), user.username());
                     if (closed > 0) {
                         LOG.info("user {} of realm {} deleted: {} allocations closed", user.username(), user.realm(),
                                 closed);
+                    }
+                }
+                for (SecretEntry secret : removed.secrets()) {
+                    int closed = services().relays().closeSignedWith(secret.realm(), secret.secret());
+                    if (closed > 0) {
+                        LOG.info("a REST API secret of realm {} deleted: {} allocations made with its credentials "
+                                + "closed", secret.realm(), closed);
                     }
                 }
             });

@@ -186,9 +186,10 @@ public final class TurnServer implements AutoCloseable {
         }
         TurnServer server = new TurnServer(config, group, context, listeners, certificate, dtls, metrics, clock);
         if (context.sharedUsers() != null) {
-            context.sharedUsers().onUsersRemoved(server.operations::closeUsers);
+            context.sharedUsers().onRemoved(server.operations::closeRevoked);
         }
         if (context.cluster() != null) {
+            context.cluster().registerSessions(server.operations::registrySessions, server.operations::closeSession);
             context.cluster().start(() -> server.advertised(server.turnAddresses()),
                     () -> server.advertised(server.secureAddresses(config)));
         }

@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +26,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.server.auth.RestApiCredentials;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.RedisServer;
 import io.turnkit.store.credential.UserKeys;
 import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
@@ -113,6 +123,104 @@ class ClusterNodesTest {
                 assertTrue(System.nanoTime() - deadline < 0, "alice's allocation still open 2 s after her deletion");
                 LockSupport.parkNanos(POLL.toNanos());
             }
+        }
+    }
+
+    @Test
+    void shouldCloseADeletedUsersTcpAllocationsOnEveryNodeWithinTwoSeconds() throws IOException {
+        redis = RedisServer.start(temp);
+        List<InetSocketAddress> relayed = new ArrayList<>();
+        try (CredentialStore users = CredentialStores.open(redis.location())) {
+            users.putUser(UserKeys.fromPassword(REALM, "alice", "wonderland", Instant.now()));
+            startNodes(2, builder -> builder.noTcp(false).redisUserdb(redis.location().describe()));
+            for (int node = 0; node < 2; node++) {
+                relayed.add(allocateTcp(node, "alice", "wonderland"));
+                assertTrue(peerConnects(relayed.get(node)), "a peer reaches the TCP relay of node " + node);
+            }
+
+            users.deleteUser(REALM, "alice");
+        }
+
+        for (int node = 0; node < 2; node++) {
+            InetSocketAddress relay = relayed.get(node);
+            awaitWithinTwoSeconds(() -> !peerConnects(relay), "alice's TCP relay on node " + node + " still listens");
+            assertEquals(1, nodes.get(node).counters().get(ServerCounter.ALLOCATIONS_DELETED));
+        }
+    }
+
+    @Test
+    void shouldCloseTheAllocationsOfADeletedRestApiSecretOnEveryNodeWithinTwoSeconds() throws IOException {
+        redis = RedisServer.start(temp);
+        TestTurnClient kept;
+        InetSocketAddress revokedTcpRelay;
+        try (CredentialStore secrets = CredentialStores.open(redis.location())) {
+            secrets.addSecret(REALM, "old secret");
+            secrets.addSecret(REALM, "new secret");
+            startNodes(2, builder -> builder.noTcp(false).useAuthSecret(true)
+                    .redisUserdb(redis.location().describe()));
+            String bob = restApiUsername("bob");
+            TestTurnClient revokedUdp = client(TestTurnClient.udp(nodes.get(0).listeningAddresses(true).get(0), bob,
+                    RestApiCredentials.password("old secret", bob)));
+            assertTrue(revokedUdp.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+            String carol = restApiUsername("carol");
+            revokedTcpRelay = allocateTcp(1, carol, RestApiCredentials.password("old secret", carol));
+            String dave = restApiUsername("dave");
+            kept = client(TestTurnClient.udp(nodes.get(1).listeningAddresses(true).get(0), dave,
+                    RestApiCredentials.password("new secret", dave)));
+            assertTrue(kept.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+
+            assertTrue(secrets.deleteSecret(REALM, "old secret"));
+        }
+
+        for (int node = 0; node < 2; node++) {
+            ServerCounters counters = nodes.get(node).counters();
+            awaitWithinTwoSeconds(() -> counters.get(ServerCounter.ALLOCATIONS_DELETED) == 1,
+                    "the allocation signed with the deleted secret on node " + node + " still open");
+        }
+        assertTrue(!peerConnects(revokedTcpRelay), "the TCP relay signed with the deleted secret is closed");
+        TestTurnClient.Response refresh = kept.authenticated(StunMethod.REFRESH, e -> { });
+        assertTrue(refresh.isSuccess(), "the allocation of the secret kept lives on (no 437): " + refresh);
+        assertEquals(1, nodes.get(1).counters().get(ServerCounter.ALLOCATIONS_DELETED),
+                "only the revoked one of node 1's two allocations was closed");
+    }
+
+    @Test
+    void shouldShowEveryNodesSessionsInTheAdminApiUntilTheirNodeLeaves() throws Exception {
+        redis = RedisServer.start(temp);
+        Path token = temp.resolve("token");
+        Files.writeString(token, "admin-token\n");
+        startNodes(2, builder -> builder.user("alice", "wonderland").webAdmin(true).webAdminPort(0)
+                .webAdminTokenFile(token));
+        TestTurnClient.Response here = allocate(0);
+        TestTurnClient.Response there = allocate(1);
+        String ownSession = "{\"id\":" + here.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort()
+                + ",\"node\":\"node-0\",\"user\":\"alice\"";
+        String otherSession = "{\"id\":" + there.address(StunAttributeType.XOR_RELAYED_ADDRESS).getPort()
+                + ",\"node\":\"node-1\",\"user\":\"alice\"";
+
+        awaitTrue(() -> adminSessions(0).contains(otherSession), "node-1's session in node-0's /api/sessions");
+        assertTrue(adminSessions(0).contains(ownSession), adminSessions(0));
+        long ttl = Long.parseLong(redis.call("PTTL", "turnkit/sessions/node-1").substring(1));
+        assertTrue(ttl > 0 && ttl <= 6000, "a node's sessions live the registration's 6 s unless rewritten: " + ttl);
+
+        nodes.get(1).close();
+
+        assertTrue(!adminSessions(0).contains("node-1"), "a node that left takes its sessions out of the registry");
+    }
+
+    /** {@code GET /api/sessions} of node {@code node}'s admin interface. */
+    private String adminSessions(int node) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + nodes.get(node).adminAddress().getPort() + "/api/sessions"))
+                    .header("Authorization", "Bearer admin-token").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
@@ -208,6 +316,45 @@ class ClusterNodesTest {
                 "wonderland");
         clients.add(client);
         return client.authenticated(StunMethod.ALLOCATE, udpTransport());
+    }
+
+    /** A new TCP client of node {@code node} makes a TCP allocation (RFC 6062) and keeps it; its relayed address. */
+    private InetSocketAddress allocateTcp(int node, String username, String password) throws IOException {
+        TestTurnClient control = client(TestTurnClient.tcp(nodes.get(node).listeningAddresses(false).get(0), username,
+                password));
+        TestTurnClient.Response allocated = control.authenticated(StunMethod.ALLOCATE,
+                e -> e.addRequestedTransport(StunAttributes.TRANSPORT_TCP));
+        assertTrue(allocated.isSuccess(), allocated.toString());
+        return allocated.address(StunAttributeType.XOR_RELAYED_ADDRESS);
+    }
+
+    private TestTurnClient client(TestTurnClient client) {
+        clients.add(client);
+        return client;
+    }
+
+    /** Whether a peer's TCP connection to {@code relayed} is taken: the relay still listens. */
+    private static boolean peerConnects(InetSocketAddress relayed) {
+        try (Socket peer = new Socket()) {
+            peer.connect(relayed, (int) POLL.toMillis());
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    /** A TURN REST API username of {@code user}, good for an hour. */
+    private static String restApiUsername(String user) {
+        return RestApiCredentials.username(Instant.now().getEpochSecond() + 3600, ':', user);
+    }
+
+    /** Revocation's promise (docs/cluster.md): every node closes what it revoked within 2 s. */
+    private static void awaitWithinTwoSeconds(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() - deadline < 0, what + " 2 s after the deletion");
+            LockSupport.parkNanos(POLL.toNanos());
+        }
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -24,6 +26,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.turnkit.store.credential.RedisCredentialStore;
 import io.turnkit.store.credential.RedisUris;
 
@@ -35,7 +39,11 @@ import io.turnkit.store.credential.RedisUris;
  * turnkit/node/ID         hash: draining, allocations, capacity, plain, secure   TTL {@link #TTL}, kept by the heartbeat
  * turnkit/quota/USER      hash: node ID → allocations of USER on that node       TTL {@link #TTL}, kept by the heartbeat
  * turnkit/nonce-secret    hex, 32 random bytes, set once by the first node        no TTL
+ * turnkit/sessions/ID     hash: allocation id → user, client, transport, relayed  TTL {@link #TTL}, rewritten by the heartbeat
  * </pre>
+ *
+ * {@code turnkit sessions kill} asks the node holding a session to close it on the channel {@value #KILL_CHANNEL}
+ * (message {@code NODE ID}).
  *
  * A node that dies without a word stops refreshing its key, which expires within {@link #TTL}; from then on its
  * field in each user's hash counts for nothing (the quota script checks that the node's key exists) and is removed
@@ -50,6 +58,9 @@ public final class RedisCluster implements AutoCloseable {
     static final String NODE_PREFIX = "turnkit/node/";
     static final String QUOTA_PREFIX = "turnkit/quota/";
     static final String NONCE_SECRET = "turnkit/nonce-secret";
+    static final String SESSIONS_PREFIX = "turnkit/sessions/";
+    /** Where a node hears which of its sessions to close. */
+    public static final String KILL_CHANNEL = "turnkit/sessions/kill";
     private static final int NONCE_SECRET_BYTES = 32;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -100,6 +111,18 @@ public final class RedisCluster implements AutoCloseable {
             return existed
             """;
 
+    /** Replaces a node's sessions: KEYS[1] its sessions hash; ARGV the TTL in ms, then id, value pairs. */
+    private static final String PUBLISH_SESSIONS = """
+            redis.call('DEL', KEYS[1])
+            for i = 2, #ARGV, 2 do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            if #ARGV > 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            return 1
+            """;
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> commands;
@@ -117,6 +140,16 @@ public final class RedisCluster implements AutoCloseable {
         this.async = connection.async();
         this.nodeId = nodeId;
         this.description = description;
+    }
+
+    /**
+     * Connects to the cluster's database at {@code uri} to look at it and send it commands, not as a node: for
+     * {@code turnkit sessions}. Only {@link #sessions()} and {@link #kill} are for it.
+     *
+     * @throws IOException "cannot reach redis://HOST:PORT/DB: REASON"
+     */
+    public static RedisCluster observe(RedisURI uri) throws IOException {
+        return open(uri, null);
     }
 
     /**
@@ -210,17 +243,23 @@ public final class RedisCluster implements AutoCloseable {
      */
     public List<ClusterMember> members() {
         List<ClusterMember> members = new ArrayList<>();
-        ScanArgs args = ScanArgs.Builder.matches(NODE_PREFIX + "*").limit(SCAN_BATCH);
+        forEachKey(NODE_PREFIX, key -> {
+            ClusterMember member = ClusterMember.parse(key.substring(NODE_PREFIX.length()), commands.hgetall(key));
+            if (member != null) {
+                members.add(member);
+            }
+        });
+        return members;
+    }
+
+    /** SCANs the keys that start with {@code prefix} and hands each to {@code action}. */
+    private void forEachKey(String prefix, Consumer<String> action) {
+        ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(SCAN_BATCH);
         KeyScanCursor<String> cursor = commands.scan(args);
         while (true) {
-            for (String key : cursor.getKeys()) {
-                ClusterMember member = ClusterMember.parse(key.substring(NODE_PREFIX.length()), commands.hgetall(key));
-                if (member != null) {
-                    members.add(member);
-                }
-            }
+            cursor.getKeys().forEach(action);
             if (cursor.isFinished()) {
-                return members;
+                return;
             }
             cursor = commands.scan(cursor, args);
         }
@@ -288,6 +327,88 @@ public final class RedisCluster implements AutoCloseable {
         return total;
     }
 
+    /**
+     * Writes this node's sessions in place of those it wrote before, for another {@link #TTL}: a node that dies
+     * stops rewriting them, and they vanish with its registration.
+     *
+     * @throws RedisException when Redis cannot be reached
+     */
+    public void publishSessions(List<ClusterSession> sessions) {
+        List<String> args = new ArrayList<>(1 + 2 * sessions.size());
+        args.add(Long.toString(TTL.toMillis()));
+        for (ClusterSession session : sessions) {
+            args.add(Integer.toString(session.id()));
+            args.add(session.value());
+        }
+        commands.eval(PUBLISH_SESSIONS, ScriptOutputType.INTEGER, new String[] {SESSIONS_PREFIX + nodeId},
+                args.toArray(String[]::new));
+    }
+
+    /**
+     * The sessions every live node registered; values that do not parse are left out.
+     *
+     * @throws RedisException when Redis cannot be reached
+     */
+    public List<ClusterSession> sessions() {
+        List<ClusterSession> sessions = new ArrayList<>();
+        forEachKey(SESSIONS_PREFIX, key -> {
+            String node = key.substring(SESSIONS_PREFIX.length());
+            commands.hgetall(key).forEach((id, value) -> {
+                ClusterSession session = ClusterSession.parse(node, id, value);
+                if (session != null) {
+                    sessions.add(session);
+                }
+            });
+        });
+        return sessions;
+    }
+
+    /** Whether node {@code node} has the session {@code id} registered. */
+    public boolean hasSession(String node, int id) {
+        return commands.hexists(SESSIONS_PREFIX + node, Integer.toString(id));
+    }
+
+    /**
+     * Asks node {@code node} to close its session {@code id}, if it is registered there.
+     *
+     * @return false when no live node registered it
+     * @throws RedisException when Redis cannot be reached
+     */
+    public boolean kill(String node, int id) {
+        if (!hasSession(node, id)) {
+            return false;
+        }
+        commands.publish(KILL_CHANNEL, node + " " + id);
+        return true;
+    }
+
+    /**
+     * Calls {@code closer}, on a Lettuce thread, with the id of each session of this node that {@link #kill} asks
+     * to close; once closed, {@link #forgetSession} takes it out of the registry.
+     */
+    public void onKill(IntConsumer closer) {
+        StatefulRedisPubSubConnection<String, String> kills = client.connectPubSub();
+        String prefix = nodeId + " ";
+        kills.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                // What another client published: hostile until parsed.
+                if (message.startsWith(prefix) && message.length() - prefix.length() <= 5) {
+                    String id = message.substring(prefix.length());
+                    if (!id.isEmpty() && id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                        closer.accept(Integer.parseInt(id));
+                    }
+                }
+            }
+        });
+        kills.sync().subscribe(KILL_CHANNEL);
+    }
+
+    /** Takes this node's session {@code id} out of the registry at once; returns without waiting for Redis. */
+    public void forgetSession(int id) {
+        async.hdel(SESSIONS_PREFIX + nodeId, Integer.toString(id));
+    }
+
     /** Whether the connection to Redis is up now. */
     public boolean connected() {
         return connection.isOpen();
@@ -296,7 +417,7 @@ public final class RedisCluster implements AutoCloseable {
     /** Removes this node's registration, so that the others stop counting it at once. */
     public void leave() {
         try {
-            commands.del(NODE_PREFIX + nodeId);
+            commands.del(NODE_PREFIX + nodeId, SESSIONS_PREFIX + nodeId);
         } catch (RedisException e) {
             // Redis is away: the registration expires within the TTL.
         }

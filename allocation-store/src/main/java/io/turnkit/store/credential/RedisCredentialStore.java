@@ -100,8 +100,8 @@ public final class RedisCredentialStore implements CredentialStore {
     /** Whether the last load failed; guarded by {@code this}, which loads hold. */
     private boolean failing;
     private volatile boolean closed;
-    /** Told of the users a load found gone: deleted through another store. */
-    private volatile Consumer<List<UserKeys>> usersRemoved = removed -> { };
+    /** Told of the users and secrets a load found gone: deleted through another store. */
+    private volatile Consumer<RemovedCredentials> removed = gone -> { };
 
     /** The lists a snapshot was built from, kept so that a write can make the next snapshot. */
     private record Loaded(List<UserKeys> users, List<SecretEntry> secrets, CredentialSnapshot snapshot) {
@@ -322,24 +322,31 @@ public final class RedisCredentialStore implements CredentialStore {
             requestReload();
             return;
         }
-        List<UserKeys> removed = new ArrayList<>();
+        List<UserKeys> users = new ArrayList<>();
         for (UserKeys user : before.users()) {
             if (fresh.snapshot().user(user.realm(), user.username()).isEmpty()) {
-                removed.add(user);
+                users.add(user);
             }
         }
+        List<SecretEntry> secrets = new ArrayList<>();
+        for (SecretEntry secret : before.secrets()) {
+            if (fresh.secrets().stream().noneMatch(kept -> kept.sameAs(secret.realm(), secret.secret()))) {
+                secrets.add(secret);
+            }
+        }
+        RemovedCredentials removed = new RemovedCredentials(users, secrets);
         if (!removed.isEmpty()) {
-            usersRemoved.accept(removed);
+            this.removed.accept(removed);
         }
     }
 
     /**
-     * Calls {@code listener}, on this store's loader thread, with the users a load finds deleted since the last
-     * one: within moments of their deletion through any store, since a write is announced on
-     * {@value #CHANGES_CHANNEL}. A server closes their allocations.
+     * Calls {@code listener}, on this store's loader thread, with the users and REST API secrets a load finds
+     * deleted since the last one: within moments of their deletion through any store, since a write is announced
+     * on {@value #CHANGES_CHANNEL}. A server closes the allocations they authenticated.
      */
-    public void onUsersRemoved(Consumer<List<UserKeys>> listener) {
-        usersRemoved = listener;
+    public void onRemoved(Consumer<RemovedCredentials> listener) {
+        removed = listener;
     }
 
     @Override

@@ -4,15 +4,15 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** A TURN REST API shared secret of one realm, and when it was added (newer secrets are tried first). */
-record SecretEntry(String realm, String secret, Instant added) {
-    SecretEntry {
+public record SecretEntry(String realm, String secret, Instant added) {
+    public SecretEntry {
         if (realm == null || realm.isEmpty() || secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("realm and secret must not be empty");
         }
         Objects.requireNonNull(added, "added");
     }
 
-    boolean sameAs(String otherRealm, String otherSecret) {
+    public boolean sameAs(String otherRealm, String otherSecret) {
         return realm.equals(otherRealm) && secret.equals(otherSecret);
     }
 

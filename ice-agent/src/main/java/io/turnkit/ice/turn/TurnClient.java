@@ -17,6 +17,7 @@ import io.turnkit.ice.stun.StunClient;
 import io.turnkit.ice.stun.StunResponse;
 import io.turnkit.stun.ChannelData;
 import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
@@ -37,10 +38,18 @@ public final class TurnClient implements Closeable {
         void onData(InetSocketAddress peer, ByteBuf data, int offset, int length, long receivedNanos);
     }
 
+    /** Makes a client of another server, over the same transport: the one a 300 Try Alternate names. */
+    @FunctionalInterface
+    public interface AlternateServers {
+        StunClient connect(InetSocketAddress alternate) throws IOException;
+    }
+
     private static final int CHANNELS = ChannelData.MAX_CHANNEL - ChannelData.MIN_CHANNEL + 1;
 
-    private final StunClient stun;
+    private StunClient stun;
     private final LongTermCredentials credentials;
+    /** Null: a 300 to an Allocate is an error like any other. */
+    private final AlternateServers alternates;
     private final InetSocketAddress[] channelPeers = new InetSocketAddress[CHANNELS];
     private final PeerDataReader peerData = new PeerDataReader();
     private final StunMessage indication = new StunMessage();
@@ -48,8 +57,18 @@ public final class TurnClient implements Closeable {
     private PeerDataHandler handler = (peer, data, offset, length, receivedNanos) -> { };
 
     public TurnClient(StunClient stun, LongTermCredentials credentials) {
+        this(stun, credentials, null);
+    }
+
+    /**
+     * A client that follows one 300 Try Alternate answering its Allocate (RFC 8489 §10, which RFC 8656 §7.2 allows
+     * for Allocate): to the server its ALTERNATE-SERVER names, reached through {@code alternates}, unless that is
+     * the server already tried; a second 300 is an error, so that two servers naming each other cannot loop.
+     */
+    public TurnClient(StunClient stun, LongTermCredentials credentials, AlternateServers alternates) {
         this.stun = stun;
         this.credentials = credentials;
+        this.alternates = alternates;
         stun.onOtherFrames(this::onFrame);
     }
 
@@ -73,8 +92,17 @@ public final class TurnClient implements Closeable {
      * @throws ErrorResponseException when the server refuses (401 wrong credentials, 437, 486 quota, 508…)
      */
     public TurnAllocation allocate(Duration lifetime) throws IOException {
-        StunResponse response = transact(StunMethod.ALLOCATE, request -> TurnMessages.allocate(request,
-                lifetime == null ? TurnMessages.DEFAULT_LIFETIME : lifetime.toSeconds()));
+        Consumer<StunMessageEncoder> allocate = request -> TurnMessages.allocate(request,
+                lifetime == null ? TurnMessages.DEFAULT_LIFETIME : lifetime.toSeconds());
+        StunResponse response = exchange(StunMethod.ALLOCATE, allocate);
+        InetSocketAddress alternate = alternateServer(response);
+        if (alternate != null) {
+            redirect(alternate);
+            response = exchange(StunMethod.ALLOCATE, allocate);
+        }
+        if (!response.isSuccess()) {
+            throw ErrorResponseException.of(StunMethod.ALLOCATE, response);
+        }
         TurnAllocation allocation = TurnMessages.allocation(response.message());
         if (allocation == null) {
             throw new ProtocolException("Allocate success response without XOR-RELAYED-ADDRESS or LIFETIME");
@@ -139,6 +167,15 @@ public final class TurnClient implements Closeable {
      * signed request means the credentials are wrong: no retry.
      */
     private StunResponse transact(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
+        StunResponse response = exchange(method, attributes);
+        if (!response.isSuccess()) {
+            throw ErrorResponseException.of(method, response);
+        }
+        return response;
+    }
+
+    /** As {@link #transact}, returning an error response rather than throwing it. */
+    private StunResponse exchange(int method, Consumer<StunMessageEncoder> attributes) throws IOException {
         StunResponse response = null;
         for (int attempt = 0; attempt < LongTermCredentials.MAX_ATTEMPTS; attempt++) {
             boolean signed = credentials.isReady();
@@ -149,10 +186,27 @@ public final class TurnClient implements Closeable {
                 break;
             }
         }
-        if (!response.isSuccess()) {
-            throw ErrorResponseException.of(method, response);
-        }
         return response;
+    }
+
+    /** The server a 300 to an Allocate names, when this client follows it; else null. */
+    private InetSocketAddress alternateServer(StunResponse response) {
+        if (alternates == null || response.errorCode() != StunErrorCode.TRY_ALTERNATE) {
+            return null;
+        }
+        InetSocketAddress alternate = TurnMessages.address(response.message(), StunAttributeType.ALTERNATE_SERVER);
+        return alternate == null || alternate.equals(stun.transport().server()) ? null : alternate;
+    }
+
+    /**
+     * Moves to {@code alternate}: the Allocate goes there with the same credentials (RFC 8489 §10); the nonce,
+     * bound to this client's old address, is answered with 438 and a fresh one, which {@link #exchange} takes.
+     */
+    private void redirect(InetSocketAddress alternate) throws IOException {
+        StunClient next = alternates.connect(alternate);
+        stun.close();
+        stun = next;
+        stun.onOtherFrames(this::onFrame);
     }
 
     /** A frame that answers no transaction: ChannelData or a Data indication from a peer, else not used. */

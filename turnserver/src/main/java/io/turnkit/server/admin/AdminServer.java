@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.turnkit.server.config.AdminSettings;
 import io.turnkit.server.relay.SessionSnapshot;
+import io.turnkit.store.cluster.ClusterSession;
 import io.turnkit.server.transport.TransportAddresses;
 
 /**
@@ -159,7 +160,8 @@ public final class AdminServer implements AutoCloseable {
             }
         } else if (path.equals(SESSIONS)) {
             if (allow(exchange, method, "GET")) {
-                sendJson(exchange, 200, sessions(server.sessions().get(LOOP_WAIT_SECONDS, TimeUnit.SECONDS)));
+                sendJson(exchange, 200, sessions(server.sessions().get(LOOP_WAIT_SECONDS, TimeUnit.SECONDS),
+                        server.nodeId(), server.otherNodesSessions()));
             }
         } else if (path.startsWith(SESSIONS + "/")) {
             int id = sessionId(path.substring(SESSIONS.length() + 1));
@@ -233,12 +235,18 @@ public final class AdminServer implements AutoCloseable {
                 .endObject();
     }
 
-    private static Json sessions(List<SessionSnapshot> sessions) {
+    /**
+     * This node's sessions in full; in a cluster each with its {@code node}, followed by the other nodes' as they
+     * registered them in Redis (without peers and counts, which stay on their node).
+     */
+    private static Json sessions(List<SessionSnapshot> sessions, String nodeId, List<ClusterSession> otherNodes) {
         Json json = new Json().beginObject().name("sessions").beginArray();
         for (SessionSnapshot session : sessions) {
-            json.beginObject()
-                    .member("id", session.id())
-                    .member("user", session.username())
+            json.beginObject().member("id", session.id());
+            if (nodeId != null) {
+                json.member("node", nodeId);
+            }
+            json.member("user", session.username())
                     .member("client", TransportAddresses.format(session.client()))
                     .member("transport", session.transport().name().toLowerCase(java.util.Locale.ROOT))
                     .name("relayed").beginArray();
@@ -253,6 +261,14 @@ public final class AdminServer implements AutoCloseable {
                     .member("bytes", session.bytesToClient()).member("packets", session.packetsToClient()).endObject()
                     .member("ageSeconds", session.ageSeconds())
                     .endObject();
+        }
+        long now = System.currentTimeMillis() / 1000;
+        for (ClusterSession session : otherNodes) {
+            json.beginObject().member("id", session.id()).member("node", session.node())
+                    .member("user", session.user()).member("client", session.client())
+                    .member("transport", session.transport()).name("relayed").beginArray();
+            session.relayed().forEach(json::value);
+            json.endArray().member("ageSeconds", session.ageSeconds(now)).endObject();
         }
         return json.endArray().endObject();
     }

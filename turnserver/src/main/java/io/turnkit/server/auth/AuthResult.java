@@ -47,9 +47,10 @@ public final class AuthResult {
     private final int[] passwordAlgorithms;
     private final byte[] key;
     private final int integrityType;
+    private final String restApiSecret;
 
     private AuthResult(AuthEvent event, String username, String realm, String nonce, int[] passwordAlgorithms,
-            byte[] key, int integrityType) {
+            byte[] key, int integrityType, String restApiSecret) {
         this.event = event;
         this.username = username;
         this.realm = realm;
@@ -57,22 +58,27 @@ public final class AuthResult {
         this.passwordAlgorithms = passwordAlgorithms;
         this.key = key;
         this.integrityType = integrityType;
+        this.restApiSecret = restApiSecret;
     }
 
     /** An outcome with nothing to add to the response: a 400. */
     static AuthResult refused(AuthEvent event) {
-        return new AuthResult(event, null, null, null, NO_ALGORITHMS, null, 0);
+        return new AuthResult(event, null, null, null, NO_ALGORITHMS, null, 0, null);
     }
 
     /** A 401 or 438 carrying a challenge; {@code key} is null unless the request's integrity verified. */
     static AuthResult challenge(AuthEvent event, String realm, String nonce, int[] passwordAlgorithms,
             String username, byte[] key, int integrityType) {
-        return new AuthResult(event, username, realm, nonce, passwordAlgorithms, key, integrityType);
+        return new AuthResult(event, username, realm, nonce, passwordAlgorithms, key, integrityType, null);
     }
 
-    /** Authenticated with {@code key}, verified in an integrity attribute of {@code integrityType}. */
-    static AuthResult authenticated(String username, byte[] key, int integrityType) {
-        return new AuthResult(AuthEvent.AUTHENTICATED, username, null, null, NO_ALGORITHMS, key, integrityType);
+    /**
+     * Authenticated with {@code key}, verified in an integrity attribute of {@code integrityType}; with the TURN
+     * REST API secret the key comes from, or null for a user's own key.
+     */
+    static AuthResult authenticated(String username, byte[] key, int integrityType, String restApiSecret) {
+        return new AuthResult(AuthEvent.AUTHENTICATED, username, null, null, NO_ALGORITHMS, key, integrityType,
+                restApiSecret);
     }
 
     public Outcome outcome() {
@@ -106,6 +112,14 @@ public final class AuthResult {
      */
     public String username() {
         return username;
+    }
+
+    /**
+     * The TURN REST API secret that signed the credential (the one its password is the HMAC under), or null for a
+     * user's own key: an allocation remembers it, so that deleting the secret closes the allocations it let in.
+     */
+    public String restApiSecret() {
+        return restApiSecret;
     }
 
     /**

@@ -152,12 +152,16 @@ public final class Authenticator {
         // A REST API username is never anonymous: it carries its own expiry, which a USERHASH would hide.
         boolean restApiUser = name != null && userHash < 0 && settings.usesRestApi();
         RestApiCredentials restApi = this.restApi;
+        String restApiSecret = null;
         if (key == null && restApiUser) {
-            for (String password : restApi.passwords(name, store.secrets(settings.realm()))) {
+            List<String> storedSecrets = store.secrets(settings.realm());
+            List<String> passwords = restApi.passwords(name, storedSecrets);
+            for (int i = 0; i < passwords.size(); i++) {
                 hadKey = true;
-                byte[] candidate = LongTermKey.derive(algorithm, name, settings.realm(), password);
+                byte[] candidate = LongTermKey.derive(algorithm, name, settings.realm(), passwords.get(i));
                 if (verifies(request, integrityType, candidate)) {
                     key = candidate;
+                    restApiSecret = restApi.secret(i, storedSecrets);
                     break;
                 }
             }
@@ -175,7 +179,7 @@ public final class Authenticator {
             return AuthResult.challenge(AuthEvent.STALE_NONCE, settings.realm(),
                     nonces.issue(client, securityFeatures), offeredAlgorithms, name, key, integrityType);
         }
-        return AuthResult.authenticated(name, key, integrityType);
+        return AuthResult.authenticated(name, key, integrityType, restApiSecret);
     }
 
     /** The stored user named by USERNAME or USERHASH, or null. */

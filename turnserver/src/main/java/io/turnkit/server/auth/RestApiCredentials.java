@@ -72,6 +72,11 @@ public final class RestApiCredentials {
         return passwords;
     }
 
+    /** The secret the password at {@code index} of {@link #passwords(String, List)} is made with. */
+    public String secret(int index, List<String> moreSecrets) {
+        return index < secrets.size() ? secrets.get(index) : moreSecrets.get(index - secrets.size());
+    }
+
     /** Whether {@code username} starts with an expiry that has passed (a username without one is not expired). */
     public boolean isExpired(String username) {
         long expiry = expiry(username, separator);

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import io.turnkit.store.Quotas;
 import io.turnkit.store.RelayPortPool;
 import io.turnkit.store.TransportProtocol;
 import io.turnkit.store.cluster.ClusterMember;
+import io.turnkit.store.cluster.ClusterSession;
 import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.RedisCredentialStore;
 import io.turnkit.store.credential.RedisUris;
@@ -65,6 +67,7 @@ public final class ClusterNode implements ClusterQuotas, AllocateRedirect, AutoC
     private final AtomicBoolean closed = new AtomicBoolean();
     private Supplier<List<InetSocketAddress>> plain = List::of;
     private Supplier<List<InetSocketAddress>> secure = List::of;
+    private Supplier<List<ClusterSession>> sessions = List::of;
 
     private ClusterNode(RedisCluster redis, ClusterSettings settings, Quotas quotas, RelayPortPool ports,
             AllocationAdmission admission, ServerCounters counters, AllocateRedirect fallback, byte[] nonceSecret) {
@@ -147,6 +150,38 @@ public final class ClusterNode implements ClusterQuotas, AllocateRedirect, AutoC
         heartbeat.scheduleWithFixedDelay(this::beat, 0, millis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Registers this node's sessions in the cluster's session registry at every heartbeat, and closes the one
+     * {@code turnkit sessions kill} names (within moments: it comes by pub/sub), taking it out of the registry.
+     * Call before {@link #start}.
+     *
+     * @param current the node's sessions now, copied on their event loops; called on the heartbeat's thread
+     * @param closer  closes the session of an id; completes with whether there was one
+     */
+    public void registerSessions(Supplier<List<ClusterSession>> current,
+            IntFunction<CompletableFuture<Boolean>> closer) {
+        this.sessions = current;
+        try {
+            redis.onKill(id -> closer.apply(id).thenAccept(closed -> {
+                if (closed) {
+                    LOG.info("cluster: session {} closed, as asked on {}", id, RedisCluster.KILL_CHANNEL);
+                    redis.forgetSession(id);
+                }
+            }));
+        } catch (RedisException e) {
+            unreachable(e);
+        }
+    }
+
+    /**
+     * Every live node's sessions as registered in Redis, this node's too.
+     *
+     * @throws RedisException when Redis cannot be reached
+     */
+    public List<ClusterSession> clusterSessions() {
+        return redis.sessions();
+    }
+
     /** Runs one heartbeat now, on the calling thread, for tests that must not wait for the next. */
     void beat() {
         try {
@@ -159,6 +194,7 @@ public final class ClusterNode implements ClusterQuotas, AllocateRedirect, AutoC
             List<ClusterMember> members = redis.members();
             others = members.stream().filter(m -> !m.id().equals(redis.nodeId())).toArray(ClusterMember[]::new);
             othersSeenNanos = System.nanoTime();
+            redis.publishSessions(sessions.get());
             republish = false;
             if (!reachable) {
                 reachable = true;

@@ -232,10 +232,12 @@ final class AllocationHandler {
 
     /** The allocation a relay on {@code relayed} serves, made before its relay socket exists. */
     private RelayAllocation newAllocation(PendingAllocate pending, InetSocketAddress relayed) {
-        return new RelayAllocation(FiveTuple.of(link.transport(), pending.client, link.localAddress()),
-                pending.auth.username(), pending.settings.realm(), relayed, link, seconds(pending.lifetimeSeconds),
-                System.nanoTime(), seconds(pending.settings.permissionLifetimeSeconds()),
+        RelayAllocation allocation = new RelayAllocation(FiveTuple.of(link.transport(), pending.client,
+                link.localAddress()), pending.auth.username(), pending.settings.realm(), relayed, link,
+                seconds(pending.lifetimeSeconds), System.nanoTime(), seconds(pending.settings.permissionLifetimeSeconds()),
                 seconds(pending.settings.channelLifetimeSeconds()), pending.settings.maxBps());
+        allocation.restApiSecret(pending.auth.restApiSecret());
+        return allocation;
     }
 
     /** RFC 6062 §5.1: a TCP allocation's relay is a socket listening on its relayed address. */

@@ -30,6 +30,8 @@ public final class RelayAllocation extends Allocation {
     private PeerDataHandler fromPeers;
     /** RFC 6062: a TCP allocation relays through this instead of a relay socket. */
     private TcpRelay tcpRelay;
+    /** The TURN REST API secret that signed the credential it was made with, or null. */
+    private String restApiSecret;
 
     private long lastTransactionIdHigh;
     private int lastTransactionIdLow;
@@ -50,6 +52,19 @@ public final class RelayAllocation extends Allocation {
     /** The client link this allocation was made through, and relays back to. */
     public ClientLink link() {
         return link;
+    }
+
+    /**
+     * The TURN REST API secret that signed the credential of the Allocate that made it, or null for a user's own
+     * key: set once, as the allocation is made.
+     */
+    public void restApiSecret(String secret) {
+        restApiSecret = secret;
+    }
+
+    /** Whether the credential it was made with is signed by the REST API secret {@code secret} of {@code realm}. */
+    boolean signedWith(String realm, String secret) {
+        return secret.equals(restApiSecret) && realm().equals(realm);
     }
 
     /** Whether {@code bytes} from the client to its peers fit in --max-bps now. */

@@ -102,6 +102,7 @@ public final class RelayResources {
     /** The TCP relay listens: from now on {@code allocation} relays through it. */
     public void relayThrough(RelayAllocation allocation, TcpRelay relay) {
         allocation.relayThrough(relay);
+        loopRelays().add(allocation);
         opened.increment(kindOf(allocation));
     }
 
@@ -170,12 +171,12 @@ public final class RelayResources {
         AllocationLog.closed(allocation, end, System.nanoTime());
         allocation.releaseCachedResponse();
         releaseQuota(allocation.username());
+        loopRelays().remove(allocation);
         if (allocation.tcpRelay() != null) {
             int port = allocation.relayedAddress().getPort();
             allocation.tcpRelay().close().addListener(f -> ports.release(port));
             return;
         }
-        loopRelays().remove(allocation);
         for (Relay relay : allocation.relays()) {
             relay.toPeers().discard();
             relay.socket().close().addListener(f -> ports.release(relay.port()));
@@ -213,7 +214,18 @@ public final class RelayResources {
      * user's, and a user revoked holds none); returns how many. Called on the event loop.
      */
     public int closeUser(String realm, String username) {
-        List<RelayAllocation> revoked = loopRelays().ofUser(realm, username);
+        return closeAll(loopRelays().matching(a -> a.username().equals(username) && a.realm().equals(realm)));
+    }
+
+    /**
+     * Closes the calling event loop's allocations made with credentials a deleted TURN REST API secret of
+     * {@code realm} signed; returns how many. Called on the event loop.
+     */
+    public int closeSignedWith(String realm, String secret) {
+        return closeAll(loopRelays().matching(a -> a.signedWith(realm, secret)));
+    }
+
+    private int closeAll(List<RelayAllocation> revoked) {
         for (RelayAllocation allocation : revoked) {
             allocation.link().remove(allocation);
             release(allocation, AllocationEnd.CLOSED_BY_OPERATOR);

@@ -21,8 +21,8 @@ public record SessionSnapshot(int id, String username, InetSocketAddress client,
         long bytesToClient, long packetsToClient, long ageSeconds) {
 
     static SessionSnapshot of(RelayAllocation allocation, long nowNanos) {
-        return new SessionSnapshot(allocation.relay().port(), allocation.username(), allocation.client(),
-                allocation.fiveTuple().transport(), allocation.relays().stream().map(Relay::relayedAddress).toList(),
+        return new SessionSnapshot(allocation.relayedAddress().getPort(), allocation.username(), allocation.client(),
+                allocation.fiveTuple().transport(), allocation.relayedAddresses(),
                 allocation.permittedPeers(nowNanos),
                 allocation.bytesToPeers(), allocation.packetsToPeers(), allocation.bytesToClient(),
                 allocation.packetsToClient(), TimeUnit.NANOSECONDS.toSeconds(nowNanos - allocation.createdAt()));

@@ -104,20 +104,25 @@ function showSessions(sessions) {
   for (const session of sessions) {
     const row = document.createElement('tr');
     row.dataset.id = session.id;
-    cell(row, session.id, 'number');
+    // In a cluster, another node's sessions come from its registration: no peers or counts, closed on that node.
+    const local = session.peers !== undefined;
+    cell(row, session.node === undefined ? session.id : session.node + '/' + session.id, 'number');
     cell(row, session.user);
     cell(row, session.client);
     cell(row, session.transport);
     cell(row, session.relayed.join(', '));
-    cell(row, session.peers.join(', '));
-    cell(row, bytes(session.toPeers.bytes) + ' / ' + session.toPeers.packets + ' pkt', 'number');
-    cell(row, bytes(session.toClient.bytes) + ' / ' + session.toClient.packets + ' pkt', 'number');
+    cell(row, local ? session.peers.join(', ') : '');
+    cell(row, local ? bytes(session.toPeers.bytes) + ' / ' + session.toPeers.packets + ' pkt' : '', 'number');
+    cell(row, local ? bytes(session.toClient.bytes) + ' / ' + session.toClient.packets + ' pkt' : '', 'number');
     cell(row, session.ageSeconds + ' s', 'number');
-    const close = document.createElement('button');
-    close.type = 'button';
-    close.textContent = 'Close';
-    close.addEventListener('click', () => api('DELETE', '/api/sessions/' + session.id).then(poll, report));
-    cell(row, '').appendChild(close);
+    const actions = cell(row, '');
+    if (local) {
+      const close = document.createElement('button');
+      close.type = 'button';
+      close.textContent = 'Close';
+      close.addEventListener('click', () => api('DELETE', '/api/sessions/' + session.id).then(poll, report));
+      actions.appendChild(close);
+    }
     body.appendChild(row);
   }
 }
