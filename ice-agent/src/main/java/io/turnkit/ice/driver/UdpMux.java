@@ -3,6 +3,7 @@ package io.turnkit.ice.driver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -25,6 +26,13 @@ import java.net.UnknownHostException;
  * ufrag would not tell the components apart.
  */
 public final class UdpMux implements AutoCloseable {
+    /**
+     * Every session's checks arrive at this one socket, in bursts when many sessions start at once: a default
+     * receive buffer (about 200 KiB on Linux) overflows and the lost checks wait for retransmission (RFC 8489
+     * §6.2.1). The kernel caps the request at net.core.rmem_max.
+     */
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
     private final IceDriver driver;
     private final TimerWheel timers;
     private final Channel channel;
@@ -35,6 +43,7 @@ public final class UdpMux implements AutoCloseable {
         this.driver = driver;
         this.timers = timers;
         this.channel = new Bootstrap().group(timers.eventLoop()).channel(NettyTransport.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
