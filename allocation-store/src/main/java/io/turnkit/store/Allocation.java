@@ -1,7 +1,5 @@
 package io.turnkit.store;
 
-import io.turnkit.stun.ChannelData;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -12,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+
+import io.turnkit.stun.ChannelData;
 
 /**
  * One allocation's state (RFC 8656 §5): its 5-tuple, the credentials that created it, its relayed

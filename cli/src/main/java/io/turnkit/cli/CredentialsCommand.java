@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 
 import io.turnkit.server.auth.RestApiCredentials;
-import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.config.Listeners;
 import io.turnkit.store.credential.CredentialStore;
 import picocli.CommandLine.Command;

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import io.turnkit.store.cluster.RedisCluster;
-import io.turnkit.store.credential.RedisUris;
 import io.turnkit.cli.conf.ServeOption;
 import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.store.cluster.RedisCluster;
+import io.turnkit.store.credential.RedisUris;
 
 /**
  * What a configuration sets each of serve's options to, defaults included, as {@code turnkit config check} prints

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.turnkit.cli.conf.ServeOption;
-import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.config.Auth;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;

@@ -6,17 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.conformance.support.Cleanup;
 import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.TurnutilsPeer;
 import io.turnkit.conformance.support.TurnutilsUclient;
 import io.turnkit.conformance.support.UclientReport;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * coturn's turnutils_uclient against a turnkit with {@code --alternate-server} (and {@code --tls-alternate-server})

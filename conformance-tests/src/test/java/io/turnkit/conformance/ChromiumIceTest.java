@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.conformance.support.Chromium;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.NamespaceBridge;
@@ -20,13 +29,6 @@ import io.turnkit.ice.driver.IceDriver;
 import io.turnkit.ice.driver.IceSession;
 import io.turnkit.ice.driver.UdpMux;
 import io.turnkit.ice.stun.Addresses;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * turnkit's ICE agent (in process, on the driver, host candidates on 127.0.0.1) against headless Chromium's: the

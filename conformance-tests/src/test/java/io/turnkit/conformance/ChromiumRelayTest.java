@@ -4,17 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import io.turnkit.conformance.support.Chromium;
 import io.turnkit.conformance.support.Cleanup;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.WebRtcTestPage;
-import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real browser uses turnkit as its TURN server: Chromium's WebRTC stack, restricted to relay candidates,

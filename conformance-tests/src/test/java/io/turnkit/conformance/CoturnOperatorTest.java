@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.conformance.support.AllocationProbe;
 import io.turnkit.conformance.support.ExternalProcess;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.TurnkitCommand;
 import io.turnkit.conformance.support.TurnkitServer;
-
-import org.junit.jupiter.api.Test;
 
 /**
  * What a coturn operator does on the first day, against the real jar: Debian's stock configuration and the flags

@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.support.AllocationProbe;
-import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.TemporaryDirectory;
-import io.turnkit.conformance.support.TurnkitCommand;
-import io.turnkit.conformance.support.TurnkitServer;
-import io.turnkit.conformance.support.TurnutilsPeer;
-import io.turnkit.conformance.support.TurnutilsUclient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +14,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.conformance.support.AllocationProbe;
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.TemporaryDirectory;
+import io.turnkit.conformance.support.TurnkitCommand;
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
 
 
 /**

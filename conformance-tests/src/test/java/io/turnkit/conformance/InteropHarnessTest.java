@@ -3,19 +3,18 @@ package io.turnkit.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.CoturnServer;
-import io.turnkit.conformance.support.IceHarness.SelectedPair;
-import io.turnkit.conformance.support.IceHarness;
-import io.turnkit.conformance.support.IceInterop;
-import io.turnkit.conformance.support.LoopbackPorts;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.CoturnServer;
+import io.turnkit.conformance.support.IceHarness;
+import io.turnkit.conformance.support.IceInterop;
 
 /**
  * The interop harnesses against each other: libnice and aioice, two independent ICE agents (RFC 8445), connect

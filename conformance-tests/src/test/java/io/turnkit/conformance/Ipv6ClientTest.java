@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.conformance.support.TurnkitCommand;
 import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.TurnutilsUclient;
 import io.turnkit.conformance.support.UclientReport;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * IPv6 clients of a dual-stack server (127.0.0.1 and ::1, relaying from both), against the real jar: a client

@@ -6,18 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.ExternalProcess;
-import io.turnkit.conformance.support.TurnkitCommand;
-import io.turnkit.conformance.support.TurnkitServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.ExternalProcess;
+import io.turnkit.conformance.support.TurnkitCommand;
+import io.turnkit.conformance.support.TurnkitServer;
 
 /**
  * RFC 5780 NAT behavior discovery against turnkit with 127.0.0.1 as its primary and 127.0.0.2 as its alternate

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.turnkit.conformance.support.TurnkitServer;
-import io.turnkit.conformance.support.TurnutilsPeer;
-import io.turnkit.conformance.support.TurnutilsUclient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +14,12 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
 
 
 /**

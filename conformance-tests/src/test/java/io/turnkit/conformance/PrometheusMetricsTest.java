@@ -5,13 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.LoopbackPorts;
-import io.turnkit.conformance.support.TurnkitServer;
-import io.turnkit.conformance.support.TurnutilsPeer;
-import io.turnkit.conformance.support.TurnutilsUclient;
-import io.turnkit.conformance.support.UclientReport;
-import io.turnkit.server.metrics.PrometheusText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,9 +13,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
+import io.turnkit.conformance.support.UclientReport;
+import io.turnkit.server.metrics.PrometheusText;
 
 /**
  * turnkit's Prometheus endpoint scraped before and after coturn's turnutils_uclient relays through the server:

@@ -3,19 +3,18 @@ package io.turnkit.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.conformance.support.Cleanup;
 import io.turnkit.conformance.support.IceHarness;
 import io.turnkit.conformance.support.IceInterop;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.TurnkitServer;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code turnkit ice} against independent ICE agents (RFC 8445) on loopback, each a real process: libnice and

@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.ExternalProcess;
-import io.turnkit.conformance.support.LoopbackPorts;
-import io.turnkit.conformance.support.TurnkitServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.ExternalProcess;
+import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.TurnkitServer;
 
 /**
  * coturn's STUN clients against turnkit: a Binding request over UDP gets a success response whose

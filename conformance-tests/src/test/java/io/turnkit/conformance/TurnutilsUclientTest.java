@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.TurnkitServer;
-import io.turnkit.conformance.support.TurnutilsPeer;
-import io.turnkit.conformance.support.TurnutilsUclient;
-import io.turnkit.conformance.support.UclientReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.TurnkitServer;
+import io.turnkit.conformance.support.TurnutilsPeer;
+import io.turnkit.conformance.support.TurnutilsUclient;
+import io.turnkit.conformance.support.UclientReport;
 
 /**
  * coturn's own test client, turnutils_uclient, relaying through turnkit over UDP, TCP, TLS and DTLS: every

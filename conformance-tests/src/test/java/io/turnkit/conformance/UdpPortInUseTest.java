@@ -9,13 +9,13 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.turnkit.conformance.support.AllocationProbe;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.TurnkitCommand;
 import io.turnkit.conformance.support.TurnkitServer;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A UDP port another process serves is refused at start, as a TCP one is: the listeners' SO_REUSEPORT would

@@ -1,10 +1,11 @@
 package io.turnkit.stun;
 
-import io.netty.buffer.ByteBuf;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Flyweight over an address attribute: MAPPED-ADDRESS (RFC 8489 §14.1) and the same layout in

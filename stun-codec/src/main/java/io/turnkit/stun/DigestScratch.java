@@ -1,7 +1,8 @@
 package io.turnkit.stun;
 
-import io.netty.buffer.ByteBuf;
 import java.util.zip.CRC32;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Per-thread working state for FINGERPRINT and the MESSAGE-INTEGRITY attributes, so that checking

@@ -1,7 +1,8 @@
 package io.turnkit.stun;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Typed readers of attribute values (RFC 8489 §14 and the TURN, ICE and NAT-behaviour RFCs). All

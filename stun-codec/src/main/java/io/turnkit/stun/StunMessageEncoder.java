@@ -1,9 +1,10 @@
 package io.turnkit.stun;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * Write-side flyweight: encodes a STUN message straight into a {@link ByteBuf} (typically pooled

@@ -3,10 +3,12 @@ package io.turnkit.stun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Test;
 
 /**
  * The packet path allocates nothing: validating, iterating, reading addresses, checking integrity

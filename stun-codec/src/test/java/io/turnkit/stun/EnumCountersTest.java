@@ -3,6 +3,7 @@ package io.turnkit.stun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.concurrent.atomic.AtomicLong;
+
 import org.junit.jupiter.api.Test;
 
 class EnumCountersTest {

@@ -2,9 +2,10 @@ package io.turnkit.stun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
 
 /** Frame lengths of STUN and ChannelData on TCP/TLS (RFC 8656 §12.5, RFC 6062). */
 class StreamFramingTest {

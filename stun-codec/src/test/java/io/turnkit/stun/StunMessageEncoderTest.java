@@ -3,10 +3,11 @@ package io.turnkit.stun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
 
 /** The encoder's framing: where it writes, the length it keeps, the padding, and what it refuses. */
 class StunMessageEncoderTest {

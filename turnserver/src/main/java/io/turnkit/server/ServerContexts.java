@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import io.turnkit.server.auth.AuthRateLimiter;
 import io.turnkit.server.auth.AuthSettings;
-import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.Authenticator;
+import io.turnkit.server.auth.MintedUsers;
 import io.turnkit.server.auth.NonceService;
 import io.turnkit.server.auth.OneTimeUser;
 import io.turnkit.server.cluster.ClusterNode;

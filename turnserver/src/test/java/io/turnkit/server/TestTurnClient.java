@@ -20,7 +20,6 @@ import org.bouncycastle.tls.UDPTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.turnkit.stun.AddressAttribute;
 import io.turnkit.stun.LongTermKey;
 import io.turnkit.stun.MessageIntegrity;
 import io.turnkit.stun.StunAttributeType;

@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import io.turnkit.server.config.AddressFamily;
+import io.turnkit.server.config.Auth;
 import io.turnkit.server.config.ExternalIp;
+import io.turnkit.server.config.Listeners;
 import io.turnkit.server.config.LogFormat;
 import io.turnkit.server.config.ServerConfig;
-import io.turnkit.server.config.Auth;
-import io.turnkit.server.config.Listeners;
 import io.turnkit.server.policy.AddressRange;
 import io.turnkit.server.policy.IpLiteral;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,12 +1,13 @@
 package io.turnkit.conformance.support;
 
-import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+
+import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 
 /**
  * Debian's coturn {@code turnserver}, the reference TURN server, for tests of third-party agents' relayed

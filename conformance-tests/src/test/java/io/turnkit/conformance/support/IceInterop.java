@@ -3,10 +3,10 @@ package io.turnkit.conformance.support;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.turnkit.conformance.support.IceHarness.SelectedPair;
-
 import java.util.List;
 import java.util.function.Function;
+
+import io.turnkit.conformance.support.IceHarness.SelectedPair;
 
 /**
  * Two agents of the interop line protocol connected through the test: each one's description given to the other,

@@ -2,13 +2,14 @@ package io.turnkit.conformance.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+
+import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 
 /**
  * turnkit's TURN server as its users run it: {@code java -jar turnkit.jar serve} with coturn's option names,

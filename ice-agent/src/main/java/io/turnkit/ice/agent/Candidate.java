@@ -1,11 +1,12 @@
 package io.turnkit.ice.agent;
 
-import io.turnkit.ice.stun.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+
+import io.turnkit.ice.stun.TransportProtocol;
 
 /**
  * One ICE candidate (RFC 8445 §5.1), as it is signalled: the fields of an {@code a=candidate} line (RFC 8839

@@ -1,5 +1,17 @@
 package io.turnkit.ice.agent;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.turnkit.ice.stun.TransactionTimers;
 import io.turnkit.ice.stun.TransportProtocol;
@@ -13,17 +25,6 @@ import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMessageType;
 import io.turnkit.stun.StunMethod;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A sans-I/O ICE agent (RFC 8445) for one data stream of one or more components, with trickle (RFC 8838) and consent

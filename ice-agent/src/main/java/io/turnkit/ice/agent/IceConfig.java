@@ -1,11 +1,12 @@
 package io.turnkit.ice.agent;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.turnkit.ice.stun.TransactionTimers;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.turnkit.ice.stun.TransactionTimers;
 
 /**
  * How an {@link IceAgent} behaves. Build with {@link #builder()}; every setting has the RFCs' default.

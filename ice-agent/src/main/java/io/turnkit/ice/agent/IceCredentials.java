@@ -1,7 +1,8 @@
 package io.turnkit.ice.agent;
 
-import io.turnkit.stun.ShortTermKey;
 import java.util.random.RandomGenerator;
+
+import io.turnkit.stun.ShortTermKey;
 
 /**
  * A username fragment and password (RFC 8445 §5.3), the short-term credentials of connectivity checks. RFC 8839

@@ -1,8 +1,9 @@
 package io.turnkit.ice.agent;
 
-import io.turnkit.ice.stun.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+
+import io.turnkit.ice.stun.TransportProtocol;
 
 /**
  * A socket the driver owns and the agent sends through (by {@link #id()}): the base of local candidates

@@ -1,8 +1,9 @@
 package io.turnkit.ice.agent;
 
+import java.util.random.RandomGenerator;
+
 import io.turnkit.ice.stun.TransactionTimers;
 import io.turnkit.stun.StunMessage;
-import java.util.random.RandomGenerator;
 
 /**
  * One client transaction's id and timers (RFC 8489 §6.2.1): sent at 0, RTO, 3 RTO, 7 RTO… up to Rc times, failed

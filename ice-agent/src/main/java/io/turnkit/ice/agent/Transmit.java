@@ -1,7 +1,8 @@
 package io.turnkit.ice.agent;
 
-import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * A datagram the driver must send: from its socket {@code socketId} to {@code destination}. The driver owns

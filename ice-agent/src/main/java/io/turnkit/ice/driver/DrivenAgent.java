@@ -1,5 +1,14 @@
 package io.turnkit.ice.driver;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,14 +28,6 @@ import io.turnkit.ice.agent.Transmit;
 import io.turnkit.ice.sdp.IceDescription;
 import io.turnkit.ice.turn.TurnEvent;
 import io.turnkit.stun.StunMethod;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 /**
  * An {@link IceAgent} running on one Netty event loop: its host sockets (one UDP channel per host address), its

@@ -1,11 +1,5 @@
 package io.turnkit.ice.driver;
 
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
-import io.turnkit.ice.agent.IceAgent;
-import io.turnkit.ice.agent.IceConfig;
-import io.turnkit.ice.mdns.MulticastDns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -16,6 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.turnkit.ice.agent.IceAgent;
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.mdns.MulticastDns;
 
 /**
  * Runs ICE agents on real sockets: a group of Netty event loops (native epoll on Linux, NIO elsewhere), many agents

@@ -1,10 +1,5 @@
 package io.turnkit.ice.driver;
 
-import io.turnkit.ice.agent.IceConfig;
-import io.turnkit.ice.agent.IceConnectionState;
-import io.turnkit.ice.agent.IceEvent;
-import io.turnkit.ice.sdp.CandidateSdp;
-import io.turnkit.ice.sdp.IceDescription;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +11,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceConnectionState;
+import io.turnkit.ice.agent.IceEvent;
+import io.turnkit.ice.sdp.CandidateSdp;
+import io.turnkit.ice.sdp.IceDescription;
 
 /**
  * A blocking facade over one {@link DrivenAgent}, for clients that want a few calls and no callbacks: take the

@@ -1,12 +1,13 @@
 package io.turnkit.ice.driver;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 
 /**
  * One ICE-TCP connection (RFC 6544 §7) and its RFC 4571 framing: opened by an agent's active candidate to the peer's

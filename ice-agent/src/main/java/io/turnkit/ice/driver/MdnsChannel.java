@@ -1,5 +1,14 @@
 package io.turnkit.ice.driver;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -16,14 +25,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.turnkit.ice.mdns.MdnsCandidates;
 import io.turnkit.ice.mdns.MdnsTransmit;
 import io.turnkit.ice.mdns.MulticastDns;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The mDNS side of one {@link DrivenAgent}: a UDP socket on port 5353 (shared with other mDNS programs of the host,

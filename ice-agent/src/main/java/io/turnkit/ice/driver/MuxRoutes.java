@@ -1,12 +1,13 @@
 package io.turnkit.ice.driver;
 
-import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * The routing table of a one-port mux, whatever its transport: which agent ({@code T}) a received message is for.

@@ -1,9 +1,11 @@
 package io.turnkit.ice.driver;
 
+import java.util.Objects;
+
+import javax.net.ssl.TrustManagerFactory;
+
 import io.turnkit.ice.stun.ServerUri;
 import io.turnkit.ice.stun.TransportProtocol;
-import java.util.Objects;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A TURN server to allocate a relayed candidate on (RFC 8445 §5.1.1.2), with the user's long-term credentials.

@@ -1,8 +1,9 @@
 package io.turnkit.ice.driver;
 
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The timers of every agent on one event loop: a hashed wheel of {@link #SLOTS} slots of {@link #TICK_NANOS}, turned

@@ -1,5 +1,8 @@
 package io.turnkit.ice.driver;
 
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,8 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.turnkit.ice.agent.IceConfig;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 
 /**
  * One UDP port shared by many agents (a media server's single ICE port): every agent started here has one host

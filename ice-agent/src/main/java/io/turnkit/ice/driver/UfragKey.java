@@ -1,8 +1,9 @@
 package io.turnkit.ice.driver;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * A ufrag as bytes, the mux's table key. The mux keeps one instance it refills from each packet to look up, so the

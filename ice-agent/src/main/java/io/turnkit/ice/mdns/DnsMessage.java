@@ -1,9 +1,10 @@
 package io.turnkit.ice.mdns;
 
-import io.netty.buffer.ByteBuf;
-import io.turnkit.stun.EnumCounters;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+
+import io.netty.buffer.ByteBuf;
+import io.turnkit.stun.EnumCounters;
 
 /**
  * Read-side flyweight over one DNS message in a {@link ByteBuf}, as mDNS sends it (RFC 1035 §4.1, RFC 6762 §18).

@@ -1,8 +1,9 @@
 package io.turnkit.ice.mdns;
 
-import io.netty.buffer.ByteBuf;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Writes the few DNS messages mDNS candidates need (RFC 6762 §18): a query for a name's A or AAAA record, and a

@@ -1,14 +1,15 @@
 package io.turnkit.ice.mdns;
 
-import io.turnkit.ice.agent.Candidate;
-import io.turnkit.ice.agent.CandidateType;
-import io.turnkit.ice.agent.IceAgent;
-import io.turnkit.ice.sdp.IceDescription;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.turnkit.ice.agent.Candidate;
+import io.turnkit.ice.agent.CandidateType;
+import io.turnkit.ice.agent.IceAgent;
+import io.turnkit.ice.sdp.IceDescription;
 
 /**
  * mDNS candidates for one agent (draft-ietf-mmusic-mdns-ice-candidates), between the agent and its signalling: local

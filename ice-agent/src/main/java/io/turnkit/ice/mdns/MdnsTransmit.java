@@ -1,7 +1,8 @@
 package io.turnkit.ice.mdns;
 
-import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * A datagram {@link MulticastDns} wants sent from its port 5353 socket: to the mDNS group or, for a unicast answer,

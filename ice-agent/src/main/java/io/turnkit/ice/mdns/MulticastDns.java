@@ -1,8 +1,5 @@
 package io.turnkit.ice.mdns;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.turnkit.stun.EnumCounters;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +7,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.turnkit.stun.EnumCounters;
 
 /**
  * Multicast DNS (RFC 6762) as ICE's mDNS candidates use it (draft-ietf-mmusic-mdns-ice-candidates): a resolver for

@@ -1,10 +1,5 @@
 package io.turnkit.ice.sdp;
 
-import io.turnkit.ice.agent.Candidate;
-import io.turnkit.ice.agent.CandidateType;
-import io.turnkit.ice.agent.IceCredentials;
-import io.turnkit.ice.stun.Addresses;
-import io.turnkit.ice.stun.TransportProtocol;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import io.turnkit.ice.agent.Candidate;
+import io.turnkit.ice.agent.CandidateType;
+import io.turnkit.ice.agent.IceCredentials;
+import io.turnkit.ice.stun.Addresses;
+import io.turnkit.ice.stun.TransportProtocol;
 
 /**
  * The {@code candidate} attribute of RFC 8839 §5.1, read and written:

@@ -1,10 +1,11 @@
 package io.turnkit.ice.sdp;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.turnkit.ice.agent.Candidate;
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceCredentials;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The ICE attributes of one media description (RFC 8839 §5): credentials, options, ICE-lite, candidates and

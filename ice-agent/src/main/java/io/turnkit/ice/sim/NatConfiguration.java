@@ -1,7 +1,8 @@
 package io.turnkit.ice.sim;
 
-import io.turnkit.ice.stun.NatBehavior;
 import java.time.Duration;
+
+import io.turnkit.ice.stun.NatBehavior;
 
 /**
  * How a {@link NatRouter} behaves, in RFC 4787's terms: which destinations share a mapping (§4.1), which sources

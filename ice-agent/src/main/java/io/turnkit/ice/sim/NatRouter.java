@@ -1,12 +1,13 @@
 package io.turnkit.ice.sim;
 
-import io.turnkit.ice.stun.NatBehavior;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+
+import io.turnkit.ice.stun.NatBehavior;
 
 /**
  * A NAT (RFC 4787): a {@link Router} for a LAN of its own, with one external address on its parent's network.

@@ -2,15 +2,6 @@ package io.turnkit.ice.agent;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.turnkit.stun.StunAttributeType;
-import io.turnkit.stun.StunClass;
-import io.turnkit.stun.StunMessage;
-import io.turnkit.stun.StunMessageEncoder;
-import io.turnkit.stun.StunMessageType;
-import io.turnkit.stun.StunMethod;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,6 +13,16 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunClass;
+import io.turnkit.stun.StunMessage;
+import io.turnkit.stun.StunMessageEncoder;
+import io.turnkit.stun.StunMessageType;
+import io.turnkit.stun.StunMethod;
 
 /**
  * Two agents wired back to back in memory, on a simulated clock: datagrams go from one agent's transmits to the

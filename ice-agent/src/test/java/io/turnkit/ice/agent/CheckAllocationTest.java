@@ -7,11 +7,13 @@ import static io.turnkit.ice.agent.IceAgentTest.connected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * Answering a check allocates about what the answer is made of, not a copy of the check, strings or iterators.

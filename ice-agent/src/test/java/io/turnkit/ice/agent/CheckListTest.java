@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** RFC 8445 §6.1.2.5 and §6.1.4.2: which pair is checked next, and which pair goes when the list is full. */

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.Unpooled;
 
 /** RFC 7675: consent checks every 5 s ±20%, disconnected after a few silent seconds, failed after 30. */
 class ConsentFreshnessTest {

@@ -7,6 +7,14 @@ import static io.turnkit.ice.agent.IceAgentTest.connected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.turnkit.stun.ShortTermKey;
@@ -18,12 +26,6 @@ import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMessageType;
 import io.turnkit.stun.StunMethod;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.Test;
 
 /** Every byte from the network is hostile: malformed or unauthenticated datagrams are counted and dropped. */
 class HostileInputTest {

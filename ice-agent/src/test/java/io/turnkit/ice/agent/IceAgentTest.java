@@ -9,13 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
-import io.turnkit.stun.StunAttributeType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.Unpooled;
+import io.turnkit.stun.StunAttributeType;
 
 class IceAgentTest {
     static final Duration LIMIT = Duration.ofSeconds(60);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** RFC 8445 §2.5 and §6.1.1: an ICE-lite agent only answers, and the full agent always controls. */

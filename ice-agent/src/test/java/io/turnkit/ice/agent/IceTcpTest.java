@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
-import io.turnkit.ice.stun.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.Unpooled;
+import io.turnkit.ice.stun.TransportProtocol;
 
 /** ICE-TCP (RFC 6544) in the core: candidates, priorities, pairing, checks over connections, on the in-memory seam. */
 class IceTcpTest {

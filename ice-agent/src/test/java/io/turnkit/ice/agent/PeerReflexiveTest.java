@@ -6,6 +6,11 @@ import static io.turnkit.ice.agent.IceAgentTest.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.turnkit.stun.ShortTermKey;
@@ -14,9 +19,6 @@ import io.turnkit.stun.StunClass;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMessageType;
 import io.turnkit.stun.StunMethod;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
 
 /** RFC 8445 §7.2.5.3.1 and §7.3.1.3: candidates learnt from checks, behind an address translation. */
 class PeerReflexiveTest {

@@ -6,11 +6,12 @@ import static io.turnkit.ice.agent.IceAgentTest.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunAttributes;
 import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessage;
-import org.junit.jupiter.api.Test;
 
 /** RFC 8445 §7.3.1.1 and §7.2.5.1: both agents claim the same role; the larger tie-breaker keeps it. */
 class RoleConflictTest {

@@ -4,10 +4,12 @@ import static io.turnkit.ice.agent.IceAgentTest.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.ice.stun.TransactionTimers;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.ice.stun.TransactionTimers;
 
 /** RFC 8445 §5.1.1.2: a Binding request from each host socket to each STUN server, retransmitted per RFC 8489. */
 class ServerReflexiveGatheringTest {

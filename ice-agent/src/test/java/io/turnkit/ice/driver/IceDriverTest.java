@@ -9,6 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.turnkit.ice.LocalTurnServer;
 import io.turnkit.ice.agent.CandidateType;
 import io.turnkit.ice.agent.IceConfig;
@@ -17,15 +28,6 @@ import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.IceRole;
 import io.turnkit.ice.sdp.SdpParseException;
 import io.turnkit.ice.stun.ServerUri;
-import java.net.InetAddress;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two agents on real loopback sockets, on one event loop of one driver: directly and through turnkit's server. */
 class IceDriverTest {

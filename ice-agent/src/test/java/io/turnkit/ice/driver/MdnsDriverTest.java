@@ -4,16 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.ice.agent.CandidateType;
-import io.turnkit.ice.agent.IceConfig;
-import io.turnkit.ice.agent.IceEvent;
-import io.turnkit.ice.agent.IceRole;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.ice.agent.CandidateType;
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceEvent;
+import io.turnkit.ice.agent.IceRole;
 
 /**
  * Two driven agents with mDNS candidates on loopback: their mDNS sockets join 224.0.0.251 on {@code lo} and send

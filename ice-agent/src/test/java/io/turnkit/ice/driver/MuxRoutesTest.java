@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.net.InetSocketAddress;
+
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.net.InetSocketAddress;
-import org.junit.jupiter.api.Test;
 
 /** The mux's table on its own: routing by the check's local ufrag, then by the learned address. */
 class MuxRoutesTest {

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.ice.agent.IceConfig;
-import io.turnkit.ice.agent.IceEvent;
-import io.turnkit.ice.agent.IceRole;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.DatagramPacket;
@@ -26,8 +23,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceEvent;
+import io.turnkit.ice.agent.IceRole;
 
 /** Many agents on one UDP port, on real loopback sockets: routing by ufrag, then by address; strangers dropped. */
 class UdpMuxTest {

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -18,11 +24,6 @@ import io.turnkit.ice.sim.SimulatedClock;
 import io.turnkit.ice.sim.VirtualNetwork;
 import io.turnkit.ice.sim.VirtualUdpSocket;
 import io.turnkit.ice.stun.NatBehavior;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 /**
  * Two agents with mDNS candidates on the simulator's virtual LAN, where datagrams for 224.0.0.251:5353 reach every

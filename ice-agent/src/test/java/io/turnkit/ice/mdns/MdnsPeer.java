@@ -1,5 +1,12 @@
 package io.turnkit.ice.mdns;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -16,12 +23,6 @@ import io.turnkit.ice.sdp.IceDescription;
 import io.turnkit.ice.sim.Host;
 import io.turnkit.ice.sim.SimulatedClock;
 import io.turnkit.ice.sim.VirtualUdpSocket;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.function.Consumer;
 
 /**
  * An {@link IceAgent} with mDNS candidates on a simulated host: one host socket for ICE, one on port 5353 joined to

@@ -1,13 +1,5 @@
 package io.turnkit.ice.nat;
 
-import io.turnkit.ice.agent.IceConfig;
-import io.turnkit.ice.agent.IceRole;
-import io.turnkit.ice.sim.Host;
-import io.turnkit.ice.sim.SimulatedClock;
-import io.turnkit.ice.sim.VirtualNetwork;
-import io.turnkit.ice.turn.LongTermCredentials;
-import io.turnkit.ice.turn.TurnSession;
-import io.turnkit.ice.stun.TransportProtocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,6 +8,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceRole;
+import io.turnkit.ice.sim.Host;
+import io.turnkit.ice.sim.SimulatedClock;
+import io.turnkit.ice.sim.VirtualNetwork;
+import io.turnkit.ice.stun.TransportProtocol;
+import io.turnkit.ice.turn.LongTermCredentials;
+import io.turnkit.ice.turn.TurnSession;
 
 /**
  * Two ICE agents on a {@link VirtualNetwork}, each with a TURN allocation on a real TURN server reached through a

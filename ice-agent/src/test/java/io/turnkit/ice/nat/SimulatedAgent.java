@@ -1,5 +1,14 @@
 package io.turnkit.ice.nat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.turnkit.ice.agent.IceAgent;
@@ -13,14 +22,6 @@ import io.turnkit.ice.sim.SimulatedClock;
 import io.turnkit.ice.sim.VirtualUdpSocket;
 import io.turnkit.ice.turn.TurnEvent;
 import io.turnkit.ice.turn.TurnSession;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * An {@link IceAgent} on a simulated host, driven on the {@link SimulatedClock}: one host socket (id

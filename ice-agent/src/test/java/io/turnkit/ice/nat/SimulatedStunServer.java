@@ -1,5 +1,7 @@
 package io.turnkit.ice.nat;
 
+import java.net.InetSocketAddress;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -9,9 +11,8 @@ import io.turnkit.stun.StunAttributeType;
 import io.turnkit.stun.StunClass;
 import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
-import io.turnkit.stun.StunMethod;
 import io.turnkit.stun.StunMessageType;
-import java.net.InetSocketAddress;
+import io.turnkit.stun.StunMethod;
 
 /**
  * A STUN server on a simulated host (RFC 8489 §14.2): a Binding request is answered with the source it came from,

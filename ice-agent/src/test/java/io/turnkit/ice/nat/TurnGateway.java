@@ -1,8 +1,5 @@
 package io.turnkit.ice.nat;
 
-import io.turnkit.ice.sim.Datagram;
-import io.turnkit.ice.sim.NetworkNode;
-import io.turnkit.ice.sim.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,6 +13,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.turnkit.ice.sim.Datagram;
+import io.turnkit.ice.sim.NetworkNode;
+import io.turnkit.ice.sim.Router;
 
 /**
  * The simulated internet's door to a real TURN server on loopback. Attached at the server's address on the

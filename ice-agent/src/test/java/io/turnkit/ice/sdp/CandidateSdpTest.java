@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.ice.agent.Candidate;
-import io.turnkit.ice.agent.CandidateType;
-import io.turnkit.ice.stun.TransportProtocol;
 import java.util.Locale;
 import java.util.Map;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import io.turnkit.ice.agent.Candidate;
+import io.turnkit.ice.agent.CandidateType;
+import io.turnkit.ice.stun.TransportProtocol;
 
 /** RFC 8839 §5.1 candidate lines in the forms Chrome, Firefox, libnice and pion write them. */
 class CandidateSdpTest {

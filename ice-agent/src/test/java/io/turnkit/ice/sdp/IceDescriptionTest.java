@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
 import io.turnkit.ice.agent.IceAgent;
 import io.turnkit.ice.agent.IceConfig;
 import io.turnkit.ice.agent.IceConnectionState;
 import io.turnkit.ice.agent.IceRole;
-import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /** RFC 8839 §5 ICE attributes of a media description, read all or nothing. */
 class IceDescriptionTest {

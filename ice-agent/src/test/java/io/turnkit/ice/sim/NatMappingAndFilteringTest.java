@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.ice.stun.NatBehavior;
 import java.net.InetSocketAddress;
 import java.util.Random;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import io.turnkit.ice.stun.NatBehavior;
 
 /**
  * Every mapping behavior with every filtering behavior (RFC 4787 §4.1, §5), probed as RFC 5780 probes a real NAT:

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turnkit.ice.sim.NatConfiguration.PortAssignment;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Random;
+
 import org.junit.jupiter.api.Test;
+
+import io.turnkit.ice.sim.NatConfiguration.PortAssignment;
 
 /** Hairpinning, mapping lifetime, port assignment, 1:1 NAT, UDP-blocking firewall and double NAT. */
 class NatRouterTest {

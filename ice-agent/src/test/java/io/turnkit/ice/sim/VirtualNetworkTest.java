@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 
 class VirtualNetworkTest {

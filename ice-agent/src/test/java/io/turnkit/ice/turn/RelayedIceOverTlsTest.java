@@ -4,6 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.turnkit.ice.LocalTurnServer;
 import io.turnkit.ice.agent.CandidateType;
 import io.turnkit.ice.agent.IceConfig;
@@ -14,11 +21,6 @@ import io.turnkit.ice.driver.IceDriver;
 import io.turnkit.ice.driver.IceSession;
 import io.turnkit.ice.driver.RelayServer;
 import io.turnkit.ice.stun.ServerUri;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The driver's relayed candidate over TLS ({@code turns:}, RFC 7065) with a test certificate, which the agents trust

@@ -1,12 +1,7 @@
 package io.turnkit.perf.codec;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.turnkit.stun.ChannelData;
-import io.turnkit.stun.ChannelDataValidation;
-import io.turnkit.stun.DetectedProtocol;
-import io.turnkit.stun.ProtocolDetector;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -15,6 +10,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.turnkit.stun.ChannelData;
+import io.turnkit.stun.ChannelDataValidation;
+import io.turnkit.stun.DetectedProtocol;
+import io.turnkit.stun.ProtocolDetector;
 
 /**
  * The relay hot path's codec share: demultiplex the first byte (RFC 7983), then validate a

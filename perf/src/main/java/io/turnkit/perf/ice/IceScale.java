@@ -1,13 +1,14 @@
 package io.turnkit.perf.ice;
 
-import com.sun.management.OperatingSystemMXBean;
-import io.turnkit.ice.agent.IceConfig;
-import io.turnkit.ice.agent.IceRole;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.turnkit.ice.agent.IceConfig;
+import io.turnkit.ice.agent.IceRole;
 
 /**
  * {@code ice sim N} / {@code ice mux N}: N pairs of agents connect in this JVM, through the NAT simulator

@@ -1,5 +1,13 @@
 package io.turnkit.perf.ice;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.turnkit.ice.agent.IceConfig;
 import io.turnkit.ice.agent.IceCredentials;
 import io.turnkit.ice.agent.IceEvent;
@@ -11,13 +19,6 @@ import io.turnkit.ice.driver.IceListener;
 import io.turnkit.ice.driver.UdpMux;
 import io.turnkit.ice.sdp.CandidateSdp;
 import io.turnkit.ice.sdp.IceDescription;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * N pairs on real loopback sockets: the controlled agents (a media server's sessions) all on one {@link UdpMux}

@@ -1,5 +1,8 @@
 package io.turnkit.perf.ice;
 
+import java.time.Duration;
+import java.util.Random;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -12,8 +15,6 @@ import io.turnkit.ice.sim.Host;
 import io.turnkit.ice.sim.SimulatedClock;
 import io.turnkit.ice.sim.VirtualNetwork;
 import io.turnkit.ice.sim.VirtualUdpSocket;
-import java.time.Duration;
-import java.util.Random;
 
 /**
  * N pairs of agents on two public hosts of the NAT simulator, one socket per agent, all started at once on the

@@ -3,10 +3,10 @@ package io.turnkit.perf.load;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
-import io.turnkit.server.transport.DatagramBurst;
-import io.turnkit.server.transport.DatagramReceiver;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.DatagramBurst;
+import io.turnkit.server.transport.DatagramReceiver;
 import io.turnkit.server.transport.UdpSocket;
 
 /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.turnkit.stun.StunAttributeType;
@@ -14,7 +16,6 @@ import io.turnkit.stun.StunMessage;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMessageType;
 import io.turnkit.stun.StunMethod;
-import org.junit.jupiter.api.Test;
 
 class ProbeFormatTest {
     private static final long SEQUENCE = 123_456;

@@ -24,11 +24,10 @@ import org.slf4j.LoggerFactory;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import io.turnkit.server.config.AdminSettings;
 import io.turnkit.server.relay.SessionSnapshot;
-import io.turnkit.store.cluster.ClusterSession;
 import io.turnkit.server.transport.TransportAddresses;
+import io.turnkit.store.cluster.ClusterSession;
 
 /**
  * The admin interface: a JSON API and the page that uses it, served by the JDK's HTTP server on its own two

@@ -6,11 +6,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.bouncycastle.tls.DatagramTransport;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
-import org.bouncycastle.tls.DatagramTransport;
 
 /**
  * What bctls reads and writes one client's DTLS records through: the datagrams the listening socket's event loop

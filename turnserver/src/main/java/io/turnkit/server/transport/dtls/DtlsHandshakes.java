@@ -10,13 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.turnkit.server.metrics.ServerCounter;
-import io.turnkit.server.metrics.ServerCounters;
-import io.turnkit.server.transport.Transports;
-import io.turnkit.server.transport.UdpSocket;
-import io.turnkit.server.transport.tls.ServerCertificate;
 import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
@@ -26,6 +19,14 @@ import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.server.metrics.ServerCounters;
+import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpSocket;
+import io.turnkit.server.transport.tls.ServerCertificate;
 
 /**
  * The server's DTLS handshakes (RFC 6347), for every UDP listener.

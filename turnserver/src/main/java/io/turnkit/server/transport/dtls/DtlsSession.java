@@ -5,12 +5,13 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
+import org.bouncycastle.tls.DTLSRecordCallback;
+import org.bouncycastle.tls.DTLSTransport;
+
 import io.netty.buffer.ByteBuf;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.Transports;
-import org.bouncycastle.tls.DTLSRecordCallback;
-import org.bouncycastle.tls.DTLSTransport;
 
 /**
  * An established DTLS session with one client (RFC 6347): its records decrypted and encrypted on the listening

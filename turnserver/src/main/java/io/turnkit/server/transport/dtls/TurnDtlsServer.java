@@ -6,7 +6,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Vector;
 
-import io.turnkit.server.transport.tls.CertifiedKey;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CipherSuite;
@@ -22,6 +21,8 @@ import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+
+import io.turnkit.server.transport.tls.CertifiedKey;
 
 /**
  * The server side of one DTLS handshake (bctls makes a context per handshake): DTLS 1.2 (RFC 6347; RFC 8656 §3.1

@@ -21,10 +21,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.ClosingOnError;
-import io.turnkit.server.config.ServerConfig;
 
 /** One TCP port, TLS and plain STUN/ChannelData told apart by the first bytes. */
 class StreamDemultiplexerTest {
