@@ -1,12 +1,9 @@
 package io.turnkit.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code turnkit} command. Without a subcommand it prints usage on stderr and exits 2, as git does: a
@@ -19,16 +16,7 @@ import picocli.CommandLine.Spec;
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, UserCommand.class, SecretCommand.class,
             CredentialsCommand.class, ConfigCommand.class, StunCommand.class, ProbeCommand.class, IceCommand.class,
             SessionsCommand.class, CompletionCommand.class})
-public final class Turnkit implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
-
+public final class Turnkit extends CommandGroup {
     /** Builds the command line with the exit-code mapping every entry point shares. */
     public static CommandLine commandLine() {
         return commandLine(CommandLine.defaultFactory());
