@@ -8,8 +8,8 @@
 #   (f) the load generator at fixed offered rates (RATES): round trip p50/p99/p99.9
 #   (g) coturn's own flood (turnutils_uclient -Y packet) to turnutils_peer, one allocation: round trips/s
 #   (h) Send/Data indications from many clients at audio (100-byte) and video (1,200-byte) payloads
-#   (i) turnutils_uclient over TCP (ChannelData framed on the stream)
-#   (j) turnutils_uclient over TLS and over DTLS, paced
+#   (i) turnutils_uclient over TCP (ChannelData framed on the stream), at saturation and paced
+#   (j) turnutils_uclient over TLS and over DTLS, paced and at saturation
 # (a), (b) and (f)-(j) report loss as the client saw it and, apart from it, the datagrams the kernel dropped on
 # the server's own UDP sockets (the drops column of /proc/net/udp{,6} for the server's sockets).
 # Both servers run side by side (disjoint ports and relay ranges) through rounds of (a)-(d), each load against
@@ -79,10 +79,11 @@ RATE_ARGS=(load --allocations 40 --peers 40 --size 160)
 # (h): many clients, each with a permission to its own echo peer, 4 probes in flight each (media-like: a
 # steady stream per client, not one client flooding).
 SEND_ARGS=(load --send --allocations 200 --peers 200 --window 4)
-# (i), (j): coturn's client, pairs of its own allocations (-y), over a stream or a secure transport.
-TCP_UCLIENT_ARGS=(-t -y -c -m 40 -n 2000 -l 160 -z 0)
-# The paced load at which coturn loses messages over TLS (10 clients × 200 messages of 160 bytes, 5 ms apart).
-SECURE_UCLIENT_ARGS=(-S -y -c -m 10 -n 200 -l 160 -z 5)
+# (i), (j): coturn's client, pairs of its own allocations (-y), over a stream or a secure transport, at
+# saturation (40 clients × 2,000 messages of 160 bytes, none waited for) and paced: the load at which coturn
+# loses messages over TLS (10 clients × 200 messages of 160 bytes, 5 ms apart).
+SATURATING_UCLIENT_ARGS=(-y -c -m 40 -n 2000 -l 160 -z 0)
+PACED_UCLIENT_ARGS=(-y -c -m 10 -n 200 -l 160 -z 5)
 FLOOD_SECONDS=${FLOOD_SECONDS:-10}
 CHURN_ARGS=(churn --clients 16)
 BINDING_ARGS=(binding --clients 8 --window 16)
@@ -441,10 +442,15 @@ loads() {
             best_bench "$1" "h$size" "${SEND_ARGS[@]}" --size $size --duration "$DURATION" --warmup "$WARMUP"
         done
     fi
-    if selected i; then uclient "$1" i "$(port_of "$1")" "${TCP_UCLIENT_ARGS[@]}"; fi
+    if selected i; then
+        uclient "$1" i "$(port_of "$1")" -t "${SATURATING_UCLIENT_ARGS[@]}"
+        uclient "$1" ipaced "$(port_of "$1")" -t "${PACED_UCLIENT_ARGS[@]}"
+    fi
     if selected j; then
-        uclient "$1" jtls "$(tls_port_of "$1")" -t "${SECURE_UCLIENT_ARGS[@]}"
-        uclient "$1" jdtls "$(tls_port_of "$1")" "${SECURE_UCLIENT_ARGS[@]}"
+        uclient "$1" jtls "$(tls_port_of "$1")" -t -S "${PACED_UCLIENT_ARGS[@]}"
+        uclient "$1" jdtls "$(tls_port_of "$1")" -S "${PACED_UCLIENT_ARGS[@]}"
+        uclient "$1" jtlssat "$(tls_port_of "$1")" -t -S "${SATURATING_UCLIENT_ARGS[@]}"
+        uclient "$1" jdtlssat "$(tls_port_of "$1")" -S "${SATURATING_UCLIENT_ARGS[@]}"
     fi
 }
 
@@ -584,7 +590,7 @@ generator_limits() {
 
 errors() {
     local load name e
-    for load in a b c d e $(for rate in $RATES; do echo "f$rate"; done) g h100 h1200 i jtls jdtls; do
+    for load in a b c d e $(for rate in $RATES; do echo "f$rate"; done) g h100 h1200 i ipaced jtls jdtls jtlssat jdtlssat; do
         selected "${load:0:1}" || continue
         for name in coturn turnkit; do
             e=$(first_error "$name" "$load")
@@ -777,12 +783,19 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(i) uclient over TCP: server CPU per relayed message, µs" i cpu_us_per_msg 2 "ratio<=0.7"
     row "(i) TCP: messages lost, %" i loss_percent 3 -
     row "(i) TCP: datagrams dropped on the server's sockets" i server_socket_drops 0 -
+    row "(i) uclient over TCP, paced: server CPU per relayed message, µs" ipaced cpu_us_per_msg 2 -
+    row "(i) TCP, paced: messages lost, %" ipaced loss_percent 3 -
     row "(j) uclient over TLS, paced: server CPU per relayed message, µs" jtls cpu_us_per_msg 2 "ratio<=0.7"
     row "(j) TLS: messages lost, %" jtls loss_percent 3 "turnkit<=0"
     row "(j) TLS: datagrams dropped on the server's sockets" jtls server_socket_drops 0 -
     row "(j) uclient over DTLS, paced: server CPU per relayed message, µs" jdtls cpu_us_per_msg 2 "ratio<=0.7"
     row "(j) DTLS: messages lost, %" jdtls loss_percent 3 "turnkit<=0"
     row "(j) DTLS: datagrams dropped on the server's sockets" jdtls server_socket_drops 0 -
+    row "(j) uclient over TLS at saturation: server CPU per relayed message, µs" jtlssat cpu_us_per_msg 2 -
+    row "(j) TLS at saturation: messages lost, %" jtlssat loss_percent 3 -
+    row "(j) uclient over DTLS at saturation: server CPU per relayed message, µs" jdtlssat cpu_us_per_msg 2 -
+    row "(j) DTLS at saturation: messages lost, %" jdtlssat loss_percent 3 -
+    row "(j) DTLS at saturation: datagrams dropped on the server's sockets" jdtlssat server_socket_drops 0 -
     echo
     echo "A round trip in (b) crosses the server twice (client → peer, peer → client): its CPU per delivered"
     echo "packet covers two relayed datagrams. In (a), a message also crosses twice (client → its relay → the"
