@@ -176,24 +176,7 @@ class IceTcpTest {
     }
 
     @Test
-    void shouldWaitOnAPassiveCandidateForThePeersConnectionRatherThanFail() {
-        BackToBack net = new BackToBack();
-        IceAgent agent = net.add("b", config(IceRole.CONTROLLED, 2).build());
-        net.signalling.put("b", false);
-        net.tcpSocket("b", 1, "10.0.0.2", 6000, 1, TcpType.PASSIVE);
-        agent.endOfLocalSockets();
-        agent.setRemoteCredentials("ufrag", "passwordpasswordpassword", net.now);
-        agent.addRemoteCandidate(remoteTcp("1", 1000, "10.0.0.1", 9, "active"), net.now);
-        agent.endOfRemoteCandidates(net.now);
-
-        net.run(Duration.ofSeconds(39));
-
-        assertTrue(agent.describeCheckList().isEmpty(), "RFC 6544 §6.2 prunes the pairs of a passive candidate");
-        assertEquals(NEW, agent.state(), "nothing checked, nothing failed: the peer connects when it checks");
-    }
-
-    @Test
-    void shouldFailAPassiveOnlyAgentWhosePeerNeverConnectsAfterTi() {
+    void shouldWaitOnAPassiveCandidateForThePeersConnectionForTiThenFail() {
         BackToBack net = new BackToBack();
         IceAgent agent = net.add("b", config(IceRole.CONTROLLED, 2).build());
         net.signalling.put("b", false);
@@ -204,9 +187,13 @@ class IceTcpTest {
         long complete = net.now;
         agent.endOfRemoteCandidates(net.now);
 
+        net.run(Duration.ofSeconds(39));
+        assertTrue(agent.describeCheckList().isEmpty(), "RFC 6544 §6.2 prunes the pairs of a passive candidate");
+        assertEquals(NEW, agent.state(), "nothing checked, nothing failed: the peer connects when it checks");
+
         // RFC 8445 §8.1, RFC 6544 §7: the wait for the peer's connection ends Ti (39.5 s) after both sides'
         // candidates are complete, on the agent's own timer (pollTimeout), not at the next call that happens by.
-        net.runUntil(() -> agent.state() == FAILED, Duration.ofSeconds(60));
+        net.runUntil(() -> agent.state() == FAILED, Duration.ofSeconds(20));
         assertEquals(Duration.ofMillis(39_500).toNanos(), net.now - complete);
         assertEquals(List.of(FAILED), net.states("b"), "from NEW straight to FAILED, once");
         assertEquals(Long.MAX_VALUE, agent.pollTimeout(), "nothing more to wait for");
