@@ -127,6 +127,27 @@ class IceTcpDriverTest {
     }
 
     @Test
+    void shouldCloseAConnectionThatSendsNoCheckInTimeAndCountIt() throws Exception {
+        try (IceSession agent = session(IceRole.CONTROLLED)) {
+            agent.localDescription(WAIT);
+            TcpMux mux = driver.tcpMux(LOOPBACK);
+            Duration timeout = Duration.ofMillis(300);
+            onLoop(mux, () -> {
+                mux.firstCheckTimeout(timeout);
+                return null;
+            });
+
+            long start = System.nanoTime();
+            assertClosedAfter(mux, new byte[0]); // connects and says nothing
+            long waited = System.nanoTime() - start;
+
+            assertTrue(waited >= timeout.toNanos(), "closed after " + waited + " ns, before the timeout");
+            assertEquals(1L, (long) onLoop(mux, () -> mux.dropped(MuxDropReason.NO_CHECK_IN_TIME)));
+            assertEquals(0, (int) onLoop(mux, mux::pending), "no longer waiting for its check");
+        }
+    }
+
+    @Test
     void shouldBoundTheConnectionsOneAgentKeeps() throws Exception {
         try (IceSession agent = session(IceRole.CONTROLLED)) {
             String ufrag = agent.localDescription(WAIT).get(0).substring("a=ice-ufrag:".length());
