@@ -8,7 +8,7 @@ import io.turnkit.perf.load.LoadGenerator;
 
 /**
  * The main class of {@code turnkit-bench.jar}: {@code jmh ARGS...} hands the arguments to JMH's own
- * main (the benchmarks in this module), {@code ice sim|mux PAIRS} runs the ICE agent at scale
+ * main (the benchmarks in this module), {@code ice sim|mux|ice4j PAIRS} runs the ICE agent at scale
  * ({@link IceScale}); anything else is the load generator's command line.
  */
 public final class Bench {

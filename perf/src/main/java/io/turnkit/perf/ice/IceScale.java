@@ -3,8 +3,11 @@ package io.turnkit.perf.ice;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.turnkit.ice.agent.IceConfig;
@@ -13,7 +16,7 @@ import io.turnkit.ice.agent.IceRole;
 /**
  * {@code ice sim N} / {@code ice mux N}: N pairs of agents connect in this JVM, through the NAT simulator
  * ({@link SimulatedPairs}) or through the one-port UDP mux on loopback ({@link MuxPairs}), and the figures are
- * printed: time to the selected pair (p50, p99), heap per session once idle and connected (after GC), threads,
+ * printed; {@code ice ice4j N} puts the same load on ice4j's agent ({@link Ice4jPairs}) for comparison. The figures: time to the selected pair (p50, p99), heap per session once idle and connected (after GC), threads,
  * CPU per check or per pair.
  */
 public final class IceScale {
@@ -21,14 +24,15 @@ public final class IceScale {
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    private static final List<String> MODES = List.of("sim", "mux", "ice4j");
     private static final int WARM_UP_PAIRS = 500;
 
     private IceScale() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !(args[0].equals("sim") || args[0].equals("mux"))) {
-            System.err.println("usage: ice sim|mux PAIRS");
+        if (args.length != 2 || !MODES.contains(args[0])) {
+            System.err.println("usage: ice sim|mux|ice4j PAIRS");
             System.exit(2);
         }
         int pairs = Integer.parseInt(args[1]);
@@ -44,7 +48,11 @@ public final class IceScale {
     }
 
     private static Result run(String mode, int pairs) throws Exception {
-        return mode.equals("sim") ? new SimulatedPairs(pairs).run() : new MuxPairs(pairs).run();
+        return switch (mode) {
+            case "sim" -> new SimulatedPairs(pairs).run();
+            case "mux" -> new MuxPairs(pairs).run();
+            default -> new Ice4jPairs(pairs).run();
+        };
     }
 
     /** A controlling or controlled agent's config, its randomness seeded per agent so runs repeat. */
@@ -66,6 +74,28 @@ public final class IceScale {
 
     static int threads() {
         return ManagementFactory.getThreadMXBean().getThreadCount();
+    }
+
+    /**
+     * The connecting phase on real sockets: from its start until every pair is connected or {@link #WAIT_SECONDS}
+     * have passed, the CPU, real time and threads it took; then the sessions sit idle for {@link #IDLE_MILLIS}
+     * before their heap is measured.
+     */
+    record Connecting(long cpuNanos, double wallSeconds, int threads) {
+        static final long WAIT_SECONDS = 120;
+        static final long IDLE_MILLIS = 2_000;
+
+        static Connecting await(AtomicInteger connected, int pairs, long cpuStart, long wallStart)
+                throws InterruptedException {
+            long deadline = wallStart + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (connected.get() < pairs && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            Connecting phase = new Connecting(processCpuNanos() - cpuStart, (System.nanoTime() - wallStart) / 1e9,
+                    IceScale.threads());
+            TimeUnit.MILLISECONDS.sleep(IDLE_MILLIS);
+            return phase;
+        }
     }
 
     /**

@@ -28,7 +28,6 @@ import io.turnkit.ice.sdp.IceDescription;
 final class MuxPairs {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final long WAIT_SECONDS = 120;
-    private static final long IDLE_MILLIS = 2_000;
 
     private final int pairs;
     private final long[] connectNanos;
@@ -64,14 +63,7 @@ final class MuxPairs {
                 served[i].agent.addRemoteDescription(clientSide[i].description());
                 clientSide[i].agent.addRemoteDescription(served[i].description());
             }
-            long deadline = wallStart + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (connected.get() < pairs && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(10);
-            }
-            long cpu = IceScale.processCpuNanos() - cpuStart;
-            double wall = (System.nanoTime() - wallStart) / 1e9;
-            int threads = IceScale.threads();
-            TimeUnit.MILLISECONDS.sleep(IDLE_MILLIS);
+            IceScale.Connecting phase = IceScale.Connecting.await(connected, pairs, cpuStart, wallStart);
             // The server side alone: the heap with every session, less the heap once they are closed.
             long withSessions = IceScale.heapAfterGc();
             for (int i = 0; i < pairs; i++) {
@@ -83,7 +75,8 @@ final class MuxPairs {
                 e.agent.close().syncUninterruptibly();
             }
             return new IceScale.Result(connectNanos, connected.get(), (double) perSession / pairs,
-                    "a server agent on the mux, with its DrivenAgent and routes", threads, cpu, 0, wall);
+                    "a server agent on the mux, with its DrivenAgent and routes", phase.threads(), phase.cpuNanos(), 0,
+                    phase.wallSeconds());
         }
     }
 
