@@ -14,6 +14,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.Component;
+import org.ice4j.ice.ComponentSocket;
 import org.ice4j.ice.HostCandidate;
 import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
@@ -27,7 +28,6 @@ import org.ice4j.ice.harvest.SinglePortUdpHarvester;
 import org.ice4j.socket.IceSocketWrapper;
 import org.ice4j.socket.IceUdpSocketWrapper;
 import org.ice4j.socket.MultiplexingDatagramSocket;
-import org.ice4j.ice.ComponentSocket;
 
 /**
  * The same load as {@link MuxPairs} on another Java ICE agent, ice4j (org.jitsi:ice4j): N pairs of {@link Agent}s in
