@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
+import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;
 import io.turnkit.store.credential.RedisClusterServers;
@@ -33,7 +34,7 @@ import io.turnkit.stun.StunMethod;
 /**
  * Two in-process nodes whose users (--redis-userdb) and cluster state (--redis-statsdb) are in a Redis reached
  * through a real Redis Sentinel, or in a real three-master Redis Cluster: users are read, the quota counts across the
- * nodes, and deleting a user closes its allocations on both.
+ * nodes, the session registry lists both nodes' allocations, and deleting a user closes them on both.
  */
 class ClusterTopologiesTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -96,6 +97,9 @@ class ClusterTopologiesTest {
 
             assertTrue(allocate(0).isSuccess(), "alice, read from Redis, allocates on node 0");
             assertTrue(allocate(1).isSuccess(), "and on node 1");
+            try (RedisCluster observer = RedisCluster.observe(location)) {
+                awaitTrue(() -> observer.sessions().size() == 2, "both nodes' sessions in the registry");
+            }
             TestTurnClient.Response third = allocate(0);
             assertEquals(StunErrorCode.ALLOCATION_QUOTA_REACHED, third.errorCode(), "the quota of 2 counts both "
                     + "nodes: " + third);
