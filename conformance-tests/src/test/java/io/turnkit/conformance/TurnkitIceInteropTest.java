@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,8 @@ import io.turnkit.conformance.support.TurnkitServer;
 /**
  * {@code turnkit ice} against independent ICE agents (RFC 8445) on loopback, each a real process: libnice and
  * aioice, each way round (controlling and controlled), host to host and through turnkit's own TURN server run from
- * the jar (relay-only on turnkit's side in one test, on the other agent's in another). Data lines cross both ways.
+ * the jar (relay-only on turnkit's side in one test, on the other agent's in another), and turnkit against itself with
+ * ICE-TCP and mDNS together. Data lines cross both ways.
  */
 class TurnkitIceInteropTest {
     private static final String TURN_USER = "interop";
@@ -45,6 +47,28 @@ class TurnkitIceInteropTest {
     @Test
     void shouldConnectLibniceControllingToTurnkitOverIceTcp() {
         IceInterop.connectOverTcp(IceHarness::libnice, IceHarness::turnkit);
+    }
+
+    /**
+     * {@code --tcp} and {@code --mdns} together, turnkit on both sides: the TCP candidates are signalled under
+     * {@code .local} names (draft-ietf-mmusic-mdns-ice-candidates), which each side resolves over mDNS on
+     * {@code lo}, and the UDP candidates are left out of the signalling, as if UDP were blocked.
+     */
+    @Test
+    void shouldConnectTwoTurnkitAgentsOverIceTcpBehindMdnsNames() {
+        IceInterop.connectOverTcp(IceHarness::turnkit, IceHarness::turnkit, List.of("--mdns"),
+                TurnkitIceInteropTest::tcpCandidatesByNameOnly);
+    }
+
+    /** The description without its UDP candidates; asserts that no TCP candidate shows its address. */
+    private static List<String> tcpCandidatesByNameOnly(List<String> description) {
+        List<String> tcp = description.stream()
+                .filter(l -> !l.startsWith("a=candidate:") || l.toLowerCase(Locale.ROOT).contains(" tcp ")).toList();
+        List<String> candidates = tcp.stream().filter(l -> l.startsWith("a=candidate:")).toList();
+        assertTrue(candidates.stream().anyMatch(l -> l.contains(".local ") && l.contains(" tcptype passive")),
+                description::toString);
+        assertTrue(candidates.stream().noneMatch(l -> l.contains(LoopbackPorts.LOOPBACK_IP)), description::toString);
+        return tcp;
     }
 
     @Test

@@ -3,8 +3,10 @@ package io.turnkit.conformance.support;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.turnkit.conformance.support.IceHarness.SelectedPair;
 
@@ -27,8 +29,14 @@ public final class IceInterop {
      * pair seen from each end, sends datagrams both ways and sees each arrive, then ends both with EOF.
      */
     public static Connected connect(IceHarness controlling, IceHarness controlled) {
-        List<String> controllingDescription = controlling.localDescription();
-        List<String> controlledDescription = controlled.localDescription();
+        return connect(controlling, controlled, UnaryOperator.identity());
+    }
+
+    /** As {@link #connect(IceHarness, IceHarness)}, each description passed through {@code signalling} first. */
+    public static Connected connect(IceHarness controlling, IceHarness controlled,
+            UnaryOperator<List<String>> signalling) {
+        List<String> controllingDescription = signalling.apply(controlling.localDescription());
+        List<String> controlledDescription = signalling.apply(controlled.localDescription());
         controlling.addRemoteDescription(controlledDescription);
         controlled.addRemoteDescription(controllingDescription);
 
@@ -74,12 +82,22 @@ public final class IceInterop {
      */
     public static void connectOverTcp(Function<List<String>, IceHarness> controllingAgent,
             Function<List<String>, IceHarness> controlledAgent) {
+        connectOverTcp(controllingAgent, controlledAgent, List.of(), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #connectOverTcp(Function, Function)}, with {@code options} added on both sides and each description
+     * passed through {@code signalling} on its way to the other.
+     */
+    public static void connectOverTcp(Function<List<String>, IceHarness> controllingAgent,
+            Function<List<String>, IceHarness> controlledAgent, List<String> options,
+            UnaryOperator<List<String>> signalling) {
         IceHarness controlling = null;
         IceHarness controlled = null;
         try {
-            controlling = controllingAgent.apply(List.of("--controlling", "--tcp"));
-            controlled = controlledAgent.apply(List.of("--controlled", "--tcp"));
-            Connected pairs = connect(controlling, controlled);
+            controlling = controllingAgent.apply(withOptions(List.of("--controlling", "--tcp"), options));
+            controlled = controlledAgent.apply(withOptions(List.of("--controlled", "--tcp"), options));
+            Connected pairs = connect(controlling, controlled, signalling);
             String context = controlling.describe() + controlled.describe();
             assertHostToHost(pairs, context);
             assertAll(context,
@@ -88,6 +106,12 @@ public final class IceInterop {
         } finally {
             Cleanup.closeAll(controlling, controlled);
         }
+    }
+
+    private static List<String> withOptions(List<String> first, List<String> more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(more);
+        return all;
     }
 
     private static void assertHostToHost(Connected pairs, String context) {

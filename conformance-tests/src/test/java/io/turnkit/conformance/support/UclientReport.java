@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -36,6 +37,13 @@ public record UclientReport(String command, int exitCode, long sent, long receiv
      * turnkit refuses those (RFC 8996) with this alert, and uclient tries again. Not an error of the run.
      */
     private static final String OLD_TLS_REFUSED = "alert protocol version";
+    /**
+     * A new socket whose kernel-chosen port meets the 5-tuple of an allocation still held (uclient leaves its
+     * allocations to expire) gets 437, rightly (RFC 8656 §7.2), and uclient allocates again from another socket:
+     * not an error of the run when it says so on the next line. Over ::1 a run cannot have an address of its own.
+     */
+    private static final String MISMATCH = "error 437 (Allocation Mismatch)";
+    private static final String MISMATCH_RETRIED = "trying allocate again 437";
     private static final Pattern MESSAGES = Pattern.compile("tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)\\s*$");
     private static final Pattern LOSS =
             Pattern.compile("Total lost packets (\\d+) \\(.*\\), total send dropped (\\d+) ");
@@ -58,9 +66,15 @@ public record UclientReport(String command, int exitCode, long sent, long receiv
                 sendDropped = Long.parseLong(loss.group(2));
             }
         }
-        List<String> errors = lines.stream()
-                .filter(line -> line.toLowerCase(Locale.ROOT).contains("error") && !line.contains(OLD_TLS_REFUSED))
-                .toList();
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean retried = line.contains(MISMATCH) && i + 1 < lines.size()
+                    && lines.get(i + 1).contains(MISMATCH_RETRIED);
+            if (line.toLowerCase(Locale.ROOT).contains("error") && !line.contains(OLD_TLS_REFUSED) && !retried) {
+                errors.add(line);
+            }
+        }
         return new UclientReport(command, exitCode, sent, received, lost, sendDropped, errors, output);
     }
 

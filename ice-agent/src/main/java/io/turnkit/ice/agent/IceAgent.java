@@ -97,6 +97,12 @@ public final class IceAgent {
     private boolean closed;
     private int remotePeerReflexive;
     private long nextPacingNanos = Long.MIN_VALUE;
+    /**
+     * When a passive TCP candidate stops waiting for the peer's connection (RFC 6544 §7): Ti after both sides'
+     * candidates became complete; {@link Long#MAX_VALUE} until they are.
+     */
+    private long connectionWaitEndsNanos = Long.MAX_VALUE;
+    private boolean connectionWaitOver;
     private IceConnectionState state = IceConnectionState.NEW;
 
     private IceAgent(IceConfig config) {
@@ -428,6 +434,8 @@ public final class IceAgent {
         }
         remoteCandidatesComplete = false;
         consentLost = false;
+        connectionWaitEndsNanos = Long.MAX_VALUE;
+        connectionWaitOver = false;
         events.add(new IceEvent.LocalCredentialsChanged(generation.local.ufrag(), generation.local.password()));
         for (int i = 0; i < localCandidates.size(); i++) {
             LocalCandidate local = localCandidates.get(i);
@@ -523,6 +531,9 @@ public final class IceAgent {
                 deadline = Math.min(deadline, stream.nominationDueNanos[c]);
             }
         }
+        if (!connectionWaitOver) {
+            deadline = Math.min(deadline, connectionWaitEndsNanos);
+        }
         return deadline;
     }
 
@@ -593,6 +604,7 @@ public final class IceAgent {
         nominate(nowNanos);
         refreshConsent(nowNanos);
         keepAlive(nowNanos);
+        connectionWaitOver |= nowNanos >= connectionWaitEndsNanos;
         updateState(nowNanos);
     }
 
@@ -1205,6 +1217,9 @@ public final class IceAgent {
         if (closed) {
             return;
         }
+        if (remoteCandidatesComplete && gatheringComplete && connectionWaitEndsNanos == Long.MAX_VALUE) {
+            connectionWaitEndsNanos = nowNanos + config.transactionTimers().timeout().toNanos();
+        }
         setState(computeState(nowNanos));
     }
 
@@ -1256,8 +1271,15 @@ public final class IceAgent {
     /**
      * Whether the component has a passive TCP candidate that the peer's active one has not connected to yet: such a
      * pair is not in the check list (RFC 6544 §6.2 prunes it) but may still succeed, so the component has not failed.
+     * It waits for Ti (39.5 s, the time the peer's check on that connection would take to fail, RFC 8489 §6.2.2)
+     * once both sides' candidates are complete, and no longer: RFC 8445 §8.1 and RFC 6544 §7 want the agent to fail
+     * when no pair can succeed, and a peer that never connects (a firewall drops its SYNs, say) would otherwise
+     * leave the agent checking forever.
      */
     private boolean awaitsConnection(DataStream stream, int componentId) {
+        if (connectionWaitOver) {
+            return false;
+        }
         for (int i = 0; i < localCandidates.size(); i++) {
             LocalCandidate local = localCandidates.get(i);
             if (local.stream() == stream && local.candidate().componentId() == componentId

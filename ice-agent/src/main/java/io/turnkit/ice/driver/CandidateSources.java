@@ -20,12 +20,15 @@ import java.util.List;
  *                      resolved ({@link io.turnkit.ice.mdns.MdnsCandidates})
  * @param tcp           ICE-TCP host candidates too (RFC 6544), on each host address: a passive one on the driver's
  *                      {@link TcpMux} for that address (one port every agent shares) and an active one
+ * @param simultaneousOpen with {@code tcp}, a simultaneous-open ICE-TCP candidate too on each host address (RFC 6544
+ *                      §4.1), on a port of the agent's own
  */
 public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketAddress> stunServers,
-                               List<RelayServer> relays, boolean relayOnly, boolean mdns, boolean tcp) {
+                               List<RelayServer> relays, boolean relayOnly, boolean mdns, boolean tcp,
+                               boolean simultaneousOpen) {
     /** Every interface's addresses, no server. */
     public static final CandidateSources HOST =
-            new CandidateSources(List.of(), List.of(), List.of(), false, false, false);
+            new CandidateSources(List.of(), List.of(), List.of(), false, false, false, false);
 
     public CandidateSources {
         hostAddresses = List.copyOf(hostAddresses);
@@ -43,29 +46,40 @@ public record CandidateSources(List<InetAddress> hostAddresses, List<InetSocketA
 
     /** Host sockets on these addresses only (a test passes 127.0.0.1). */
     public CandidateSources withHostAddresses(InetAddress... addresses) {
-        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly, mdns, tcp);
+        return new CandidateSources(List.of(addresses), stunServers, relays, relayOnly, mdns, tcp,
+                simultaneousOpen);
     }
 
     public CandidateSources withStunServer(InetSocketAddress server) {
-        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly, mdns, tcp);
+        return new CandidateSources(hostAddresses, added(stunServers, server), relays, relayOnly, mdns, tcp,
+                simultaneousOpen);
     }
 
     public CandidateSources withRelay(RelayServer relay) {
-        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly, mdns, tcp);
+        return new CandidateSources(hostAddresses, stunServers, added(relays, relay), relayOnly, mdns, tcp,
+                simultaneousOpen);
     }
 
     public CandidateSources withRelayOnly(boolean value) {
-        return new CandidateSources(hostAddresses, stunServers, relays, value, mdns, tcp);
+        return new CandidateSources(hostAddresses, stunServers, relays, value, mdns, tcp, simultaneousOpen);
     }
 
     /** With mDNS candidates: host addresses hidden behind names, the peer's names resolved. */
     public CandidateSources withMdns(boolean value) {
-        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, value, tcp);
+        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, value, tcp, simultaneousOpen);
     }
 
     /** With ICE-TCP host candidates, passive and active, on each host address. */
     public CandidateSources withTcp(boolean value) {
-        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, mdns, value);
+        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, mdns, value, simultaneousOpen);
+    }
+
+    /**
+     * With a simultaneous-open ICE-TCP candidate too on each host address (with {@link #withTcp}): both agents
+     * connect from it to each other's at once, and it accepts the peer's connection too (RFC 6544 §7.2).
+     */
+    public CandidateSources withTcpSimultaneousOpen(boolean value) {
+        return new CandidateSources(hostAddresses, stunServers, relays, relayOnly, mdns, tcp, value);
     }
 
     private static <T> List<T> added(List<T> list, T element) {

@@ -1,5 +1,6 @@
 package io.turnkit.ice.driver;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -10,14 +11,18 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.turnkit.ice.agent.IceAgent;
@@ -61,8 +66,13 @@ public final class DrivenAgent {
     private final List<MuxMember> tcpMembers = new ArrayList<>();
     /** ICE-TCP (RFC 6544): per TCP socket id, its connections by remote address. */
     private final Map<Integer, Map<InetSocketAddress, IceTcpConnection>> tcpConnections = new HashMap<>();
-    /** The active TCP sockets: the address each connects from. */
-    private final Map<Integer, InetAddress> activeTcpSockets = new HashMap<>();
+    /**
+     * The TCP sockets that open connections: the address each connects from, on any port for an active one, on its
+     * own port for a simultaneous-open one.
+     */
+    private final Map<Integer, InetSocketAddress> connectingTcpSockets = new HashMap<>();
+    /** The listening channels of the simultaneous-open TCP sockets (RFC 6544 §7.2: they accept connections too). */
+    private final List<Channel> simultaneousOpenListeners = new ArrayList<>();
     private int nextSocketId;
     private int hostSocketsPending;
     private boolean localSocketsEnded;
@@ -140,6 +150,7 @@ public final class DrivenAgent {
                     muxMember.leave();
                 }
                 tcpMembers.forEach(MuxMember::leave);
+                simultaneousOpenListeners.forEach(Channel::close);
                 tcpConnections.values().forEach(c -> List.copyOf(c.values()).forEach(IceTcpConnection::close));
                 if (mdns != null) {
                     mdns.close();
@@ -176,6 +187,9 @@ public final class DrivenAgent {
         }
         for (TcpMux tcp : tcpMuxes) {
             gatherTcp(tcp, now);
+            if (sources.simultaneousOpen()) {
+                bindSimultaneousOpen(tcp.localAddress().getAddress());
+            }
         }
         if (mdns != null) {
             mdns.open(loop, hostAddresses, packet -> {
@@ -216,19 +230,10 @@ public final class DrivenAgent {
                     }
                 })
                 .bind(new InetSocketAddress(address, 0));
-        bound.addListener(f -> {
-            hostSocketsPending--;
-            if (closed) {
-                bound.channel().close();
-            } else if (f.isSuccess()) {
-                hostSockets.put(id, bound.channel());
-                agent.addLocalSocket(LocalSocket.host(id, (InetSocketAddress) bound.channel().localAddress(),
-                        component), System.nanoTime());
-            } else {
-                listener.onWarning("cannot bind a host socket on " + address.getHostAddress() + ": "
-                        + f.cause().getMessage());
-            }
-            pump();
+        onBound(bound, "a host socket", address, channel -> {
+            hostSockets.put(id, channel);
+            agent.addLocalSocket(LocalSocket.host(id, (InetSocketAddress) channel.localAddress(), component),
+                    System.nanoTime());
         });
     }
 
@@ -250,8 +255,61 @@ public final class DrivenAgent {
         }
         int active = nextSocketId++;
         tcpConnections.put(active, new HashMap<>());
-        activeTcpSockets.put(active, tcp.localAddress().getAddress());
+        connectingTcpSockets.put(active, new InetSocketAddress(tcp.localAddress().getAddress(), 0));
         agent.addLocalSocket(LocalSocket.tcp(active, tcp.localAddress(), 1, TcpType.ACTIVE), now);
+    }
+
+    /**
+     * A simultaneous-open ICE-TCP candidate on {@code address} (RFC 6544 §4.1): a port of the agent's own, which
+     * listens (§7.2: the peer's connection is accepted on it) and which the agent's connections leave from. Both
+     * sockets share the port with SO_REUSEADDR and SO_REUSEPORT. When both agents connect at once, either the two
+     * SYNs cross and TCP's simultaneous open makes one connection, or one SYN reaches the other's listener first,
+     * which accepts it, and the other's own attempt then fails (the address pair is taken) while the accepted
+     * connection carries its check. On one host without a listener a SYN that finds the peer's socket merely bound
+     * is refused, so the listener is what makes it work there.
+     */
+    private void bindSimultaneousOpen(InetAddress address) {
+        int id = nextSocketId++;
+        hostSocketsPending++;
+        ChannelFuture bound = NettyTransport.reusePort(new ServerBootstrap()).group(loop, loop)
+                .channel(NettyTransport.serverSocketChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (closed || tcpConnections(id) >= TcpMux.MAX_CONNECTIONS_PER_AGENT) {
+                            ch.close(); // anyone may connect to the port: as many connections as on a mux
+                            return;
+                        }
+                        IceTcpConnection connection = new IceTcpConnection(DrivenAgent.this, id,
+                                ch.remoteAddress());
+                        ch.pipeline().addLast(connection);
+                        tcpAccepted(connection);
+                    }
+                })
+                .bind(new InetSocketAddress(address, 0));
+        onBound(bound, "a simultaneous-open TCP socket", address, channel -> {
+            InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+            simultaneousOpenListeners.add(channel);
+            tcpConnections.put(id, new HashMap<>());
+            connectingTcpSockets.put(id, local);
+            agent.addLocalSocket(LocalSocket.tcp(id, local, 1, TcpType.SIMULTANEOUS_OPEN), System.nanoTime());
+        });
+    }
+
+    /** Once a socket of the agent's is bound: {@code added} takes it, or the agent is warned; one fewer pending. */
+    private void onBound(ChannelFuture bound, String what, InetAddress address, Consumer<Channel> added) {
+        bound.addListener(f -> {
+            hostSocketsPending--;
+            if (closed) {
+                bound.channel().close();
+            } else if (f.isSuccess()) {
+                added.accept(bound.channel());
+            } else {
+                listener.onWarning("cannot bind " + what + " on " + address.getHostAddress() + ": "
+                        + f.cause().getMessage());
+            }
+            pump();
+        });
     }
 
     /** How many connections the agent's TCP socket {@code socketId} has. */
@@ -260,10 +318,15 @@ public final class DrivenAgent {
         return connections == null ? 0 : connections.size();
     }
 
-    /** A connection a {@link TcpMux} accepted for this agent's passive socket: its first check follows. */
+    /**
+     * A connection accepted for this agent's passive socket (by a {@link TcpMux}: its first check follows) or
+     * simultaneous-open one. It replaces one to the same address: on a simultaneous-open socket, the agent's own
+     * attempt, which can no longer be made, and whose queued frames (its check) go on the accepted connection.
+     */
     void tcpAccepted(IceTcpConnection connection) {
         IceTcpConnection replaced = tcpConnections.get(connection.socketId()).put(connection.remote(), connection);
         if (replaced != null) {
+            replaced.handOverPendingWrites(connection);
             replaced.close();
         }
     }
@@ -280,14 +343,24 @@ public final class DrivenAgent {
     /** Sends on the connection from TCP socket {@code socketId} to the destination, opened first if it is active. */
     private void sendTcp(Map<InetSocketAddress, IceTcpConnection> connections, Transmit t) {
         IceTcpConnection connection = connections.get(t.destination());
-        InetAddress from = activeTcpSockets.get(t.socketId());
+        InetSocketAddress from = connectingTcpSockets.get(t.socketId());
         if (connection == null && from != null) {
             connection = new IceTcpConnection(this, t.socketId(), t.destination());
             connections.put(t.destination(), connection);
             IceTcpConnection opening = connection;
-            new Bootstrap().group(loop).channel(NettyTransport.socketChannel()).handler(connection)
-                    .connect(t.destination(), new InetSocketAddress(from, 0)).addListener(f -> {
-                        if (!f.isSuccess()) {
+            ChannelHandler handler = from.getPort() == 0 ? connection : new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) throws IOException {
+                    NettyTransport.reusePort(ch); // a simultaneous-open socket's port, which its listener holds
+                    ch.pipeline().addLast(opening);
+                }
+            };
+            new Bootstrap().group(loop).channel(NettyTransport.socketChannel()).handler(handler)
+                    .connect(t.destination(), from).addListener(f -> {
+                        // A simultaneous-open attempt that fails is not the pair's failure: the peer's attempt
+                        // may have reached the listener first and be the connection (the address pair is then
+                        // taken, RFC 6544 §7.2). Its queued check waits for that (tcpAccepted), else times out.
+                        if (!f.isSuccess() && from.getPort() == 0) {
                             opening.releasePendingWrites();
                             tcpClosed(opening);
                         }

@@ -136,6 +136,15 @@ final class IceTcpConnection extends ChannelInboundHandlerAdapter implements Rfc
         return true;
     }
 
+    /** Frames queued for this connection, which will never be made, go on {@code other} instead. */
+    void handOverPendingWrites(IceTcpConnection other) {
+        if (pendingWrites != null) {
+            for (ByteBuf b = pendingWrites.poll(); b != null; b = pendingWrites.poll()) {
+                other.send(b);
+            }
+        }
+    }
+
     /** Frames queued for a connection that will never be made are dropped. */
     void releasePendingWrites() {
         if (pendingWrites != null) {
@@ -147,6 +156,8 @@ final class IceTcpConnection extends ChannelInboundHandlerAdapter implements Rfc
     void close() {
         if (channel != null) {
             channel.close();
+        } else {
+            releasePendingWrites();
         }
     }
 }

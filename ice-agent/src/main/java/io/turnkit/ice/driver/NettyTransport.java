@@ -1,9 +1,16 @@
 package io.turnkit.ice.driver;
 
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -12,9 +19,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Native epoll where Netty's library loads (Linux), NIO everywhere else: one choice, made once. */
@@ -37,6 +46,28 @@ final class NettyTransport {
 
     static Class<? extends SocketChannel> socketChannel() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * SO_REUSEADDR and SO_REUSEPORT on the listening socket {@code bootstrap} makes: it shares its port with
+     * connecting sockets (ICE-TCP simultaneous open, {@link #reusePort(Channel)}).
+     */
+    static ServerBootstrap reusePort(ServerBootstrap bootstrap) {
+        return bootstrap.option(ChannelOption.SO_REUSEADDR, true).option(EPOLL ? EpollChannelOption.SO_REUSEPORT
+                : NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+    }
+
+    /**
+     * SO_REUSEADDR and SO_REUSEPORT on a connecting socket, registered and not yet bound: it binds the port a
+     * listener holds. Netty's epoll client channel has no option for SO_REUSEPORT, so it is set on the descriptor.
+     */
+    static void reusePort(Channel channel) throws IOException {
+        channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        if (channel instanceof EpollSocketChannel epoll) {
+            ((Socket) epoll.fd()).setReusePort(true);
+        } else {
+            channel.config().setOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        }
     }
 
     static Class<? extends ServerSocketChannel> serverSocketChannel() {

@@ -41,6 +41,7 @@ public final class TcpMux implements AutoCloseable {
     private final InetSocketAddress localAddress;
     private final MuxRoutes<MuxMember> routes = new MuxRoutes<>();
     private int pending;
+    private long firstCheckTimeoutNanos = FIRST_CHECK_TIMEOUT.toNanos();
 
     private TcpMux(EventLoop loop, InetSocketAddress bindAddress) {
         this.loop = loop;
@@ -85,6 +86,11 @@ public final class TcpMux implements AutoCloseable {
 
     // ---------------------------------------------------------------- on the event loop
 
+    /** Another time to wait for a connection's first check, for the connections accepted from now on. */
+    void firstCheckTimeout(Duration timeout) {
+        firstCheckTimeoutNanos = timeout.toNanos();
+    }
+
     /**
      * Routes connections whose first check names {@code ufrag} to {@code agent}'s passive socket {@code socketId};
      * null when another agent on the mux has that ufrag.
@@ -103,7 +109,7 @@ public final class TcpMux implements AutoCloseable {
         connection.firstCheckTimeout = loop.schedule(() -> {
             routes.count(MuxDropReason.NO_CHECK_IN_TIME);
             connection.close();
-        }, FIRST_CHECK_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        }, firstCheckTimeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The first frame of an accepted connection: true when an agent took the connection. */

@@ -176,7 +176,7 @@ class IceTcpTest {
     }
 
     @Test
-    void shouldWaitOnAPassiveCandidateForThePeersConnectionRatherThanFail() {
+    void shouldWaitOnAPassiveCandidateForThePeersConnectionForTiThenFail() {
         BackToBack net = new BackToBack();
         IceAgent agent = net.add("b", config(IceRole.CONTROLLED, 2).build());
         net.signalling.put("b", false);
@@ -184,11 +184,33 @@ class IceTcpTest {
         agent.endOfLocalSockets();
         agent.setRemoteCredentials("ufrag", "passwordpasswordpassword", net.now);
         agent.addRemoteCandidate(remoteTcp("1", 1000, "10.0.0.1", 9, "active"), net.now);
+        long complete = net.now;
         agent.endOfRemoteCandidates(net.now);
 
-        net.run(Duration.ofSeconds(60));
-
+        net.run(Duration.ofSeconds(39));
         assertTrue(agent.describeCheckList().isEmpty(), "RFC 6544 §6.2 prunes the pairs of a passive candidate");
         assertEquals(NEW, agent.state(), "nothing checked, nothing failed: the peer connects when it checks");
+
+        // RFC 8445 §8.1, RFC 6544 §7: the wait for the peer's connection ends Ti (39.5 s) after both sides'
+        // candidates are complete, on the agent's own timer (pollTimeout), not at the next call that happens by.
+        net.runUntil(() -> agent.state() == FAILED, Duration.ofSeconds(20));
+        assertEquals(Duration.ofMillis(39_500).toNanos(), net.now - complete);
+        assertEquals(List.of(FAILED), net.states("b"), "from NEW straight to FAILED, once");
+        assertEquals(Long.MAX_VALUE, agent.pollTimeout(), "nothing more to wait for");
+    }
+
+    @Test
+    void shouldStillConnectWhenThePeerConnectsToAPassiveCandidateLate() {
+        BackToBack net = tcpPair(IceRole.CONTROLLING, TcpType.ACTIVE, IceRole.CONTROLLED, TcpType.PASSIVE);
+        net.signalling.put("b", false);
+
+        // b has a's candidates and end-of-candidates and waits; a learns b's passive candidate 30 s later.
+        net.run(Duration.ofSeconds(30));
+        assertEquals(NEW, net.agent("b").state());
+        net.agent("a").addRemoteCandidate(
+            net.events("b", IceEvent.LocalCandidate.class).get(0).candidate(), net.now);
+        net.runUntil(() -> net.agent("b").state() == IceConnectionState.CONNECTED
+            || net.agent("b").state() == COMPLETED, Duration.ofSeconds(5));
+        assertFalse(net.states("b").contains(FAILED));
     }
 }

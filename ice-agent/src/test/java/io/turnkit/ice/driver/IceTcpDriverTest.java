@@ -89,6 +89,41 @@ class IceTcpDriverTest {
     }
 
     @Test
+    void shouldConnectTwoAgentsThroughSimultaneousOpenCandidates() throws Exception {
+        CandidateSources sources = LOOPBACK_TCP.withTcpSimultaneousOpen(true);
+        try (IceSession controlling = IceSession.open(driver, IceConfig.builder().role(IceRole.CONTROLLING).build(),
+                sources, line -> { });
+             IceSession controlled = IceSession.open(driver, IceConfig.builder().role(IceRole.CONTROLLED).build(),
+                sources, line -> { })) {
+            // Only the simultaneous-open candidates are signalled: both sides connect to each other's port at once.
+            List<String> controllingLines = simultaneousOpenOnly(controlling.localDescription(WAIT));
+            List<String> controlledLines = simultaneousOpenOnly(controlled.localDescription(WAIT));
+            controlling.addRemoteDescription(controlledLines);
+            controlled.addRemoteDescription(controllingLines);
+            IceEvent.SelectedPairChanged atControlling = controlling.awaitSelected(WAIT);
+            IceEvent.SelectedPairChanged atControlled = controlled.awaitSelected(WAIT);
+
+            assertEquals("so", atControlling.local().tcpType());
+            assertEquals("so", atControlled.local().tcpType());
+            // One connection between the two signalled ports: each side's remote is the other's candidate.
+            assertEquals(atControlled.local().address(), atControlling.remote().address());
+            assertEquals(atControlling.local().address(), atControlled.remote().address());
+            byte[] hello = "hello over a simultaneous open".getBytes(UTF_8);
+            controlling.send(hello);
+            assertArrayEquals(hello, receive(controlled));
+            controlled.send(hello);
+            assertArrayEquals(hello, receive(controlling));
+        }
+    }
+
+    private static List<String> simultaneousOpenOnly(List<String> lines) {
+        List<String> so = lines.stream().filter(l -> !l.startsWith("a=candidate:") || l.endsWith(" tcptype so"))
+                .toList();
+        assertEquals(1, so.stream().filter(l -> l.startsWith("a=candidate:")).count(), lines::toString);
+        return so;
+    }
+
+    @Test
     void shouldCloseAConnectionWhoseFirstCheckNamesNoAgentAndCountIt() throws Exception {
         try (IceSession agent = session(IceRole.CONTROLLED)) {
             agent.localDescription(WAIT);
@@ -123,6 +158,27 @@ class IceTcpDriverTest {
                 }
             }
             assertTrue(poll(() -> onLoopUnchecked(mux, mux::pending) == 0), "closed ones are no longer pending");
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionThatSendsNoCheckInTimeAndCountIt() throws Exception {
+        try (IceSession agent = session(IceRole.CONTROLLED)) {
+            agent.localDescription(WAIT);
+            TcpMux mux = driver.tcpMux(LOOPBACK);
+            Duration timeout = Duration.ofMillis(300);
+            onLoop(mux, () -> {
+                mux.firstCheckTimeout(timeout);
+                return null;
+            });
+
+            long start = System.nanoTime();
+            assertClosedAfter(mux, new byte[0]); // connects and says nothing
+            long waited = System.nanoTime() - start;
+
+            assertTrue(waited >= timeout.toNanos(), "closed after " + waited + " ns, before the timeout");
+            assertEquals(1L, (long) onLoop(mux, () -> mux.dropped(MuxDropReason.NO_CHECK_IN_TIME)));
+            assertEquals(0, (int) onLoop(mux, mux::pending), "no longer waiting for its check");
         }
     }
 

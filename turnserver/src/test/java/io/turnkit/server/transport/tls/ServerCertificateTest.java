@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.turnkit.server.config.ServerConfig;
 
 /** cipher-list, and certificate files that cannot serve. */
@@ -44,6 +49,25 @@ class ServerCertificateTest {
                 () -> ServerCertificate.ciphers("TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256"));
         assertTrue(e.getMessage().startsWith("cipher-list: expected IANA cipher suite names"), e.getMessage());
         assertTrue(e.getMessage().endsWith("got 'ECDHE-RSA-AES128-GCM-SHA256'"), e.getMessage());
+    }
+
+    /** netty-tcnative's BoringSSL ships for Linux x86-64, the platform this project builds and tests on. */
+    @Test
+    void shouldServeByOpenSslWhereItsLibraryLoads() {
+        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"));
+        assertTrue(OpenSsl.isAvailable(), () -> "OpenSSL does not load: " + OpenSsl.unavailabilityCause());
+        ServerCertificate certificate = ServerCertificate.of(ServerConfig.builder().auth(au -> au.realm("r"))
+                .listeners(ls -> ls.cipherList("TLS_AES_128_GCM_SHA256:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+                .build(), List.of());
+        SslHandler handler = certificate.newHandler(ByteBufAllocator.DEFAULT);
+        try {
+            assertTrue(handler.engine() instanceof OpenSslEngine, handler.engine().getClass().getName());
+            assertTrue(List.of(handler.engine().getEnabledCipherSuites())
+                    .contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+                    () -> List.of(handler.engine().getEnabledCipherSuites()).toString());
+        } finally {
+            ReferenceCountUtil.release(handler.engine());
+        }
     }
 
     @Test
