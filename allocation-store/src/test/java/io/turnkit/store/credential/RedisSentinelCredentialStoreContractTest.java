@@ -55,6 +55,20 @@ class RedisSentinelCredentialStoreContractTest extends CredentialStoreContract {
     }
 
     @Test
+    void shouldGiveThePasswordToTheMasterAndNotToTheSentinels() throws IOException {
+        String master = "guarded";
+        try (RedisServer guarded = RedisServer.start(dir.resolve(master), "--requirepass", "m4sterpass");
+                RedisServer open = RedisServer.startSentinel(dir.resolve(master), master, guarded.port(),
+                        "sentinel auth-pass " + master + " m4sterpass");
+                CredentialStore store = RedisCredentialStore.open(StoreLocation.redis(URI.create(
+                        "redis-sentinel://127.0.0.1:" + open.port() + "/0#" + master), "m4sterpass", false))) {
+            store.putUser(user("alice"));
+
+            assertEquals(user("alice"), store.user(REALM, "alice").orElseThrow());
+        }
+    }
+
+    @Test
     void shouldWriteToTheMasterTheSentinelNames() throws IOException {
         UserKeys alice = user("alice");
         try (CredentialStore store = open()) {

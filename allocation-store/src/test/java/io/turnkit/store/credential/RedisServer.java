@@ -54,15 +54,15 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Starts a Redis Sentinel (redis-server in sentinel mode) watching the master on loopback port
-     * {@code masterPort} under the name {@code master}; a sentinel writes its configuration file, kept in
-     * {@code dir}.
+     * {@code masterPort} under the name {@code master}, with {@code more} lines of configuration; a sentinel writes
+     * its configuration file, kept in {@code dir}.
      */
-    public static RedisServer startSentinel(Path dir, String master, int masterPort) {
+    public static RedisServer startSentinel(Path dir, String master, int masterPort, String... more) {
         Path config = dir.resolve("sentinel-" + masterPort + ".conf");
         try {
             Files.createDirectories(dir);
             Files.writeString(config, "sentinel monitor " + master + " " + LOOPBACK.getHostAddress() + " "
-                    + masterPort + " 1\n");
+                    + masterPort + " 1\n" + String.join("\n", more) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
