@@ -708,7 +708,10 @@ as_run() {
 }
 
 # perf/soak.sh's hour is recorded in RESULTS.md by hand (an hour is not part of this run): its section is kept.
-SOAK_SECTION=$( [[ -f $OUT ]] && awk '/^## /{ keep = /^## Soak/ } keep' "$OUT" )
+SOAK_SECTION=
+if [[ -f $OUT ]]; then
+    SOAK_SECTION=$(awk '/^## /{ keep = /^## Soak/ } keep' "$OUT")
+fi
 ELAPSED=$(( $(date +%s) - STARTED ))
 {
     echo "# turnkit and coturn, side by side"

@@ -13,8 +13,6 @@ import io.turnkit.cli.conf.ServeOption;
 import io.turnkit.server.config.AddressFamily;
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.transport.TransportAddresses;
-import io.turnkit.store.cluster.RedisCluster;
-import io.turnkit.store.credential.RedisUris;
 
 /**
  * What a configuration sets each of serve's options to, defaults included, as {@code turnkit config check} prints
@@ -85,8 +83,7 @@ final class EffectiveSettings {
             case REDIS_USERDB -> config.auth().credentialStore().isRedis() ? config.auth().credentialStore().describe() : NONE;
             case REDIS_PASSWORD -> config.auth().credentialStore().redisPassword() == null ? NONE : SET;
             case REDIS_TLS -> onOff(config.auth().credentialStore().redisTls());
-            case REDIS_STATSDB -> config.cluster().enabled() ? RedisUris.describe(RedisUris.parse(
-                    config.cluster().statsdb(), RedisCluster.commandTimeout())) : NONE;
+            case REDIS_STATSDB -> config.cluster().enabled() ? config.cluster().location().describe() : NONE;
             case NODE_ID -> config.cluster().nodeId() == null ? "(host name:listening port)" : config.cluster().nodeId();
             case REDIRECT_LOAD -> config.cluster().redirectAllocations() > 0
                     ? Integer.toString(config.cluster().redirectAllocations())

@@ -14,7 +14,7 @@ import io.lettuce.core.RedisException;
 import io.turnkit.store.cluster.ClusterSession;
 import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.RedisCredentialStore;
-import io.turnkit.store.credential.RedisUris;
+import io.turnkit.store.credential.StoreLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ public final class SessionsCommand extends CommandGroup {
         Integer withCluster(ClusterWork work) {
             RedisCluster cluster;
             try {
-                cluster = RedisCluster.observe(RedisUris.parse(statsdb, RedisCluster.commandTimeout()));
+                cluster = RedisCluster.observe(StoreLocation.parseRedis(statsdb, null, false));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--redis-statsdb: " + e.getMessage());
             } catch (IOException e) {

@@ -29,7 +29,8 @@ final class StoreOptions {
 
     @Option(names = {"--redis-userdb", "-N"}, paramLabel = "URI",
             description = "Redis database holding the users instead of the file, as serve's --redis-userdb: "
-                    + "redis://HOST[:PORT][/DB] (rediss:// for TLS), or coturn's \"ip=HOST port=PORT dbname=DB\".")
+                    + "redis://HOST[:PORT][/DB] (rediss:// for TLS), coturn's \"ip=HOST port=PORT dbname=DB\", "
+                    + "redis-sentinel://HOST[:PORT][,HOST[:PORT]]/[DB]#MASTER or redis-cluster://HOST[:PORT][,HOST[:PORT]].")
     String redisUserdb;
 
     @Option(names = "--redis-password", paramLabel = "PASSWORD",

@@ -14,22 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.turnkit.store.credential.RedisCredentialStore;
-import io.turnkit.store.credential.RedisUris;
+import io.turnkit.store.credential.RedisDatabase;
+import io.turnkit.store.credential.StoreLocation;
 
 /**
  * The state a cluster of turnkit nodes shares in Redis ({@code --redis-statsdb}): who the nodes are, how many
@@ -42,7 +37,12 @@ import io.turnkit.store.credential.RedisUris;
  * turnkit/sessions/ID     hash: allocation id → user, client, transport, relayed  TTL {@link #TTL}, rewritten by the heartbeat
  * </pre>
  *
- * {@code turnkit sessions kill} asks the node holding a session to close it on the channel {@value #KILL_CHANNEL}
+ * On a Redis Cluster the keys start with {@code {turnkit}/} instead of {@code turnkit/}: that hash tag puts them all
+ * in one hash slot, which the quota script needs (it reads the user's hash and the nodes' keys in one step) and
+ * a node's leaving too (one DEL of its two keys). Other topologies keep the names above, those of the deployments
+ * that ran before.
+ *
+ * <p>{@code turnkit sessions kill} asks the node holding a session to close it on the channel {@value #KILL_CHANNEL}
  * (message {@code NODE ID}).
  *
  * A node that dies without a word stops refreshing its key, which expires within {@link #TTL}; from then on its
@@ -55,16 +55,15 @@ public final class RedisCluster implements AutoCloseable {
     public static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** How long a node's registration and counts outlive its last heartbeat: three heartbeats. */
     public static final Duration TTL = HEARTBEAT.multipliedBy(3);
-    static final String NODE_PREFIX = "turnkit/node/";
-    static final String QUOTA_PREFIX = "turnkit/quota/";
-    static final String NONCE_SECRET = "turnkit/nonce-secret";
-    static final String SESSIONS_PREFIX = "turnkit/sessions/";
+    /** What every key starts with on one server or behind Sentinel. */
+    static final String PREFIX = "turnkit/";
+    /** What every key starts with on a Redis Cluster: one hash slot for them all. */
+    static final String CLUSTER_PREFIX = "{turnkit}/";
     /** Where a node hears which of its sessions to close. */
     public static final String KILL_CHANNEL = "turnkit/sessions/kill";
     private static final int NONCE_SECRET_BYTES = 32;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
     private static final int SCAN_BATCH = 1000;
 
     /**
@@ -123,23 +122,28 @@ public final class RedisCluster implements AutoCloseable {
             return 1
             """;
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> commands;
-    private final RedisAsyncCommands<String, String> async;
+    private final RedisDatabase database;
+    private final RedisClusterCommands<String, String> commands;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final String nodeId;
-    private final String description;
+    private final String nodePrefix;
+    private final String quotaPrefix;
+    private final String nonceSecret;
+    private final String sessionsPrefix;
     /** Users this node has a field for in their quota hash, as far as it knows: what a reconciliation rewrites. */
     private final Set<String> published = ConcurrentHashMap.newKeySet();
 
-    private RedisCluster(RedisClient client, StatefulRedisConnection<String, String> connection, String nodeId,
-            String description) {
-        this.client = client;
-        this.connection = connection;
-        this.commands = connection.sync();
-        this.async = connection.async();
+    private RedisCluster(RedisDatabase database, String nodeId) {
+        this.database = database;
+        this.commands = database.sync();
+        this.async = database.async();
         this.nodeId = nodeId;
-        this.description = description;
+        String prefix = database.location().redisTopology() == StoreLocation.Topology.CLUSTER ? CLUSTER_PREFIX
+                : PREFIX;
+        this.nodePrefix = prefix + "node/";
+        this.quotaPrefix = prefix + "quota/";
+        this.nonceSecret = prefix + "nonce-secret";
+        this.sessionsPrefix = prefix + "sessions/";
     }
 
     /**
@@ -148,8 +152,8 @@ public final class RedisCluster implements AutoCloseable {
      *
      * @throws IOException "cannot reach redis://HOST:PORT/DB: REASON"
      */
-    public static RedisCluster observe(RedisURI uri) throws IOException {
-        return open(uri, null);
+    public static RedisCluster observe(StoreLocation location) throws IOException {
+        return open(location, null);
     }
 
     /**
@@ -157,30 +161,14 @@ public final class RedisCluster implements AutoCloseable {
      *
      * @throws IOException "cannot reach redis://HOST:PORT/DB: REASON"
      */
-    public static RedisCluster open(RedisURI uri, String nodeId) throws IOException {
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                // While Redis is away, a command fails at once: the node then serves from what it knows.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        try {
-            return new RedisCluster(client, client.connect(), nodeId, RedisUris.describe(uri));
-        } catch (RedisException e) {
-            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
-            throw new IOException("cannot reach " + RedisUris.describe(uri) + ": "
-                    + RedisCredentialStore.reason(e), e);
-        }
-    }
-
-    /** The timeout a Redis command of the cluster has. */
-    public static Duration commandTimeout() {
-        return COMMAND_TIMEOUT;
+    public static RedisCluster open(StoreLocation location, String nodeId) throws IOException {
+        // While Redis is away, a command fails at once: the node then serves from what it knows.
+        return new RedisCluster(RedisDatabase.open(location, COMMAND_TIMEOUT, CONNECT_TIMEOUT), nodeId);
     }
 
     /** {@code redis://HOST:PORT/DB}: names the database in logs, without its password. */
     public String describe() {
-        return description;
+        return database.describe();
     }
 
     public String nodeId() {
@@ -196,8 +184,8 @@ public final class RedisCluster implements AutoCloseable {
     public byte[] nonceSecret() {
         byte[] fresh = new byte[NONCE_SECRET_BYTES];
         new SecureRandom().nextBytes(fresh);
-        commands.set(NONCE_SECRET, HexFormat.of().formatHex(fresh), SetArgs.Builder.nx());
-        String stored = commands.get(NONCE_SECRET);
+        commands.set(nonceSecret, HexFormat.of().formatHex(fresh), SetArgs.Builder.nx());
+        String stored = commands.get(nonceSecret);
         try {
             byte[] secret = HexFormat.of().parseHex(stored);
             if (secret.length >= NONCE_SECRET_BYTES / 2) {
@@ -206,7 +194,7 @@ public final class RedisCluster implements AutoCloseable {
         } catch (IllegalArgumentException | NullPointerException e) {
             // Written by something else than a node: replaced below.
         }
-        commands.set(NONCE_SECRET, HexFormat.of().formatHex(fresh));
+        commands.set(nonceSecret, HexFormat.of().formatHex(fresh));
         return fresh;
     }
 
@@ -215,7 +203,7 @@ public final class RedisCluster implements AutoCloseable {
      * run on put back the secret they all hold, so that a node starting later signs with it too.
      */
     public void keepNonceSecret(byte[] secret) {
-        commands.set(NONCE_SECRET, HexFormat.of().formatHex(secret), SetArgs.Builder.nx());
+        commands.set(nonceSecret, HexFormat.of().formatHex(secret), SetArgs.Builder.nx());
     }
 
     /**
@@ -231,7 +219,7 @@ public final class RedisCluster implements AutoCloseable {
             args.add(field);
             args.add(value);
         });
-        Long existed = commands.eval(REGISTER, ScriptOutputType.INTEGER, new String[] {NODE_PREFIX + nodeId},
+        Long existed = commands.eval(REGISTER, ScriptOutputType.INTEGER, new String[] {nodePrefix + nodeId},
                 args.toArray(String[]::new));
         return existed != null && existed == 1;
     }
@@ -243,8 +231,8 @@ public final class RedisCluster implements AutoCloseable {
      */
     public List<ClusterMember> members() {
         List<ClusterMember> members = new ArrayList<>();
-        forEachKey(NODE_PREFIX, key -> {
-            ClusterMember member = ClusterMember.parse(key.substring(NODE_PREFIX.length()), commands.hgetall(key));
+        forEachKey(nodePrefix, key -> {
+            ClusterMember member = ClusterMember.parse(key.substring(nodePrefix.length()), commands.hgetall(key));
             if (member != null) {
                 members.add(member);
             }
@@ -271,8 +259,8 @@ public final class RedisCluster implements AutoCloseable {
      * @return completes with whether it was counted, or exceptionally when Redis could not be asked
      */
     public CompletableFuture<Boolean> acquire(String username, int limit) {
-        return async.eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {QUOTA_PREFIX + username}, nodeId,
-                Integer.toString(limit), NODE_PREFIX, Long.toString(TTL.toMillis()))
+        return async.eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {quotaPrefix + username}, nodeId,
+                Integer.toString(limit), nodePrefix, Long.toString(TTL.toMillis()))
                 .thenApply(counted -> {
                     boolean granted = Long.valueOf(1).equals(counted);
                     if (granted) {
@@ -284,7 +272,7 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Uncounts one allocation of {@code username}; should Redis not hear it, the next reconciliation corrects it. */
     public void release(String username) {
-        async.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {QUOTA_PREFIX + username}, nodeId);
+        async.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {quotaPrefix + username}, nodeId);
     }
 
     /**
@@ -300,7 +288,7 @@ public final class RedisCluster implements AutoCloseable {
             users.addAll(published);
         }
         for (String user : users) {
-            String key = QUOTA_PREFIX + user;
+            String key = quotaPrefix + user;
             Integer count = counts.get(user);
             if (rewrite && (count == null || count <= 0)) {
                 commands.hdel(key, nodeId);
@@ -319,8 +307,8 @@ public final class RedisCluster implements AutoCloseable {
     /** How many allocations of {@code username} the live nodes hold, as Redis counts them. */
     public long allocationsOf(String username) {
         long total = 0;
-        for (Map.Entry<String, String> field : commands.hgetall(QUOTA_PREFIX + username).entrySet()) {
-            if (commands.exists(NODE_PREFIX + field.getKey()) == 1) {
+        for (Map.Entry<String, String> field : commands.hgetall(quotaPrefix + username).entrySet()) {
+            if (commands.exists(nodePrefix + field.getKey()) == 1) {
                 total += Long.parseLong(field.getValue());
             }
         }
@@ -340,7 +328,7 @@ public final class RedisCluster implements AutoCloseable {
             args.add(Integer.toString(session.id()));
             args.add(session.value());
         }
-        commands.eval(PUBLISH_SESSIONS, ScriptOutputType.INTEGER, new String[] {SESSIONS_PREFIX + nodeId},
+        commands.eval(PUBLISH_SESSIONS, ScriptOutputType.INTEGER, new String[] {sessionsPrefix + nodeId},
                 args.toArray(String[]::new));
     }
 
@@ -351,8 +339,8 @@ public final class RedisCluster implements AutoCloseable {
      */
     public List<ClusterSession> sessions() {
         List<ClusterSession> sessions = new ArrayList<>();
-        forEachKey(SESSIONS_PREFIX, key -> {
-            String node = key.substring(SESSIONS_PREFIX.length());
+        forEachKey(sessionsPrefix, key -> {
+            String node = key.substring(sessionsPrefix.length());
             commands.hgetall(key).forEach((id, value) -> {
                 ClusterSession session = ClusterSession.parse(node, id, value);
                 if (session != null) {
@@ -365,7 +353,7 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Whether node {@code node} has the session {@code id} registered. */
     public boolean hasSession(String node, int id) {
-        return commands.hexists(SESSIONS_PREFIX + node, Integer.toString(id));
+        return commands.hexists(sessionsPrefix + node, Integer.toString(id));
     }
 
     /**
@@ -387,7 +375,7 @@ public final class RedisCluster implements AutoCloseable {
      * to close; once closed, {@link #forgetSession} takes it out of the registry.
      */
     public void onKill(IntConsumer closer) {
-        StatefulRedisPubSubConnection<String, String> kills = client.connectPubSub();
+        StatefulRedisPubSubConnection<String, String> kills = database.connectPubSub();
         String prefix = nodeId + " ";
         kills.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -406,18 +394,18 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Takes this node's session {@code id} out of the registry at once; returns without waiting for Redis. */
     public void forgetSession(int id) {
-        async.hdel(SESSIONS_PREFIX + nodeId, Integer.toString(id));
+        async.hdel(sessionsPrefix + nodeId, Integer.toString(id));
     }
 
     /** Whether the connection to Redis is up now. */
     public boolean connected() {
-        return connection.isOpen();
+        return database.isOpen();
     }
 
     /** Removes this node's registration, so that the others stop counting it at once. */
     public void leave() {
         try {
-            commands.del(NODE_PREFIX + nodeId, SESSIONS_PREFIX + nodeId);
+            commands.del(nodePrefix + nodeId, sessionsPrefix + nodeId);
         } catch (RedisException e) {
             // Redis is away: the registration expires within the TTL.
         }
@@ -425,6 +413,6 @@ public final class RedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        database.close();
     }
 }

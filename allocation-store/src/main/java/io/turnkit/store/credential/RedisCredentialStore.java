@@ -26,17 +26,14 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
@@ -66,8 +63,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * and is logged once until a load succeeds.
  *
  * <p><b>Writes</b> go to Redis first, then into this store's snapshot (a store sees its own writes at once), then
- * {@code PUBLISH turnkit/credentials/changed STORE-ID}. Each command is atomic; between two of them a reader may
- * see a user half updated, and the message that follows makes every store load again.
+ * {@code PUBLISH turnkit/credentials/changed STORE-ID}. Each command is atomic (on a Redis Cluster, for the keys of
+ * each hash slot: the keys are coturn's, without a hash tag, so a user's keys lie in different slots); between two
+ * of them a reader may see a user half updated, and the message that follows makes every store load again.
+ *
+ * <p>The database may be one server, a master behind Redis Sentinel, or a Redis Cluster ({@link RedisDatabase}).
  */
 public final class RedisCredentialStore implements CredentialStore {
     /** The pub/sub channel a write is announced on; the message is the writing store's id. */
@@ -76,8 +76,6 @@ public final class RedisCredentialStore implements CredentialStore {
     public static final Duration RELOAD_INTERVAL = Duration.ofSeconds(30);
     /** How long to wait for a TCP (and TLS) connection before calling Redis unreachable. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** How long closing waits for Lettuce's threads to end. */
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
     /** How long one command may take; a store that cannot write within it says so rather than hang. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final int SCAN_BATCH = 1000;
@@ -89,8 +87,8 @@ public final class RedisCredentialStore implements CredentialStore {
 
     private final StoreLocation location;
     private final Clock clock;
-    private final RedisClient client;
-    private final RedisCommands<String, String> commands;
+    private final RedisDatabase database;
+    private final RedisClusterCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> changes;
     private final ScheduledExecutorService loader;
     /** Tells this store's own messages from other stores'. */
@@ -139,12 +137,12 @@ public final class RedisCredentialStore implements CredentialStore {
         }
     }
 
-    private RedisCredentialStore(StoreLocation location, Clock clock, RedisClient client,
-            StatefulRedisConnection<String, String> connection, StatefulRedisPubSubConnection<String, String> changes) {
+    private RedisCredentialStore(StoreLocation location, Clock clock, RedisDatabase database,
+            StatefulRedisPubSubConnection<String, String> changes) {
         this.location = location;
         this.clock = clock;
-        this.client = client;
-        this.commands = connection.sync();
+        this.database = database;
+        this.commands = database.sync();
         this.changes = changes;
         this.loader = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "turnkit-redis-credentials");
@@ -168,23 +166,15 @@ public final class RedisCredentialStore implements CredentialStore {
      * {@code reloadInterval} replaces {@link #RELOAD_INTERVAL}.
      */
     static RedisCredentialStore open(StoreLocation location, Clock clock, Duration reloadInterval) throws IOException {
-        if (!location.isRedis()) {
-            throw new IllegalArgumentException("not a Redis location: " + location);
-        }
-        RedisClient client = RedisClient.create(RedisUris.of(location, COMMAND_TIMEOUT));
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                // While Redis is away, a command fails at once instead of waiting in a queue for it.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        RedisDatabase database = RedisDatabase.open(location, COMMAND_TIMEOUT, CONNECT_TIMEOUT);
         RedisCredentialStore store;
         try {
-            store = new RedisCredentialStore(location, clock, client, client.connect(), client.connectPubSub());
+            store = new RedisCredentialStore(location, clock, database, database.connectPubSub());
         } catch (RedisException e) {
-            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+            database.close();
             throw new IOException("cannot reach " + location.describe() + ": " + reason(e), e);
         }
-        client.addListener(store.new Outage());
+        database.addListener(store.new Outage());
         try {
             store.follow(reloadInterval);
             return store;
@@ -232,9 +222,10 @@ public final class RedisCredentialStore implements CredentialStore {
     }
 
     /**
-     * MSETNX sets the user's keys only if none of them exists, in one step; every turnkit writer sets the
-     * "added" key, so two adding the same name cannot both succeed. A user written by coturn has only its MD5
-     * key: that one is looked for first.
+     * The "added" key is claimed first, alone, with SET NX: one key, so the claim is atomic on a Redis Cluster too,
+     * where a user's keys lie in different hash slots and no command sets them all in one step. Every turnkit writer
+     * sets that key, so two adding the same name cannot both succeed; until the keys follow, a load meets a time
+     * without keys, which is no user. A user written by coturn has only its MD5 key: that one is looked for first.
      */
     @Override
     public boolean addUser(UserKeys keys) throws IOException {
@@ -243,8 +234,9 @@ public final class RedisCredentialStore implements CredentialStore {
         put(values, new ArrayList<>(), md5Key, keys.md5Key());
         put(values, new ArrayList<>(), RedisKeys.user(keys.realm(), keys.username(), RedisKeys.Kind.USER_SHA256_KEY),
                 keys.sha256Key());
-        values.put(RedisKeys.user(keys.realm(), keys.username(), RedisKeys.Kind.USER_ADDED), keys.added().toString());
-        boolean added = write(() -> commands.exists(md5Key) == 0 && commands.msetnx(values));
+        String addedKey = RedisKeys.user(keys.realm(), keys.username(), RedisKeys.Kind.USER_ADDED);
+        boolean added = write(() -> commands.exists(md5Key) == 0 && claim(addedKey, keys.added().toString())
+                && "OK".equals(commands.mset(values)));
         if (added) {
             changed(current -> current.withUser(keys.realm(), keys.username(), keys));
         }
@@ -269,11 +261,10 @@ public final class RedisCredentialStore implements CredentialStore {
     public void addSecret(String realm, String secret) throws IOException {
         SecretEntry entry = new SecretEntry(realm, secret, clock.instant());
         String id = RedisKeys.secretId(secret);
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put(RedisKeys.secret(realm, id), secret);
-        values.put(RedisKeys.secretAdded(realm, id), entry.added().toString());
-        // MSETNX sets both or neither: a secret added twice, even by two stores at once, keeps its first time.
-        if (write(() -> commands.msetnx(values))) {
+        // The time is claimed first, as a user's (see addUser): a secret added twice, even by two stores at once,
+        // keeps its first time, and a load that meets the time before the secret counts no secret.
+        if (write(() -> claim(RedisKeys.secretAdded(realm, id), entry.added().toString())
+                && "OK".equals(commands.set(RedisKeys.secret(realm, id), secret)))) {
             changed(current -> current.withSecret(entry, true));
         }
     }
@@ -353,7 +344,7 @@ public final class RedisCredentialStore implements CredentialStore {
     public void close() {
         closed = true;
         loader.shutdownNow();
-        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        database.close();
     }
 
     /**
@@ -435,6 +426,11 @@ public final class RedisCredentialStore implements CredentialStore {
             }
             cursor = commands.scan(cursor, args);
         }
+    }
+
+    /** SET NX: whether {@code key} was absent and now holds {@code value}. */
+    private boolean claim(String key, String value) {
+        return "OK".equals(commands.set(key, value, SetArgs.Builder.nx()));
     }
 
     /** Runs Redis commands, turning their failure into an IOException naming the store. */

@@ -52,6 +52,23 @@ public final class RedisServer implements AutoCloseable {
         return start(dir, false, 0, options);
     }
 
+    /**
+     * Starts a Redis Sentinel (redis-server in sentinel mode) watching the master on loopback port
+     * {@code masterPort} under the name {@code master}, with {@code more} lines of configuration; a sentinel writes
+     * its configuration file, kept in {@code dir}.
+     */
+    public static RedisServer startSentinel(Path dir, String master, int masterPort, String... more) {
+        Path config = dir.resolve("sentinel-" + masterPort + ".conf");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(config, "sentinel monitor " + master + " " + LOOPBACK.getHostAddress() + " "
+                    + masterPort + " 1\n" + String.join("\n", more) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+        return start(dir, config, false, 0, "--sentinel");
+    }
+
     /** Starts a server on {@code port}, where one stopped before: Redis back after an outage. */
     public static RedisServer startOn(Path dir, int port) {
         return start(dir, false, port);
@@ -66,7 +83,17 @@ public final class RedisServer implements AutoCloseable {
                 "--tls-auth-clients", "no");
     }
 
+    /** Starts a node of a Redis Cluster on {@code port}, keeping its cluster state in {@code dir}. */
+    static RedisServer startClusterNode(Path dir, int port) {
+        return start(dir, false, port, "--cluster-enabled", "yes", "--cluster-config-file",
+                "nodes-" + port + ".conf");
+    }
+
     private static RedisServer start(Path dir, boolean tls, int fixedPort, String... options) {
+        return start(dir, null, tls, fixedPort, options);
+    }
+
+    private static RedisServer start(Path dir, Path config, boolean tls, int fixedPort, String... options) {
         Path executable = executable();
         AssertionError lastFailure = null;
         // A free port can be taken by someone else before redis-server binds it: then try another.
@@ -74,7 +101,12 @@ public final class RedisServer implements AutoCloseable {
             int port = fixedPort != 0 ? fixedPort : unusedPort();
             int tlsPort = tls ? unusedPort() : 0;
             Path log = dir.resolve("redis-" + port + ".log");
-            List<String> command = new ArrayList<>(List.of(executable.toString(), "--port", Integer.toString(port),
+            List<String> command = new ArrayList<>(List.of(executable.toString()));
+            // A configuration file comes first, before the options that add to it.
+            if (config != null) {
+                command.add(config.toString());
+            }
+            command.addAll(List.of("--port", Integer.toString(port),
                     "--bind", LOOPBACK.getHostAddress(), "--save", "", "--appendonly", "no",
                     "--dir", dir.toString(), "--logfile", ""));
             if (tls) {

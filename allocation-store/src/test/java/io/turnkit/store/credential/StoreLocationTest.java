@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +37,11 @@ class StoreLocationTest {
         "'ip=10.0.0.5 dbname=2 password=turn port=6390 connect_timeout=30', redis://10.0.0.5:6390/2",
         "dbname=4, redis://127.0.0.1:6379/4",
         "ip=::1, redis://[::1]:6379/0",
+        "redis-sentinel://10.0.0.5#main, redis-sentinel://10.0.0.5:26379/0#main",
+        "'redis-sentinel://:pw@10.0.0.5:26380,10.0.0.6/2#main', 'redis-sentinel://10.0.0.5:26380,10.0.0.6:26379/2#main'",
+        "rediss-sentinel://turn:pw@[::1]/0#main, rediss-sentinel://turn@[::1]:26379/0#main",
+        "'redis-cluster://10.0.0.5,10.0.0.6:7001', 'redis-cluster://10.0.0.5:6379,10.0.0.6:7001/0'",
+        "rediss-cluster://:pw@10.0.0.5:7000/, rediss-cluster://10.0.0.5:7000/0",
     })
     void shouldReadTheUriAndCoturnForms(String value, String described) {
         assertEquals(described, StoreLocation.parseRedis(value, null, false).describe());
@@ -47,6 +54,22 @@ class StoreLocationTest {
         assertEquals("pa55word", location.redisPassword());
         assertEquals("redis://10.0.0.5:6379/1", location.toString());
         assertFalse(location.redisUri().toString().contains("pa55word"));
+    }
+
+    @Test
+    void shouldNameTheSentinelsAndMasterOrTheClustersSeeds() {
+        StoreLocation sentinel = StoreLocation.parseRedis("redis-sentinel://:pw@10.0.0.5,10.0.0.6:26380/1#main", null,
+                false);
+        StoreLocation cluster = StoreLocation.parseRedis("rediss-cluster://10.0.0.5:7000", null, false);
+
+        assertEquals(StoreLocation.Topology.SENTINEL, sentinel.redisTopology());
+        assertEquals("main", sentinel.redisMaster());
+        assertEquals("pw", sentinel.redisPassword());
+        assertEquals(List.of(InetSocketAddress.createUnresolved("10.0.0.5", 26379),
+                InetSocketAddress.createUnresolved("10.0.0.6", 26380)), sentinel.redisHosts());
+        assertEquals(StoreLocation.Topology.CLUSTER, cluster.redisTopology());
+        assertTrue(cluster.redisTls());
+        assertEquals(List.of(InetSocketAddress.createUnresolved("10.0.0.5", 7000)), cluster.redisHosts());
     }
 
     @Test
@@ -75,7 +98,9 @@ class StoreLocationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://10.0.0.5", "redis:///0", "redis://10.0.0.5/x", "redis://10.0.0.5/0?timeout=1",
-        "ip=10.0.0.5 port=99999", "host", "user=turn", "", "redis://10.0.0.5:6379/0/1"})
+        "ip=10.0.0.5 port=99999", "host", "user=turn", "", "redis://10.0.0.5:6379/0/1",
+        "redis://10.0.0.5,10.0.0.6", "redis-sentinel://10.0.0.5/0", "redis-sentinel://10.0.0.5/0#",
+        "redis-cluster://10.0.0.5/1", "redis-cluster://10.0.0.5,/0", "redis-cluster://10.0.0.5/0#main"})
     void shouldRefuseWhatItCannotRead(String value) {
         assertThrows(IllegalArgumentException.class, () -> StoreLocation.parseRedis(value, null, false));
     }

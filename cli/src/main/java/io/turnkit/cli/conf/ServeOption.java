@@ -152,16 +152,16 @@ public enum ServeOption {
     USERDB(Kind.VALUE, "FILE", "File of users and REST API secrets. Default: ~/.local/share/turnkit/userdb.",
             (config, value) -> config.auth(au -> au.userdb(Path.of(value))), "--userdb", "--db", "-b"),
     REDIS_USERDB(Kind.VALUE, "URI", "Keep users and REST API secrets in Redis, shared by every server, instead of "
-            + "the file: redis://HOST[:PORT][/DB] (rediss:// for TLS) or coturn's \"ip=HOST port=PORT dbname=DB "
-            + "password=PASSWORD\".", (config, value) -> config.auth(au -> au.redisUserdb(value)), "--redis-userdb", "-N"),
+            + "the file: redis://HOST[:PORT][/DB] (rediss:// for TLS), coturn's \"ip=HOST port=PORT dbname=DB "
+            + "password=PASSWORD\", redis-sentinel://HOST[:PORT][,HOST[:PORT]]/[DB]#MASTER or "
+            + "redis-cluster://HOST[:PORT][,HOST[:PORT]].", (config, value) -> config.auth(au -> au.redisUserdb(value)), "--redis-userdb", "-N"),
     REDIS_PASSWORD(Kind.VALUE, "PASSWORD", "Password of the Redis server; it replaces one in --redis-userdb. "
             + "Default: $" + ServeOption.REDIS_PASSWORD_ENVIRONMENT + ".", (config, value) -> config.auth(au -> au.redisPassword(value)),
             "--redis-password"),
     REDIS_TLS(Kind.FLAG, "", "Reach the Redis server over TLS, as rediss:// does.",
             flag((config, on) -> config.auth(au -> au.redisTls(on))), "--redis-tls"),
     REDIS_STATSDB(Kind.VALUE, "URI", "Run as a node of a cluster sharing this Redis database: registrations, "
-            + "per-user allocation counts, the nonce secret (docs/cluster.md). The forms of --redis-userdb, or "
-            + "redis-sentinel://HOST:PORT[,HOST:PORT]/DB#MASTER.",
+            + "per-user allocation counts, the nonce secret (docs/cluster.md). The forms of --redis-userdb.",
             (config, value) -> config.cluster(cluster -> cluster.statsdb(value)), "--redis-statsdb", "-O"),
     NODE_ID(Kind.VALUE, "NAME", "This node's name in the cluster. Default: the host name and the listening port.",
             (config, value) -> config.cluster(cluster -> cluster.nodeId(value)), "--node-id"),

@@ -32,7 +32,6 @@ import io.turnkit.store.cluster.ClusterMember;
 import io.turnkit.store.cluster.ClusterSession;
 import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.RedisCredentialStore;
-import io.turnkit.store.credential.RedisUris;
 
 /**
  * This server as a node of a cluster (docs/cluster.md): it registers itself in the shared Redis every
@@ -97,8 +96,7 @@ public final class ClusterNode implements ClusterQuotas, AllocateRedirect, AutoC
     public static ClusterNode join(ClusterSettings settings, int listeningPort, Quotas quotas, RelayPortPool ports,
             AllocationAdmission admission, ServerCounters counters, AllocateRedirect fallback) throws IOException {
         String nodeId = settings.nodeId() != null ? settings.nodeId() : defaultNodeId(listeningPort);
-        RedisCluster redis = RedisCluster.open(RedisUris.parse(settings.statsdb(), RedisCluster.commandTimeout()),
-                nodeId);
+        RedisCluster redis = RedisCluster.open(settings.location(), nodeId);
         try {
             return new ClusterNode(redis, settings, quotas, ports, admission, counters, fallback, redis.nonceSecret());
         } catch (RedisException e) {

@@ -185,7 +185,8 @@ public record Auth(String realm, Map<String, String> users, Map<String, byte[]> 
 
         /**
          * Keeps users and secrets in Redis instead of the file: {@code redis://HOST[:PORT][/DB]}, {@code rediss://…}
-         * for TLS, or coturn's {@code "ip=HOST port=PORT dbname=DB password=PASSWORD"}.
+         * for TLS, coturn's {@code "ip=HOST port=PORT dbname=DB password=PASSWORD"}, or the Sentinel and Redis
+         * Cluster forms ({@link StoreLocation#redis}).
          */
         public Builder redisUserdb(String value) {
             redisUserdb = value;

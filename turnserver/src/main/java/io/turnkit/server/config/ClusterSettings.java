@@ -1,7 +1,6 @@
 package io.turnkit.server.config;
 
-import io.turnkit.store.cluster.RedisCluster;
-import io.turnkit.store.credential.RedisUris;
+import io.turnkit.store.credential.StoreLocation;
 
 /**
  * Cluster mode (docs/cluster.md): {@code redis-statsdb}, the Redis database the nodes share their registrations,
@@ -10,7 +9,7 @@ import io.turnkit.store.credential.RedisUris;
  * loaded node.
  *
  * @param statsdb              the database, as given (redis://, rediss://, coturn's "ip=… port=…" or
- *                             redis-sentinel://), or null: no cluster
+ *                             redis-sentinel://, redis-cluster://), or null: no cluster
  * @param nodeId               the node's name, or null for the host name and the listening port
  * @param redirectFraction     the share of its capacity (0-1) above which the node redirects; 0 when not set
  * @param redirectAllocations  the number of allocations above which the node redirects; 0 when not set
@@ -22,7 +21,7 @@ public record ClusterSettings(String statsdb, String nodeId, double redirectFrac
     public ClusterSettings {
         if (statsdb != null) {
             try {
-                RedisUris.parse(statsdb, RedisCluster.commandTimeout());
+                location(statsdb);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("redis-statsdb: " + e.getMessage(), e);
             }
@@ -42,6 +41,15 @@ public record ClusterSettings(String statsdb, String nodeId, double redirectFrac
         return statsdb != null;
     }
 
+    /** The database of {@code statsdb}; its password, if any, is in the URI. */
+    public StoreLocation location() {
+        return location(statsdb);
+    }
+
+    private static StoreLocation location(String statsdb) {
+        return StoreLocation.parseRedis(statsdb, null, false);
+    }
+
     /** Whether a node holding {@code allocations} of its {@code capacity} is above the redirect load. */
     public boolean aboveRedirectLoad(long allocations, long capacity) {
         return redirectAllocations > 0 && allocations >= redirectAllocations
@@ -52,7 +60,7 @@ public record ClusterSettings(String statsdb, String nodeId, double redirectFrac
     @Override
     public String toString() {
         return "ClusterSettings{statsdb=" + (statsdb == null ? null
-                : RedisUris.describe(RedisUris.parse(statsdb, RedisCluster.commandTimeout())))
+                : location(statsdb).describe())
                 + ", nodeId=" + nodeId + ", redirectFraction=" + redirectFraction
                 + ", redirectAllocations=" + redirectAllocations + "}";
     }
