@@ -32,6 +32,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. perf/machine.sh
 
 ROUNDS=${COMPARE_ROUNDS:-${ROUNDS:-4}}
 COMPARE_LOADS=${COMPARE_LOADS:-a,b,c,d,e,f,g,h,i,j}
@@ -183,11 +184,7 @@ TURNKIT_JAR=$WORK/turnkit.jar
 cp "$BUILT_BENCH_JAR" "$BENCH_JAR"
 cp "$BUILT_TURNKIT_JAR" "$TURNKIT_JAR"
 # The code measured: -dirty when anything but this script's own output differs from the commit.
-REVISION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git update-index -q --refresh >/dev/null 2>&1 || true  # a stale stat in the index is not a change
-if [[ $REVISION != unknown ]] && ! git diff --quiet HEAD -- . ":(exclude)$OUT" 2>/dev/null; then
-    REVISION+=-dirty
-fi
+REVISION=$(measured_revision "$OUT")
 
 # 10,000 allocations: a relay socket each in the server (coturn also keeps one per client), and a client
 # socket each in the generator.
@@ -720,9 +717,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo "from the jars of revision \`${REVISION%-dirty}\`$([[ $REVISION != *-dirty ]] || echo ' with uncommitted changes')."
     echo "Do not edit by hand: run the script again (it keeps the section of \`perf/soak.sh\`'s hour, written by hand)."
     echo
-    echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
-    echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r),"
-    echo "$(java -version 2>&1 | head -2 | tail -1), coturn $COTURN_VERSION ($(coturn_tool turnserver)$([[ -z $COTURN_FLAGS ]] || echo " with \`$COTURN_FLAGS\`")),"
+    echo "Machine: $(machine_description), coturn $COTURN_VERSION ($(coturn_tool turnserver)$([[ -z $COTURN_FLAGS ]] || echo " with \`$COTURN_FLAGS\`")),"
     echo "loads $COMPARE_LOADS."
     echo "Load average $LOAD_BEFORE before the run and $LOAD_AFTER after it: the machine is shared, and the"
     echo "server and the generator compete for the same $(nproc) CPUs, so compare the two servers within a run,"
