@@ -107,6 +107,10 @@ public final class IceCommand implements Callable<Integer> {
             + "port and an active one on each host address, framed per RFC 4571.")
     boolean tcp;
 
+    @Option(names = "--tcp-so", description = "With --tcp, a simultaneous-open ICE-TCP candidate too on each host "
+            + "address (RFC 6544): it connects to the peer's and accepts the peer's connection on the same port.")
+    boolean tcpSimultaneousOpen;
+
     @Option(names = "--lite", description = "Be an ICE-lite agent (RFC 8445 §2.5): host candidates, no checks sent.")
     boolean lite;
 
@@ -197,6 +201,9 @@ public final class IceCommand implements Callable<Integer> {
         if (relayOnly && turn == null) {
             throw new ParameterException(spec.commandLine(), "--relay-only needs --turn");
         }
+        if (tcpSimultaneousOpen && !tcp) {
+            throw new ParameterException(spec.commandLine(), "--tcp-so needs --tcp");
+        }
         if (turn != null && (user == null || password == null)) {
             throw new ParameterException(spec.commandLine(), "--turn needs -u and -p");
         }
@@ -206,7 +213,8 @@ public final class IceCommand implements Callable<Integer> {
             for (String ip : hostIps) {
                 hosts.add(ipLiteral(ip));
             }
-            sources = sources.withHostAddresses(hosts.toArray(InetAddress[]::new)).withMdns(mdns).withTcp(tcp);
+            sources = sources.withHostAddresses(hosts.toArray(InetAddress[]::new)).withMdns(mdns).withTcp(tcp)
+                    .withTcpSimultaneousOpen(tcpSimultaneousOpen);
             if (stun != null) {
                 sources = sources.withStunServer(ServerUri.parse(stun, ServerUri.STUN).resolve());
             }

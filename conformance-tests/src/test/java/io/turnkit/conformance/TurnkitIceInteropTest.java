@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.turnkit.conformance.support.Cleanup;
 import io.turnkit.conformance.support.IceHarness;
@@ -58,6 +60,24 @@ class TurnkitIceInteropTest {
     void shouldConnectTwoTurnkitAgentsOverIceTcpBehindMdnsNames() {
         IceInterop.connectOverTcp(IceHarness::turnkit, IceHarness::turnkit, List.of("--mdns"),
                 TurnkitIceInteropTest::tcpCandidatesByNameOnly);
+    }
+
+    /**
+     * {@code --tcp --tcp-so} on both sides, and only the simultaneous-open candidates signalled: the pair can only be
+     * S-O to S-O, each side connecting from its S-O port while accepting the other's connection there (RFC 6544).
+     */
+    @Test
+    void shouldConnectTwoTurnkitAgentsOverSimultaneousOpenCandidatesAlone() {
+        IceInterop.connectOverTcp(IceHarness::turnkit, IceHarness::turnkit, List.of("--tcp-so"),
+                TurnkitIceInteropTest::simultaneousOpenCandidatesOnly);
+    }
+
+    /** The description with its simultaneous-open candidates alone; asserts that it has one. */
+    private static List<String> simultaneousOpenCandidatesOnly(List<String> description) {
+        List<String> kept = description.stream()
+                .filter(l -> !l.startsWith("a=candidate:") || l.contains(" tcptype so")).toList();
+        assertTrue(kept.stream().anyMatch(l -> l.startsWith("a=candidate:")), description::toString);
+        return kept;
     }
 
     /** The description without its UDP candidates; asserts that no TCP candidate shows its address. */
@@ -122,13 +142,14 @@ class TurnkitIceInteropTest {
     }
 
     /** A bad command line: one error line naming the problem, exit 2, before anything is gathered. */
-    @Test
-    void shouldRefuseRelayOnlyWithoutATurnServer() {
-        try (IceHarness turnkit = IceHarness.turnkit(List.of("--controlled", "--relay-only"), GIVE_UP)) {
+    @ParameterizedTest
+    @CsvSource({"--relay-only, --relay-only needs --turn", "--tcp-so, --tcp-so needs --tcp"})
+    void shouldRefuseAnOptionWithoutTheOneItNeeds(String option, String error) {
+        try (IceHarness turnkit = IceHarness.turnkit(List.of("--controlled", option), GIVE_UP)) {
             assertEquals(2, turnkit.awaitExit(), turnkit::describe);
             String[] lines = turnkit.output().split("\n");
             assertEquals(1, lines.length, turnkit::describe);
-            assertEquals("turnkit: --relay-only needs --turn", lines[0], turnkit::describe);
+            assertEquals("turnkit: " + error, lines[0], turnkit::describe);
         }
     }
 
