@@ -34,10 +34,16 @@ import org.bouncycastle.pkcs.PKCSException;
  * ({@code EC PRIVATE KEY}), either of them maybe encrypted with a password.
  */
 public final class PemFiles {
-    /** Decrypts OpenSSL's key formats, which the JDK's providers lack; used here only, never registered. */
-    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
-
     private PemFiles() {
+    }
+
+    /**
+     * Decrypts OpenSSL's key formats, which the JDK's providers lack; used here only, never registered. Made on the
+     * first encrypted key, not before: building the provider decodes every named curve's base point, about 70 MB
+     * of garbage that a server reading a plain key would otherwise start with in its heap (and its RSS).
+     */
+    private static final class BouncyCastle {
+        static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
     }
 
     /**
@@ -133,12 +139,12 @@ public final class PemFiles {
             }
             if (item instanceof PEMEncryptedKeyPair encrypted) {
                 PEMKeyPair pair = encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder()
-                        .setProvider(BOUNCY_CASTLE).build(password(file, password)));
+                        .setProvider(BouncyCastle.PROVIDER).build(password(file, password)));
                 return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             if (item instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 PrivateKeyInfo info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(BOUNCY_CASTLE).build(password(file, password)));
+                        .setProvider(BouncyCastle.PROVIDER).build(password(file, password)));
                 return converter.getPrivateKey(info);
             }
             return null;
