@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ import io.turnkit.ice.stun.ErrorResponseException;
 import io.turnkit.stun.StunErrorCode;
 
 /**
- * SIGHUP ({@code systemctl reload}) on the real jar: the config file read again and its peer policy applied to
- * allocations already there and its users let in without a restart; a broken file refused with the reason, the settings in effect
- * kept; a change that needs a restart named.
+ * SIGHUP ({@code systemctl reload}, by the packaged unit's ExecReload=) on the real jar: the config file read
+ * again, its peer policy applied to allocations already there and its users let in without a restart; a broken
+ * file refused with the reason, the settings in effect kept; a change that needs a restart named.
  */
 class ReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -44,7 +45,7 @@ class ReloadTest {
 
             Files.writeString(conf, "user=alice:wonderland\nuser=bob:builder\ndenied-peer-ip="
                     + LoopbackPorts.LOOPBACK_IP + "\nstale-nonce=300\n", StandardCharsets.UTF_8);
-            DrainTest.signal(server, "HUP");
+            reloadAsTheSystemdUnitDoes(server);
             server.awaitLineContaining("SIGHUP: reloaded " + conf + "; not changed until a restart: stale-nonce",
                     WAIT);
 
@@ -58,6 +59,33 @@ class ReloadTest {
 
             assertForbidden(client);
         }
+    }
+
+    @Test
+    void shouldGiveTheJvmEveryOptionOfTheSystemdUnitsEnvironment() throws IOException {
+        // systemd splits an unquoted Environment= value at spaces and ignores what has no '=' (systemd.exec(5)):
+        // an unquoted "JAVA_OPTS=-XX:A -XX:B" loses -XX:B.
+        List<String> environment = unitLines("Environment=");
+        assertFalse(environment.isEmpty(), "packaging/turnkit.service sets JAVA_OPTS");
+        for (String line : environment) {
+            String value = line.substring("Environment=".length());
+            assertTrue(!value.contains(" ") || value.startsWith("\"") && value.endsWith("\""), line);
+        }
+    }
+
+    /** Runs the packaged unit's ExecReload= command, with $MAINPID the server's, as {@code systemctl reload} does. */
+    private static void reloadAsTheSystemdUnitDoes(TurnkitServer server) throws IOException, InterruptedException {
+        List<String> reload = unitLines("ExecReload=");
+        assertEquals(1, reload.size(), "one ExecReload= in packaging/turnkit.service");
+        String command = reload.get(0).substring("ExecReload=".length()).replace("$MAINPID", Long.toString(server.pid()));
+        Process kill = new ProcessBuilder(command.split(" ")).inheritIO().start();
+        assertEquals(0, kill.waitFor(), command);
+    }
+
+    private static List<String> unitLines(String key) throws IOException {
+        return Files.readAllLines(Path.of("..", "packaging", "turnkit.service")).stream()
+                .filter(line -> line.startsWith(key))
+                .toList();
     }
 
     private static void assertForbidden(RelayedClient client) {
