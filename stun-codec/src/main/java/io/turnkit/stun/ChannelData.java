@@ -25,7 +25,7 @@ import io.netty.buffer.ByteBuf;
  * padding is optional, so a datagram may be longer than 4 + Length, never shorter. Reads with
  * absolute indexes only; never throws on received bytes.
  */
-public final class ChannelData {
+public final class ChannelData extends BufferRegion {
     private static final int SIZE_OF_SHORT = 2;
 
     public static final int CHANNEL_NUMBER_OFFSET = 0;
@@ -38,15 +38,9 @@ public final class ChannelData {
     /** RFC 5766 §11: the older, wider range that RFC 5766 clients (coturn's tools among them) still bind. */
     public static final int MAX_RFC5766_CHANNEL = 0x7FFF;
 
-    private ByteBuf buffer;
-    private int offset;
-    private int length;
-
     /** Wraps {@code length} received bytes at {@code offset}. */
     public ChannelData wrap(ByteBuf buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        region(buffer, offset, length);
         return this;
     }
 
@@ -63,18 +57,6 @@ public final class ChannelData {
         }
         int needed = stream ? paddedLength(dataLength()) : HEADER_LENGTH + dataLength();
         return needed <= length ? ChannelDataValidation.VALID : ChannelDataValidation.LENGTH_OVERRUN;
-    }
-
-    public ByteBuf buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
-    public int length() {
-        return length;
     }
 
     public int channelNumber() {

@@ -28,7 +28,7 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Not thread-safe; one per event loop or handler.
  */
-public final class StunMessage {
+public final class StunMessage extends BufferRegion {
     private static final int SIZE_OF_SHORT = 2;
     private static final int SIZE_OF_INT = 4;
 
@@ -51,9 +51,6 @@ public final class StunMessage {
     private final EnumCounters<StunValidation> counters;
     private final int[] unknownAttributes = new int[MAX_UNKNOWN_ATTRIBUTES];
 
-    private ByteBuf buffer;
-    private int offset;
-    private int length;
     private boolean wellFormed;
     private int unknownCount;
     private int integrityOffset;
@@ -76,9 +73,7 @@ public final class StunMessage {
      * message: bytes after it make {@link #validate()} return {@link StunValidation#BAD_LENGTH}.
      */
     public StunMessage wrap(ByteBuf buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        region(buffer, offset, length);
         wellFormed = false;
         unknownCount = 0;
         integrityOffset = -1;
@@ -230,19 +225,6 @@ public final class StunMessage {
     private boolean followsIntegrity(int attr) {
         return (integrityOffset >= 0 && attr > integrityOffset)
             || (integritySha256Offset >= 0 && attr > integritySha256Offset);
-    }
-
-    public ByteBuf buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
-    /** The bytes wrapped; once validated, 20 + {@link #messageLength()}. */
-    public int length() {
-        return length;
     }
 
     /** The 14-bit message type (RFC 8489 §5). */

@@ -3,37 +3,20 @@ package io.turnkit.ice.stun;
 import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
+import io.turnkit.stun.BufferRegion;
 
 /**
  * One frame a {@link StunTransport} received: a datagram, or one STUN or ChannelData message cut from a stream. The
  * bytes stay valid until the transport's next receive; one instance is re-filled for every frame.
  */
-public final class ReceivedFrame {
-    private ByteBuf buffer;
-    private int offset;
-    private int length;
+public final class ReceivedFrame extends BufferRegion {
     private InetSocketAddress source;
     private long receivedNanos;
 
     void set(ByteBuf buffer, int offset, int length, InetSocketAddress source, long receivedNanos) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        region(buffer, offset, length);
         this.source = source;
         this.receivedNanos = receivedNanos;
-    }
-
-    public ByteBuf buffer() {
-        return buffer;
-    }
-
-    /** The absolute index of the frame's first byte in {@link #buffer()}. */
-    public int offset() {
-        return offset;
-    }
-
-    public int length() {
-        return length;
     }
 
     /** Where the frame came from: the datagram's source, or the server of a stream. */
@@ -48,6 +31,6 @@ public final class ReceivedFrame {
 
     /** The first byte, which tells STUN (0–3) from ChannelData (64–79) (RFC 7983 §7); -1 for an empty frame. */
     public int firstByte() {
-        return length == 0 ? -1 : buffer.getUnsignedByte(offset);
+        return length() == 0 ? -1 : buffer().getUnsignedByte(offset());
     }
 }

@@ -63,9 +63,11 @@ final class RecordingLink implements ClientLink {
         return eventLoop;
     }
 
+    /** The allocation of {@code client}'s 5-tuple, as a UDP link looks it up; another client has none. */
     @Override
     public RelayAllocation allocation(InetSocketAddress client) {
-        return allocation;
+        RelayAllocation held = allocation;
+        return held != null && held.client().equals(client) ? held : null;
     }
 
     @Override
