@@ -87,6 +87,14 @@ final class TestTurnClient implements AutoCloseable {
         return new TestTurnClient(connected, session, null, username, password);
     }
 
+    /**
+     * Another user on this client's socket and so on its 5-tuple, with credentials to learn afresh; closing either
+     * closes the socket.
+     */
+    TestTurnClient asUser(String otherUsername, String otherPassword) {
+        return new TestTurnClient(udp, dtls, tcp, otherUsername, otherPassword);
+    }
+
     /** Sends {@code datagram} as it is on the DTLS client's socket, outside the session (a forged record). */
     void sendRaw(byte[] datagram) throws IOException {
         udp.send(new DatagramPacket(datagram, datagram.length));

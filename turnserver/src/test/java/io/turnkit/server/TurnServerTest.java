@@ -442,6 +442,16 @@ abstract class TurnServerTest {
     }
 
     @Test
+    void shouldRefuseAnotherUsersRequestOnAnAllocationWith441() throws IOException {
+        TestTurnClient client = udpClient(start(b -> b.auth(au -> au.user("bob", "builder"))), PASSWORD);
+        assertTrue(client.authenticated(StunMethod.ALLOCATE, udpTransport()).isSuccess());
+        // RFC 8656 §5: requests on an allocation must use the credentials that made it; bob's are valid, not his.
+        TestTurnClient.Response refused = client.asUser("bob", "builder").authenticated(StunMethod.REFRESH, e -> { });
+        assertEquals(441, refused.errorCode(), refused.toString());
+        assertTrue(client.authenticated(StunMethod.REFRESH, e -> { }).isSuccess(), "the allocation is still alice's");
+    }
+
+    @Test
     void shouldRefuseAnAllocateWithoutRequestedTransportWith400() throws IOException {
         TestTurnClient client = udpClient(start(b -> { }), PASSWORD);
         assertEquals(400, client.authenticated(StunMethod.ALLOCATE, e -> { }).errorCode());

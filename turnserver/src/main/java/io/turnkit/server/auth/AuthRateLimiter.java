@@ -3,7 +3,6 @@ package io.turnkit.server.auth;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Slows down password guessing without locking out the other users of a shared address. Failed authentications are
@@ -32,7 +31,6 @@ public final class AuthRateLimiter {
 
     private final FailureCounts<Claim> claims;
     private final FailureCounts<Source> sources;
-    private final LongAdder limited = new LongAdder();
 
     /** A source address, reduced to what one client controls: IPv4 /32 or IPv6 /64. */
     private record Source(long high, long low) {
@@ -80,7 +78,7 @@ public final class AuthRateLimiter {
     }
 
     /**
-     * Whether credentials of {@code user} offered from {@code ip} may be checked; false (and counted) while that user
+     * Whether credentials of {@code user} offered from {@code ip} may be checked; false while that user
      * or the whole source is blocked.
      */
     boolean allowed(InetAddress ip, ClaimedUser user, long nowNanos) {
@@ -88,11 +86,7 @@ public final class AuthRateLimiter {
         // Both are asked, so that each forgets a key whose failures no longer count.
         boolean claimBlocked = claims.isBlocked(new Claim(source, user), nowNanos);
         boolean sourceBlocked = sources.isBlocked(source, nowNanos);
-        if (claimBlocked || sourceBlocked) {
-            limited.increment();
-            return false;
-        }
-        return true;
+        return !claimBlocked && !sourceBlocked;
     }
 
     /** Records a failed authentication as {@code user} from {@code ip}. */
@@ -100,11 +94,6 @@ public final class AuthRateLimiter {
         Source source = Source.of(ip);
         claims.failed(new Claim(source, user), nowNanos);
         sources.failed(source, nowNanos);
-    }
-
-    /** Requests refused so far because their user or their source was blocked. */
-    public long limited() {
-        return limited.sum();
     }
 
     /** Keys currently remembered: (source, user) pairs plus sources. */

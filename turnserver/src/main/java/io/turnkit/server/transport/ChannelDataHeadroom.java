@@ -3,7 +3,6 @@ package io.turnkit.server.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
-import io.turnkit.server.link.ClientLink;
 import io.turnkit.stun.ChannelData;
 
 /**
@@ -18,7 +17,7 @@ import io.turnkit.stun.ChannelData;
  * of the batch still queued, uncopied, for other destinations stay intact.
  * <p>
  * A frame made this way holds its whole receive buffer (8 slots of 64 KiB) until it is sent, so only client
- * links that send soon take them, and only from so many buffers ({@link ClientLink#admitFramesInPlace(int)});
+ * links that send soon take them, and only from so many buffers ({@code ClientLink.admitFramesInPlace});
  * the others get a copy.
  */
 public final class ChannelDataHeadroom extends DefaultMaxMessagesRecvByteBufAllocator {

@@ -49,12 +49,11 @@ class AuthRateLimiterTest {
     }
 
     @Test
-    void shouldRefuseAUserThatReachedTheLimitAndCountTheRefusals() throws UnknownHostException {
+    void shouldRefuseAUserThatReachedTheLimitUntilItsWindowEnds() throws UnknownHostException {
         fail(limiter, ip("192.0.2.1"), ALICE, MAX_FAILURES, T0);
 
         assertFalse(limiter.allowed(ip("192.0.2.1"), ALICE, T0 + 1));
         assertFalse(limiter.allowed(ip("192.0.2.1"), ALICE, T0 + WINDOW - 1));
-        assertEquals(2, limiter.limited());
     }
 
     @Test
@@ -62,7 +61,6 @@ class AuthRateLimiterTest {
         fail(limiter, ip("192.0.2.1"), ALICE, MAX_FAILURES, T0);
 
         assertTrue(limiter.allowed(ip("192.0.2.1"), BOB, T0 + 1));
-        assertEquals(0, limiter.limited());
     }
 
     @Test

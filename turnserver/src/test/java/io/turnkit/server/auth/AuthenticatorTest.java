@@ -371,7 +371,7 @@ class AuthenticatorTest {
             assertEquals(Outcome.UNAUTHORIZED, result.outcome());
             assertEquals(AuthEvent.EXPIRED_USERNAME, result.event());
         }
-        assertEquals(0, limiter.limited());
+        assertEquals(0, rest.count(AuthEvent.RATE_LIMITED));
     }
 
     @Test
@@ -487,7 +487,7 @@ class AuthenticatorTest {
         AuthResult result = authenticator.authenticate(new Request().build(), CLIENT);
 
         assertEquals(AuthEvent.CHALLENGED, result.event());
-        assertEquals(0, limiter.limited());
+        assertEquals(0, authenticator.count(AuthEvent.RATE_LIMITED));
     }
 
     @Test
