@@ -122,17 +122,46 @@ class ChromiumIceTest {
      */
     @Test
     void shouldConnectOverIceTcpFromANetworkNamespaceWithNoUdpPath() throws Exception {
+        try (IceDriver driver = IceDriver.create(1);
+             IceSession turnkit = IceSession.open(driver, config(IceRole.CONTROLLED), loopbackHost().withTcp(true),
+                     l -> { })) {
+            connectOverIceTcpFromANetworkNamespace(turnkit, driver.tcpMux(LoopbackPorts.LOOPBACK).localAddress());
+        }
+    }
+
+    /**
+     * A media server's two ports: as above, but the agent is on a UDP mux, beside another agent, and its passive
+     * candidate on the mux's TCP port, whose number (the UDP port's own) the server chose. The browser's connection
+     * reaches the agent its first check names; the other agent on the ports gets nothing.
+     */
+    @Test
+    void shouldConnectOverTheOnePortTcpMuxFromANetworkNamespaceWithNoUdpPath() throws Exception {
+        int port = LoopbackPorts.freeUdpAndTcpPort();
+        CandidateSources sources = CandidateSources.HOST.withTcp(true);
+        try (IceDriver driver = IceDriver.create(1);
+             UdpMux mux = driver.openUdpMux(new InetSocketAddress(LoopbackPorts.LOOPBACK, port))) {
+            InetSocketAddress passive = mux.openTcpMux(new InetSocketAddress(LoopbackPorts.LOOPBACK, port))
+                    .localAddress();
+            try (IceSession bystander = IceSession.open(mux, config(IceRole.CONTROLLED), sources, l -> { });
+                 IceSession turnkit = IceSession.open(mux, config(IceRole.CONTROLLED), sources, l -> { })) {
+                bystander.localDescription(WAIT);
+                connectOverIceTcpFromANetworkNamespace(turnkit, passive);
+                assertNull(bystander.receive(Duration.ZERO), "the other agent on the ports got data");
+                assertEquals(IceConnectionState.NEW, bystander.state());
+            }
+        }
+    }
+
+    /** The browser, in a namespace whose only way out is TCP to the page and to {@code passive}, connects to it. */
+    private static void connectOverIceTcpFromANetworkNamespace(IceSession turnkit, InetSocketAddress passive)
+            throws Exception {
         int datagrams = 10;
         byte[] data = new byte[100];
         data[0] = DTLS_APPLICATION_DATA;
-        try (IceDriver driver = IceDriver.create(1);
-             IceSession turnkit = IceSession.open(driver, config(IceRole.CONTROLLED), loopbackHost().withTcp(true),
-                     l -> { });
-             WebRtcTestPage page = WebRtcTestPage.start(PAGE)) {
+        try (WebRtcTestPage page = WebRtcTestPage.start(PAGE)) {
             List<String> description = turnkit.localDescription(WAIT);
             assertTrue(description.stream().anyMatch(l -> l.startsWith("a=candidate:") && l.contains(" udp ")),
                     "the agent offers its UDP candidate too: " + description);
-            InetSocketAddress passive = driver.tcpMux(LoopbackPorts.LOOPBACK).localAddress();
             URI uri = page.uri(query("offer", datagrams * data.length));
             try (NamespaceBridge bridge = NamespaceBridge.open(List.of(uri.getPort(), passive.getPort()));
                  Chromium chromium = Chromium.openInNetworkNamespace(uri, bridge)) {

@@ -19,7 +19,8 @@ import java.util.List;
  *                      generated {@code <uuid>.local} names, answered on port 5353, and the peer's such names
  *                      resolved ({@link io.turnkit.ice.mdns.MdnsCandidates})
  * @param tcp           ICE-TCP host candidates too (RFC 6544), on each host address: a passive one on the driver's
- *                      {@link TcpMux} for that address (one port every agent shares) and an active one
+ *                      {@link TcpMux} for that address (one port every agent shares) and an active one; on a
+ *                      {@link UdpMux}, a passive one on the mux's TCP port only ({@link UdpMux#openTcpMux})
  * @param simultaneousOpen with {@code tcp}, a simultaneous-open ICE-TCP candidate too on each host address (RFC 6544
  *                      §4.1), on a port of the agent's own
  */

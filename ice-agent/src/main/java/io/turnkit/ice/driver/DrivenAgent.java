@@ -61,7 +61,10 @@ public final class DrivenAgent {
     /** The shared UDP port this agent's host candidate is on, if any (then it has no host socket of its own). */
     private final UdpMux mux;
     private MuxMember muxMember;
-    /** The TCP muxes of this agent's passive ICE-TCP candidates, one per host address (none without ICE-TCP). */
+    /**
+     * The TCP muxes of this agent's passive ICE-TCP candidates, one per host address, or on a UDP mux that mux's one
+     * (none without ICE-TCP).
+     */
     private final List<TcpMux> tcpMuxes;
     private final List<MuxMember> tcpMembers = new ArrayList<>();
     /** ICE-TCP (RFC 6544): per TCP socket id, its connections by remote address. */
@@ -238,8 +241,10 @@ public final class DrivenAgent {
     }
 
     /**
-     * ICE-TCP host candidates on {@code tcp}'s address (RFC 6544 §4.1): a passive one on the mux's shared port, and
-     * an active one, which connects from that address on an ephemeral port to each passive candidate it checks.
+     * ICE-TCP host candidates on {@code tcp}'s address (RFC 6544 §4.1): a passive one on the mux's shared port, and,
+     * off a UDP mux, an active one, which connects from that address on an ephemeral port to each passive candidate
+     * it checks. An agent on a UDP mux has every candidate on the mux's two ports, so no active one: the clients of
+     * a server on a mux (browsers) offer active candidates, which connect to its passive one.
      */
     private void gatherTcp(TcpMux tcp, long now) {
         int passive = nextSocketId++;
@@ -252,6 +257,9 @@ public final class DrivenAgent {
         } else {
             listener.onWarning("another agent on the TCP mux " + tcp.localAddress() + " has the ufrag " + ufrag
                     + ": this agent has no passive TCP candidate");
+        }
+        if (mux != null) {
+            return;
         }
         int active = nextSocketId++;
         tcpConnections.put(active, new HashMap<>());

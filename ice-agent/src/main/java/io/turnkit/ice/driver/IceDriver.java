@@ -81,7 +81,10 @@ public final class IceDriver implements AutoCloseable {
 
     /**
      * Binds a UDP port that many agents share ({@link UdpMux}), on the next event loop: the agents started on it
-     * live on that loop. Port 0 picks a free one.
+     * live on that loop. Port 0 picks a free one. Its TCP port, for ICE-TCP, is opened on it
+     * ({@link UdpMux#openTcpMux}).
+     *
+     * @throws java.io.UncheckedIOException when the port cannot be bound (in use, or not allowed)
      */
     public UdpMux openUdpMux(InetSocketAddress bindAddress) {
         return UdpMux.open(this, nextLoop(), bindAddress);
@@ -121,10 +124,16 @@ public final class IceDriver implements AutoCloseable {
         }
     }
 
-    /** The TCP muxes of {@code hosts}, opened on the driver's TCP loop when not yet open. */
+    /**
+     * The TCP muxes of {@code hosts}, opened on the driver's TCP loop when not yet open; on a UDP mux, its own TCP
+     * mux, on its loop.
+     */
     private List<TcpMux> tcpMuxes(IceConfig config, UdpMux mux, List<InetAddress> hosts) {
-        if (mux != null || config.components() != 1) {
-            throw new IllegalArgumentException("ICE-TCP candidates need an agent of one component off a UDP mux");
+        if (mux != null) {
+            return List.of(mux.tcpMux()); // UdpMux.start checked that it is open
+        }
+        if (config.components() != 1) {
+            throw new IllegalArgumentException("ICE-TCP candidates need an agent of one component");
         }
         List<TcpMux> list = new ArrayList<>();
         synchronized (tcpMuxes) {

@@ -1,10 +1,13 @@
 package io.turnkit.ice.driver;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -68,6 +71,20 @@ final class NettyTransport {
         } else {
             channel.config().setOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
         }
+    }
+
+    /**
+     * The channel {@code bind} binds to {@code address}, once bound; a port in use, an address not of this host or a
+     * port not allowed throws an {@link UncheckedIOException} that names {@code what} and the address.
+     */
+    static Channel bound(ChannelFuture bind, String what, InetSocketAddress address) {
+        bind.awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            Throwable cause = bind.cause();
+            throw new UncheckedIOException("cannot bind " + what + " on " + address + ": " + cause.getMessage(),
+                    cause instanceof IOException io ? io : new IOException(cause));
+        }
+        return bind.channel();
     }
 
     static Class<? extends ServerSocketChannel> serverSocketChannel() {

@@ -45,15 +45,19 @@ public final class TcpMux implements AutoCloseable {
 
     private TcpMux(EventLoop loop, InetSocketAddress bindAddress) {
         this.loop = loop;
-        server = new ServerBootstrap().group(loop, loop).channel(NettyTransport.serverSocketChannel())
+        server = NettyTransport.bound(new ServerBootstrap().group(loop, loop)
+                .channel(NettyTransport.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                // A known port is bound again at once after a restart, while the last run's connections linger
+                // in TIME_WAIT; another listener on the port still makes the bind fail.
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new IceTcpConnection(TcpMux.this));
                     }
                 })
-                .bind(bindAddress).syncUninterruptibly().channel();
+                .bind(bindAddress), "a TCP mux", bindAddress);
         localAddress = (InetSocketAddress) server.localAddress();
     }
 

@@ -22,9 +22,13 @@ import io.turnkit.ice.agent.IceConfig;
  * Everything else (data from unknown addresses, STUN with an unknown ufrag, malformed STUN) is dropped and counted
  * ({@link #dropped(MuxDropReason)}), and makes no state.
  *
+ * <p>ICE-TCP on the same terms ({@link #openTcpMux}): one TCP port, opened on the mux's event loop, where agents
+ * started with {@link CandidateSources#withTcp} get a passive TCP candidate too (RFC 6544 §4.1), so a media server
+ * has every session on one UDP port and one TCP port.
+ *
  * <p>Threads: the mux lives on one event loop of its driver, and the agents started on it live on that same loop,
- * so its tables are touched by that loop only. One component per agent (RTP/RTCP-mux, data channels): with two the
- * ufrag would not tell the components apart.
+ * as does its TCP mux, so its tables and the agents' connections are touched by that loop only. One component per
+ * agent (RTP/RTCP-mux, data channels): with two the ufrag would not tell the components apart.
  */
 public final class UdpMux implements AutoCloseable {
     /**
@@ -39,11 +43,14 @@ public final class UdpMux implements AutoCloseable {
     private final Channel channel;
     private final InetSocketAddress localAddress;
     private final MuxRoutes<MuxMember> routes = new MuxRoutes<>();
+    /** Null until {@link #openTcpMux}; written once, then read by the threads that start agents. */
+    private volatile TcpMux tcpMux;
 
     private UdpMux(IceDriver driver, TimerWheel timers, InetSocketAddress bindAddress) {
         this.driver = driver;
         this.timers = timers;
-        this.channel = new Bootstrap().group(timers.eventLoop()).channel(NettyTransport.datagramChannel())
+        this.channel = NettyTransport.bound(new Bootstrap().group(timers.eventLoop())
+                .channel(NettyTransport.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
@@ -51,7 +58,7 @@ public final class UdpMux implements AutoCloseable {
                         demultiplex(packet);
                     }
                 })
-                .bind(bindAddress).syncUninterruptibly().channel();
+                .bind(bindAddress), "a UDP mux", bindAddress);
         this.localAddress = (InetSocketAddress) channel.localAddress();
     }
 
@@ -80,12 +87,39 @@ public final class UdpMux implements AutoCloseable {
     }
 
     /**
-     * Starts an agent on this mux: its host candidate is the mux's address; the TURN relays of {@code sources} are
+     * Listens on {@code bindAddress} for the ICE-TCP connections of this mux's agents (RFC 6544): the agents started
+     * from now on with {@link CandidateSources#withTcp} get a passive TCP candidate on it, on its port. It runs on
+     * this mux's event loop, so a connection hands its frames to its agent on the agent's own thread. Its address is
+     * the host candidate's, usually the UDP mux's own address, and its port is the server's one TCP port (0 picks a
+     * free one). Closed with this mux.
+     *
+     * @throws IllegalArgumentException for the wildcard address
+     * @throws IllegalStateException when this mux has a TCP mux already
+     * @throws java.io.UncheckedIOException when the port cannot be bound (in use, or not allowed)
+     */
+    public synchronized TcpMux openTcpMux(InetSocketAddress bindAddress) {
+        if (tcpMux != null) {
+            throw new IllegalStateException("the UDP mux " + localAddress + " has a TCP mux already, on "
+                    + tcpMux.localAddress());
+        }
+        tcpMux = TcpMux.open(eventLoop(), bindAddress);
+        return tcpMux;
+    }
+
+    /** The TCP mux of this mux's agents' passive ICE-TCP candidates ({@link #openTcpMux}), or null when none. */
+    public TcpMux tcpMux() {
+        return tcpMux;
+    }
+
+    /**
+     * Starts an agent on this mux: its host candidate is the mux's address; with {@link CandidateSources#withTcp} a
+     * passive ICE-TCP candidate too, on the {@link #openTcpMux TCP mux}; the TURN relays of {@code sources} are
      * gathered as usual, on sockets of their own (its host addresses are not used).
      *
-     * @throws IllegalArgumentException when the config has more than one component, or {@code sources} has a STUN
+     * @throws IllegalArgumentException when the config has more than one component; when {@code sources} has a STUN
      *     server: the answers to many agents' Binding requests would come to the one port from one address, which
-     *     no ufrag tells apart (a server on a public address needs no server-reflexive candidate)
+     *     no ufrag tells apart (a server on a public address needs no server-reflexive candidate); when it asks for
+     *     TCP candidates and no TCP mux is open, or for simultaneous-open ones, whose ports would be the agent's own
      * @throws UnknownHostException when a TURN server's name does not resolve
      */
     public DrivenAgent start(IceConfig config, CandidateSources sources, IceListener listener)
@@ -97,6 +131,14 @@ public final class UdpMux implements AutoCloseable {
         if (!sources.stunServers().isEmpty()) {
             throw new IllegalArgumentException("an agent on a UDP mux asks no STUN server, but was given "
                     + sources.stunServers());
+        }
+        if (sources.tcp() && tcpMux == null) {
+            throw new IllegalArgumentException("an agent on the UDP mux " + localAddress + " gets its TCP candidate on"
+                    + " the mux's TCP port, which is not open (UdpMux.openTcpMux)");
+        }
+        if (sources.tcp() && sources.simultaneousOpen()) {
+            throw new IllegalArgumentException("an agent on a UDP mux has no simultaneous-open TCP candidate: its"
+                    + " port would be the agent's own, not the mux's");
         }
         return driver.start(config, sources, listener, this);
     }
@@ -142,9 +184,13 @@ public final class UdpMux implements AutoCloseable {
         channel.flush();
     }
 
-    /** Closes the socket; the agents on it stop receiving (close them first). */
+    /** Closes the socket, and the TCP mux's; the agents on them stop receiving (close them first). */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        TcpMux tcp = tcpMux;
+        if (tcp != null) {
+            tcp.close();
+        }
     }
 }

@@ -5,15 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +33,24 @@ import org.junit.jupiter.api.Test;
 import io.turnkit.ice.agent.IceConfig;
 import io.turnkit.ice.agent.IceEvent;
 import io.turnkit.ice.agent.IceRole;
+import io.turnkit.ice.stun.TransportProtocol;
 
-/** Many agents on one UDP port, on real loopback sockets: routing by ufrag, then by address; strangers dropped. */
+/**
+ * Many agents on one UDP port, on real loopback sockets: routing by ufrag, then by address; strangers dropped. And a
+ * media server's two ports: the sessions on the UDP mux and its TCP mux, on a TCP port the server chose; clients of
+ * UDP alone connect over UDP, clients of ICE-TCP alone (active candidates, as browsers whose UDP is blocked) over
+ * the TCP mux.
+ */
 class UdpMuxTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final CandidateSources LOOPBACK_HOST = CandidateSources.HOST.withHostAddresses(LOOPBACK);
     private static final int SESSIONS = 200;
+    /** A session on the mux with a passive ICE-TCP candidate on the mux's TCP port too. */
+    private static final CandidateSources SERVED_TCP = CandidateSources.HOST.withTcp(true);
+    private static final CandidateSources LOOPBACK_TCP = LOOPBACK_HOST.withTcp(true);
+    /** Sessions on one UDP port and one TCP port, their clients alternately of UDP alone and of ICE-TCP alone. */
+    private static final int TCP_AND_UDP_SESSIONS = 20;
 
     private final IceDriver driver = IceDriver.create(1);
     private final IceDriver peers = IceDriver.create(1);
@@ -178,6 +192,110 @@ class UdpMuxTest {
         assertEquals(0, onLoop(mux::addressCount));
         long growth = heapAfterGc(memory) - heapBefore;
         assertTrue(growth < 16 << 20, () -> "heap grew by " + growth + " bytes");
+    }
+
+    /**
+     * Sessions on the two muxes, their clients alternately of UDP alone and of ICE-TCP alone, every other pair of them
+     * ICE-lite (RFC 8445 §2.5: it only answers checks, on TCP on the connections clients open), all checking at once:
+     * each connects on its own transport to the one port of it, and each session's data reaches its own agent only.
+     */
+    @Test
+    void shouldServeUdpAndTcpClientsOnOneUdpPortAndOneChosenTcpPort() throws Exception {
+        int count = TCP_AND_UDP_SESSIONS;
+        int chosenPort = freeTcpPort();
+        TcpMux tcpMux = mux.openTcpMux(new InetSocketAddress(LOOPBACK, chosenPort));
+        assertEquals(new InetSocketAddress(LOOPBACK, chosenPort), tcpMux.localAddress());
+        assertSame(mux.eventLoop(), tcpMux.eventLoop(), "frames would change threads on their way to the agents");
+        String udpCandidate = " " + LOOPBACK.getHostAddress() + " " + mux.localAddress().getPort() + " typ host";
+        String tcpCandidate = " " + LOOPBACK.getHostAddress() + " " + chosenPort + " typ host tcptype passive";
+
+        List<IceSession> served = new ArrayList<>();
+        List<IceSession> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            IceConfig servedConfig = IceConfig.builder().role(IceRole.CONTROLLED).lite(i % 4 >= 2).build();
+            served.add(open(IceSession.open(mux, servedConfig, SERVED_TCP, line -> { })));
+            CandidateSources client = overTcp(i) ? LOOPBACK_TCP : LOOPBACK_HOST;
+            clients.add(open(IceSession.open(peers, config(IceRole.CONTROLLING), client, line -> { })));
+        }
+        for (int i = 0; i < count; i++) {
+            List<String> servedLines = served.get(i).localDescription(WAIT);
+            assertTrue(servedLines.stream().anyMatch(l -> l.endsWith(udpCandidate)), servedLines::toString);
+            assertTrue(servedLines.stream().anyMatch(l -> l.endsWith(tcpCandidate)), servedLines::toString);
+            assertEquals(2, servedLines.stream().filter(l -> l.startsWith("a=candidate:")).count(),
+                    () -> "one port of each transport, no other: " + servedLines);
+            List<String> clientLines = clients.get(i).localDescription(WAIT);
+            if (overTcp(i)) {
+                // UDP blocked: neither side learns the other's UDP candidates; the client's TCP one is active.
+                served.get(i).addRemoteDescription(only(clientLines, " tcptype active"));
+                clients.get(i).addRemoteDescription(only(servedLines, " tcptype passive"));
+            } else {
+                served.get(i).addRemoteDescription(clientLines);
+                clients.get(i).addRemoteDescription(servedLines);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            IceEvent.SelectedPairChanged atServer = served.get(i).awaitSelected(WAIT);
+            IceEvent.SelectedPairChanged atClient = clients.get(i).awaitSelected(WAIT);
+            TransportProtocol transport = overTcp(i) ? TransportProtocol.TCP : TransportProtocol.UDP;
+            InetSocketAddress port = overTcp(i) ? tcpMux.localAddress() : mux.localAddress();
+            assertEquals(transport, atServer.local().transport(), "session " + i);
+            assertEquals(port, atServer.local().address(), "session " + i);
+            assertEquals(port, atClient.remote().address(), "session " + i);
+            clients.get(i).send(("to " + i).getBytes(UTF_8));
+            served.get(i).send(("from " + i).getBytes(UTF_8));
+        }
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(("to " + i).getBytes(UTF_8), receive(served.get(i)), "session " + i);
+            assertArrayEquals(("from " + i).getBytes(UTF_8), receive(clients.get(i)), "session " + i);
+        }
+        for (int i = 0; i < count; i++) {
+            assertNull(served.get(i).receive(Duration.ZERO), "session " + i + " got another's data");
+        }
+        long refused = onLoop(() -> tcpMux.dropped(MuxDropReason.UNKNOWN_UFRAG)
+                + tcpMux.dropped(MuxDropReason.UNKNOWN_SENDER) + tcpMux.dropped(MuxDropReason.CONNECTION_LIMIT));
+        assertEquals(0, refused, "every client's connection reached its agent");
+    }
+
+    @Test
+    void shouldGiveAClearErrorForATcpPortInUse() throws Exception {
+        try (ServerSocket holder = new ServerSocket(0, 1, LOOPBACK)) {
+            InetSocketAddress taken = (InetSocketAddress) holder.getLocalSocketAddress();
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> mux.openTcpMux(taken));
+            assertTrue(e.getMessage().startsWith("cannot bind a TCP mux on " + taken + ": "), e.getMessage());
+            assertNull(mux.tcpMux(), "a failed bind leaves no TCP mux behind");
+        }
+        assertThrows(IllegalArgumentException.class, () -> mux.openTcpMux(new InetSocketAddress(0)));
+        TcpMux tcpMux = mux.openTcpMux(new InetSocketAddress(LOOPBACK, 0));
+        assertSame(tcpMux, mux.tcpMux());
+        assertThrows(IllegalStateException.class, () -> mux.openTcpMux(new InetSocketAddress(LOOPBACK, 0)));
+    }
+
+    @Test
+    void shouldRefuseTcpCandidatesWithoutATcpMuxAndSimultaneousOpenOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mux.start(config(IceRole.CONTROLLED), SERVED_TCP, event -> { }));
+        assertTrue(e.getMessage().contains("UdpMux.openTcpMux"), e.getMessage());
+        mux.openTcpMux(new InetSocketAddress(LOOPBACK, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> mux.start(config(IceRole.CONTROLLED), SERVED_TCP.withTcpSimultaneousOpen(true), event -> { }));
+    }
+
+    private static boolean overTcp(int session) {
+        return session % 2 == 1;
+    }
+
+    /** The description's lines with only the candidates that end with {@code suffix}. */
+    private static List<String> only(List<String> lines, String suffix) {
+        List<String> kept = lines.stream().filter(l -> !l.startsWith("a=candidate:") || l.endsWith(suffix)).toList();
+        assertEquals(1, kept.stream().filter(l -> l.startsWith("a=candidate:")).count(), lines::toString);
+        return kept;
+    }
+
+    /** A TCP port free on loopback now, as an operator would pick one. */
+    private static int freeTcpPort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            return probe.getLocalPort();
+        }
     }
 
     private IceSession open(IceSession session) {
