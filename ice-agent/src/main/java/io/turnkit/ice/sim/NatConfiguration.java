@@ -8,16 +8,17 @@ import io.turnkit.ice.stun.NatBehavior;
  * How a {@link NatRouter} behaves, in RFC 4787's terms: which destinations share a mapping (§4.1), which sources
  * may send in through one (§5), how it picks external ports (§4.2.1), how long an idle mapping lives (§4.3), and
  * whether it hairpins (§6). Two special kinds: a 1:1 NAT, which translates the address of its one host and
- * nothing else, and a firewall that blocks all UDP (only TCP, which is not simulated, would pass).
+ * nothing else, and a firewall that blocks all UDP and lets TCP connections from inside through. TCP gets mappings
+ * of its own with the same behaviors (RFC 5382 §4), which live as an established connection's do.
  *
  * @param mapping         which destinations share a mapping
  * @param filtering       which sources may send through a mapping
  * @param portAssignment  how the external port of a new mapping is chosen
- * @param mappingLifetime how long a mapping lives after the last datagram sent out through it (RFC 4787 §4.3:
+ * @param mappingLifetime how long a UDP mapping lives after the last datagram sent out through it (RFC 4787 §4.3:
  *                        only outbound datagrams refresh it here, REQ-6)
  * @param hairpinning     whether datagrams from inside to the NAT's own external address come back in
  * @param oneToOne        a 1:1 NAT: the external address stands for its one inside host, on every port
- * @param udpBlocked      a firewall: no UDP crosses it either way
+ * @param udpBlocked      a firewall: no UDP crosses it either way (TCP does, through its mappings)
  */
 public record NatConfiguration(NatBehavior.Type mapping, NatBehavior.Type filtering, PortAssignment portAssignment,
         Duration mappingLifetime, boolean hairpinning, boolean oneToOne, boolean udpBlocked) {
@@ -58,7 +59,10 @@ public record NatConfiguration(NatBehavior.Type mapping, NatBehavior.Type filter
                 PortAssignment.PRESERVING, DEFAULT_MAPPING_LIFETIME, true, true, false);
     }
 
-    /** A firewall that lets no UDP through, in or out; hosts behind it still reach each other. */
+    /**
+     * A firewall that lets no UDP through, in or out, and TCP connections opened from inside only (its mappings
+     * depend on address and port, and so does its filtering); hosts behind it still reach each other.
+     */
     public static NatConfiguration udpBlockingFirewall() {
         return new NatConfiguration(NatBehavior.Type.ADDRESS_AND_PORT_DEPENDENT,
                 NatBehavior.Type.ADDRESS_AND_PORT_DEPENDENT, PortAssignment.RANDOM, DEFAULT_MAPPING_LIFETIME, false,

@@ -2,6 +2,7 @@ package io.turnkit.ice.sim;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,17 +15,23 @@ import io.turnkit.ice.stun.NatBehavior;
  * A datagram from the LAN to anywhere outside it leaves through a mapping (internal address and port to external
  * port) and comes back in only through a live mapping whose filtering admits its source. Behaviors are chosen by
  * {@link NatConfiguration}. A NAT can sit in another NAT's LAN: that is a double NAT.
+ *
+ * <p>TCP segments have mappings of their own, made by the same behaviors (RFC 5382 §4 asks the same of TCP as RFC
+ * 4787 of UDP), so a TCP connection is opened from inside only: a SYN from outside finds no mapping. A TCP mapping
+ * lives as long as an established connection's must (RFC 5382 REQ-5: 2 hours and 4 minutes idle).
  */
 public final class NatRouter extends Router implements NetworkNode {
     /** Random external ports come from above the well-known ones. */
     private static final int FIRST_RANDOM_PORT = 1024;
     private static final int PORTS = 65536;
+    /** RFC 5382 §5 REQ-5: an established TCP connection's mapping lasts at least 2 hours and 4 minutes idle. */
+    private static final Duration TCP_MAPPING_LIFETIME = Duration.ofMinutes(124);
 
     private final Router parent;
     private final InetAddress external;
     private final NatConfiguration configuration;
     private final Map<MappingKey, Mapping> mappings = new HashMap<>();
-    private final Map<Integer, Mapping> mappingsByExternalPort = new HashMap<>();
+    private final Map<ExternalPort, Mapping> mappingsByExternalPort = new HashMap<>();
     /** For a 1:1 NAT: the one inside address that the external address stands for. */
     private InetAddress insideAddress;
 
@@ -73,7 +80,7 @@ public final class NatRouter extends Router implements NetworkNode {
     /** A datagram from the LAN for an address outside it: through a mapping, out to the parent (or hairpinned). */
     @Override
     void leave(Datagram datagram) {
-        if (configuration.udpBlocked()) {
+        if (configuration.udpBlocked() && !datagram.isTcp()) {
             drop(DropReason.UDP_BLOCKED);
             return;
         }
@@ -99,16 +106,18 @@ public final class NatRouter extends Router implements NetworkNode {
             return new InetSocketAddress(external, internal.getPort());
         }
         long now = network.clock().now();
-        MappingKey key = new MappingKey(internal, scope(datagram.destination()));
+        MappingKey key = new MappingKey(datagram.isTcp(), internal, scope(datagram.destination()));
         Mapping mapping = mappings.get(key);
         if (mapping != null && expired(mapping, now)) {
             forget(mapping);
             mapping = null;
         }
         if (mapping == null) {
-            mapping = new Mapping(key, new InetSocketAddress(external, externalPort(internal.getPort(), now)));
+            int port = externalPort(key.tcp(), internal.getPort(), now);
+            long lifetime = (key.tcp() ? TCP_MAPPING_LIFETIME : configuration.mappingLifetime()).toNanos();
+            mapping = new Mapping(key, new InetSocketAddress(external, port), lifetime);
             mappings.put(key, mapping);
-            mappingsByExternalPort.put(mapping.external.getPort(), mapping);
+            mappingsByExternalPort.put(new ExternalPort(key.tcp(), port), mapping);
         }
         mapping.lastOutboundNanos = now;
         mapping.contacted(datagram.destination());
@@ -117,7 +126,7 @@ public final class NatRouter extends Router implements NetworkNode {
 
     /** A datagram for the external address: to its inside destination if a live mapping admits its source. */
     private void admit(Datagram datagram) {
-        if (configuration.udpBlocked()) {
+        if (configuration.udpBlocked() && !datagram.isTcp()) {
             drop(DropReason.UDP_BLOCKED);
             return;
         }
@@ -130,7 +139,8 @@ public final class NatRouter extends Router implements NetworkNode {
             }
             return;
         }
-        Mapping mapping = mappingsByExternalPort.get(datagram.destination().getPort());
+        Mapping mapping = mappingsByExternalPort.get(
+                new ExternalPort(datagram.isTcp(), datagram.destination().getPort()));
         if (mapping != null && expired(mapping, network.clock().now())) {
             forget(mapping);
             mapping = null;
@@ -154,21 +164,21 @@ public final class NatRouter extends Router implements NetworkNode {
     }
 
     /** RFC 4787 §4.2.1: the internal port when preserving and free, else a random free one. */
-    private int externalPort(int internalPort, long now) {
+    private int externalPort(boolean tcp, int internalPort, long now) {
         if (configuration.portAssignment() == NatConfiguration.PortAssignment.PRESERVING
-                && portFree(internalPort, now)) {
+                && portFree(new ExternalPort(tcp, internalPort), now)) {
             return internalPort;
         }
         for (int tried = 0; tried < PORTS; tried++) {
             int port = FIRST_RANDOM_PORT + network.random().nextInt(PORTS - FIRST_RANDOM_PORT);
-            if (portFree(port, now)) {
+            if (portFree(new ExternalPort(tcp, port), now)) {
                 return port;
             }
         }
         throw new IllegalStateException("NAT " + name() + " has no free external port left");
     }
 
-    private boolean portFree(int port, long now) {
+    private boolean portFree(ExternalPort port, long now) {
         Mapping holder = mappingsByExternalPort.get(port);
         if (holder != null && expired(holder, now)) {
             forget(holder);
@@ -178,16 +188,22 @@ public final class NatRouter extends Router implements NetworkNode {
     }
 
     private boolean expired(Mapping mapping, long now) {
-        return now - mapping.lastOutboundNanos >= configuration.mappingLifetime().toNanos();
+        return now - mapping.lastOutboundNanos >= mapping.lifetimeNanos;
     }
 
     private void forget(Mapping mapping) {
         mappings.remove(mapping.key);
-        mappingsByExternalPort.remove(mapping.external.getPort());
+        mappingsByExternalPort.remove(new ExternalPort(mapping.key.tcp(), mapping.external.getPort()));
     }
 
-    /** An internal endpoint and the destination scope it was used for ({@code null}: any destination). */
-    private record MappingKey(InetSocketAddress internal, InetSocketAddress scope) {
+    /**
+     * An internal endpoint of UDP or TCP and the destination scope it was used for ({@code null}: any destination).
+     */
+    private record MappingKey(boolean tcp, InetSocketAddress internal, InetSocketAddress scope) {
+    }
+
+    /** An external port of UDP or TCP: the two are apart. */
+    private record ExternalPort(boolean tcp, int port) {
     }
 
     /** A NAT mapping and the destinations it sent to, which its filtering admits back (RFC 4787 §5). */
@@ -196,11 +212,13 @@ public final class NatRouter extends Router implements NetworkNode {
         final InetSocketAddress external;
         final Set<InetAddress> contactedAddresses = new HashSet<>();
         final Set<InetSocketAddress> contactedEndpoints = new HashSet<>();
+        final long lifetimeNanos;
         long lastOutboundNanos;
 
-        Mapping(MappingKey key, InetSocketAddress external) {
+        Mapping(MappingKey key, InetSocketAddress external, long lifetimeNanos) {
             this.key = key;
             this.external = external;
+            this.lifetimeNanos = lifetimeNanos;
         }
 
         void contacted(InetSocketAddress destination) {

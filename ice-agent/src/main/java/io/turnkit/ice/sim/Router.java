@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -15,6 +16,11 @@ import java.util.function.Consumer;
  * It counts what it drops, by reason.
  */
 public class Router {
+    /** RFC 6298 §2.1: a TCP sender's first retransmission timeout. */
+    private static final long INITIAL_RTO_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** RFC 9293 §3.8.3: a TCP sender retransmits a segment for at least 100 s before it gives up (R2). */
+    private static final long R2_NANOS = TimeUnit.SECONDS.toNanos(100);
+
     final VirtualNetwork network;
     private final String name;
     private final Map<InetAddress, NetworkNode> nodes = new HashMap<>();
@@ -92,14 +98,23 @@ public class Router {
 
     /**
      * A datagram entering this router: lost on the link, or handed to {@code next} once its time on the link is
-     * over (at once, through the clock, when the link is perfect: later datagrams never overtake it then).
+     * over (at once, through the clock, when the link is perfect: later datagrams never overtake it then). A TCP
+     * segment that the link loses is sent again by its sender after a retransmission timeout, and again after twice
+     * that (RFC 6298 §2.1: 1 s at first; §5.5: doubled each time), until one copy crosses; that copy's time on the
+     * link is the timeouts waited plus its own transit. The sender gives up, and the segment is lost, once the
+     * timeouts would pass R2 (RFC 9293 §3.8.3: at least 100 s).
      */
     void enter(Datagram datagram, Consumer<Datagram> next) {
-        if (link.loses(network.random())) {
-            drop(DropReason.LOSS);
-            return;
+        long retransmissionWait = 0;
+        for (long timeout = INITIAL_RTO_NANOS; link.loses(network.random()); timeout *= 2) {
+            if (!datagram.isTcp() || retransmissionWait + timeout > R2_NANOS) {
+                drop(DropReason.LOSS);
+                return;
+            }
+            retransmissionWait += timeout;
         }
-        network.clock().schedule(link.transitNanos(network.random()), () -> next.accept(datagram));
+        network.clock().schedule(retransmissionWait + link.transitNanos(network.random()),
+                () -> next.accept(datagram));
     }
 
     /**

@@ -20,8 +20,8 @@ import io.turnkit.ice.turn.TurnSession;
 
 /**
  * Two ICE agents on a {@link VirtualNetwork}, each with a TURN allocation on a real TURN server reached through a
- * {@link TurnGateway}, and a STUN server on the simulated internet. Candidates and credentials are trickled
- * through a signalling channel with a fixed delay.
+ * {@link TurnGateway} (over UDP, or over TCP for an agent that UDP cannot take there), and a STUN server on the
+ * simulated internet. Candidates and credentials are trickled through a signalling channel with a fixed delay.
  *
  * <p>{@link #runUntil} moves simulated time from one event to the next, except while the gateway awaits the real
  * server: then it waits for the server's datagrams in real time, never longer than the simulation's next event
@@ -39,23 +39,35 @@ final class IceSimulation implements AutoCloseable {
     final VirtualNetwork network = new VirtualNetwork(clock, new Random(42));
     final TurnGateway gateway;
     private final InetSocketAddress turnServer;
+    private final InetSocketAddress turnServerTcp;
     private final SimulatedStunServer stun;
     private final Duration signallingDelay;
     private final SplittableRandom seeds = new SplittableRandom(15);
     private final List<SimulatedAgent> agents = new ArrayList<>();
 
-    IceSimulation(InetSocketAddress turnServer, Duration signallingDelay) {
+    /** With the TURN server's UDP and TCP listeners, on one loopback address and port. */
+    IceSimulation(InetSocketAddress turnServer, InetSocketAddress turnServerTcp, Duration signallingDelay) {
         this.turnServer = turnServer;
+        this.turnServerTcp = turnServerTcp;
         this.signallingDelay = signallingDelay;
-        this.gateway = new TurnGateway(network.internet(), turnServer);
+        this.gateway = new TurnGateway(network.internet(), turnServer, turnServerTcp);
         this.stun = new SimulatedStunServer(network.internet().addHost("stun", STUN_SERVER_ADDRESS), STUN_PORT);
     }
 
-    /** An agent on {@code host} in {@code role}, with its own TURN session on the real server. */
-    SimulatedAgent agent(String name, Host host, IceRole role, String user, String password) {
+    /**
+     * An agent on {@code host} in {@code role}, with its own TURN session on the real server over {@code transport}
+     * (UDP or TCP: {@code turn:...?transport=tcp}, RFC 7065).
+     */
+    SimulatedAgent agent(String name, Host host, IceRole role, TransportProtocol transport, String user,
+            String password) {
         IceConfig config = IceConfig.builder().role(role).tieBreaker(seeds.nextLong())
                 .random(new SplittableRandom(seeds.nextLong())).build();
-        TurnSession turn = new TurnSession(turnServer, TransportProtocol.UDP, new LongTermCredentials(user, password),
+        InetSocketAddress server = switch (transport) {
+            case UDP -> turnServer;
+            case TCP -> turnServerTcp;
+            case TLS -> throw new IllegalArgumentException("TURN over TLS is not simulated");
+        };
+        TurnSession turn = new TurnSession(server, transport, new LongTermCredentials(user, password),
                 TurnSession.Options.DEFAULTS);
         SimulatedAgent agent = new SimulatedAgent(name, host, clock, config, turn, signallingDelay);
         agents.add(agent);

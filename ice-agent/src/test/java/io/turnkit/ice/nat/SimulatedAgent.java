@@ -1,7 +1,9 @@
 package io.turnkit.ice.nat;
 
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.turnkit.ice.agent.IceAgent;
@@ -19,14 +22,17 @@ import io.turnkit.ice.agent.LocalSocket;
 import io.turnkit.ice.agent.Transmit;
 import io.turnkit.ice.sim.Host;
 import io.turnkit.ice.sim.SimulatedClock;
+import io.turnkit.ice.sim.VirtualTcpConnection;
 import io.turnkit.ice.sim.VirtualUdpSocket;
+import io.turnkit.ice.stun.StreamFrameReader;
 import io.turnkit.ice.turn.TurnEvent;
 import io.turnkit.ice.turn.TurnSession;
 
 /**
  * An {@link IceAgent} on a simulated host, driven on the {@link SimulatedClock}: one host socket (id
  * {@value #HOST_SOCKET}) that also asks a STUN server for its server-reflexive address, and one TURN allocation
- * through a {@link TurnSession} on a second socket, whose relayed address becomes the relayed socket (id
+ * through a {@link TurnSession} on a second socket, or on a TCP connection when the session's transport is TCP
+ * (RFC 8656 §3.1: the relayed address is UDP all the same), whose relayed address becomes the relayed socket (id
  * {@value #RELAYED_SOCKET}) of the agent's seam. Every call into the agent or the session is followed by
  * {@link #service()}: transmits go out, events are kept and signalled to the peer after the signalling delay,
  * and the timers are re-armed on the clock at {@code pollTimeout()}.
@@ -46,8 +52,9 @@ final class SimulatedAgent {
     final IceAgent agent;
     private final SimulatedClock clock;
     private final VirtualUdpSocket hostSocket;
-    private final VirtualUdpSocket turnSocket;
     private final TurnSession turn;
+    /** Sends a frame of the TURN session to the server, over UDP or the TCP connection. */
+    private final Consumer<byte[]> toTurnServer;
     private final Duration signallingDelay;
     private final List<IceEvent> events = new ArrayList<>();
     private final Set<InetAddress> permitted = new HashSet<>();
@@ -70,15 +77,38 @@ final class SimulatedAgent {
         this.turn = turn;
         this.signallingDelay = signallingDelay;
         this.hostSocket = host.bind(0);
-        this.turnSocket = host.bind(0);
         hostSocket.onReceive((socket, from, bytes, now) -> {
             agent.handleDatagram(HOST_SOCKET, from, Unpooled.wrappedBuffer(bytes), now);
             service();
         });
-        turnSocket.onReceive((socket, from, bytes, now) -> {
+        this.toTurnServer = turn.transport().isStream() ? overTcp(host) : overUdp(host);
+    }
+
+    private Consumer<byte[]> overUdp(Host host) {
+        VirtualUdpSocket socket = host.bind(0);
+        socket.onReceive((self, from, bytes, now) -> {
             turn.handleInput(from, Unpooled.wrappedBuffer(bytes), now);
             service();
         });
+        return bytes -> socket.send(turn.server(), bytes);
+    }
+
+    /** RFC 8656 §12.5: frames follow each other on the stream, cut where each ends. */
+    private Consumer<byte[]> overTcp(Host host) {
+        VirtualTcpConnection connection = host.connect(turn.server());
+        StreamFrameReader frames = new StreamFrameReader();
+        connection.onReceive((self, bytes, now) -> {
+            frames.append(bytes, 0, bytes.length);
+            try {
+                for (ByteBuf frame = frames.next(); frame != null; frame = frames.next()) {
+                    turn.handleInput(turn.server(), frame, now);
+                }
+            } catch (ProtocolException e) {
+                throw new UncheckedIOException(name + ": the TURN server broke the stream's framing", e);
+            }
+            service();
+        });
+        return connection::write;
     }
 
     /** Signals credentials to {@code other} and starts gathering: host, server-reflexive and relayed. */
@@ -162,7 +192,7 @@ final class SimulatedAgent {
             }
             for (io.turnkit.ice.turn.Transmit t = turn.pollTransmit(); t != null; t = turn.pollTransmit()) {
                 moved = true;
-                turnSocket.send(t.destination(), t.bytes());
+                toTurnServer.accept(t.bytes());
             }
             for (TurnEvent e = turn.pollEvent(); e != null; e = turn.pollEvent()) {
                 moved = true;
