@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
@@ -227,13 +228,20 @@ class ChromiumIceTest {
 
     /**
      * Waits for turnkit's selected pair, sends the browser {@value #RELAYED_DATAGRAMS} datagrams on it, and waits for
-     * the page's result (which counts them) and the browser's first datagram.
+     * the page's result (which counts them) and the browser's first datagram. If turnkit selects nothing, the
+     * failure says what the page saw (it gives up before the test does).
      */
     private static RelayedExchange exchangeData(IceSession turnkit, WebRtcTestPage page, Chromium chromium)
             throws Exception {
         byte[] data = new byte[RELAYED_DATAGRAM_SIZE];
         data[0] = DTLS_APPLICATION_DATA;
-        IceEvent.SelectedPairChanged pair = turnkit.awaitSelected(WAIT);
+        IceEvent.SelectedPairChanged pair;
+        try {
+            pair = turnkit.awaitSelected(WAIT);
+        } catch (TimeoutException e) {
+            throw new AssertionError("turnkit selected no pair; page result "
+                    + page.awaitResult(WAIT, chromium.process()) + chromium.process().describe(), e);
+        }
         for (int i = 0; i < RELAYED_DATAGRAMS; i++) {
             turnkit.send(data);
         }
