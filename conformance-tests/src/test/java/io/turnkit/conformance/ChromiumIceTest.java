@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
 import io.turnkit.conformance.support.Chromium;
 import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.LoopbackPorts.PortRange;
 import io.turnkit.conformance.support.NamespaceBridge;
+import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.WebRtcTestPage;
 import io.turnkit.ice.agent.CandidateType;
 import io.turnkit.ice.agent.IceConfig;
@@ -27,8 +30,10 @@ import io.turnkit.ice.agent.IceRole;
 import io.turnkit.ice.driver.CandidateSources;
 import io.turnkit.ice.driver.IceDriver;
 import io.turnkit.ice.driver.IceSession;
+import io.turnkit.ice.driver.RelayServer;
 import io.turnkit.ice.driver.UdpMux;
 import io.turnkit.ice.stun.Addresses;
+import io.turnkit.ice.stun.ServerUri;
 
 /**
  * turnkit's ICE agent (in process, on the driver, host candidates on 127.0.0.1) against headless Chromium's: the
@@ -36,7 +41,9 @@ import io.turnkit.ice.stun.Addresses;
  * and the agent: the browser's ICE lines to the agent, and an SDP it builds around the agent's ICE lines to the
  * browser. Only ICE is tested: the browser's {@code iceConnectionState} reaches {@code connected} and both sides
  * select the same pair. A data channel would need DTLS and SCTP, which turnkit's agent does not speak, so the
- * answer makes turnkit the DTLS client (which never sends a handshake) and no data channel opens.
+ * answer makes turnkit the DTLS client (which never sends a handshake) and no data channel opens. Then the same two
+ * agents through turnkit's TURN server (RFC 8656), the browser relay-only in both roles, turnkit relay-only too when
+ * it offers.
  */
 class ChromiumIceTest {
     private static final String PAGE = "ice-connectivity.html";
@@ -48,6 +55,11 @@ class ChromiumIceTest {
     private static final byte DTLS_HANDSHAKE = 22;
     private static final byte DTLS_APPLICATION_DATA = 23;
     private static final String FINGERPRINT = "a=fingerprint:sha-256 " + "AB:".repeat(31) + "AB";
+    private static final String TURN_USER = "alice";
+    private static final String TURN_PASSWORD = "conformance-password";
+    private static final int RELAYED_DATAGRAMS = 10;
+    private static final int RELAYED_DATAGRAM_SIZE = 100;
+    private static final int RELAYED_BYTES = RELAYED_DATAGRAMS * RELAYED_DATAGRAM_SIZE;
 
     @Test
     void shouldConnectTheBrowsersOfferToTurnkitsAnswer() throws Exception {
@@ -71,6 +83,45 @@ class ChromiumIceTest {
             turnkit.addRemoteDescription(loopbackIceLines(page.awaitDescription(WAIT, chromium.process())));
 
             assertConnected(page.awaitResult(WAIT, chromium.process()), turnkit, chromium);
+        }
+    }
+
+    /**
+     * The browser offers relayed candidates only (turnkit's TURN server in its {@code iceServers}, {@code
+     * iceTransportPolicy: 'relay'}) and turnkit answers with its host candidate: the browser's checks reach turnkit
+     * from the relayed address of its allocation, and data crosses the relay both ways (turnkit's datagrams to the
+     * browser, the browser's ClientHello to turnkit: {@code a=setup:passive} makes the browser the DTLS client).
+     */
+    @Test
+    void shouldConnectTheBrowsersRelayOnlyOfferToTurnkitsAnswer() throws Exception {
+        try (TurnkitServer server = TurnkitServer.withLongTermCredentials(TURN_USER, TURN_PASSWORD);
+             IceSession turnkit = IceSession.open(config(IceRole.CONTROLLED), loopbackHost());
+             WebRtcTestPage page = WebRtcTestPage.start(PAGE);
+             Chromium chromium = Chromium.open(page.uri(relayQuery("offer", server)))) {
+            String offer = page.awaitDescription(WAIT, chromium.process());
+            turnkit.addRemoteDescription(loopbackIceLines(offer));
+            page.sendDescription(sdp(turnkit.localDescription(WAIT), mid(offer), "passive"));
+
+            assertRelayed(exchangeData(turnkit, page, chromium), server, CandidateType.HOST, chromium);
+        }
+    }
+
+    /**
+     * turnkit offers relayed candidates only, from its own allocation on the same TURN server, and the browser
+     * answers relay-only: every check and datagram goes from one allocation to the other. The browser answers the
+     * offer's {@code a=setup:actpass} as the DTLS client, so its ClientHello reaches turnkit through both relays.
+     */
+    @Test
+    void shouldConnectTurnkitsRelayOnlyOfferToTheBrowsersRelayOnlyAnswer() throws Exception {
+        try (TurnkitServer server = TurnkitServer.withLongTermCredentials(TURN_USER, TURN_PASSWORD);
+             IceSession turnkit = IceSession.open(config(IceRole.CONTROLLING),
+                     loopbackHost().withRelay(relay(server)).withRelayOnly(true));
+             WebRtcTestPage page = WebRtcTestPage.start(PAGE);
+             Chromium chromium = Chromium.open(page.uri(relayQuery("answer", server)))) {
+            page.sendDescription(sdp(turnkit.localDescription(WAIT), "0", "actpass"));
+            turnkit.addRemoteDescription(loopbackIceLines(page.awaitDescription(WAIT, chromium.process())));
+
+            assertRelayed(exchangeData(turnkit, page, chromium), server, CandidateType.RELAYED, chromium);
         }
     }
 
@@ -197,6 +248,84 @@ class ChromiumIceTest {
                 () -> assertEquals("active", pair.remote().tcpType(), "turnkit's remote connected to it"),
                 () -> assertEquals(Integer.toString(bytes), result.get("bytesReceived"),
                         "bytes the browser received on its selected pair"));
+    }
+
+    /** What crossed the relay, on each side, once both agents selected their pair. */
+    private record RelayedExchange(Map<String, String> result, IceEvent.SelectedPairChanged pair,
+                                   byte[] fromBrowser) {
+    }
+
+    /**
+     * Waits for turnkit's selected pair, sends the browser {@value #RELAYED_DATAGRAMS} datagrams on it, and waits for
+     * the page's result (which counts them) and the browser's first datagram. If turnkit selects nothing, the
+     * failure says what the page saw (it gives up before the test does).
+     */
+    private static RelayedExchange exchangeData(IceSession turnkit, WebRtcTestPage page, Chromium chromium)
+            throws Exception {
+        byte[] data = new byte[RELAYED_DATAGRAM_SIZE];
+        data[0] = DTLS_APPLICATION_DATA;
+        IceEvent.SelectedPairChanged pair;
+        try {
+            pair = turnkit.awaitSelected(WAIT);
+        } catch (TimeoutException e) {
+            throw new AssertionError("turnkit selected no pair; page result "
+                    + page.awaitResult(WAIT, chromium.process()) + chromium.process().describe(), e);
+        }
+        for (int i = 0; i < RELAYED_DATAGRAMS; i++) {
+            turnkit.send(data);
+        }
+        Map<String, String> result = page.awaitResult(WAIT, chromium.process());
+        return new RelayedExchange(result, pair, turnkit.receive(WAIT));
+    }
+
+    /**
+     * The browser reached connected on a pair whose local candidate is relayed (over UDP to the TURN server), both
+     * ends agree on that pair, turnkit's remote is a relayed address of the server, turnkit's local is of {@code
+     * turnkitLocal}'s type, and data crossed both ways.
+     */
+    private static void assertRelayed(RelayedExchange exchange, TurnkitServer server, CandidateType turnkitLocal,
+            Chromium chromium) {
+        Map<String, String> result = exchange.result();
+        IceEvent.SelectedPairChanged pair = exchange.pair();
+        String context = "page result " + result + chromium.process().describe() + server.describe();
+        assertNull(result.get("error"), context);
+        PortRange relayPorts = server.relayPorts();
+        int remotePort = pair.remote().address().getPort();
+        assertAll(context,
+                () -> assertTrue(List.of("connected", "completed").contains(result.get("iceConnectionState"))),
+                () -> assertEquals("relay", result.get("localType"), "the browser's local candidate type"),
+                () -> assertEquals("udp", result.get("localRelayProtocol"), "the browser's protocol to the server"),
+                () -> assertEquals(turnkitLocal.sdpName(), result.get("remoteType"),
+                        "the browser's remote candidate type"),
+                () -> assertEquals(turnkitLocal, pair.local().type(), "turnkit's local candidate type"),
+                () -> assertEquals(CandidateType.RELAYED, pair.remote().type(), "turnkit's remote candidate type"),
+                () -> assertEquals(LoopbackPorts.LOOPBACK, pair.remote().address().getAddress(), "turnkit's remote"),
+                () -> assertTrue(remotePort >= relayPorts.min() && remotePort <= relayPorts.max(),
+                        "turnkit's remote port " + remotePort + " is not in the server's relay range " + relayPorts),
+                () -> assertEquals(Addresses.format(pair.local().address()), result.get("remoteAddress"),
+                        "the browser's remote is turnkit's local"),
+                () -> assertEquals(Addresses.format(pair.remote().address()), result.get("localAddress"),
+                        "turnkit's remote is the browser's local"),
+                () -> assertEquals(Integer.toString(RELAYED_BYTES), result.get("bytesReceived"),
+                        "bytes the browser received on its selected pair"),
+                () -> assertNotNull(exchange.fromBrowser(), "nothing from the browser"),
+                () -> assertEquals(DTLS_HANDSHAKE, exchange.fromBrowser()[0], "the browser's ClientHello"));
+    }
+
+    /** The server's {@code turn:} URI over UDP (RFC 7065 §3.1), for both agents. */
+    private static String turnUri(TurnkitServer server) {
+        return "turn:" + LoopbackPorts.LOOPBACK_IP + ":" + server.port() + "?transport=udp";
+    }
+
+    private static RelayServer relay(TurnkitServer server) {
+        return new RelayServer(ServerUri.parseTurn(turnUri(server)), TURN_USER, TURN_PASSWORD);
+    }
+
+    /** The page's query for relay-only, through the server with its credentials. */
+    private static Map<String, String> relayQuery(String role, TurnkitServer server) {
+        return Map.of("role", role, "timeoutMs", Long.toString(PAGE_TIME_LIMIT.toMillis()),
+                "bytesReceived", Integer.toString(RELAYED_BYTES),
+                "turn", turnUri(server), "username", TURN_USER, "credential", TURN_PASSWORD);
     }
 
     /** The browser's credentials and end-of-candidates, none of its candidates. */

@@ -25,12 +25,15 @@ public final class TurnkitServer implements AutoCloseable {
 
     private final int port;
     private final int tlsPort;
+    private final PortRange relayPorts;
     private final TemporaryDirectory directory;
     private final ExternalProcess process;
 
-    private TurnkitServer(int port, int tlsPort, TemporaryDirectory directory, ExternalProcess process) {
+    private TurnkitServer(int port, int tlsPort, PortRange relayPorts, TemporaryDirectory directory,
+            ExternalProcess process) {
         this.port = port;
         this.tlsPort = tlsPort;
+        this.relayPorts = relayPorts;
         this.directory = directory;
         this.process = process;
     }
@@ -112,7 +115,7 @@ public final class TurnkitServer implements AutoCloseable {
                 "--userdb", directory.path().resolve("userdb").toString()));
         command.addAll(authentication);
         ExternalProcess process = ExternalProcess.start("turnkit", command);
-        TurnkitServer server = new TurnkitServer(port, tlsPort, directory, process);
+        TurnkitServer server = new TurnkitServer(port, tlsPort, relay, directory, process);
         try {
             process.awaitLineContaining(READY, STARTUP);
         } catch (RuntimeException | AssertionError e) {
@@ -143,6 +146,11 @@ public final class TurnkitServer implements AutoCloseable {
     /** The TLS and DTLS port (turns:) on 127.0.0.1; the UDP and TCP port takes TLS and DTLS too. */
     public int tlsPort() {
         return tlsPort;
+    }
+
+    /** The ports of 127.0.0.1 the server relays from ({@code --min-port} to {@code --max-port}). */
+    public PortRange relayPorts() {
+        return relayPorts;
     }
 
     /** The server's process id, for signals. */
