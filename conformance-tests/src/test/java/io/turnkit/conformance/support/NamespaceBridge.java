@@ -48,13 +48,18 @@ public final class NamespaceBridge implements AutoCloseable {
      * there, then the script's arguments executed (the program that uses them).
      */
     public String namespaceScript() {
+        return namespaceScript("");
+    }
+
+    /** As {@link #namespaceScript()}, with the shell commands {@code setup} run first (each line ending in a newline). */
+    public String namespaceScript(String setup) {
         Path ready = directory.path().resolve("ready");
         StringBuilder bridge = new StringBuilder("/usr/bin/python3 " + IceHarness.resource("netns/tcp_bridge.py")
                 + " " + ready);
         for (int port : ports) {
             bridge.append(' ').append(port).append(' ').append(socketPath(port));
         }
-        return "(ip link set lo up && exec " + bridge + ") &\n"
+        return setup + "(ip link set lo up && exec " + bridge + ") &\n"
                 + "i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
                 + "[ -e " + ready + " ] || { echo 'the namespace bridge did not start' >&2; exit 1; }\n"
                 + "exec \"$@\"\n";
