@@ -87,6 +87,8 @@ public final class MuxAgentProcess {
                          System.err.println("agent: " + l);
                          if (l.equals("state " + IceConnectionState.CHECKING)) {
                              checking.complete(null);
+                         } else if (l.equals("state " + IceConnectionState.FAILED)) {
+                             checking.completeExceptionally(new IllegalStateException("no candidate pair: " + l));
                          }
                      })) {
             agent.localDescription(WAIT).forEach(MuxAgentProcess::print);
