@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -142,7 +143,7 @@ class ChromiumIceTest {
                     assertFalse(hostCandidates.isEmpty(), "no host candidate in the browser's offer: " + offer);
                     assertTrue(hostCandidates.stream().allMatch(l -> l.split(" ")[4].endsWith(".local")),
                             "the browser's host candidates are .local names only: " + hostCandidates);
-                    credentialsAndCandidates(offer).forEach(agent::writeLine);
+                    iceLines(offer, line -> true).forEach(agent::writeLine);
                     // Only then the browser learns of the agent: its checks cannot come first, from an address the
                     // agent would know as peer-reflexive (RFC 8445 §7.3.1.3) until the name resolves.
                     agent.awaitLine(MuxAgentProcess.CHECKING::equals, "a resolved candidate", WAIT);
@@ -152,7 +153,8 @@ class ChromiumIceTest {
                     Map<String, String> result = page.awaitResult(WAIT, chromium.process());
                     String context = "page result " + result + chromium.process().describe() + agent.describe();
                     assertNull(result.get("error"), context);
-                    String[] remote = selected.substring(selected.indexOf(" candidate:", 12) + 1).split(" ");
+                    int remoteStart = selected.indexOf(" candidate:", MuxAgentProcess.SELECTED.length()) + 1;
+                    String[] remote = selected.substring(remoteStart).split(" ");
                     assertAll(context,
                             () -> assertTrue(List.of("connected", "completed")
                                     .contains(result.get("iceConnectionState")), "iceConnectionState"),
@@ -227,23 +229,20 @@ class ChromiumIceTest {
                         "bytes the browser received on its selected pair"));
     }
 
-    /** The browser's credentials and candidates, then end-of-candidates. */
-    private static List<String> credentialsAndCandidates(String sdp) {
-        List<String> lines = new ArrayList<>();
-        for (String line : sdp.split("\r?\n")) {
-            if (line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:") || line.startsWith("a=candidate:")) {
-                lines.add(line);
-            }
-        }
-        lines.add("a=end-of-candidates");
-        return lines;
-    }
-
     /** The browser's credentials and end-of-candidates, none of its candidates. */
     private static List<String> credentials(String sdp) {
+        return iceLines(sdp, line -> false);
+    }
+
+    /**
+     * The browser's credentials, its candidate lines that {@code wanted} accepts, then end-of-candidates: the page
+     * sends its description once gathering is complete.
+     */
+    private static List<String> iceLines(String sdp, Predicate<String> wanted) {
         List<String> lines = new ArrayList<>();
         for (String line : sdp.split("\r?\n")) {
-            if (line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:")) {
+            boolean credential = line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:");
+            if (credential || line.startsWith("a=candidate:") && wanted.test(line)) {
                 lines.add(line);
             }
         }
@@ -270,20 +269,10 @@ class ChromiumIceTest {
 
     /**
      * The browser's credentials and its UDP candidates on 127.0.0.1 (it may also have others, on interfaces the
-     * tests send nothing to), then end-of-candidates: the page sends its description once gathering is complete.
+     * tests send nothing to), then end-of-candidates.
      */
     private static List<String> loopbackIceLines(String sdp) {
-        List<String> lines = new ArrayList<>();
-        for (String line : sdp.split("\r?\n")) {
-            boolean credential = line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:");
-            boolean loopbackCandidate = line.startsWith("a=candidate:") && line.contains(" udp ")
-                    && line.contains(" " + LoopbackPorts.LOOPBACK_IP + " ");
-            if (credential || loopbackCandidate) {
-                lines.add(line);
-            }
-        }
-        lines.add("a=end-of-candidates");
-        return lines;
+        return iceLines(sdp, line -> line.contains(" udp ") && line.contains(" " + LoopbackPorts.LOOPBACK_IP + " "));
     }
 
     private static String mid(String sdp) {

@@ -13,7 +13,6 @@ import java.util.Map;
  */
 public final class Chromium implements AutoCloseable {
     public static final Path PROGRAM = Path.of("/usr/bin/chromium");
-    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
     private static final Path NSENTER = Path.of("/usr/bin/nsenter");
     /** Host candidates with their addresses, not mDNS {@code .local} names (Chromium's default). */
     private static final String PLAIN_HOST_CANDIDATES = "--disable-features=WebRtcHideLocalIpsWithMdns";
@@ -36,9 +35,7 @@ public final class Chromium implements AutoCloseable {
      * services on those ports are reachable over TCP, and nothing of the host over UDP.
      */
     public static Chromium openInNetworkNamespace(URI page, NamespaceBridge bridge) {
-        ExternalProcess.requireExecutable(UNSHARE, "util-linux");
-        return launch(List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c",
-                bridge.namespaceScript(), "sh"), page, List.of(PLAIN_HOST_CANDIDATES));
+        return launch(bridge.namespaceCommand(""), page, List.of(PLAIN_HOST_CANDIDATES));
     }
 
     /**

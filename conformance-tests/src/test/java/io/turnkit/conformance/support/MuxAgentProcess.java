@@ -46,7 +46,6 @@ public final class MuxAgentProcess {
 
     /** The address of the namespace's link, where the browser gathers its host candidate and the mux listens. */
     public static final String LINK_IP = "10.0.0.1";
-    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
     /**
      * A veth pair with a default route: Chromium gathers on the interface of the default route only, never on
      * loopback (without {@code --allow-loopback-in-peer-connection}), and its mDNS responder does not start without
@@ -64,12 +63,11 @@ public final class MuxAgentProcess {
      * {@code bridge}'s ports, sending {@code datagrams} of {@code bytes} once selected.
      */
     public static ExternalProcess start(NamespaceBridge bridge, int datagrams, int bytes) {
-        ExternalProcess.requireExecutable(UNSHARE, "util-linux");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return ExternalProcess.start("turnkit mux agent", List.of(UNSHARE.toString(), "--user", "--map-root-user",
-                "--net", "--", "/bin/sh", "-c", bridge.namespaceScript(LINK), "sh", java.toString(), "-cp",
+        List<String> command = new ArrayList<>(bridge.namespaceCommand(LINK));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), MuxAgentProcess.class.getName(), LINK_IP,
                 Integer.toString(datagrams), Integer.toString(bytes)));
+        return ExternalProcess.start("turnkit mux agent", command);
     }
 
     public static void main(String[] args) throws Exception {

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class NamespaceBridge implements AutoCloseable {
     private static final int BUFFER = 65536;
+    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
 
     private final TemporaryDirectory directory = TemporaryDirectory.create("turnkit-netns-");
     private final List<Integer> ports;
@@ -44,15 +45,18 @@ public final class NamespaceBridge implements AutoCloseable {
     }
 
     /**
-     * A shell script for {@code sh -c}, run in a new network namespace: loopback up, the bridge's ports listening
-     * there, then the script's arguments executed (the program that uses them).
+     * The command that runs a program (the arguments after it) in a new network namespace of an unprivileged user
+     * namespace ({@code unshare --user --map-root-user --net}): the shell commands {@code setup} first (each line
+     * ending in a newline), then loopback up and the bridge's ports listening there.
      */
-    public String namespaceScript() {
-        return namespaceScript("");
+    public List<String> namespaceCommand(String setup) {
+        ExternalProcess.requireExecutable(UNSHARE, "util-linux");
+        return List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c",
+                namespaceScript(setup), "sh");
     }
 
-    /** As {@link #namespaceScript()}, with the shell commands {@code setup} run first (each line ending in a newline). */
-    public String namespaceScript(String setup) {
+    /** The shell script for {@code sh -c}: {@code setup}, the bridge, then its arguments executed (the program). */
+    private String namespaceScript(String setup) {
         Path ready = directory.path().resolve("ready");
         StringBuilder bridge = new StringBuilder("/usr/bin/python3 " + IceHarness.resource("netns/tcp_bridge.py")
                 + " " + ready);
