@@ -55,7 +55,11 @@ public final class NamespaceBridge implements AutoCloseable {
                 namespaceScript(setup), "sh");
     }
 
-    /** The shell script for {@code sh -c}: {@code setup}, the bridge, then its arguments executed (the program). */
+    /**
+     * The shell script for {@code sh -c}: {@code setup}, the bridge, then its arguments run (the program). The shell
+     * stays, to stop the bridge when the program ends by itself: once orphaned, the bridge is no longer in the
+     * process tree the test stops.
+     */
     private String namespaceScript(String setup) {
         Path ready = directory.path().resolve("ready");
         StringBuilder bridge = new StringBuilder("/usr/bin/python3 " + IceHarness.resource("netns/tcp_bridge.py")
@@ -64,9 +68,13 @@ public final class NamespaceBridge implements AutoCloseable {
             bridge.append(' ').append(port).append(' ').append(socketPath(port));
         }
         return setup + "(ip link set lo up && exec " + bridge + ") &\n"
+                + "bridge=$!\n"
                 + "i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
-                + "[ -e " + ready + " ] || { echo 'the namespace bridge did not start' >&2; exit 1; }\n"
-                + "exec \"$@\"\n";
+                + "[ -e " + ready + " ] || { echo 'the namespace bridge did not start' >&2; kill $bridge; exit 1; }\n"
+                + "\"$@\"\n"
+                + "status=$?\n"
+                + "kill $bridge\n"
+                + "exit $status\n";
     }
 
     private Path socketPath(int port) {
