@@ -2,6 +2,7 @@ package io.turnkit.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
 import io.turnkit.conformance.support.Chromium;
+import io.turnkit.conformance.support.ExternalProcess;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.LoopbackPorts.PortRange;
+import io.turnkit.conformance.support.MuxAgentProcess;
 import io.turnkit.conformance.support.NamespaceBridge;
 import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.WebRtcTestPage;
@@ -127,9 +131,10 @@ class ChromiumIceTest {
 
     /**
      * The browser's offer answered by an agent on a one-port UDP mux, beside another agent on the same port. The
-     * browser signals no loopback candidate (its host addresses hide behind mDNS names, and 127.0.0.1 is not among
-     * them), so the mux first meets the browser in a check whose USERNAME names the agent's ufrag, and routes by
-     * the browser's address after that. Data both ways: the answer's {@code a=setup:passive} makes the browser the
+     * browser's host candidates are plain addresses (mDNS off), and the test gives the agent only those on
+     * 127.0.0.1 (on a host with no other interface, there are none: the browser's checks then come from a loopback
+     * address it never signalled), so the mux first meets the browser in a check whose USERNAME names the agent's
+     * ufrag, and routes by the browser's address after that. Data both ways: the answer's {@code a=setup:passive} makes the browser the
      * DTLS client, whose ClientHello reaches the agent; what the agent sends, the browser's ICE layer counts on its
      * selected pair (DTLS then drops it). The other agent on the port gets nothing.
      */
@@ -162,6 +167,60 @@ class ChromiumIceTest {
             assertEquals(DTLS_HANDSHAKE, fromBrowser[0], "the browser's ClientHello");
             assertNull(bystander.receive(Duration.ZERO), "the other agent on the port got data");
             assertEquals(IceConnectionState.NEW, bystander.state());
+        }
+    }
+
+    /**
+     * Chromium as it is by default, its host candidate hidden behind a {@code <uuid>.local} name
+     * (draft-ietf-mmusic-mdns-ice-candidates), answered by an agent on a one-port UDP mux that resolves the name
+     * with an mDNS query (RFC 6762) its responder answers. Chromium leaves loopback out and answers mDNS only on a
+     * real interface, so both run in a network namespace the test creates, with a link of their own; the agent is a
+     * process there ({@link MuxAgentProcess}), and the page reaches the test's HTTP server over the bridge.
+     */
+    @Test
+    void shouldResolveTheBrowsersMdnsHostCandidateOnTheOnePortMux() throws Exception {
+        int datagrams = 10;
+        int bytes = 100;
+        try (WebRtcTestPage page = WebRtcTestPage.start(PAGE)) {
+            URI uri = page.uri(query("offer", datagrams * bytes));
+            try (NamespaceBridge bridge = NamespaceBridge.open(List.of(uri.getPort()));
+                 ExternalProcess agent = MuxAgentProcess.start(bridge, datagrams, bytes)) {
+                agent.awaitLineContaining("a=end-of-candidates", WAIT);
+                List<String> description = agent.output().lines().filter(l -> l.startsWith("a=")).toList();
+                try (Chromium chromium = Chromium.openWithMdnsInNetworkNamespaceOf(agent.pid(), uri)) {
+                    String offer = page.awaitDescription(WAIT, chromium.process());
+                    List<String> hostCandidates = offer.lines()
+                            .filter(l -> l.startsWith("a=candidate:") && l.contains(" typ host")).toList();
+                    assertFalse(hostCandidates.isEmpty(), "no host candidate in the browser's offer: " + offer);
+                    assertTrue(hostCandidates.stream().allMatch(l -> l.split(" ")[4].endsWith(".local")),
+                            "the browser's host candidates are .local names only: " + hostCandidates);
+                    iceLines(offer, line -> true).forEach(agent::writeLine);
+                    // Only then the browser learns of the agent: its checks cannot come first, from an address the
+                    // agent would know as peer-reflexive (RFC 8445 §7.3.1.3) until the name resolves.
+                    agent.awaitLine(MuxAgentProcess.CHECKING::equals, "a resolved candidate", WAIT);
+                    page.sendDescription(sdp(description, mid(offer), "passive"));
+
+                    String selected = agent.awaitLine(l -> l.startsWith(MuxAgentProcess.SELECTED), "the pair", WAIT);
+                    Map<String, String> result = page.awaitResult(WAIT, chromium.process());
+                    String context = "page result " + result + chromium.process().describe() + agent.describe();
+                    assertNull(result.get("error"), context);
+                    int remoteStart = selected.indexOf(" candidate:", MuxAgentProcess.SELECTED.length()) + 1;
+                    String[] remote = selected.substring(remoteStart).split(" ");
+                    assertAll(context,
+                            () -> assertTrue(List.of("connected", "completed")
+                                    .contains(result.get("iceConnectionState")), "iceConnectionState"),
+                            () -> assertEquals(MuxAgentProcess.LINK_IP, remote[4],
+                                    "turnkit's remote is the browser's address, resolved: " + selected),
+                            () -> assertEquals("host", remote[7], "turnkit's remote candidate type: " + selected),
+                            // The browser's statistics show its own address hidden, as ":port".
+                            () -> assertEquals(":" + remote[5], result.get("localAddress"),
+                                    "the browser's local port is turnkit's remote's"),
+                            () -> assertEquals(Integer.toString(datagrams * bytes), result.get("bytesReceived"),
+                                    "bytes the browser received on its selected pair"));
+                    agent.awaitLineContaining(MuxAgentProcess.RECEIVED + DTLS_HANDSHAKE, WAIT);
+                    agent.awaitLineContaining(MuxAgentProcess.BYSTANDER + IceConnectionState.NEW + " 0", WAIT);
+                }
+            }
         }
     }
 
@@ -330,9 +389,18 @@ class ChromiumIceTest {
 
     /** The browser's credentials and end-of-candidates, none of its candidates. */
     private static List<String> credentials(String sdp) {
+        return iceLines(sdp, line -> false);
+    }
+
+    /**
+     * The browser's credentials, its candidate lines that {@code wanted} accepts, then end-of-candidates: the page
+     * sends its description once gathering is complete.
+     */
+    private static List<String> iceLines(String sdp, Predicate<String> wanted) {
         List<String> lines = new ArrayList<>();
         for (String line : sdp.split("\r?\n")) {
-            if (line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:")) {
+            boolean credential = line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:");
+            if (credential || line.startsWith("a=candidate:") && wanted.test(line)) {
                 lines.add(line);
             }
         }
@@ -359,20 +427,10 @@ class ChromiumIceTest {
 
     /**
      * The browser's credentials and its UDP candidates on 127.0.0.1 (it may also have others, on interfaces the
-     * tests send nothing to), then end-of-candidates: the page sends its description once gathering is complete.
+     * tests send nothing to), then end-of-candidates.
      */
     private static List<String> loopbackIceLines(String sdp) {
-        List<String> lines = new ArrayList<>();
-        for (String line : sdp.split("\r?\n")) {
-            boolean credential = line.startsWith("a=ice-ufrag:") || line.startsWith("a=ice-pwd:");
-            boolean loopbackCandidate = line.startsWith("a=candidate:") && line.contains(" udp ")
-                    && line.contains(" " + LoopbackPorts.LOOPBACK_IP + " ");
-            if (credential || loopbackCandidate) {
-                lines.add(line);
-            }
-        }
-        lines.add("a=end-of-candidates");
-        return lines;
+        return iceLines(sdp, line -> line.contains(" udp ") && line.contains(" " + LoopbackPorts.LOOPBACK_IP + " "));
     }
 
     private static String mid(String sdp) {

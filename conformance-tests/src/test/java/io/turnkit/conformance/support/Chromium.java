@@ -13,7 +13,9 @@ import java.util.Map;
  */
 public final class Chromium implements AutoCloseable {
     public static final Path PROGRAM = Path.of("/usr/bin/chromium");
-    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
+    private static final Path NSENTER = Path.of("/usr/bin/nsenter");
+    /** Host candidates with their addresses, not mDNS {@code .local} names (Chromium's default). */
+    private static final String PLAIN_HOST_CANDIDATES = "--disable-features=WebRtcHideLocalIpsWithMdns";
 
     private final TemporaryDirectory home;
     private final ExternalProcess process;
@@ -24,7 +26,7 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium open(URI page) {
-        return launch(List.of(), page);
+        return launch(List.of(), page, List.of(PLAIN_HOST_CANDIDATES));
     }
 
     /**
@@ -33,27 +35,47 @@ public final class Chromium implements AutoCloseable {
      * services on those ports are reachable over TCP, and nothing of the host over UDP.
      */
     public static Chromium openInNetworkNamespace(URI page, NamespaceBridge bridge) {
-        ExternalProcess.requireExecutable(UNSHARE, "util-linux");
-        return launch(List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c",
-                bridge.namespaceScript(), "sh"), page);
+        return launch(bridge.namespaceCommand(""), page, List.of(PLAIN_HOST_CANDIDATES));
     }
 
-    /** Chromium on {@code page}, its command line after {@code prefix} (a program that runs it). */
-    private static Chromium launch(List<String> prefix, URI page) {
+    /**
+     * Chromium in the user and network namespaces of the running process {@code pid} (which the test created with
+     * {@code unshare}), as it is by default: its host candidates hidden behind {@code <uuid>.local} names, which its
+     * own mDNS responder answers (draft-ietf-mmusic-mdns-ice-candidates).
+     */
+    public static Chromium openWithMdnsInNetworkNamespaceOf(long pid, URI page) {
+        ExternalProcess.requireExecutable(NSENTER, "util-linux");
+        return launch(List.of(NSENTER.toString(), "--target", Long.toString(pid), "--user", "--net",
+                "--preserve-credentials", "--"), page, List.of());
+    }
+
+    /**
+     * Chromium on {@code page}, its command line after {@code prefix} (a program that runs it), with {@code extra}
+     * flags.
+     */
+    private static Chromium launch(List<String> prefix, URI page, List<String> extra) {
         ExternalProcess.requireExecutable(PROGRAM, "chromium");
         TemporaryDirectory home = TemporaryDirectory.create("turnkit-chromium-");
         List<String> command = new ArrayList<>(prefix);
         command.add(PROGRAM.toString());
-        command.addAll(flags(home.path()));
+        command.addAll(commonFlags(home.path()));
+        command.addAll(extra);
         command.add(page.toString());
         return new Chromium(home, ExternalProcess.start("chromium", command, environment(home.path())));
     }
 
     /**
      * The flags the tests run Chromium with, its profile in {@code home}: headless, as root, talking to 127.0.0.1
-     * only, with loopback in WebRTC's network list.
+     * only, with loopback in WebRTC's network list, and host candidates with their addresses: agents outside the
+     * browser need not resolve mDNS names (RFC 8445 host candidates; mDNS is tested on its own).
      */
     public static List<String> flags(Path home) {
+        List<String> flags = new ArrayList<>(commonFlags(home));
+        flags.add(PLAIN_HOST_CANDIDATES);
+        return flags;
+    }
+
+    private static List<String> commonFlags(Path home) {
         return List.of(
                 // turns: to a server with a test certificate, which no authority signed.
                 "--ignore-certificate-errors",
@@ -71,9 +93,6 @@ public final class Chromium implements AutoCloseable {
                 // WebRTC leaves loopback interfaces out of its network list; on a host with no other interface
                 // it then has no socket to reach a TURN server on 127.0.0.1 and gathers no candidate at all.
                 "--allow-loopback-in-peer-connection",
-                // Host candidates with their addresses, not mDNS .local names, which agents outside the
-                // browser would have to resolve (RFC 8445 host candidates; mDNS is not tested here).
-                "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--user-data-dir=" + home.resolve("profile"));
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class NamespaceBridge implements AutoCloseable {
     private static final int BUFFER = 65536;
+    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
 
     private final TemporaryDirectory directory = TemporaryDirectory.create("turnkit-netns-");
     private final List<Integer> ports;
@@ -44,20 +45,36 @@ public final class NamespaceBridge implements AutoCloseable {
     }
 
     /**
-     * A shell script for {@code sh -c}, run in a new network namespace: loopback up, the bridge's ports listening
-     * there, then the script's arguments executed (the program that uses them).
+     * The command that runs a program (the arguments after it) in a new network namespace of an unprivileged user
+     * namespace ({@code unshare --user --map-root-user --net}): the shell commands {@code setup} first (each line
+     * ending in a newline), then loopback up and the bridge's ports listening there.
      */
-    public String namespaceScript() {
+    public List<String> namespaceCommand(String setup) {
+        ExternalProcess.requireExecutable(UNSHARE, "util-linux");
+        return List.of(UNSHARE.toString(), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c",
+                namespaceScript(setup), "sh");
+    }
+
+    /**
+     * The shell script for {@code sh -c}: {@code setup}, the bridge, then its arguments run (the program). The shell
+     * stays, to stop the bridge when the program ends by itself: once orphaned, the bridge is no longer in the
+     * process tree the test stops.
+     */
+    private String namespaceScript(String setup) {
         Path ready = directory.path().resolve("ready");
         StringBuilder bridge = new StringBuilder("/usr/bin/python3 " + IceHarness.resource("netns/tcp_bridge.py")
                 + " " + ready);
         for (int port : ports) {
             bridge.append(' ').append(port).append(' ').append(socketPath(port));
         }
-        return "(ip link set lo up && exec " + bridge + ") &\n"
+        return setup + "(ip link set lo up && exec " + bridge + ") &\n"
+                + "bridge=$!\n"
                 + "i=0; while [ ! -e " + ready + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
-                + "[ -e " + ready + " ] || { echo 'the namespace bridge did not start' >&2; exit 1; }\n"
-                + "exec \"$@\"\n";
+                + "[ -e " + ready + " ] || { echo 'the namespace bridge did not start' >&2; kill $bridge; exit 1; }\n"
+                + "\"$@\"\n"
+                + "status=$?\n"
+                + "kill $bridge\n"
+                + "exit $status\n";
     }
 
     private Path socketPath(int port) {
