@@ -1,7 +1,6 @@
 package io.turnkit.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -15,19 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.conformance.support.Await;
 import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.ClusterNodes;
 import io.turnkit.conformance.support.LoopbackPorts;
 import io.turnkit.conformance.support.RelayedClient;
 import io.turnkit.conformance.support.TurnkitCommand;
 import io.turnkit.conformance.support.TurnkitServer;
-import io.turnkit.store.credential.RedisServer;
 
 /**
  * Three {@code turnkit serve} processes sharing a real redis-server for their users ({@code --redis-userdb}) and as
@@ -40,41 +38,37 @@ class ClusterRevocationTest {
     private static final int NODES = 3;
     /** Revocation's promise (docs/cluster.md). */
     private static final Duration REVOKED_WITHIN = Duration.ofSeconds(2);
-    private static final Duration REGISTERED = Duration.ofSeconds(10);
+    /** How long a peer waits for an answer from a relay that may still be open. */
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final String QUOTA_KEY = "turnkit/quota/" + USER;
 
     @TempDir
     Path temp;
 
-    private RedisServer redis;
+    private ClusterNodes cluster;
     private final List<TurnkitServer> nodes = new ArrayList<>();
     private final List<RelayedClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop() {
         Cleanup.closeAll(clients.toArray(AutoCloseable[]::new));
-        Cleanup.closeAll(nodes.toArray(AutoCloseable[]::new));
-        Cleanup.closeAll(redis);
+        Cleanup.closeAll(cluster);
     }
 
     @Test
     void shouldCloseADeletedUsersAllocationsOnEveryNodeWithinTwoSeconds() throws IOException {
-        redis = RedisServer.start(temp);
+        cluster = ClusterNodes.start(temp);
         onRedis("user", "add", "-u", USER, "-p", PASSWORD);
         for (int i = 0; i < NODES; i++) {
-            nodes.add(TurnkitServer.withOptions(List.of("--lt-cred-mech", "--user-quota", "3",
-                    "--redis-userdb", redis.location().describe(), "--redis-statsdb", redis.location().describe(),
-                    "--node-id", "node-" + i)));
+            nodes.add(cluster.startNode("node-" + i,
+                    List.of("--lt-cred-mech", "--user-quota", "3", "--redis-userdb", cluster.redisUri())));
         }
         for (int i = 0; i < NODES; i++) {
-            awaitWithin(REGISTERED, registered("node-" + i), "node-" + i + " registered");
             RelayedClient client = RelayedClient.allocate(nodes.get(i), USER, PASSWORD);
             clients.add(client);
             client.relayBothWays("before the deletion, node " + i);
         }
         for (int i = 0; i < NODES; i++) {
-            assertEquals("1", redis.call("HGET", QUOTA_KEY, "node-" + i), "node-" + i + " counts alice's allocation");
+            assertEquals("1", cluster.quotaCount(USER, "node-" + i), "node-" + i + " counts alice's allocation");
         }
 
         onRedis("user", "delete", "-u", USER);
@@ -82,24 +76,20 @@ class ClusterRevocationTest {
         long deadline = System.nanoTime() + REVOKED_WITHIN.toNanos();
         for (int i = 0; i < NODES; i++) {
             InetSocketAddress relayed = clients.get(i).allocation().relayedAddress();
-            awaitUntil(deadline, () -> relayGone(relayed), "node-" + i + "'s relayed address " + relayed
+            Await.until(deadline, () -> relayGone(relayed), "node-" + i + "'s relayed address " + relayed
                     + " still open" + nodes.get(i).describe());
             nodes.get(i).awaitLineContaining("user " + USER + " of realm " + TurnkitServer.REALM
                     + " deleted: 1 allocations closed", REVOKED_WITHIN);
         }
-        awaitUntil(deadline, () -> ":0".equals(redis.call("HLEN", QUOTA_KEY)),
+        Await.until(deadline, () -> cluster.quotaFields(USER) == 0,
                 "every node gave alice's allocation back to the cluster's count");
     }
 
     /** Runs {@code turnkit ARGS --realm REALM --redis-userdb URI}, as an operator edits the shared users. */
     private void onRedis(String... args) {
         List<String> command = new ArrayList<>(List.of(args));
-        command.addAll(List.of("--realm", TurnkitServer.REALM, "--redis-userdb", redis.location().describe()));
+        command.addAll(List.of("--realm", TurnkitServer.REALM, "--redis-userdb", cluster.redisUri()));
         TurnkitCommand.succeed(command.toArray(String[]::new));
-    }
-
-    private BooleanSupplier registered(String nodeId) {
-        return () -> ":1".equals(redis.call("EXISTS", "turnkit/node/" + nodeId));
     }
 
     /**
@@ -120,17 +110,6 @@ class ClusterRevocationTest {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitWithin(Duration limit, BooleanSupplier condition, String what) {
-        awaitUntil(System.nanoTime() + limit.toNanos(), condition, what + ": not within " + limit);
-    }
-
-    private static void awaitUntil(long deadlineNanos, BooleanSupplier condition, String what) {
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadlineNanos < 0, what);
-            LockSupport.parkNanos(POLL.toNanos());
         }
     }
 }

@@ -41,7 +41,7 @@ class DrainTest {
                 RelayedClient second = RelayedClient.allocate(server, USER, PASSWORD)) {
             first.relayBothWays("before the drain");
 
-            signal(server, "USR1");
+            server.signal("USR1");
             server.awaitLineContaining("draining: new allocations refused", WAIT);
 
             assertRefusedWith508(server);
@@ -79,7 +79,7 @@ class DrainTest {
         try (TurnkitServer server = server("--drain-timeout", "1");
                 RelayedClient client = RelayedClient.allocate(server, USER, PASSWORD)) {
             client.relayBothWays("held through the drain");
-            signal(server, "USR1");
+            server.signal("USR1");
 
             assertEquals(0, server.awaitExit(WAIT));
             assertTrue(server.output().contains("turnkit stopped: drain timeout, 1 allocations left"), server.output());
@@ -91,10 +91,5 @@ class DrainTest {
             ErrorResponseException refused = assertThrows(ErrorResponseException.class, late::allocate);
             assertEquals(StunErrorCode.INSUFFICIENT_CAPACITY, refused.errorCode());
         }
-    }
-
-    static void signal(TurnkitServer server, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid())).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -" + signal);
     }
 }

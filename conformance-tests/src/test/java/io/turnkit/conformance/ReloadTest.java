@@ -53,7 +53,7 @@ class ReloadTest {
             assertTrue(AllocationProbe.allocates(server, "bob", "builder"), "a user added to the file is let in");
 
             Files.writeString(conf, "user=alice:wonderland\ndenied-peer-ip=not-an-address\n", StandardCharsets.UTF_8);
-            DrainTest.signal(server, "HUP");
+            server.signal("HUP");
             server.awaitLineContaining("SIGHUP: reload refused, still serving with the previous settings: ", WAIT);
             server.awaitLineContaining("not-an-address", WAIT);
 

@@ -1,7 +1,9 @@
 package io.turnkit.conformance.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,6 +158,15 @@ public final class TurnkitServer implements AutoCloseable {
     /** The server's process id, for signals. */
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * Sends the server {@code kill -SIGNAL} ({@code USR1}, {@code HUP}, {@code KILL}…) as an operator would, and
+     * fails the test if {@code kill} does not succeed.
+     */
+    public void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid());
     }
 
     /** Waits until the server has printed a line holding {@code marker}; fails the test after {@code timeout}. */
