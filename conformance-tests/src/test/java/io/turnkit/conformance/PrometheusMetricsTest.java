@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.turnkit.conformance.support.Cleanup;
-import io.turnkit.conformance.support.LoopbackPorts;
+import io.turnkit.conformance.support.MetricsEndpoint;
 import io.turnkit.conformance.support.TurnkitServer;
 import io.turnkit.conformance.support.TurnutilsPeer;
 import io.turnkit.conformance.support.TurnutilsUclient;
@@ -39,17 +34,17 @@ class PrometheusMetricsTest {
     /** The counts of the server's event loops reach a scrape soon after, not at once. */
     private static final Duration SETTLE = Duration.ofSeconds(20);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(SETTLE).build();
     private static TurnkitServer server;
     private static TurnutilsPeer peer;
-    private static int metricsPort;
+    private static MetricsEndpoint metrics;
 
     @BeforeAll
     static void start() {
         peer = TurnutilsPeer.start();
-        metricsPort = LoopbackPorts.freeUdpAndTcpPort();
-        server = TurnkitServer.withOptions(List.of("--user", USER + ":" + PASSWORD, "--prometheus",
-                "--prometheus-address", LOOPBACK_IP, "--prometheus-port", Integer.toString(metricsPort)));
+        metrics = MetricsEndpoint.onFreePort();
+        List<String> options = new ArrayList<>(List.of("--user", USER + ":" + PASSWORD));
+        options.addAll(metrics.options());
+        server = TurnkitServer.withOptions(options);
     }
 
     @AfterAll
@@ -59,10 +54,10 @@ class PrometheusMetricsTest {
 
     @Test
     void shouldCountChannelDataOverUdpAsUclientSentIt() throws Exception {
-        PrometheusText before = scrape();
+        PrometheusText before = metrics.scrape();
         UclientReport report = TurnutilsUclient.run(server, uclient());
         report.assertAllDelivered(2 * MESSAGES, server.describe());
-        PrometheusText after = PrometheusText.until(PrometheusMetricsTest::scrape, t -> t.increase(before,
+        PrometheusText after = PrometheusText.until(metrics::scrape, t -> t.increase(before,
                 "turnkit_relayed_packets_total", "direction", "to_client", "path", "channel_data") >= report.received(),
                 SETTLE);
 
@@ -86,11 +81,11 @@ class PrometheusMetricsTest {
 
     @Test
     void shouldCountSendIndicationsOverTcpAsUclientSentThem() throws Exception {
-        PrometheusText before = scrape();
+        PrometheusText before = metrics.scrape();
         // -t: over TCP; -s: Send indications out, and with no channel, Data indications back (RFC 8656 §11).
         UclientReport report = TurnutilsUclient.run(server, uclient("-t", "-s"));
         report.assertAllDelivered(2 * MESSAGES, server.describe());
-        PrometheusText after = PrometheusText.until(PrometheusMetricsTest::scrape, t -> t.increase(before,
+        PrometheusText after = PrometheusText.until(metrics::scrape, t -> t.increase(before,
                 "turnkit_relayed_packets_total", "direction", "to_client", "path", "send_data") >= report.received(),
                 SETTLE);
 
@@ -109,9 +104,9 @@ class PrometheusMetricsTest {
 
     @Test
     void shouldCountAWrongPasswordByItsReason() throws Exception {
-        PrometheusText before = scrape();
+        PrometheusText before = metrics.scrape();
         UclientReport report = TurnutilsUclient.runFor(server, uclient("-w", "wrong-password"), Duration.ofSeconds(5));
-        PrometheusText after = PrometheusText.until(PrometheusMetricsTest::scrape, t -> t.increase(before,
+        PrometheusText after = PrometheusText.until(metrics::scrape, t -> t.increase(before,
                 "turnkit_auth_results_total", "result", "bad_integrity") > 0, SETTLE);
 
         assertAll(report.describe() + server.describe(),
@@ -134,15 +129,4 @@ class PrometheusMetricsTest {
     private static long relayedAddresses(UclientReport report) {
         return report.output().lines().filter(line -> line.contains("Received relay addr")).count();
     }
-
-
-    /** One scrape, parsed line by line by the exposition format's rules: a line that breaks one fails the test. */
-    private static PrometheusText scrape() throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + LOOPBACK_IP + ":"
-                + metricsPort + "/metrics")).timeout(SETTLE).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response::body);
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
-        return PrometheusText.parse(response.body());
-    }
-
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.store.cluster.RedisCluster;
 import io.turnkit.store.credential.CredentialStore;
 import io.turnkit.store.credential.CredentialStores;
+import io.turnkit.store.credential.RedisCertificate;
 import io.turnkit.store.credential.RedisClusterServers;
 import io.turnkit.store.credential.RedisServer;
 import io.turnkit.store.credential.StoreLocation;
@@ -33,13 +33,15 @@ import io.turnkit.stun.StunMethod;
 
 /**
  * Two in-process nodes whose users (--redis-userdb) and cluster state (--redis-statsdb) are in a Redis reached
- * through a real Redis Sentinel, or in a real three-master Redis Cluster: users are read, the quota counts across the
- * nodes, the session registry lists both nodes' allocations, and deleting a user closes them on both.
+ * through a real Redis Sentinel, in a real three-master Redis Cluster, or in one real Redis that asks for a password
+ * or is reached over TLS: users are read, the quota counts across the nodes, the session registry lists both nodes'
+ * allocations, and deleting a user closes them on both.
  */
 class ClusterTopologiesTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final String REALM = "turnkit.test";
     private static final String MASTER = "turnkit-master";
+    private static final String REDIS_PASSWORD = "cluster-s3cret";
     private static final Duration SEEN_WITHIN = Duration.ofSeconds(10);
     /** Revocation's promise (docs/cluster.md). */
     private static final Duration REVOKED_WITHIN = Duration.ofSeconds(2);
@@ -67,29 +69,50 @@ class ClusterTopologiesTest {
     void shouldShareUsersQuotaAndRevocationThroughASentinel() throws IOException {
         RedisServer master = started(RedisServer.start(temp));
         RedisServer sentinel = started(RedisServer.startSentinel(temp, MASTER, master.port()));
-        StoreLocation location = StoreLocation.redis(URI.create("redis-sentinel://127.0.0.1:" + sentinel.port()
-                + "/0#" + MASTER), null, false);
 
-        shouldShareUsersQuotaAndRevocation(location, "turnkit/node/", master::call);
+        shouldShareUsersQuotaAndRevocation("redis-sentinel://127.0.0.1:" + sentinel.port() + "/0#" + MASTER,
+                "turnkit/node/", master::call);
     }
 
     @Test
     void shouldShareUsersQuotaAndRevocationOnARedisCluster() throws IOException {
         RedisClusterServers cluster = started(RedisClusterServers.start(temp));
 
-        shouldShareUsersQuotaAndRevocation(cluster.location(), "{turnkit}/node/", cluster::call);
+        shouldShareUsersQuotaAndRevocation(cluster.location().describe(), "{turnkit}/node/", cluster::call);
         assertEquals(":0", cluster.call("EXISTS", "turnkit/node/node-0"), "no key outside the {turnkit} hash slot");
+    }
+
+    @Test
+    void shouldShareUsersQuotaAndRevocationWithAPassword() throws IOException {
+        RedisServer server = started(RedisServer.start(temp, "--requirepass", REDIS_PASSWORD));
+        assertTrue(server.call("EXISTS", "turnkit/nonce-secret").startsWith("-NOAUTH"), "Redis asks for the password");
+
+        // The password in the URI, as docs/cluster.md writes it (--redis-password is --redis-userdb's only).
+        shouldShareUsersQuotaAndRevocation("redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + server.port() + "/0",
+                "turnkit/node/", command -> server.callWithPassword(REDIS_PASSWORD, command));
+    }
+
+    @Test
+    void shouldShareUsersQuotaAndRevocationOverTls() throws Exception {
+        RedisCertificate certificate = RedisCertificate.create(temp.resolve("certificate"));
+        RedisServer server = started(RedisServer.startWithTls(temp, certificate));
+
+        // A private CA is trusted the documented way (docs/cluster.md, configuration.md): the JVM's trust store.
+        certificate.whileTrustedByTheJvm(() -> shouldShareUsersQuotaAndRevocation(
+                server.tlsLocation().describe(), "turnkit/node/", server::call));
     }
 
     /**
      * alice, with a quota of 2, gets one allocation on each node and is refused a third; deleted, she loses both.
-     * {@code call} sends a command to the Redis holding a key; node keys start with {@code nodePrefix}.
+     * {@code database} is the user database and the cluster's, as an operator writes it; {@code call} sends a
+     * command to the Redis holding a key; node keys start with {@code nodePrefix}.
      */
-    private void shouldShareUsersQuotaAndRevocation(StoreLocation location, String nodePrefix,
+    private void shouldShareUsersQuotaAndRevocation(String database, String nodePrefix,
             Function<String[], String> call) throws IOException {
+        StoreLocation location = StoreLocation.parseRedis(database, null, false);
         try (CredentialStore users = CredentialStores.open(location)) {
             users.putUser(UserKeys.fromPassword(REALM, "alice", "wonderland", Instant.now()));
-            startNodes(2, location.describe());
+            startNodes(2, database);
             for (int i = 0; i < 2; i++) {
                 String key = nodePrefix + "node-" + i;
                 awaitTrue(() -> ":1".equals(call.apply(new String[] {"EXISTS", key})), key + " registered");

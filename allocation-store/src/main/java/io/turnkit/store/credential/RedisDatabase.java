@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -22,6 +23,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 
 /**
  * One Redis database as turnkit reaches it, whatever the {@link StoreLocation.Topology}: one server, the master
@@ -36,6 +39,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 public final class RedisDatabase implements AutoCloseable {
     private static final String CLIENT_NAME = "turnkit";
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The longest wait between two tries to reconnect to a Redis that went away. Lettuce's own waits double up to
+     * 30 s, so after an outage of 20 s a node found Redis back some 15 s after it answered again: that long without
+     * its registration and counts, which docs/cluster.md promises within a heartbeat (2 s), or the users' changes.
+     * The waits still double from 1 ms up to this; a try costs one refused connection.
+     */
+    private static final Duration RECONNECT_AT_MOST = Duration.ofMillis(500);
 
     private final StoreLocation location;
     private final AbstractRedisClient client;
@@ -73,7 +83,7 @@ public final class RedisDatabase implements AutoCloseable {
         AbstractRedisClient client = null;
         try {
             if (location.redisTopology() == StoreLocation.Topology.CLUSTER) {
-                RedisClusterClient cluster = RedisClusterClient.create(uris);
+                RedisClusterClient cluster = RedisClusterClient.create(resources(), uris);
                 client = cluster;
                 // A failover moves slots: the topology is read again now and then, and when a command meets MOVED
                 // or a lost node. The connection to each master is made when a command first goes there, and
@@ -86,17 +96,31 @@ public final class RedisDatabase implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> connection = cluster.connect();
                 return new RedisDatabase(location, cluster, connection, connection.sync(), connection.async());
             }
-            RedisClient server = RedisClient.create(uris.get(0));
+            RedisClient server = RedisClient.create(resources(), uris.get(0));
             client = server;
             server.setOptions(options);
             StatefulRedisConnection<String, String> connection = server.connect();
             return new RedisDatabase(location, server, connection, connection.sync(), connection.async());
         } catch (RedisException e) {
             if (client != null) {
-                client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+                shutdown(client);
             }
             throw new IOException("cannot reach " + location.describe() + ": " + RedisCredentialStore.reason(e), e);
         }
+    }
+
+    /** The threads and timers of one client, which reconnects within {@link #RECONNECT_AT_MOST}. */
+    private static ClientResources resources() {
+        return ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), RECONNECT_AT_MOST, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /** Closes the client's connections, then its resources, which a client given them leaves to its owner. */
+    private static void shutdown(AbstractRedisClient client) {
+        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        client.getResources().shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
     }
 
     /** The one server's or master's URI, or the cluster's seed nodes'. */
@@ -177,6 +201,6 @@ public final class RedisDatabase implements AutoCloseable {
     /** Closes every connection and ends Lettuce's threads. */
     @Override
     public void close() {
-        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        shutdown(client);
     }
 }

@@ -10,21 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +26,6 @@ import io.lettuce.core.RedisConnectionException;
 /** What only the Redis store does: coturn's key layout, passwords, TLS, and a Redis that is away. */
 class RedisCredentialStoreTest {
     private static final HexFormat HEX = HexFormat.of();
-    private static final String STORE_PASSWORD = "changeit";
 
     @TempDir
     Path dir;
@@ -161,31 +151,20 @@ class RedisCredentialStoreTest {
 
     @Test
     void shouldWorkOverTlsWithACertificateTheJvmTrusts() throws Exception {
-        Path keyStore = selfSignedKeyStore();
-        redis = RedisServer.startWithTls(dir, pem(keyStore, "CERTIFICATE"), pem(keyStore, "PRIVATE KEY"));
-        Map<String, String> trust = Map.of("javax.net.ssl.trustStore", keyStore.toString(),
-                "javax.net.ssl.trustStorePassword", STORE_PASSWORD, "javax.net.ssl.trustStoreType", "PKCS12");
-        Map<String, String> before = new HashMap<>();
-        trust.forEach((name, value) -> before.put(name, System.setProperty(name, value)));
-        try (CredentialStore store = CredentialStores.open(redis.tlsLocation())) {
-            store.putUser(user("alice"));
-        } finally {
-            before.forEach((name, value) -> {
-                if (value == null) {
-                    System.clearProperty(name);
-                } else {
-                    System.setProperty(name, value);
-                }
-            });
-        }
+        RedisCertificate certificate = RedisCertificate.create(dir);
+        redis = RedisServer.startWithTls(dir, certificate);
+        certificate.whileTrustedByTheJvm(() -> {
+            try (CredentialStore store = CredentialStores.open(redis.tlsLocation())) {
+                store.putUser(user("alice"));
+            }
+        });
 
         assertEquals(HEX.formatHex(user("alice").md5Key()), redis.call("GET", "turn/realm/example.org/user/alice/key"));
     }
 
     @Test
     void shouldRefuseATlsServerWhoseCertificateIsNotTrusted() throws Exception {
-        Path keyStore = selfSignedKeyStore();
-        redis = RedisServer.startWithTls(dir, pem(keyStore, "CERTIFICATE"), pem(keyStore, "PRIVATE KEY"));
+        redis = RedisServer.startWithTls(dir, RedisCertificate.create(dir));
 
         IOException e = assertThrows(IOException.class, () -> CredentialStores.open(redis.tlsLocation()));
 
@@ -203,42 +182,6 @@ class RedisCredentialStoreTest {
             store.reload();
 
             assertEquals(user("alice"), store.user(REALM, "alice").orElseThrow());
-        }
-    }
-
-    /** A PKCS12 key store holding an EC key and a certificate for 127.0.0.1, made by the JDK's keytool. */
-    private Path selfSignedKeyStore() throws IOException, InterruptedException {
-        Path keyStore = dir.resolve("redis.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "redis", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1", "-validity", "2",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("keytool.log").toFile()).start();
-        boolean exited = process.waitFor(30, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly();
-        }
-        assertTrue(exited && process.exitValue() == 0, () -> "keytool failed: " + read(dir.resolve("keytool.log")));
-        return keyStore;
-    }
-
-    /** The key store's certificate or private key as a PEM file, the form redis-server reads. */
-    private Path pem(Path keyStore, String type) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(keyStore.toFile(), STORE_PASSWORD.toCharArray());
-        byte[] der = type.equals("CERTIFICATE") ? store.getCertificate("redis").getEncoded()
-                : store.getKey("redis", STORE_PASSWORD.toCharArray()).getEncoded();
-        Path file = dir.resolve(type.toLowerCase(Locale.ROOT).replace(' ', '-') + ".pem");
-        Files.writeString(file, "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n", StandardCharsets.US_ASCII);
-        return file;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
         }
     }
 }

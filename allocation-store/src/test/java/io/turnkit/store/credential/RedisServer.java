@@ -74,13 +74,10 @@ public final class RedisServer implements AutoCloseable {
         return start(dir, false, port);
     }
 
-    /**
-     * Starts a server with a TLS port as well, serving {@code certificate} and {@code privateKey} (PEM files);
-     * {@link #tlsLocation()} names it.
-     */
-    public static RedisServer startWithTls(Path dir, Path certificate, Path privateKey) {
-        return start(dir, true, 0, "--tls-cert-file", certificate.toString(), "--tls-key-file", privateKey.toString(),
-                "--tls-auth-clients", "no");
+    /** Starts a server with a TLS port as well, serving {@code certificate}; {@link #tlsLocation()} names it. */
+    public static RedisServer startWithTls(Path dir, RedisCertificate certificate) {
+        return start(dir, true, 0, "--tls-cert-file", certificate.certificatePem().toString(), "--tls-key-file",
+                certificate.privateKeyPem().toString(), "--tls-auth-clients", "no");
     }
 
     /** Starts a node of a Redis Cluster on {@code port}, keeping its cluster state in {@code dir}. */
@@ -158,19 +155,29 @@ public final class RedisServer implements AutoCloseable {
      * would, without going through a store.
      */
     public String call(String... command) {
+        return callAs(null, command);
+    }
+
+    /** As {@link #call}, on a server started with {@code --requirepass}: AUTH with {@code password} first. */
+    public String callWithPassword(String password, String... command) {
+        return callAs(password, command);
+    }
+
+    private String callAs(String password, String... command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(LOOPBACK, port), IO_TIMEOUT_MILLIS);
             socket.setSoTimeout(IO_TIMEOUT_MILLIS);
-            StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
-            for (String argument : command) {
-                request.append('$').append(argument.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-                        .append(argument).append("\r\n");
-            }
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            if (password != null) {
+                out.write(request("AUTH", password));
+            }
+            out.write(request(command));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.UTF_8));
+            if (password != null && !"+OK".equals(in.readLine())) {
+                throw new IllegalStateException("redis-server on port " + port + " refused the password");
+            }
             String reply = in.readLine();
             if (reply != null && reply.startsWith("$") && !reply.equals("$-1")) {
                 return in.readLine();
@@ -179,6 +186,16 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server on port " + port + ": " + String.join(" ", command), e);
         }
+    }
+
+    /** A command as RESP writes it: an array of bulk strings. */
+    private static byte[] request(String... command) {
+        StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+        for (String argument : command) {
+            request.append('$').append(argument.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                    .append(argument).append("\r\n");
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it to be gone. */
