@@ -2,11 +2,15 @@ package io.turnkit.perf.ice;
 
 import java.beans.PropertyChangeEvent;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.SocketException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +51,9 @@ final class Ice4jPairs {
      * loggers weakly.
      */
     private static final Logger[] QUIET = {Logger.getLogger("org.ice4j"), Logger.getLogger("org.jitsi")};
+    /** How long freed agents may take to become unreachable before the heap is read anyway. */
+    private static final Duration FREED_WITHIN = Duration.ofSeconds(10);
+    private static final Duration FREED_POLL = Duration.ofMillis(50);
 
     private final int pairs;
     private final long[] connectNanos;
@@ -102,8 +109,9 @@ final class Ice4jPairs {
             IceScale.Connecting phase = IceScale.Connecting.await(connected, pairs, cpuStart, wallStart);
             // The controlled side alone, as on the mux: the heap with every agent, less the heap once they are freed.
             long withSessions = IceScale.heapAfterGc();
+            List<WeakReference<Agent>> freed = Arrays.stream(controlled).map(WeakReference::new).toList();
             free(controlled);
-            long perSession = withSessions - IceScale.heapAfterGc();
+            long perSession = withSessions - heapOnceCollected(freed);
             return new IceScale.Result(connectNanos, connected.get(), (double) perSession / pairs,
                     "a controlled ice4j Agent with its component, socket and StunStack", phase.threads(),
                     phase.cpuNanos(), 0, phase.wallSeconds());
@@ -149,6 +157,21 @@ final class Ice4jPairs {
             connectNanos[index] = Math.max(1, System.nanoTime() - startNanos[index]);
             connected.incrementAndGet();
         }
+    }
+
+    /**
+     * The heap after GC once {@code freed} are collected, or at {@link #FREED_WITHIN}: ice4j's {@code Agent.free()}
+     * ends the agent's threads and timers after it returns, and until they end they keep the agent reachable, which
+     * made the figure anything from a few bytes to the whole agent.
+     */
+    private static long heapOnceCollected(List<WeakReference<Agent>> freed) {
+        long deadline = System.nanoTime() + FREED_WITHIN.toNanos();
+        long heap = IceScale.heapAfterGc();
+        while (freed.stream().anyMatch(agent -> agent.get() != null) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(FREED_POLL.toNanos());
+            heap = IceScale.heapAfterGc();
+        }
+        return heap;
     }
 
     private static void free(Agent[] agents) {
