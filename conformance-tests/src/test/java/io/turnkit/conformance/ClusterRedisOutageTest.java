@@ -1,6 +1,7 @@
 package io.turnkit.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,15 +11,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.turnkit.conformance.support.Await;
 import io.turnkit.conformance.support.Cleanup;
+import io.turnkit.conformance.support.ClusterNodes;
 import io.turnkit.conformance.support.MetricsEndpoint;
 import io.turnkit.conformance.support.RelayedClient;
 import io.turnkit.conformance.support.TurnkitCommand;
@@ -27,7 +28,6 @@ import io.turnkit.ice.stun.ErrorResponseException;
 import io.turnkit.ice.turn.TurnClient;
 import io.turnkit.server.metrics.PrometheusText;
 import io.turnkit.store.cluster.RedisCluster;
-import io.turnkit.store.credential.RedisServer;
 import io.turnkit.stun.StunErrorCode;
 
 /**
@@ -41,10 +41,7 @@ class ClusterRedisOutageTest {
     private static final String PASSWORD = "alice-password";
     private static final int NODES = 3;
     private static final int USER_QUOTA = 3;
-    private static final String QUOTA_KEY = "turnkit/quota/" + USER;
     private static final String NONCE_SECRET_KEY = "turnkit/nonce-secret";
-    /** A node's first heartbeat after its start, on a busy two-core machine. */
-    private static final Duration REGISTERED = Duration.ofSeconds(10);
     /** A heartbeat (2 s) meets the outage, or an Allocate's quota script does; with room for a busy machine. */
     private static final Duration NOTICED = Duration.ofSeconds(10);
     /** docs/cluster.md: back within one heartbeat (2 s) of Redis answering; with room for a busy machine. */
@@ -67,15 +64,13 @@ class ClusterRedisOutageTest {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final List<TurnkitServer> nodes = new ArrayList<>();
     private final List<MetricsEndpoint> metrics = new ArrayList<>();
-    private RedisServer redis;
+    private ClusterNodes cluster;
 
     /** The clients, then the nodes, then Redis: each node leaves the cluster, in Redis, as it stops. */
     @AfterEach
     void stop() {
-        List<AutoCloseable> started = new ArrayList<>(clients);
-        started.addAll(nodes);
-        started.add(redis);
-        Cleanup.closeAll(started.toArray(AutoCloseable[]::new));
+        Cleanup.closeAll(clients.toArray(AutoCloseable[]::new));
+        Cleanup.closeAll(cluster);
     }
 
     @Test
@@ -84,14 +79,13 @@ class ClusterRedisOutageTest {
         startCluster(data);
         RelayedClient before = allocate(0);
         before.relayBothWays("before the outage");
-        assertEquals("1", redis.call("HGET", QUOTA_KEY, "node-0"), "node-0 counts alice's allocation in Redis");
-        int port = redis.port();
-        String database = redis.location().describe();
+        assertEquals("1", cluster.quotaCount(USER, "node-0"), "node-0 counts alice's allocation in Redis");
+        String database = cluster.redisUri();
         // The test server saves nothing by itself (--save ""), and redis-server saves on SIGTERM only when it has save
         // points: SAVE writes dump.rdb, which the server started again in the same directory loads.
-        assertEquals("+OK", redis.call("SAVE"));
+        assertEquals("+OK", cluster.redis().call("SAVE"));
 
-        stopRedis();
+        cluster.stopRedis();
         long stoppedAt = System.nanoTime();
 
         for (int i = 0; i < NODES; i++) {
@@ -122,18 +116,16 @@ class ClusterRedisOutageTest {
             LockSupport.parkNanos(POLL.toNanos());
         }
 
-        redis = RedisServer.startOn(data, port);
-        assertEquals(":1", redis.call("EXISTS", "turn/realm/" + TurnkitServer.REALM + "/user/" + USER + "/key"),
-                "Redis came back with its data");
-        awaitWithin(BACK, () -> "1".equals(redis.call("HGET", QUOTA_KEY, "node-0"))
-                && "1".equals(redis.call("HGET", QUOTA_KEY, "node-1")),
-                () -> "alice's counts published again: " + redis.call("HGETALL", QUOTA_KEY));
+        cluster.startRedisAgain(data);
+        assertEquals(":1", cluster.redis().call("EXISTS",
+                "turn/realm/" + TurnkitServer.REALM + "/user/" + USER + "/key"), "Redis came back with its data");
+        awaitCountsPublished();
         for (int i = 0; i < NODES; i++) {
             nodes.get(i).awaitLineContaining("cluster: " + database + " reachable again", BACK);
             assertEquals(1, PrometheusText.until(metrics.get(i)::scrape, t -> t.valueOrZero(REACHABLE_GAUGE) == 1,
                     BACK).valueOrZero(REACHABLE_GAUGE), "node-" + i + " says Redis is reachable");
         }
-        assertEquals("$-1", redis.call("HGET", QUOTA_KEY, "node-2"), "node-2's allocations ended while Redis was away");
+        assertNull(cluster.quotaCount(USER, "node-2"), "node-2's allocations ended while Redis was away");
         before.relayBothWays("after Redis is back");
         during.relayBothWays("after Redis is back");
     }
@@ -143,25 +135,22 @@ class ClusterRedisOutageTest {
         startCluster(temp.resolve("redis"));
         RelayedClient onNode0 = allocate(0);
         RelayedClient onNode1 = allocate(1);
-        String nonceSecret = redis.call("GET", NONCE_SECRET_KEY);
-        int port = redis.port();
+        String nonceSecret = cluster.redis().call("GET", NONCE_SECRET_KEY);
 
-        stopRedis();
-        redis = RedisServer.startOn(temp.resolve("empty"), port);
-        assertEquals(":0", redis.call("DBSIZE"), "Redis restarted empty");
+        cluster.stopRedis();
+        cluster.startRedisAgain(temp.resolve("empty"));
+        assertEquals(":0", cluster.redis().call("DBSIZE"), "Redis restarted empty");
 
         // Users in Redis are gone with the rest: the nodes keep serving their last snapshot, and no node puts users
         // back, since the user database is the operators' (docs/configuration.md). The cluster's own keys come back.
         for (int i = 0; i < NODES; i++) {
             String node = "node-" + i;
-            awaitWithin(BACK, registered(node), () -> node + " registered again");
+            Await.within(BACK, () -> cluster.isRegistered(node), () -> node + " registered again" + describeNodes());
         }
-        awaitWithin(BACK, () -> "1".equals(redis.call("HGET", QUOTA_KEY, "node-0"))
-                && "1".equals(redis.call("HGET", QUOTA_KEY, "node-1")),
-                () -> "alice's counts published again: " + redis.call("HGETALL", QUOTA_KEY));
-        assertEquals("$-1", redis.call("HGET", QUOTA_KEY, "node-2"), "node-2 holds none of alice's allocations");
-        awaitWithin(BACK, () -> nonceSecret.equals(redis.call("GET", NONCE_SECRET_KEY)),
-                () -> "the nonce secret the nodes share put back, not a new one");
+        awaitCountsPublished();
+        assertNull(cluster.quotaCount(USER, "node-2"), "node-2 holds none of alice's allocations");
+        Await.within(BACK, () -> nonceSecret.equals(cluster.redis().call("GET", NONCE_SECRET_KEY)),
+                () -> "the nonce secret the nodes share put back, not a new one" + describeNodes());
         onNode0.relayBothWays("node-0, after Redis restarted empty");
         onNode1.relayBothWays("node-1, after Redis restarted empty");
     }
@@ -171,23 +160,26 @@ class ClusterRedisOutageTest {
      * nodes node-0… with their users and cluster state there and each its /metrics; waits until all registered.
      */
     private void startCluster(Path data) {
-        redis = RedisServer.start(data);
-        String database = redis.location().describe();
+        cluster = ClusterNodes.start(data);
+        String database = cluster.redisUri();
         TurnkitCommand.succeed("user", "add", "-u", USER, "-p", PASSWORD, "--realm", TurnkitServer.REALM,
                 "--redis-userdb", database);
         for (int i = 0; i < NODES; i++) {
             MetricsEndpoint endpoint = MetricsEndpoint.onFreePort();
             List<String> options = new ArrayList<>(List.of("--lt-cred-mech", "--user-quota",
-                    Integer.toString(USER_QUOTA), "--redis-userdb", database, "--redis-statsdb", database,
-                    "--node-id", "node-" + i));
+                    Integer.toString(USER_QUOTA), "--redis-userdb", database));
             options.addAll(endpoint.options());
             metrics.add(endpoint);
-            nodes.add(TurnkitServer.withOptions(options));
+            nodes.add(cluster.startNode("node-" + i, options));
         }
-        for (int i = 0; i < NODES; i++) {
-            String node = "node-" + i;
-            awaitWithin(REGISTERED, registered(node), () -> node + " registered");
-        }
+    }
+
+    /** Waits until Redis counts alice's allocation on node-0 and on node-1 again, as the nodes publish them. */
+    private void awaitCountsPublished() {
+        Await.within(BACK, () -> "1".equals(cluster.quotaCount(USER, "node-0"))
+                && "1".equals(cluster.quotaCount(USER, "node-1")),
+                () -> "alice's counts published again: " + cluster.redis().call("HGETALL", "turnkit/quota/" + USER)
+                        + describeNodes());
     }
 
     /** alice allocates on node {@code node} and lets her peer in. */
@@ -218,21 +210,7 @@ class ClusterRedisOutageTest {
         }
     }
 
-    private void stopRedis() {
-        redis.close();
-        redis = null;
-    }
-
-    private BooleanSupplier registered(String nodeId) {
-        return () -> ":1".equals(redis.call("EXISTS", "turnkit/node/" + nodeId));
-    }
-
-    private void awaitWithin(Duration limit, BooleanSupplier condition, Supplier<String> what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, () -> what.get() + ": not within " + limit + "\n"
-                    + nodes.stream().map(TurnkitServer::describe).reduce("", String::concat));
-            LockSupport.parkNanos(POLL.toNanos());
-        }
+    private String describeNodes() {
+        return "\n" + nodes.stream().map(TurnkitServer::describe).reduce("", String::concat);
     }
 }

@@ -17,11 +17,17 @@ public final class ClusterNodes implements AutoCloseable {
     /** A node registers in its first heartbeat; generous for a busy two-core machine. */
     private static final Duration REGISTERED = Duration.ofSeconds(10);
 
-    private final RedisServer redis;
+    /** The Redis URI, the same after {@link #startRedisAgain} (same port). */
+    private final String redisUri;
+    private final int redisPort;
     private final List<TurnkitServer> nodes = new ArrayList<>();
+    /** null between {@link #stopRedis} and {@link #startRedisAgain}. */
+    private RedisServer redis;
 
     private ClusterNodes(RedisServer redis) {
         this.redis = redis;
+        this.redisUri = redis.location().describe();
+        this.redisPort = redis.port();
     }
 
     /** Starts the cluster's redis-server, keeping its files in {@code dir}; no node yet. */
@@ -35,7 +41,18 @@ public final class ClusterNodes implements AutoCloseable {
 
     /** The Redis URI the nodes share, as {@code --redis-statsdb} and {@code --redis-userdb} take it. */
     public String redisUri() {
-        return redis.location().describe();
+        return redisUri;
+    }
+
+    /** Stops redis-server under the running nodes, as an outage does. */
+    public void stopRedis() {
+        redis.close();
+        redis = null;
+    }
+
+    /** Starts redis-server again on its port, keeping its files in {@code dir}: the old ones, or a new, empty one. */
+    public void startRedisAgain(Path dir) {
+        redis = RedisServer.startOn(dir, redisPort);
     }
 
     /** Starts node {@code nodeId} with serve's {@code options} (credentials, quotas…); waits for it to register. */
@@ -76,7 +93,7 @@ public final class ClusterNodes implements AutoCloseable {
         try {
             Cleanup.closeAll(nodes.toArray(AutoCloseable[]::new));
         } finally {
-            redis.close();
+            Cleanup.closeAll(redis);
         }
     }
 }
