@@ -13,6 +13,7 @@ import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
@@ -20,10 +21,40 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * tells whose it was.
  */
 final class AnyCertificateDtlsClient extends DefaultTlsClient {
+    private final int[] suites;
     private volatile String serverSubject;
+    private volatile int suite = -1;
 
     AnyCertificateDtlsClient() {
+        this(null);
+    }
+
+    /** A client that offers only {@code suites}, or bctls's defaults when null. */
+    AnyCertificateDtlsClient(int[] suites) {
         super(new JcaTlsCryptoProvider().create(new SecureRandom()));
+        this.suites = suites;
+    }
+
+    /** A handshake that cannot finish fails the test within its own deadline, as a real client gives up. */
+    @Override
+    public int getHandshakeTimeoutMillis() {
+        return 10_000;
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return suites == null ? super.getSupportedCipherSuites() : TlsUtils.getSupportedCipherSuites(getCrypto(), suites);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        suite = context.getSecurityParametersConnection().getCipherSuite();
+    }
+
+    /** The cipher suite the handshake agreed, once it is complete. */
+    int suite() {
+        return suite;
     }
 
     @Override

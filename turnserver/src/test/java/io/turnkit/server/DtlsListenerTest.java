@@ -24,23 +24,30 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.UDPTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.turnkit.server.config.ServerConfig;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.transport.tls.Openssl;
 import io.turnkit.stun.StunAttributeType;
+import io.turnkit.stun.StunErrorCode;
 import io.turnkit.stun.StunMessageEncoder;
 import io.turnkit.stun.StunMethod;
 
 /**
  * TURN over DTLS on real sockets (RFC 8656 §3.1): DTLS, STUN and ChannelData on one UDP port and on the TLS port,
  * stateless cookies against a flood of ClientHellos, handshakes bounded in number and time, broken records, a
- * client that starts over, a renewed certificate.
+ * client that starts over, a renewed certificate; and the records of an established session, which the server
+ * protects itself once the handshake is over (RFC 5246 §6.2.3.3, RFC 6347 §4.1.2): each AES-GCM suite it offers,
+ * replays discarded (§4.1.2.6), its last flight sent again when the client missed it (§4.2.4), close_notify ending
+ * the session and its allocation.
  */
 class DtlsListenerTest {
     private static final long DEADLINE_NANOS = 20_000_000_000L;
@@ -71,6 +78,12 @@ class DtlsListenerTest {
     private static DatagramSocket socket() throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         socket.setSoTimeout(5000);
+        return socket;
+    }
+
+    private static DatagramSocket connected(InetSocketAddress server) throws IOException {
+        DatagramSocket socket = socket();
+        socket.connect(server);
         return socket;
     }
 
@@ -277,6 +290,90 @@ class DtlsListenerTest {
             await(() -> count(ServerCounter.DTLS_REFUSED) == 1, "the ClientHello refused");
             assertEquals(0, count(ServerCounter.DTLS_HELLO_VERIFY));
             assertTrue(plain.plain(StunMethod.BINDING, e -> { }).isSuccess(), "plain UDP still served");
+        }
+    }
+
+    private static boolean allocates(TestTurnClient client) throws IOException {
+        return client.authenticated(StunMethod.ALLOCATE, e -> e.addRequestedTransport(17)).isSuccess();
+    }
+
+    /** Each cipher the server offers, with the server's self-signed certificate's key, whichever that is. */
+    @ParameterizedTest
+    @ValueSource(strings = {"AES_128_GCM", "AES_256_GCM"})
+    void shouldProtectRecordsWithEachAeadSuite(String cipher) throws Exception {
+        int[] suites = suites(cipher);
+        InetSocketAddress port = start().listeningAddresses(true).get(0);
+        try (DatagramSocket socket = connected(port)) {
+            AnyCertificateDtlsClient dtls = new AnyCertificateDtlsClient(suites);
+            TestTurnClient client = TestTurnClient.dtls(socket, dtls, new RecordingUdpTransport(socket, false), USER,
+                    PASSWORD);
+            assertTrue(suites[0] == dtls.suite() || suites[1] == dtls.suite(), "agreed " + dtls.suite());
+            TestTurnClient.Response binding = client.plain(StunMethod.BINDING, e -> { });
+            assertTrue(binding.isSuccess(), binding.toString());
+            assertEquals(client.localAddress(), binding.address(StunAttributeType.XOR_MAPPED_ADDRESS));
+            assertTrue(allocates(client), "an authenticated request and its answer, in the session's records");
+        }
+        assertEquals(0, count(ServerCounter.DTLS_DROPPED));
+    }
+
+    private static int[] suites(String cipher) {
+        return "AES_128_GCM".equals(cipher)
+                ? new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                    CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}
+                : new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                    CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384};
+    }
+
+    @Test
+    void shouldDiscardAReplayedRecord() throws Exception {
+        InetSocketAddress port = start().listeningAddresses(true).get(0);
+        try (DatagramSocket socket = connected(port)) {
+            RecordingUdpTransport transport = new RecordingUdpTransport(socket, false);
+            TestTurnClient client = TestTurnClient.dtls(socket, new AnyCertificateDtlsClient(), transport, USER,
+                    PASSWORD);
+            assertTrue(client.plain(StunMethod.BINDING, e -> { }).isSuccess());
+            List<byte[]> sent = transport.sent();
+            byte[] request = sent.get(sent.size() - 1);
+            long dropped = count(ServerCounter.DTLS_DROPPED);
+
+            client.sendRaw(request);
+            await(() -> count(ServerCounter.DTLS_DROPPED) == dropped + 1, "the replayed record counted and dropped");
+            TestTurnClient.Response next = client.plain(StunMethod.BINDING, e -> { });
+            assertTrue(next.isSuccess(), "the session goes on, and the replay was not answered: " + next);
+        }
+    }
+
+    @Test
+    void shouldSendItsLastFlightAgainWhenTheClientMissedIt() throws Exception {
+        InetSocketAddress port = start().listeningAddresses(true).get(0);
+        try (DatagramSocket socket = connected(port)) {
+            RecordingUdpTransport losing = new RecordingUdpTransport(socket, true);
+            TestTurnClient client = TestTurnClient.dtls(socket, new AnyCertificateDtlsClient(), losing, USER,
+                    PASSWORD);
+            assertEquals(1, losing.lost(), "the server's Finished was lost once");
+            assertTrue(allocates(client), "the session is up with the flight sent again");
+        }
+        assertEquals(1, count(ServerCounter.DTLS_HANDSHAKES), "one handshake, not a second one");
+    }
+
+    @Test
+    void shouldEndTheSessionAndItsAllocationOnCloseNotify() throws Exception {
+        InetSocketAddress port = start(b -> b.limits(l -> l.userQuota(1))).listeningAddresses(true).get(0);
+        try (TestTurnClient second = TestTurnClient.dtls(port, USER, PASSWORD)) {
+            try (TestTurnClient first = TestTurnClient.dtls(port, USER, PASSWORD)) {
+                assertTrue(allocates(first));
+                TestTurnClient.Response refused = second.authenticated(StunMethod.ALLOCATE,
+                        e -> e.addRequestedTransport(17));
+                assertEquals(StunErrorCode.ALLOCATION_QUOTA_REACHED, refused.errorCode(), refused.toString());
+            }
+            // Closing the first client sent its close_notify.
+            await(() -> {
+                try {
+                    return allocates(second);
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "the first session's allocation ended with its close_notify");
         }
     }
 }

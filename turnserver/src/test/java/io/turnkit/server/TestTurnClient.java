@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.UDPTransport;
 
 import io.netty.buffer.ByteBuf;
@@ -82,8 +83,13 @@ final class TestTurnClient implements AutoCloseable {
 
     /** A client over a new DTLS session on {@code connected}, a socket that may have had one before. */
     static TestTurnClient dtls(DatagramSocket connected, String username, String password) throws IOException {
-        DTLSTransport session = new DTLSClientProtocol().connect(new AnyCertificateDtlsClient(),
-                new UDPTransport(connected, 1500));
+        return dtls(connected, new AnyCertificateDtlsClient(), new UDPTransport(connected, 1500), username, password);
+    }
+
+    /** A client over a DTLS session that {@code client} makes through {@code transport}, a transport on {@code connected}. */
+    static TestTurnClient dtls(DatagramSocket connected, AnyCertificateDtlsClient client, DatagramTransport transport,
+            String username, String password) throws IOException {
+        DTLSTransport session = new DTLSClientProtocol().connect(client, transport);
         return new TestTurnClient(connected, session, null, username, password);
     }
 

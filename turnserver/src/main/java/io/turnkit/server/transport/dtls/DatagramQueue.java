@@ -2,6 +2,9 @@ package io.turnkit.server.transport.dtls;
 
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,19 +12,19 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DatagramTransport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
+import io.netty.buffer.Unpooled;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
 
 /**
- * What bctls reads and writes one client's DTLS records through: the datagrams the listening socket's event loop
+ * What bctls's handshake with one client reads and writes through: the datagrams the listening socket's event loop
  * received from that client, queued, and sends through the same socket, on its event loop.
  *
- * <p>bctls is written for blocking sockets. While the handshake runs on a thread of its own, {@link #receive}
- * waits on the queue as a socket read would, with bctls's own retransmission timers as the wait (RFC 6347
- * §4.2.4), and never past the handshake's deadline. Once the session is up the event loop calls bctls itself, one
- * datagram at a time ({@link #nonBlocking()}): {@link #receive} then hands over what is queued and, with nothing
- * left, ends bctls's read at once, so the event loop never waits.
+ * <p>bctls is written for blocking sockets. The handshake runs on a thread of its own, where {@link #receive} waits
+ * on the queue as a socket read would, with bctls's own retransmission timers as the wait (RFC 6347 §4.2.4), and
+ * never past the handshake's deadline. Once it is over the session takes what is still queued ({@link #poll}),
+ * the server's last flight, to send again if the client did not get it, and the sequence number its records go
+ * on from ({@link #nextWriteSequence}).
  */
 final class DatagramQueue implements DatagramTransport {
     /** RFC 6347 §4.1.1.1: records fit the path MTU; 1500 bytes of Ethernet less the IP and UDP headers. */
@@ -35,11 +38,11 @@ final class DatagramQueue implements DatagramTransport {
     private final UdpSocket socket;
     private final InetSocketAddress client;
     private final long deadlineNanos;
-    /** Ends bctls's read when nothing is queued: an interruption, which bctls passes up without failing the session. */
-    private final InterruptedIOException drained = new InterruptedIOException("no datagram queued");
-    private volatile boolean blocking = true;
-    /** bctls closed the transport: the client sent close_notify, or the session failed. */
-    private volatile boolean closed;
+    /** The datagrams sent since the last one received: once the handshake is over, the server's last flight. */
+    private final List<byte[]> flight = new ArrayList<>();
+    /** The epoch of the last protected record sent, and the sequence number after its. */
+    private int writeEpoch;
+    private long nextWriteSequence;
 
     DatagramQueue(UdpSocket socket, InetSocketAddress client, long deadlineNanos) {
         this.socket = socket;
@@ -54,23 +57,18 @@ final class DatagramQueue implements DatagramTransport {
         return received.offer(copy);
     }
 
-    /** From now on the event loop reads: {@link #receive} never waits. */
-    void nonBlocking() {
-        blocking = false;
+    /** A datagram queued and not read by the handshake, or null. */
+    byte[] poll() {
+        return received.poll();
     }
 
     InetSocketAddress client() {
         return client;
     }
 
-    /**
-     * bctls makes a buffer of this size for every read: while the session is up, the size of the datagram it is
-     * about to get rather than the largest one there could be.
-     */
     @Override
     public int getReceiveLimit() {
-        byte[] next = blocking ? null : received.peek();
-        return next == null ? MAX_RECORD : next.length;
+        return MAX_RECORD;
     }
 
     @Override
@@ -80,61 +78,81 @@ final class DatagramQueue implements DatagramTransport {
 
     @Override
     public int receive(byte[] buf, int off, int len, int waitMillis) throws InterruptedIOException {
-        byte[] datagram;
-        if (blocking) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new InterruptedIOException("the DTLS handshake took too long");
-            }
-            // bctls's 0 is "wait for ever": the deadline bounds it.
-            long wait = waitMillis == 0 ? left : Math.min(left, TimeUnit.MILLISECONDS.toNanos(waitMillis));
-            try {
-                datagram = received.poll(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the server is stopping");
-            }
-            if (datagram == null) {
-                // A timeout: bctls retransmits its flight and reads again, or gives up at its own limit.
-                return -1;
-            }
-        } else {
-            datagram = received.poll();
-            if (datagram == null) {
-                drained.bytesTransferred = 0;
-                throw drained;
-            }
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new InterruptedIOException("the DTLS handshake took too long");
         }
+        // bctls's 0 is "wait for ever": the deadline bounds it.
+        long wait = waitMillis == 0 ? left : Math.min(left, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+        byte[] datagram;
+        try {
+            datagram = received.poll(wait, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the server is stopping");
+        }
+        if (datagram == null) {
+            // A timeout: bctls retransmits its flight and reads again, or gives up at its own limit.
+            return -1;
+        }
+        flight.clear();
         int length = Math.min(len, datagram.length);
         System.arraycopy(datagram, 0, buf, off, length);
         return length;
     }
 
-    /**
-     * Sends a record. On the event loop (records of an established session) it is queued on the socket, which the
-     * link flushes; from the handshake's thread it goes to the event loop, which sends it at once.
-     */
+    /** Sends a datagram of the handshake's records through the event loop, which sends it at once. */
     @Override
     public void send(byte[] buf, int off, int len) {
-        ByteBuf datagram = Transports.ALLOCATOR.directBuffer(len).writeBytes(buf, off, len);
-        EventLoop loop = socket.eventLoop();
-        if (loop.inEventLoop()) {
-            socket.write(datagram, client);
-            return;
-        }
-        loop.execute(() -> {
-            socket.write(datagram, client);
+        byte[] datagram = Arrays.copyOfRange(buf, off, off + len);
+        flight.add(datagram);
+        noteSequenceNumbers(datagram);
+        sendNow(datagram);
+    }
+
+    /** Sends {@code datagram} to the client from any thread: queued on the socket and flushed by the event loop. */
+    private void sendNow(byte[] datagram) {
+        socket.eventLoop().execute(() -> {
+            socket.write(Transports.ALLOCATOR.directBuffer(datagram.length).writeBytes(datagram), client);
             socket.flush();
         });
     }
 
-    boolean isClosed() {
-        return closed;
+    /**
+     * Remembers the epoch and sequence number of the protected records sent (RFC 6347 §4.1): the session's own
+     * records must go on from there, as a key never protects two records with one sequence number (RFC 5288 §3).
+     */
+    private void noteSequenceNumbers(byte[] datagram) {
+        ByteBuf records = Unpooled.wrappedBuffer(datagram);
+        for (int at = 0; at + RecordProtection.HEADER_LENGTH <= datagram.length;
+                at += RecordProtection.HEADER_LENGTH + records.getUnsignedShort(at + RecordProtection.LENGTH_OFFSET)) {
+            int epoch = records.getUnsignedShort(at + RecordProtection.EPOCH_OFFSET);
+            long sequence = (long) records.getUnsignedShort(at + RecordProtection.EPOCH_OFFSET + 2) << 32
+                    | records.getUnsignedInt(at + RecordProtection.EPOCH_OFFSET + 4);
+            if (epoch > writeEpoch || epoch == writeEpoch && sequence >= nextWriteSequence) {
+                writeEpoch = epoch;
+                nextWriteSequence = sequence + 1;
+            }
+        }
+    }
+
+    /** Sends the server's last flight of the handshake again (RFC 6347 §4.2.4: the client did not get it). */
+    void resendLastFlight() {
+        flight.forEach(this::sendNow);
+    }
+
+    /** The epoch of the records the server sent last: the session's. */
+    int writeEpoch() {
+        return writeEpoch;
+    }
+
+    /** The first sequence number of the current epoch that no record of the handshake has used. */
+    long nextWriteSequence() {
+        return nextWriteSequence;
     }
 
     @Override
     public void close() {
-        closed = true;
-        received.clear();
+        // The session outlives bctls's transport: its records and its end are the server's own.
     }
 }

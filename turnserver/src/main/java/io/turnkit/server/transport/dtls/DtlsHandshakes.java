@@ -2,6 +2,7 @@ package io.turnkit.server.transport.dtls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,7 +14,6 @@ import java.util.function.Consumer;
 import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
-import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.HandshakeType;
@@ -39,8 +39,8 @@ import io.turnkit.server.transport.tls.ServerCertificate;
  * <p>bctls's handshake is blocking: it reads its socket and sleeps through its retransmission timers. So each
  * handshake runs on a thread of this class's pool, reading the datagrams the event loop queues for it, and the
  * event loop never waits for one; the pool has one thread per handshake allowed, so a client that stalls its
- * handshake holds up nobody else's. Once the handshake is over the event loop takes the session and encrypts and
- * decrypts its records itself ({@link DtlsSession}).
+ * handshake holds up nobody else's. Once the handshake is over the event loop takes the session's keys and
+ * encrypts and decrypts its records itself ({@link DtlsSession}).
  */
 public final class DtlsHandshakes implements AutoCloseable {
     /** RFC 6347 §4.1: type, version, epoch, sequence number, length. */
@@ -121,32 +121,34 @@ public final class DtlsHandshakes implements AutoCloseable {
 
     private void handshake(DTLSRequest request, DatagramQueue queue, UdpSocket socket,
             Consumer<DtlsSession> established) {
-        DTLSTransport transport = null;
+        // The certificate current now: a reload serves new handshakes, sessions keep the one they started with.
+        TurnDtlsServer server = new TurnDtlsServer(crypto, certificate.current(), timeoutMillis);
+        KeyBlock keys = null;
         try {
-            // The certificate current now: a reload serves new handshakes, sessions keep the one they started with.
-            transport = new DTLSServerProtocol().accept(
-                    new TurnDtlsServer(crypto, certificate.current(), timeoutMillis), queue, request);
+            // bctls's transport is left behind: the session protects its records itself, from the keys.
+            new DTLSServerProtocol().accept(server, queue, request);
+            keys = server.keys();
         } catch (IOException | RuntimeException e) {
             // Failed, timed out or cut short by a stop: counted on the event loop below.
         } finally {
             inProgress.decrementAndGet();
         }
-        DTLSTransport up = transport;
+        KeyBlock up = keys;
         try {
-            socket.eventLoop().execute(() -> established.accept(session(up, queue)));
+            socket.eventLoop().execute(() -> established.accept(session(up, queue, socket)));
         } catch (RejectedExecutionException e) {
             // The event loop has stopped, and the session with it.
         }
     }
 
-    private DtlsSession session(DTLSTransport transport, DatagramQueue queue) {
-        if (transport != null) {
+    private DtlsSession session(KeyBlock keys, DatagramQueue queue, UdpSocket socket) {
+        if (keys != null) {
             try {
-                DtlsSession session = new DtlsSession(transport, queue, counters);
+                DtlsSession session = new DtlsSession(keys, queue, socket, counters);
                 counters.increment(ServerCounter.DTLS_HANDSHAKES);
                 return session;
-            } catch (IOException e) {
-                // The session failed as it started.
+            } catch (GeneralSecurityException e) {
+                // The JCA has no cipher for the suite bctls agreed through it: the session cannot start.
             }
         }
         counters.increment(ServerCounter.DTLS_HANDSHAKE_FAILED);

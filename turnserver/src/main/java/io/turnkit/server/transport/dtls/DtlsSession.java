@@ -1,65 +1,94 @@
 package io.turnkit.server.transport.dtls;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.util.function.Consumer;
 
-import org.bouncycastle.tls.DTLSRecordCallback;
-import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.AlertLevel;
+import org.bouncycastle.tls.ContentType;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.turnkit.server.metrics.ServerCounter;
 import io.turnkit.server.metrics.ServerCounters;
 import io.turnkit.server.transport.Transports;
+import io.turnkit.server.transport.UdpSocket;
 
 /**
- * An established DTLS session with one client (RFC 6347): its records decrypted and encrypted on the listening
- * socket's event loop, one datagram at a time. bctls allocates per record here; the plain UDP path never comes
- * this way. Used from that event loop only.
+ * An established DTLS 1.2 session with one client (RFC 6347), whose records the server protects itself once bctls
+ * has made the handshake: each datagram's records are checked against the replay window and decrypted in place
+ * through one cipher, and each message to the client is encrypted into one record through another (RFC 5246
+ * §6.2.3.3), on the listening socket's event loop. Used from that event loop only.
  */
-public final class DtlsSession implements DTLSRecordCallback {
-    private final DTLSTransport transport;
-    private final DatagramQueue queue;
+public final class DtlsSession {
+    /** RFC 6347 §4.1: the DTLS 1.2 version, {254, 253}. */
+    private static final int DTLS_1_2 = 0xFEFD;
+    /** RFC 6347 §4.1: sequence numbers are 48 bits; the session ends before it would use one twice. */
+    private static final long LAST_SEQUENCE = (1L << 48) - 1;
+    /**
+     * How often the client's repeated last flight is answered with the server's (RFC 6347 §4.2.4): a client that
+     * misses it more often than this has a path that loses everything.
+     */
+    private static final int FLIGHT_RESENDS = 4;
+    /** The longest UDP payload: every datagram read fits. */
+    private static final int LONGEST_DATAGRAM = 65_535;
+    private static final FastThreadLocal<RecordBuffers> BUFFERS = new FastThreadLocal<>() {
+        @Override
+        protected RecordBuffers initialValue() {
+            return new RecordBuffers();
+        }
+    };
+
+    private final DatagramQueue handshake;
+    private final UdpSocket socket;
     private final ServerCounters counters;
-    /** The plaintext of the record being read, then copied out: a record is at most 2^14 bytes (RFC 6347 §4.1). */
-    private final byte[] plaintext = new byte[1 << 14];
-    private final byte[] outgoing;
+    private final RecordProtection reading;
+    private final RecordProtection writing;
+    private final ReplayWindow replays = new ReplayWindow();
+    private final int epoch;
     private final int sendLimit;
-    /** Whether bctls accepted a record of the datagram being read. */
-    private boolean accepted;
+    private long nextSequence;
+    private int flightResends;
     private boolean over;
 
-    DtlsSession(DTLSTransport transport, DatagramQueue queue, ServerCounters counters) throws IOException {
-        this.transport = transport;
-        this.queue = queue;
+    DtlsSession(KeyBlock keys, DatagramQueue handshake, UdpSocket socket, ServerCounters counters)
+            throws GeneralSecurityException {
+        this.handshake = handshake;
+        this.socket = socket;
         this.counters = counters;
-        this.sendLimit = transport.getSendLimit();
-        this.outgoing = new byte[sendLimit];
-        queue.nonBlocking();
+        this.reading = keys.clientWrite();
+        this.writing = keys.serverWrite();
+        keys.destroy();
+        this.epoch = handshake.writeEpoch();
+        this.nextSequence = handshake.nextWriteSequence();
+        this.sendLimit = DatagramQueue.DATAGRAM_LIMIT - RecordProtection.HEADER_LENGTH - RecordCipher.OVERHEAD;
     }
 
     public InetSocketAddress client() {
-        return queue.client();
+        return handshake.client();
     }
 
     /**
-     * Reads the records of {@code datagram}, handing each record of application data to {@code records} (a buffer
-     * it must not keep past the call without retaining it). A datagram of which no record could be read (forged,
-     * replayed, cut) is counted and dropped (RFC 6347 §4.1.2.7: invalid records are discarded silently).
+     * Reads the records of {@code datagram}, handing the plaintext of each application_data record to {@code records}
+     * (a buffer it must not keep past the call without retaining it). A datagram of which no record could be read
+     * (forged, replayed, cut, of another epoch) is counted and dropped (RFC 6347 §4.1.2.7: invalid records are
+     * discarded silently).
      *
      * @return false once the session is over: the client closed it (close_notify) or sent a fatal alert
      */
     public boolean receive(ByteBuf datagram, Consumer<ByteBuf> records) {
-        if (!queue.offer(datagram)) {
+        int length = datagram.readableBytes();
+        if (over || length > LONGEST_DATAGRAM) {
             counters.increment(ServerCounter.DTLS_DROPPED);
             return !over;
         }
-        boolean up = readQueued(records);
-        if (!accepted && up) {
+        byte[] buffer = BUFFERS.get().received;
+        datagram.getBytes(datagram.readerIndex(), buffer, 0, length);
+        if (!readRecords(buffer, length, records)) {
             counters.increment(ServerCounter.DTLS_DROPPED);
         }
-        return up;
+        return !over;
     }
 
     /**
@@ -68,63 +97,142 @@ public final class DtlsSession implements DTLSRecordCallback {
      * @return false once the session is over
      */
     public boolean readQueued(Consumer<ByteBuf> records) {
-        accepted = false;
-        try {
-            for (int length = read(); length >= 0 && !over; length = read()) {
-                ByteBuf record = Transports.ALLOCATOR.directBuffer(length).writeBytes(plaintext, 0, length);
+        byte[] buffer = BUFFERS.get().received;
+        for (byte[] datagram = handshake.poll(); datagram != null && !over; datagram = handshake.poll()) {
+            System.arraycopy(datagram, 0, buffer, 0, datagram.length);
+            if (!readRecords(buffer, datagram.length, records)) {
+                counters.increment(ServerCounter.DTLS_DROPPED);
+            }
+        }
+        return !over;
+    }
+
+    /** @return whether any record of the datagram authenticated */
+    private boolean readRecords(byte[] buffer, int length, Consumer<ByteBuf> records) {
+        boolean accepted = false;
+        int at = 0;
+        while (!over && at + RecordProtection.HEADER_LENGTH <= length) {
+            int fragment = unsignedShort(buffer, at + RecordProtection.LENGTH_OFFSET);
+            int next = at + RecordProtection.HEADER_LENGTH + fragment;
+            if (next > length) {
+                // RFC 6347 §4.1.2.7: a record cut short; nothing after it can be found.
+                break;
+            }
+            accepted |= readRecord(buffer, at, fragment, records);
+            at = next;
+        }
+        return accepted;
+    }
+
+    /** @return whether the record authenticated */
+    private boolean readRecord(byte[] buffer, int at, int fragment, Consumer<ByteBuf> records) {
+        int type = buffer[at] & 0xFF;
+        long sequence = (long) unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET + 2) << 32
+                | (unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET + 4) & 0xFFFFL) << 16
+                | unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET + 6);
+        if (unsignedShort(buffer, at + 1) != DTLS_1_2
+                || unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET) != epoch
+                || replays.isReplay(sequence)) {
+            return false;
+        }
+        int length = reading.open(buffer, at, fragment);
+        if (length < 0) {
+            return false;
+        }
+        replays.accept(sequence);
+        int plaintext = RecordProtection.plaintextOffset(at);
+        switch (type) {
+            case ContentType.application_data:
+                ByteBuf record = Transports.ALLOCATOR.directBuffer(length).writeBytes(buffer, plaintext, length);
                 try {
                     records.accept(record);
                 } finally {
                     record.release();
                 }
-            }
-        } catch (InterruptedIOException drained) {
-            // Every queued datagram was read.
-        } catch (IOException e) {
-            // A fatal alert, received or raised: bctls has failed the session.
-            over = true;
+                break;
+            case ContentType.alert:
+                // RFC 5246 §7.2: close_notify, which is answered with one, or any fatal alert ends the session.
+                if (length == 2 && buffer[plaintext + 1] == AlertDescription.close_notify) {
+                    close();
+                } else if (length == 2 && buffer[plaintext] == AlertLevel.fatal) {
+                    over = true;
+                }
+                break;
+            case ContentType.handshake:
+                // The client's Finished again: it did not get the server's last flight (RFC 6347 §4.2.4).
+                if (flightResends++ < FLIGHT_RESENDS) {
+                    handshake.resendLastFlight();
+                }
+                break;
+            default:
+                // Nothing else may come in this epoch; it authenticated, so it is the client's, and ignored.
+                break;
         }
-        over |= queue.isClosed();
-        return !over;
-    }
-
-    /** The next record's plaintext length; never waits (the queue ends the read when it is empty). */
-    private int read() throws IOException {
-        return transport.receive(plaintext, 0, plaintext.length, Integer.MAX_VALUE, this);
-    }
-
-    @Override
-    public void recordAccepted(int flags) {
-        accepted = true;
+        return true;
     }
 
     /** Encrypts {@code frame} into one record to the client, and releases it; the link flushes the socket. */
     public void send(ByteBuf frame) {
-        int length = frame.readableBytes();
         try {
+            int length = frame.readableBytes();
             if (over || length > sendLimit) {
                 counters.increment(ServerCounter.DTLS_DROPPED);
                 return;
             }
-            frame.getBytes(frame.readerIndex(), outgoing, 0, length);
-            transport.send(outgoing, 0, length);
-        } catch (IOException e) {
-            over = true;
-            counters.increment(ServerCounter.DTLS_DROPPED);
+            byte[] buffer = BUFFERS.get().sent;
+            frame.getBytes(frame.readerIndex(), buffer, RecordProtection.plaintextOffset(0), length);
+            sendRecord(buffer, ContentType.application_data, length);
         } finally {
             frame.release();
         }
     }
 
-    /** Ends the session with a close_notify (RFC 5246 §7.2.1), unless the client ended it already. */
+    private void sendRecord(byte[] buffer, short type, int plaintextLength) {
+        if (nextSequence > LAST_SEQUENCE) {
+            over = true;
+            return;
+        }
+        long sequence = nextSequence++;
+        buffer[0] = (byte) type;
+        buffer[1] = (byte) (DTLS_1_2 >>> 8);
+        buffer[2] = (byte) DTLS_1_2;
+        buffer[3] = (byte) (epoch >>> 8);
+        buffer[4] = (byte) epoch;
+        for (int i = 0; i < 6; i++) {
+            buffer[5 + i] = (byte) (sequence >>> 8 * (5 - i));
+        }
+        try {
+            int length = writing.seal(buffer, 0, plaintextLength);
+            socket.write(Transports.ALLOCATOR.directBuffer(length).writeBytes(buffer, 0, length), client());
+        } catch (GeneralSecurityException e) {
+            // The JCA refused a key it took at the start: nothing more can be sent.
+            over = true;
+            counters.increment(ServerCounter.DTLS_DROPPED);
+        }
+    }
+
+    /** Ends the session with a close_notify (RFC 5246 §7.2.1), unless it is over already. */
     public void close() {
         if (!over) {
+            byte[] buffer = BUFFERS.get().sent;
+            int alert = RecordProtection.plaintextOffset(0);
+            buffer[alert] = AlertLevel.warning;
+            buffer[alert + 1] = AlertDescription.close_notify;
+            sendRecord(buffer, ContentType.alert, 2);
             over = true;
-            try {
-                transport.close();
-            } catch (IOException e) {
-                // The client is going away either way.
-            }
         }
+    }
+
+    private static int unsignedShort(byte[] buffer, int at) {
+        return (buffer[at] & 0xFF) << 8 | buffer[at + 1] & 0xFF;
+    }
+
+    /**
+     * The event loop's buffers for records in and out, apart because a record read may be answered at once: every
+     * session of the loop uses them, one record at a time.
+     */
+    private static final class RecordBuffers {
+        final byte[] received = new byte[LONGEST_DATAGRAM];
+        final byte[] sent = new byte[DatagramQueue.DATAGRAM_LIMIT];
     }
 }

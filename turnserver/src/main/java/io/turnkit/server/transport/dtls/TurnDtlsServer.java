@@ -26,29 +26,30 @@ import io.turnkit.server.transport.tls.CertifiedKey;
 
 /**
  * The server side of one DTLS handshake (bctls makes a context per handshake): DTLS 1.2 (RFC 6347; RFC 8656 §3.1
- * asks for at least 1.2), forward-secret ECDHE suites signed with the key of the TLS certificate current when the
- * handshake started, and a limit on the handshake's whole length.
+ * asks for at least 1.2), forward-secret ECDHE suites with AEAD ciphers, signed with the key of the TLS certificate
+ * current when the handshake started, and a limit on the handshake's whole length. Once the handshake is complete
+ * it holds the session's keys.
  */
 final class TurnDtlsServer extends DefaultTlsServer {
-    /** ECDHE with AEAD first, then CBC for older clients; the signature is the certificate key's. */
+    /**
+     * ECDHE with AES-GCM only (RFC 9325 §4.2 recommends AEAD ciphers alone for TLS 1.2), with which the server
+     * protects the session's records itself ({@link RecordCipher}); the signature is the certificate key's.
+     * ChaCha20-Poly1305 is not offered: bctls's JCA crypto does not find the JDK's cipher of that name for its own
+     * part of the handshake.
+     */
     private static final int[] ECDSA_SUITES = {
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
     };
     private static final int[] RSA_SUITES = {
         CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
     };
 
     private final JcaTlsCrypto crypto;
     private final CertifiedKey key;
     private final int timeoutMillis;
+    private volatile KeyBlock keys;
 
     TurnDtlsServer(JcaTlsCrypto crypto, CertifiedKey key, int timeoutMillis) {
         super(crypto);
@@ -70,6 +71,18 @@ final class TurnDtlsServer extends DefaultTlsServer {
     @Override
     public int getHandshakeTimeoutMillis() {
         return timeoutMillis;
+    }
+
+    /** The session's keys, from the master secret the handshake agreed (RFC 5246 §6.3). */
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        keys = KeyBlock.of(context.getSecurityParametersConnection());
+    }
+
+    /** The session's keys once the handshake is complete, else null. */
+    KeyBlock keys() {
+        return keys;
     }
 
     @Override
