@@ -280,13 +280,21 @@ cpu_ticks() {
     echo $(( fields[11] + fields[12] ))
 }
 
-# wakeups PID: the times the process's threads went to sleep and were woken again (the voluntary context
-# switches of proc(5), summed over its threads). At a paced load each wakeup of a server from idle costs it
-# more CPU than the relaying it then does, so CPU per message there is mostly wakeups per message.
+# wakeups PID [NAME]: the times the process's threads (those whose name starts with NAME, if given) went to
+# sleep and were woken again (the voluntary context switches of proc(5), summed over its threads). At a paced
+# load each wakeup of a server from idle costs it more CPU than the relaying it then does, so CPU per message
+# there is mostly wakeups per message.
 wakeups() {
     # A thread may end between the listing and the reading: cat then fails, which is no failure here.
     { cat /proc/"$1"/task/*/status 2>/dev/null || true; } |
-        awk '$1 == "voluntary_ctxt_switches:" { n += $2 } END { print n + 0 }'
+        awk -v name="${2:-}" '$1 == "Name:" { mine = name == "" || index($2, name) == 1 }
+            $1 == "voluntary_ctxt_switches:" && mine { n += $2 } END { print n + 0 }'
+}
+
+# relay_threads NAME: the name turnkit's relaying threads start with (its event loops), or nothing for coturn,
+# all of whose threads relay. The JVM's own threads (compilers, GC, the perf-data sampler) wake too.
+relay_threads() {
+    [[ $1 != turnkit ]] || echo turnkit-loop
 }
 
 # compiler_ticks PID: the CPU (clock ticks) of the process's JIT compiler threads, named "C1 CompilerThre…" and
@@ -377,13 +385,15 @@ uclient() {
     shift 3
     local cmd=("$(coturn_tool turnutils_uclient)" "$@" -u $USER_NAME -w $PASSWORD -p "$port" 127.0.0.1)
     [[ $ROUND != 1 || $name != coturn ]] || echo "${cmd[*]}" | sed "s/-p $port/-p PORT/" >>"$WORK/commands"
-    local woken_before woken_after jit_before jit_after
+    local woken_before woken_after jit_before jit_after relaying_before relaying_after
     before=$(cpu_ticks "${PID[$name]}")
     woken_before=$(wakeups "${PID[$name]}")
+    relaying_before=$(wakeups "${PID[$name]}" "$(relay_threads "$name")")
     jit_before=$(compiler_ticks "${PID[$name]}")
     measure_drops "${PID[$name]}" "$out.drops" timeout 120 "${cmd[@]}" >"$out" 2>&1 || rc=$?
     after=$(cpu_ticks "${PID[$name]}")
     woken_after=$(wakeups "${PID[$name]}")
+    relaying_after=$(wakeups "${PID[$name]}" "$(relay_threads "$name")")
     jit_after=$(compiler_ticks "${PID[$name]}")
     drops=$(drops_since "$out.drops")
     local received lost
@@ -394,11 +404,14 @@ uclient() {
         return
     fi
     awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$received" -v lost="$lost" -v drops="$drops" \
-        -v woken=$((woken_after - woken_before)) -v jit=$((jit_after - jit_before)) 'BEGIN {
+        -v woken=$((woken_after - woken_before)) -v relaying=$((relaying_after - relaying_before)) \
+        -v jit=$((jit_after - jit_before)) 'BEGIN {
         printf "messages=%d\nserver_cpu_s=%f\ncpu_us_per_msg=%f\nloss_percent=%s\nserver_socket_drops=%d\n",
             n, t / hz, t / hz * 1e6 / n, lost, drops
-        printf "wakeups_per_msg=%f\ncpu_us_per_wakeup=%f\njit_cpu_percent=%f\n",
-            woken / n, (woken > 0 ? t / hz * 1e6 / woken : 0), (t > 0 ? 100 * jit / t : 0) }' >"$kv"
+        printf "wakeups_per_msg=%f\nrelay_wakeups_per_msg=%f\ncpu_us_per_wakeup=%f\n",
+            woken / n, relaying / n, (woken > 0 ? t / hz * 1e6 / woken : 0)
+        printf "jit_cpu_percent=%f\ncpu_us_per_msg_outside_jit=%f\n",
+            (t > 0 ? 100 * jit / t : 0), (t - jit) / hz * 1e6 / n }' >"$kv"
 }
 
 # flood NAME: coturn's load generator (-Y packet) floods one allocation's channel to turnutils_peer, which
@@ -833,19 +846,24 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(i) uclient over TCP, paced: server CPU per relayed message, µs" ipaced cpu_us_per_msg 2 -
     row "(i) TCP, paced: messages lost, %" ipaced loss_percent 3 -
     row "(i) TCP, paced: server wakeups per relayed message" ipaced wakeups_per_msg 2 -
+    row "(i) TCP, paced: relaying threads' wakeups per relayed message" ipaced relay_wakeups_per_msg 2 -
     row "(i) TCP, paced: server CPU per wakeup, µs" ipaced cpu_us_per_wakeup 1 -
     row "(j) uclient over TLS, paced: server CPU per relayed message, µs" jtls cpu_us_per_msg 2 "ratio<=0.7"
     row "(j) TLS: messages lost, %" jtls loss_percent 3 "turnkit<=0"
     row "(j) TLS: datagrams dropped on the server's sockets" jtls server_socket_drops 0 -
     row "(j) TLS, paced: server wakeups per relayed message" jtls wakeups_per_msg 2 -
+    row "(j) TLS, paced: relaying threads' wakeups per relayed message" jtls relay_wakeups_per_msg 2 -
     row "(j) TLS, paced: server CPU per wakeup, µs" jtls cpu_us_per_wakeup 1 -
     row "(j) TLS, paced: server CPU in the JIT compiler, %" jtls jit_cpu_percent 1 -
+    row "(j) TLS, paced: server CPU per relayed message outside the JIT compiler, µs" jtls cpu_us_per_msg_outside_jit 2 -
     row "(j) uclient over DTLS, paced: server CPU per relayed message, µs" jdtls cpu_us_per_msg 2 "ratio<=0.7"
     row "(j) DTLS: messages lost, %" jdtls loss_percent 3 "turnkit<=0"
     row "(j) DTLS: datagrams dropped on the server's sockets" jdtls server_socket_drops 0 -
     row "(j) DTLS, paced: server wakeups per relayed message" jdtls wakeups_per_msg 2 -
+    row "(j) DTLS, paced: relaying threads' wakeups per relayed message" jdtls relay_wakeups_per_msg 2 -
     row "(j) DTLS, paced: server CPU per wakeup, µs" jdtls cpu_us_per_wakeup 1 -
     row "(j) DTLS, paced: server CPU in the JIT compiler, %" jdtls jit_cpu_percent 1 -
+    row "(j) DTLS, paced: server CPU per relayed message outside the JIT compiler, µs" jdtls cpu_us_per_msg_outside_jit 2 -
     row "(j) uclient over TLS at saturation: server CPU per relayed message, µs" jtlssat cpu_us_per_msg 2 -
     row "(j) TLS at saturation: messages lost, %" jtlssat loss_percent 3 -
     row "(j) uclient over DTLS at saturation: server CPU per relayed message, µs" jdtlssat cpu_us_per_msg 2 -
