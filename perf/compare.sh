@@ -172,8 +172,10 @@ if has_option "$(coturn_tool turnutils_uclient)" -Y; then
 else
     FLOOD_BIN=${FLOOD_BIN:-/opt/coturn-4.17.1/bin}
 fi
+LEFT_OUT=
 if selected g && ! has_option "$FLOOD_BIN/turnutils_uclient" -Y; then
-    log "warning: no turnutils_uclient with -Y in COTURN_BIN or FLOOD_BIN=$FLOOD_BIN: (g) is left out"
+    LEFT_OUT="(g) was left out: no turnutils_uclient with -Y in COTURN_BIN or FLOOD_BIN=$FLOOD_BIN (build coturn 4.17.1 with ../shared/anchors/build-coturn.sh)"
+    log "warning: $LEFT_OUT"
     COMPARE_LOADS=$(tr , '\n' <<<"$COMPARE_LOADS" | grep -vx g | paste -sd,)
 fi
 COTURN_VERSION=$(if [[ -n $COTURN_BIN ]]; then "$COTURN_BIN/turnserver" --version 2>/dev/null | tail -1
@@ -781,6 +783,7 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo
     echo "Machine: $(machine_description), coturn $COTURN_VERSION ($(coturn_tool turnserver)$([[ -z $COTURN_FLAGS ]] || echo " with \`$COTURN_FLAGS\`")),"
     echo "loads $COMPARE_LOADS."
+    [[ -z $LEFT_OUT ]] || echo "$LEFT_OUT."
     echo "Load average $LOAD_BEFORE before the run and $LOAD_AFTER after it: the machine is shared, and the"
     echo "server and the generator compete for the same $(nproc) CPUs, so compare the two servers within a run,"
     echo "not with other machines. Both servers stay up through the rounds of (a)-(d), each load running"
