@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DatagramTransport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.turnkit.server.transport.Transports;
 import io.turnkit.server.transport.UdpSocket;
 
@@ -30,7 +29,7 @@ final class DatagramQueue implements DatagramTransport {
     /** RFC 6347 §4.1.1.1: records fit the path MTU; 1500 bytes of Ethernet less the IP and UDP headers. */
     static final int DATAGRAM_LIMIT = 1500 - 40 - 8;
     /** RFC 6347 §4.1 (RFC 5246 §6.2.3): the longest record, 2^14 bytes of plaintext grown by at most 2048. */
-    static final int MAX_RECORD = 13 + (1 << 14) + 2048;
+    static final int MAX_RECORD = RecordHeader.LENGTH + (1 << 14) + 2048;
     /** Datagrams a client may have waiting: a handshake flight, with room for retransmissions. */
     private static final int QUEUED = 32;
 
@@ -123,12 +122,10 @@ final class DatagramQueue implements DatagramTransport {
      * records must go on from there, as a key never protects two records with one sequence number (RFC 5288 §3).
      */
     private void noteSequenceNumbers(byte[] datagram) {
-        ByteBuf records = Unpooled.wrappedBuffer(datagram);
-        for (int at = 0; at + RecordProtection.HEADER_LENGTH <= datagram.length;
-                at += RecordProtection.HEADER_LENGTH + records.getUnsignedShort(at + RecordProtection.LENGTH_OFFSET)) {
-            int epoch = records.getUnsignedShort(at + RecordProtection.EPOCH_OFFSET);
-            long sequence = (long) records.getUnsignedShort(at + RecordProtection.EPOCH_OFFSET + 2) << 32
-                    | records.getUnsignedInt(at + RecordProtection.EPOCH_OFFSET + 4);
+        for (int at = 0; at + RecordHeader.LENGTH <= datagram.length;
+                at += RecordHeader.LENGTH + RecordHeader.fragmentLength(datagram, at)) {
+            int epoch = RecordHeader.epoch(datagram, at);
+            long sequence = RecordHeader.sequenceNumber(datagram, at);
             if (epoch > writeEpoch || epoch == writeEpoch && sequence >= nextWriteSequence) {
                 writeEpoch = epoch;
                 nextWriteSequence = sequence + 1;

@@ -43,10 +43,6 @@ import io.turnkit.server.transport.tls.ServerCertificate;
  * encrypts and decrypts its records itself ({@link DtlsSession}).
  */
 public final class DtlsHandshakes implements AutoCloseable {
-    /** RFC 6347 §4.1: type, version, epoch, sequence number, length. */
-    private static final int EPOCH_OFFSET = 3;
-    private static final int RECORD_HEADER_LENGTH = 13;
-
     private final ServerCertificate certificate;
     private final ServerCounters counters;
     private final int maxInProgress;
@@ -161,10 +157,10 @@ public final class DtlsHandshakes implements AutoCloseable {
      */
     public static boolean isClientHello(ByteBuf datagram) {
         int start = datagram.readerIndex();
-        return datagram.readableBytes() > RECORD_HEADER_LENGTH
+        return datagram.readableBytes() > RecordHeader.LENGTH
                 && datagram.getUnsignedByte(start) == ContentType.handshake
-                && datagram.getUnsignedShort(start + EPOCH_OFFSET) == 0
-                && datagram.getUnsignedByte(start + RECORD_HEADER_LENGTH) == HandshakeType.client_hello;
+                && datagram.getUnsignedShort(start + RecordHeader.EPOCH_OFFSET) == 0
+                && datagram.getUnsignedByte(start + RecordHeader.LENGTH) == HandshakeType.client_hello;
     }
 
     /** What the cookie is bound to (RFC 6347 §4.2.1): the client's address and port. */

@@ -22,8 +22,6 @@ import io.turnkit.server.transport.UdpSocket;
  * §6.2.3.3), on the listening socket's event loop. Used from that event loop only.
  */
 public final class DtlsSession {
-    /** RFC 6347 §4.1: the DTLS 1.2 version, {254, 253}. */
-    private static final int DTLS_1_2 = 0xFEFD;
     /** RFC 6347 §4.1: sequence numbers are 48 bits; the session ends before it would use one twice. */
     private static final long LAST_SEQUENCE = (1L << 48) - 1;
     /**
@@ -62,7 +60,7 @@ public final class DtlsSession {
         keys.destroy();
         this.epoch = handshake.writeEpoch();
         this.nextSequence = handshake.nextWriteSequence();
-        this.sendLimit = DatagramQueue.DATAGRAM_LIMIT - RecordProtection.HEADER_LENGTH - RecordCipher.OVERHEAD;
+        this.sendLimit = DatagramQueue.DATAGRAM_LIMIT - RecordHeader.LENGTH - RecordCipher.OVERHEAD;
     }
 
     public InetSocketAddress client() {
@@ -111,9 +109,9 @@ public final class DtlsSession {
     private boolean readRecords(byte[] buffer, int length, Consumer<ByteBuf> records) {
         boolean accepted = false;
         int at = 0;
-        while (!over && at + RecordProtection.HEADER_LENGTH <= length) {
-            int fragment = unsignedShort(buffer, at + RecordProtection.LENGTH_OFFSET);
-            int next = at + RecordProtection.HEADER_LENGTH + fragment;
+        while (!over && at + RecordHeader.LENGTH <= length) {
+            int fragment = RecordHeader.fragmentLength(buffer, at);
+            int next = at + RecordHeader.LENGTH + fragment;
             if (next > length) {
                 // RFC 6347 §4.1.2.7: a record cut short; nothing after it can be found.
                 break;
@@ -126,12 +124,9 @@ public final class DtlsSession {
 
     /** @return whether the record authenticated */
     private boolean readRecord(byte[] buffer, int at, int fragment, Consumer<ByteBuf> records) {
-        int type = buffer[at] & 0xFF;
-        long sequence = (long) unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET + 2) << 32
-                | (unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET + 4) & 0xFFFFL) << 16
-                | unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET + 6);
-        if (unsignedShort(buffer, at + 1) != DTLS_1_2
-                || unsignedShort(buffer, at + RecordProtection.EPOCH_OFFSET) != epoch
+        long sequence = RecordHeader.sequenceNumber(buffer, at);
+        if (RecordHeader.version(buffer, at) != RecordHeader.DTLS_1_2
+                || RecordHeader.epoch(buffer, at) != epoch
                 || replays.isReplay(sequence)) {
             return false;
         }
@@ -141,7 +136,7 @@ public final class DtlsSession {
         }
         replays.accept(sequence);
         int plaintext = RecordProtection.plaintextOffset(at);
-        switch (type) {
+        switch (RecordHeader.type(buffer, at)) {
             case ContentType.application_data:
                 ByteBuf record = Transports.ALLOCATOR.directBuffer(length).writeBytes(buffer, plaintext, length);
                 try {
@@ -192,15 +187,7 @@ public final class DtlsSession {
             over = true;
             return;
         }
-        long sequence = nextSequence++;
-        buffer[0] = (byte) type;
-        buffer[1] = (byte) (DTLS_1_2 >>> 8);
-        buffer[2] = (byte) DTLS_1_2;
-        buffer[3] = (byte) (epoch >>> 8);
-        buffer[4] = (byte) epoch;
-        for (int i = 0; i < 6; i++) {
-            buffer[5 + i] = (byte) (sequence >>> 8 * (5 - i));
-        }
+        RecordHeader.write(buffer, 0, type, epoch, nextSequence++);
         try {
             int length = writing.seal(buffer, 0, plaintextLength);
             socket.write(Transports.ALLOCATOR.directBuffer(length).writeBytes(buffer, 0, length), client());
@@ -221,10 +208,6 @@ public final class DtlsSession {
             sendRecord(buffer, ContentType.alert, 2);
             over = true;
         }
-    }
-
-    private static int unsignedShort(byte[] buffer, int at) {
-        return (buffer[at] & 0xFF) << 8 | buffer[at + 1] & 0xFF;
     }
 
     /**

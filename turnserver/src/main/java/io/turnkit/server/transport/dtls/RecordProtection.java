@@ -12,10 +12,6 @@ import javax.crypto.spec.SecretKeySpec;
  * direction goes through, encrypted or decrypted in place. Used from one thread.
  */
 final class RecordProtection {
-    /** RFC 6347 §4.1: type, version, epoch, sequence_number, length. */
-    static final int HEADER_LENGTH = 13;
-    static final int EPOCH_OFFSET = 3;
-    static final int LENGTH_OFFSET = 11;
     /** The 64-bit seq_num of the additional data and nonce: epoch and sequence_number (RFC 6347 §4.1.2.1). */
     private static final int SEQ_NUM_LENGTH = 8;
 
@@ -46,16 +42,15 @@ final class RecordProtection {
      * @return the length of the whole record
      */
     int seal(byte[] buffer, int offset, int plaintextLength) throws GeneralSecurityException {
-        int explicit = offset + HEADER_LENGTH;
+        int explicit = offset + RecordHeader.LENGTH;
         // RFC 5288 §3: the explicit nonce may be the sequence number, unique to each record of a key.
-        System.arraycopy(buffer, offset + EPOCH_OFFSET, buffer, explicit, RecordCipher.EXPLICIT_NONCE_LENGTH);
+        System.arraycopy(buffer, offset + RecordHeader.EPOCH_OFFSET, buffer, explicit, RecordCipher.EXPLICIT_NONCE_LENGTH);
         int start = explicit + RecordCipher.EXPLICIT_NONCE_LENGTH;
         cipher.init(mode, key, parameters(buffer, offset));
         cipher.updateAAD(additionalData(buffer, offset, plaintextLength));
         int fragment = RecordCipher.EXPLICIT_NONCE_LENGTH + cipher.doFinal(buffer, start, plaintextLength, buffer, start);
-        buffer[offset + LENGTH_OFFSET] = (byte) (fragment >>> 8);
-        buffer[offset + LENGTH_OFFSET + 1] = (byte) fragment;
-        return HEADER_LENGTH + fragment;
+        RecordHeader.writeFragmentLength(buffer, offset, fragment);
+        return RecordHeader.LENGTH + fragment;
     }
 
     /**
@@ -81,19 +76,19 @@ final class RecordProtection {
     }
 
     static int plaintextOffset(int recordOffset) {
-        return recordOffset + HEADER_LENGTH + RecordCipher.EXPLICIT_NONCE_LENGTH;
+        return recordOffset + RecordHeader.LENGTH + RecordCipher.EXPLICIT_NONCE_LENGTH;
     }
 
     /** The nonce of the record at {@code offset}: the salt, then the record's explicit nonce (RFC 5288 §3). */
     private GCMParameterSpec parameters(byte[] buffer, int offset) {
         System.arraycopy(salt, 0, nonce, 0, RecordCipher.SALT_LENGTH);
-        System.arraycopy(buffer, offset + HEADER_LENGTH, nonce, RecordCipher.SALT_LENGTH,
+        System.arraycopy(buffer, offset + RecordHeader.LENGTH, nonce, RecordCipher.SALT_LENGTH,
                 RecordCipher.EXPLICIT_NONCE_LENGTH);
         return new GCMParameterSpec(RecordCipher.TAG_LENGTH * Byte.SIZE, nonce);
     }
 
     private byte[] additionalData(byte[] buffer, int offset, int plaintextLength) {
-        System.arraycopy(buffer, offset + EPOCH_OFFSET, additionalData, 0, SEQ_NUM_LENGTH);
+        System.arraycopy(buffer, offset + RecordHeader.EPOCH_OFFSET, additionalData, 0, SEQ_NUM_LENGTH);
         System.arraycopy(buffer, offset, additionalData, SEQ_NUM_LENGTH, 3);
         additionalData[SEQ_NUM_LENGTH + 3] = (byte) (plaintextLength >>> 8);
         additionalData[SEQ_NUM_LENGTH + 4] = (byte) plaintextLength;
