@@ -299,14 +299,17 @@ relay_threads() {
     [[ $1 != turnkit ]] || echo turnkit-loop
 }
 
-# compiler_ticks PID: the CPU (clock ticks) of the process's JIT compiler threads, named "C1 CompilerThre…" and
-# "C2 CompilerThre…" by HotSpot; 0 for a process without them (coturn).
-compiler_ticks() {
+# jvm_ticks PID REGEX: the CPU (clock ticks) of the process's threads whose names match REGEX: HotSpot names its
+# JIT compiler threads "C1 CompilerThre…" and "C2 CompilerThre…" (COMPILER_THREADS), G1's collector threads "GC
+# Thread#N" and "G1 …" (COLLECTOR_THREADS); 0 for a process without them (coturn).
+COMPILER_THREADS='^C[12] Compiler'
+COLLECTOR_THREADS='^(GC Thread|G1 )'
+jvm_ticks() {
     local task comm stat n=0
     for task in /proc/"$1"/task/*; do
         # A thread may end while it is read: then it is not counted.
         { read -r comm <"$task/comm"; } 2>/dev/null || continue
-        [[ $comm == C[12]\ Compiler* ]] || continue
+        [[ $comm =~ $2 ]] || continue
         { stat=$(<"$task/stat"); } 2>/dev/null || continue
         stat=${stat##*) }
         read -r -a fields <<<"$stat"
@@ -387,16 +390,18 @@ uclient() {
     shift 3
     local cmd=("$(coturn_tool turnutils_uclient)" "$@" -u $USER_NAME -w $PASSWORD -p "$port" 127.0.0.1)
     [[ $ROUND != 1 || $name != coturn ]] || echo "${cmd[*]}" | sed "s/-p $port/-p PORT/" >>"$WORK/commands"
-    local woken_before woken_after jit_before jit_after relaying_before relaying_after
+    local woken_before woken_after jit_before jit_after gc_before gc_after relaying_before relaying_after
     before=$(cpu_ticks "${PID[$name]}")
     woken_before=$(wakeups "${PID[$name]}")
     relaying_before=$(wakeups "${PID[$name]}" "$(relay_threads "$name")")
-    jit_before=$(compiler_ticks "${PID[$name]}")
+    jit_before=$(jvm_ticks "${PID[$name]}" "$COMPILER_THREADS")
+    gc_before=$(jvm_ticks "${PID[$name]}" "$COLLECTOR_THREADS")
     measure_drops "${PID[$name]}" "$out.drops" timeout 120 "${cmd[@]}" >"$out" 2>&1 || rc=$?
     after=$(cpu_ticks "${PID[$name]}")
     woken_after=$(wakeups "${PID[$name]}")
     relaying_after=$(wakeups "${PID[$name]}" "$(relay_threads "$name")")
-    jit_after=$(compiler_ticks "${PID[$name]}")
+    jit_after=$(jvm_ticks "${PID[$name]}" "$COMPILER_THREADS")
+    gc_after=$(jvm_ticks "${PID[$name]}" "$COLLECTOR_THREADS")
     drops=$(drops_since "$out.drops")
     local received lost
     received=$(grep -o 'tot_recv_msgs=[0-9]*' "$out" | tail -1 | cut -d= -f2 || true)
@@ -407,13 +412,13 @@ uclient() {
     fi
     awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$received" -v lost="$lost" -v drops="$drops" \
         -v woken=$((woken_after - woken_before)) -v relaying=$((relaying_after - relaying_before)) \
-        -v jit=$((jit_after - jit_before)) 'BEGIN {
+        -v jit=$((jit_after - jit_before)) -v gc=$((gc_after - gc_before)) 'BEGIN {
         printf "messages=%d\nserver_cpu_s=%f\ncpu_us_per_msg=%f\nloss_percent=%s\nserver_socket_drops=%d\n",
             n, t / hz, t / hz * 1e6 / n, lost, drops
         printf "wakeups_per_msg=%f\nrelay_wakeups_per_msg=%f\ncpu_us_per_wakeup=%f\n",
             woken / n, relaying / n, (woken > 0 ? t / hz * 1e6 / woken : 0)
-        printf "jit_cpu_percent=%f\ncpu_us_per_msg_outside_jit=%f\n",
-            (t > 0 ? 100 * jit / t : 0), (t - jit) / hz * 1e6 / n }' >"$kv"
+        printf "jit_cpu_percent=%f\ngc_cpu_percent=%f\ncpu_us_per_msg_outside_jvm=%f\n",
+            (t > 0 ? 100 * jit / t : 0), (t > 0 ? 100 * gc / t : 0), (t - jit - gc) / hz * 1e6 / n }' >"$kv"
 }
 
 # flood NAME: coturn's load generator (-Y packet) floods one allocation's channel to turnutils_peer, which
@@ -793,6 +798,9 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     echo "| load | coturn | turnkit | turnkit ÷ coturn | target | met |"
     echo "|---|---:|---:|---:|---|---|"
     row "(a) uclient over channels: server CPU per relayed message, µs" a cpu_us_per_msg 2 "$(first_round "ratio<=0.7")"
+    row "(a) uclient: server CPU in the JIT compiler, %" a jit_cpu_percent 1 -
+    row "(a) uclient: server CPU in the collector, %" a gc_cpu_percent 1 -
+    row "(a) uclient: server CPU per relayed message outside the JIT compiler and the collector, µs" a cpu_us_per_msg_outside_jvm 2 -
     row "(a) uclient: messages lost, %" a loss_percent 3 -
     row "(a) uclient: datagrams dropped on the server's sockets" a server_socket_drops 0 -
     row "(b) saturation: delivered packets/s" b answered_per_s 0 "$TARGET_B"
@@ -858,7 +866,8 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(j) TLS, paced: relaying threads' wakeups per relayed message" jtls relay_wakeups_per_msg 2 -
     row "(j) TLS, paced: server CPU per wakeup, µs" jtls cpu_us_per_wakeup 1 -
     row "(j) TLS, paced: server CPU in the JIT compiler, %" jtls jit_cpu_percent 1 -
-    row "(j) TLS, paced: server CPU per relayed message outside the JIT compiler, µs" jtls cpu_us_per_msg_outside_jit 2 -
+    row "(j) TLS, paced: server CPU in the collector, %" jtls gc_cpu_percent 1 -
+    row "(j) TLS, paced: server CPU per relayed message outside the JIT compiler and the collector, µs" jtls cpu_us_per_msg_outside_jvm 2 -
     row "(j) uclient over DTLS, paced: server CPU per relayed message, µs" jdtls cpu_us_per_msg 2 "ratio<=0.7"
     row "(j) DTLS: messages lost, %" jdtls loss_percent 3 "turnkit<=0"
     row "(j) DTLS: datagrams dropped on the server's sockets" jdtls server_socket_drops 0 -
@@ -866,7 +875,8 @@ ELAPSED=$(( $(date +%s) - STARTED ))
     row "(j) DTLS, paced: relaying threads' wakeups per relayed message" jdtls relay_wakeups_per_msg 2 -
     row "(j) DTLS, paced: server CPU per wakeup, µs" jdtls cpu_us_per_wakeup 1 -
     row "(j) DTLS, paced: server CPU in the JIT compiler, %" jdtls jit_cpu_percent 1 -
-    row "(j) DTLS, paced: server CPU per relayed message outside the JIT compiler, µs" jdtls cpu_us_per_msg_outside_jit 2 -
+    row "(j) DTLS, paced: server CPU in the collector, %" jdtls gc_cpu_percent 1 -
+    row "(j) DTLS, paced: server CPU per relayed message outside the JIT compiler and the collector, µs" jdtls cpu_us_per_msg_outside_jvm 2 -
     row "(j) uclient over TLS at saturation: server CPU per relayed message, µs" jtlssat cpu_us_per_msg 2 -
     row "(j) TLS at saturation: messages lost, %" jtlssat loss_percent 3 -
     row "(j) uclient over DTLS at saturation: server CPU per relayed message, µs" jdtlssat cpu_us_per_msg 2 -
